@@ -1,0 +1,294 @@
+package dev.switchboard.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.switchboard.catalogue.ProviderCatalogue;
+import dev.switchboard.catalogue.ProviderType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads the YAML config strictly: unknown keys, wrong types, unknown provider types, dangling aliases
+ * and missing secrets are all reported at once, each with its path and the nearest valid word.
+ * Pure apart from reading the file; safe to call from any thread.
+ */
+public final class ConfigLoader {
+    private static final Set<String> TOP = Set.of("version", "server", "timeouts", "providers", "models", "keys");
+    private static final Set<String> SERVER = Set.of("listen", "max_body", "event_loops", "access_log");
+    private static final Set<String> TIMEOUTS = Set.of("connect", "first_byte", "idle", "total");
+    private static final Set<String> PROVIDER = Set.of("name", "type", "base_url", "api_key", "headers", "api_version", "models", "timeouts");
+    private static final Set<String> MODEL = Set.of("name", "target");
+    private static final Set<String> KEY = Set.of("name", "key", "key_sha256", "models");
+
+    private final ProviderCatalogue catalogue;
+    private final Function<String, String> env;
+
+    public ConfigLoader(ProviderCatalogue catalogue, Function<String, String> env) {
+        this.catalogue = catalogue;
+        this.env = env;
+    }
+
+    public static ConfigLoader withSystemEnv() {
+        return new ConfigLoader(ProviderCatalogue.bundled(), System::getenv);
+    }
+
+    public GatewayConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(file + ": cannot read (" + e.getClass().getSimpleName() + ")"));
+        }
+        return parse(text);
+    }
+
+    public GatewayConfig parse(String yaml) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (IOException e) {
+            String msg = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+            throw new ConfigException(List.of("not valid YAML: " + msg));
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new ConfigException(List.of("the config is empty"));
+        }
+        Reader r = new Reader(new Problems(), new EnvSubstitution(env));
+        GatewayConfig config = read(root, r);
+        if (!r.problems.isEmpty()) {
+            throw new ConfigException(r.problems.list());
+        }
+        return config;
+    }
+
+    private GatewayConfig read(JsonNode root, Reader r) {
+        if (!r.object(root, "")) {
+            return null;
+        }
+        r.fields(root, "", TOP);
+        JsonNode version = root.get("version");
+        if (version != null && !(version.isInt() && version.asInt() == 1)) {
+            r.problems.add("version", "only version 1 is supported");
+        }
+        ServerConfig server = server(root.get("server"), r);
+        Timeouts timeouts = timeouts(root.get("timeouts"), "timeouts", Timeouts.DEFAULTS, r);
+        List<ProviderConfig> providers = providers(root.get("providers"), timeouts, r);
+        Map<String, ProviderConfig> byName = new LinkedHashMap<>();
+        providers.forEach(p -> byName.put(p.name(), p));
+        List<ModelAlias> models = models(root.get("models"), byName, r);
+        List<KeyConfig> keys = keys(root.get("keys"), r);
+        return new GatewayConfig(server, timeouts, List.copyOf(providers), List.copyOf(models), List.copyOf(keys));
+    }
+
+    private ServerConfig server(JsonNode n, Reader r) {
+        ServerConfig d = ServerConfig.DEFAULTS;
+        if (n == null || !r.object(n, "server")) {
+            return d;
+        }
+        r.fields(n, "server", SERVER);
+        String host = d.host();
+        int port = d.port();
+        String listen = r.string(n, "listen", "server", false);
+        if (listen != null) {
+            int colon = listen.lastIndexOf(':');
+            try {
+                port = Integer.parseInt(listen.substring(colon + 1));
+                host = colon <= 0 ? d.host() : listen.substring(0, colon).replace("[", "").replace("]", "");
+                if (port < 0 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+            } catch (RuntimeException e) {
+                r.problems.add("server.listen", "expected host:port, e.g. 0.0.0.0:8080, got '" + listen + "'");
+            }
+        }
+        long maxBody = d.maxBodyBytes();
+        String size = r.scalarText(n, "max_body", "server");
+        if (size != null) {
+            maxBody = Units.size(size);
+            if (maxBody <= 0) {
+                r.problems.add("server.max_body", "expected a size such as 32MiB, got '" + size + "'");
+            }
+        }
+        int loops = d.eventLoops();
+        JsonNode l = n.get("event_loops");
+        if (l != null) {
+            if (!l.canConvertToInt() || l.asInt() < 0 || !l.isIntegralNumber()) {
+                r.problems.add("server.event_loops", "expected a whole number >= 0 (0 = one per core)");
+            } else {
+                loops = l.asInt();
+            }
+        }
+        boolean accessLog = r.bool(n, "access_log", "server", d.accessLog());
+        return new ServerConfig(host, port, maxBody, loops, accessLog);
+    }
+
+    private Timeouts timeouts(JsonNode n, String path, Timeouts d, Reader r) {
+        if (n == null || !r.object(n, path)) {
+            return d;
+        }
+        r.fields(n, path, TIMEOUTS);
+        return new Timeouts(
+                r.duration(n, "connect", path, d.connect()),
+                r.duration(n, "first_byte", path, d.firstByte()),
+                r.duration(n, "idle", path, d.idle()),
+                r.duration(n, "total", path, d.total()));
+    }
+
+    private List<ProviderConfig> providers(JsonNode n, Timeouts defaults, Reader r) {
+        List<ProviderConfig> out = new ArrayList<>();
+        if (n == null) {
+            return out;
+        }
+        if (!n.isArray()) {
+            r.problems.add("providers", "expected a list of providers");
+            return out;
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < n.size(); i++) {
+            String path = "providers[" + i + "]";
+            JsonNode p = n.get(i);
+            if (!r.object(p, path)) {
+                continue;
+            }
+            r.fields(p, path, PROVIDER);
+            String name = r.string(p, "name", path, true);
+            if (name != null) {
+                if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+                    r.problems.add(path + ".name", "use letters, digits, '.', '_' and '-' (no '/'): '" + name + "'");
+                } else if (!names.add(name)) {
+                    r.problems.add(path + ".name", "duplicate provider name '" + name + "'");
+                }
+            }
+            String typeName = r.string(p, "type", path, true);
+            ProviderType type = null;
+            if (typeName != null) {
+                type = catalogue.find(typeName).orElse(null);
+                if (type == null) {
+                    r.problems.add(path + ".type", "unknown provider type '" + typeName + "'"
+                            + NearMiss.hint(typeName, catalogue.names()));
+                }
+            }
+            String baseUrl = r.string(p, "base_url", path, false);
+            if (baseUrl != null && !baseUrl.matches("https?://[^\\s/]+(/\\S*)?")) {
+                r.problems.add(path + ".base_url", "expected an http:// or https:// URL, got '" + baseUrl + "'");
+            }
+            String key = r.string(p, "api_key", path, false);
+            if (type != null) {
+                if (baseUrl == null && type.baseUrl() == null && !type.builtin()) {
+                    r.problems.add(path + ".base_url", "required for type '" + type.name() + "'");
+                }
+                if (key == null && type.keyRequired()) {
+                    r.problems.add(path + ".api_key", "required for type '" + type.name() + "' (use ${env:NAME})");
+                }
+            }
+            Map<String, String> headers = r.stringMap(p, "headers", path);
+            String apiVersion = r.string(p, "api_version", path, false);
+            List<String> models = r.stringList(p, "models", path);
+            Timeouts t = timeouts(p.get("timeouts"), path + ".timeouts", defaults, r);
+            out.add(new ProviderConfig(name, typeName, trimSlash(baseUrl),
+                    key == null || key.isEmpty() ? null : new Secret(key), headers, apiVersion, models, t));
+        }
+        return out;
+    }
+
+    private List<ModelAlias> models(JsonNode n, Map<String, ProviderConfig> providers, Reader r) {
+        List<ModelAlias> out = new ArrayList<>();
+        if (n == null) {
+            return out;
+        }
+        if (!n.isArray()) {
+            r.problems.add("models", "expected a list of {name, target}");
+            return out;
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < n.size(); i++) {
+            String path = "models[" + i + "]";
+            JsonNode m = n.get(i);
+            if (!r.object(m, path)) {
+                continue;
+            }
+            r.fields(m, path, MODEL);
+            String name = r.string(m, "name", path, true);
+            String target = r.string(m, "target", path, true);
+            if (name != null && !names.add(name)) {
+                r.problems.add(path + ".name", "duplicate model name '" + name + "'");
+            }
+            if (name != null && name.indexOf('/') > 0 && providers.containsKey(name.substring(0, name.indexOf('/')))) {
+                r.problems.add(path + ".name", "'" + name + "' would hide the provider/model name of provider '"
+                        + name.substring(0, name.indexOf('/')) + "'");
+            }
+            if (target != null) {
+                int slash = target.indexOf('/');
+                if (slash <= 0 || slash == target.length() - 1) {
+                    r.problems.add(path + ".target", "expected provider/model, got '" + target + "'");
+                } else if (!providers.containsKey(target.substring(0, slash))) {
+                    String prov = target.substring(0, slash);
+                    r.problems.add(path + ".target", "unknown provider '" + prov + "'" + NearMiss.hint(prov, providers.keySet()));
+                }
+            }
+            out.add(new ModelAlias(name, target));
+        }
+        return out;
+    }
+
+    private List<KeyConfig> keys(JsonNode n, Reader r) {
+        List<KeyConfig> out = new ArrayList<>();
+        if (n == null) {
+            return out;
+        }
+        if (!n.isArray()) {
+            r.problems.add("keys", "expected a list of keys");
+            return out;
+        }
+        Set<String> names = new HashSet<>();
+        Set<String> digests = new HashSet<>();
+        for (int i = 0; i < n.size(); i++) {
+            String path = "keys[" + i + "]";
+            JsonNode k = n.get(i);
+            if (!r.object(k, path)) {
+                continue;
+            }
+            r.fields(k, path, KEY);
+            String name = r.string(k, "name", path, true);
+            if (name != null && !names.add(name)) {
+                r.problems.add(path + ".name", "duplicate key name '" + name + "'");
+            }
+            String plain = r.string(k, "key", path, false);
+            String hashed = r.string(k, "key_sha256", path, false);
+            String digest = null;
+            if (plain != null && hashed != null) {
+                r.problems.add(path, "give either key or key_sha256, not both");
+            } else if (plain != null) {
+                if (plain.length() < 8) {
+                    r.problems.add(path + ".key", "too short: client keys need at least 8 characters");
+                }
+                digest = KeyDigest.sha256Hex(plain);
+            } else if (hashed != null) {
+                if (!hashed.matches("[0-9a-fA-F]{64}")) {
+                    r.problems.add(path + ".key_sha256", "expected 64 hex digits (sha256 of the key)");
+                }
+                digest = hashed.toLowerCase();
+            } else {
+                r.problems.add(path, "missing key (or key_sha256)");
+            }
+            if (digest != null && !digests.add(digest)) {
+                r.problems.add(path, "the same key is configured twice");
+            }
+            out.add(new KeyConfig(name, digest, r.stringList(k, "models", path)));
+        }
+        return out;
+    }
+
+    private static String trimSlash(String url) {
+        return url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.switchboard.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One upstream provider as declared: a name, a catalogue type, and overrides of the type's defaults.
+ * {@code apiKey} is null for providers that take no key.
+ */
+public record ProviderConfig(
+        String name,
+        String type,
+        String baseUrl,
+        Secret apiKey,
+        Map<String, String> headers,
+        String apiVersion,
+        List<String> models,
+        Timeouts timeouts) {}

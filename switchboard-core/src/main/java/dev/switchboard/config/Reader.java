@@ -1,0 +1,129 @@
+package dev.switchboard.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Typed reads from the YAML tree that report mistakes with their path instead of throwing. */
+final class Reader {
+    final Problems problems;
+    private final EnvSubstitution env;
+
+    Reader(Problems problems, EnvSubstitution env) {
+        this.problems = problems;
+        this.env = env;
+    }
+
+    boolean object(JsonNode n, String path) {
+        if (n == null || !n.isObject()) {
+            problems.add(path, "expected a mapping");
+            return false;
+        }
+        return true;
+    }
+
+    void fields(JsonNode n, String path, Set<String> allowed) {
+        n.fieldNames().forEachRemaining(f -> {
+            if (!allowed.contains(f)) {
+                problems.add(join(path, f), "unknown key '" + f + "'" + NearMiss.hint(f, allowed));
+            }
+        });
+    }
+
+    String string(JsonNode n, String field, String path, boolean required) {
+        JsonNode v = n.get(field);
+        String p = join(path, field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                problems.add(p, "required");
+            }
+            return null;
+        }
+        if (!v.isTextual() && !v.isNumber() && !v.isBoolean()) {
+            problems.add(p, "expected a string");
+            return null;
+        }
+        return env.expand(v.asText(), p, problems);
+    }
+
+    /** A scalar's text (e.g. a size written as a bare number), or null when absent. */
+    String scalarText(JsonNode n, String field, String path) {
+        return string(n, field, path, false);
+    }
+
+    boolean bool(JsonNode n, String field, String path, boolean fallback) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isBoolean()) {
+            problems.add(join(path, field), "expected true or false");
+            return fallback;
+        }
+        return v.asBoolean();
+    }
+
+    Duration duration(JsonNode n, String field, String path, Duration fallback) {
+        String text = string(n, field, path, false);
+        if (text == null) {
+            return fallback;
+        }
+        Duration d = Units.duration(text);
+        if (d == null || d.isZero()) {
+            problems.add(join(path, field), "expected a duration such as 500ms, 30s, 5m, got '" + text + "'");
+            return fallback;
+        }
+        return d;
+    }
+
+    List<String> stringList(JsonNode n, String field, String path) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            problems.add(join(path, field), "expected a list of strings");
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode e = v.get(i);
+            String p = join(path, field) + "[" + i + "]";
+            if (!e.isTextual()) {
+                problems.add(p, "expected a string");
+            } else {
+                out.add(env.expand(e.asText(), p, problems));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    Map<String, String> stringMap(JsonNode n, String field, String path) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return Map.of();
+        }
+        if (!v.isObject()) {
+            problems.add(join(path, field), "expected a mapping of names to strings");
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        v.properties().forEach(e -> {
+            String p = join(path, field) + "." + e.getKey();
+            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                problems.add(p, "expected a string");
+            } else {
+                out.put(e.getKey(), env.expand(e.getValue().asText(), p, problems));
+            }
+        });
+        return Map.copyOf(out);
+    }
+
+    private static String join(String path, String field) {
+        return path.isEmpty() ? field : path + "." + field;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.switchboard.error;
+
+/**
+ * Every way a request can fail, with the HTTP status and OpenAI-style {@code type}/{@code code} it maps to.
+ * One table so that each dialect renders the same failure the same way.
+ */
+public enum ErrorKind {
+    INVALID_REQUEST(400, "invalid_request_error", "invalid_request", false),
+    MALFORMED_JSON(400, "invalid_request_error", "invalid_json", false),
+    MISSING_PARAMETER(400, "invalid_request_error", "missing_required_parameter", false),
+    INVALID_PARAMETER(400, "invalid_request_error", "invalid_parameter", false),
+    UNAUTHENTICATED(401, "authentication_error", "invalid_api_key", false),
+    MODEL_NOT_ALLOWED(403, "permission_error", "model_not_allowed", false),
+    NOT_FOUND(404, "invalid_request_error", "not_found", false),
+    MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found", false),
+    METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed", false),
+    BODY_TOO_LARGE(413, "invalid_request_error", "request_too_large", false),
+    UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type", false),
+    UPSTREAM_CLIENT_ERROR(400, "invalid_request_error", "upstream_error", false),
+    UPSTREAM_RATE_LIMITED(429, "rate_limit_error", "rate_limit_exceeded", true),
+    UPSTREAM_SERVER_ERROR(502, "api_error", "upstream_error", true),
+    UPSTREAM_UNREACHABLE(502, "api_error", "upstream_unreachable", true),
+    UPSTREAM_STREAM_BROKEN(502, "api_error", "upstream_stream_interrupted", false),
+    UPSTREAM_OVERLOADED(503, "api_error", "upstream_overloaded", true),
+    UPSTREAM_TIMEOUT(504, "timeout_error", "upstream_timeout", true),
+    INTERNAL(500, "api_error", "internal_error", false);
+
+    private final int status;
+    private final String type;
+    private final String code;
+    private final boolean retryable;
+
+    ErrorKind(int status, String type, String code, boolean retryable) {
+        this.status = status;
+        this.type = type;
+        this.code = code;
+        this.retryable = retryable;
+    }
+
+    public int status() { return status; }
+    public String type() { return type; }
+    public String code() { return code; }
+    /** Whether another attempt (same or other target) may succeed. */
+    public boolean retryable() { return retryable; }
+}

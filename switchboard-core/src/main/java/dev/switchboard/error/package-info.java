@@ -1,0 +1,2 @@
+/** One error model: {@link dev.switchboard.error.GatewayException} carrying an {@link dev.switchboard.error.ErrorKind}. */
+package dev.switchboard.error;

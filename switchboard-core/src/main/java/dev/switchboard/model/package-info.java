@@ -1,0 +1,2 @@
+/** The canonical request model shared by every ingress dialect and provider adapter. */
+package dev.switchboard.model;

@@ -1,0 +1,2 @@
+/** The OpenAI dialect upstream: every OpenAI-compatible vendor of the catalogue goes through here. */
+package dev.switchboard.provider.openai;

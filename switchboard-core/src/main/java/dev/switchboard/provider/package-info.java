@@ -1,0 +1,2 @@
+/** Provider SPI: resolved endpoints, upstream requests, signing and upstream error mapping. */
+package dev.switchboard.provider;

@@ -1,0 +1,2 @@
+/** Which provider and model serve a request. */
+package dev.switchboard.routing;

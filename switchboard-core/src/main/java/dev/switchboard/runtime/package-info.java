@@ -1,0 +1,2 @@
+/** The immutable per-config-version state that requests read. */
+package dev.switchboard.runtime;

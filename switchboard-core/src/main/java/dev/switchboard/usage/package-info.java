@@ -1,0 +1,2 @@
+/** Token usage: what each request consumed and where it is reported. */
+package dev.switchboard.usage;

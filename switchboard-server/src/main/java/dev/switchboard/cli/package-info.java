@@ -1,0 +1,2 @@
+/** The command line: serve, validate, models. */
+package dev.switchboard.cli;

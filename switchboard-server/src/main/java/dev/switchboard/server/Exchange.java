@@ -1,0 +1,47 @@
+package dev.switchboard.server;
+
+import dev.switchboard.access.ClientKey;
+import dev.switchboard.model.ModelRequest;
+import dev.switchboard.routing.Target;
+import dev.switchboard.runtime.Snapshot;
+import dev.switchboard.usage.Usage;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * The typed state of one request as it moves through the gateway. Confined to the event loop that
+ * received the request; finished exactly once.
+ */
+final class Exchange {
+    final String requestId;
+    final long startNanos = System.nanoTime();
+    final HttpServerRequest http;
+    final Snapshot snapshot;
+    String operation = "other";
+    ClientKey key;
+    ModelRequest request;
+    Target target;
+    int status;
+    String errorType = "";
+    Usage usage;
+    long firstTokenNanos = -1;
+    private boolean finished;
+
+    Exchange(String requestId, HttpServerRequest http, Snapshot snapshot) {
+        this.requestId = requestId;
+        this.http = http;
+        this.snapshot = snapshot;
+    }
+
+    /** True the first time only: the caller then records the outcome. */
+    boolean markFinished() {
+        if (finished) {
+            return false;
+        }
+        finished = true;
+        return true;
+    }
+
+    boolean isFinished() {
+        return finished;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.switchboard.server;
+
+import dev.switchboard.catalogue.ProviderCatalogue;
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.config.ServerConfig;
+import dev.switchboard.runtime.Snapshot;
+import dev.switchboard.telemetry.GatewayMetrics;
+import dev.switchboard.usage.UsageSink;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Composition root: builds the data plane from a config and runs it. Tests start gateways through
+ * {@link #start} exactly as {@code serve} does. Thread-safe for {@link #reload} and {@link #close}.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final Vertx vertx;
+    private final SnapshotHolder snapshots;
+    private final GatewayMetrics metrics;
+    private final int port;
+    private final int demoPort;
+    private final ConfigWatcher watcher;
+
+    private Gateway(Vertx vertx, SnapshotHolder snapshots, GatewayMetrics metrics, int port, int demoPort, ConfigWatcher watcher) {
+        this.vertx = vertx;
+        this.snapshots = snapshots;
+        this.metrics = metrics;
+        this.port = port;
+        this.demoPort = demoPort;
+        this.watcher = watcher;
+    }
+
+    /** Options for {@link #start}; {@code configFile} enables hot reload when non-null. */
+    public record Options(Path configFile, Duration reloadInterval, UsageSink usageSink) {
+        public static Options defaults() {
+            return new Options(null, Duration.ofSeconds(1), e -> { });
+        }
+
+        public Options withConfigFile(Path file) {
+            return new Options(file, reloadInterval, usageSink);
+        }
+
+        public Options withUsageSink(UsageSink sink) {
+            return new Options(configFile, reloadInterval, sink);
+        }
+
+        public Options withReloadInterval(Duration interval) {
+            return new Options(configFile, interval, usageSink);
+        }
+    }
+
+    public static Gateway start(GatewayConfig config, Options options) {
+        ServerConfig sc = config.server();
+        int loops = sc.eventLoops() > 0 ? sc.eventLoops() : Runtime.getRuntime().availableProcessors();
+        Transport transport = transport();
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true))
+                .withTransport(transport)
+                .build();
+        try {
+            DemoUpstream demo = new DemoUpstream(vertx);
+            int demoPort = await(demo.start());
+            String demoUrl = "http://127.0.0.1:" + demoPort + "/v1";
+            SnapshotHolder snapshots = new SnapshotHolder(Snapshot.build(config, ProviderCatalogue.bundled(), type -> demoUrl));
+            GatewayMetrics metrics = new GatewayMetrics();
+            OutcomeRecorder recorder = new OutcomeRecorder(metrics, options.usageSink());
+            // The first instance picks the port (it may be 0); the others share it.
+            GatewayVerticle first = new GatewayVerticle(snapshots, metrics, recorder, sc.host(), sc.port());
+            await(vertx.deployVerticle(first, new DeploymentOptions()));
+            int port = first.actualPort();
+            List<Future<String>> rest = new ArrayList<>();
+            for (int i = 1; i < loops; i++) {
+                rest.add(vertx.deployVerticle(new GatewayVerticle(snapshots, metrics, recorder, sc.host(), port)));
+            }
+            await(Future.all(rest));
+            ConfigWatcher watcher = null;
+            if (options.configFile() != null) {
+                ConfigLoader loader = ConfigLoader.withSystemEnv();
+                watcher = new ConfigWatcher(options.configFile(), loader, next -> {
+                    if (next.server().port() != sc.port() || !next.server().host().equals(sc.host())) {
+                        LOG.warn("server.listen changed: it takes effect after a restart");
+                    }
+                    snapshots.set(Snapshot.build(next, ProviderCatalogue.bundled(), type -> demoUrl));
+                });
+                watcher.start(options.reloadInterval());
+            }
+            LOG.info("switchboard listening on {}:{} ({} event loops, {} transport, {} providers, {} keys)",
+                    sc.host(), port, loops, transport.name(), config.providers().size(), config.keys().size());
+            return new Gateway(vertx, snapshots, metrics, port, demoPort, watcher);
+        } catch (RuntimeException e) {
+            vertx.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Swaps in a new config: requests already running finish on the snapshot they started with. */
+    public void reload(GatewayConfig config) {
+        String demoUrl = "http://127.0.0.1:" + demoPort + "/v1";
+        snapshots.set(Snapshot.build(config, ProviderCatalogue.bundled(), type -> demoUrl));
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("shutdown did not complete cleanly: {}", e.toString());
+        }
+    }
+
+    /** io_uring when the kernel allows it (least CPU per request), else epoll, else NIO; SWITCHBOARD_TRANSPORT overrides. */
+    private static Transport transport() {
+        String wanted = System.getenv().getOrDefault("SWITCHBOARD_TRANSPORT", "auto").toLowerCase(Locale.ROOT);
+        List<Transport> order = switch (wanted) {
+            case "nio" -> List.of(Transport.NIO);
+            case "epoll" -> List.of(Transport.EPOLL, Transport.NIO);
+            default -> List.of(Transport.IO_URING, Transport.EPOLL, Transport.NIO);
+        };
+        for (Transport t : order) {
+            if (t.available()) {
+                return t;
+            }
+        }
+        return Transport.NIO;
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new IllegalStateException("gateway failed to start: " + (cause == null ? e : cause.getMessage()), cause);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("gateway did not start within 30 s", e);
+        }
+    }
+}

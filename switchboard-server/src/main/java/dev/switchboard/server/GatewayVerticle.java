@@ -1,0 +1,172 @@
+package dev.switchboard.server;
+
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayException;
+import dev.switchboard.model.Operation;
+import dev.switchboard.telemetry.GatewayMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One event loop's share of the data plane: an HTTP server (the port is shared across instances) and its own
+ * pooled upstream client, so a request never leaves the event loop that accepted it.
+ */
+final class GatewayVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+
+    private final SnapshotHolder snapshots;
+    private final GatewayMetrics metrics;
+    private final OutcomeRecorder recorder;
+    private final String host;
+    private final int port;
+    private ModelCallHandler models;
+    private HttpServer server;
+    private HttpClient client;
+
+    GatewayVerticle(SnapshotHolder snapshots, GatewayMetrics metrics, OutcomeRecorder recorder, String host, int port) {
+        this.snapshots = snapshots;
+        this.metrics = metrics;
+        this.recorder = recorder;
+        this.host = host;
+        this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+        client = vertx.createHttpClient(new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setKeepAliveTimeout(60)
+                        .setTcpNoDelay(true)
+                        .setMaxInitialLineLength(16 * 1024)
+                        .setMaxHeaderSize(64 * 1024),
+                new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
+        models = new ModelCallHandler(vertx, client, recorder);
+        server = vertx.createHttpServer(new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setTcpNoDelay(true)
+                .setCompressionSupported(false)
+                .setMaxHeaderSize(64 * 1024));
+        return server.requestHandler(this::handle).listen();
+    }
+
+    int actualPort() {
+        return server.actualPort();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server.close().eventually(() -> client.close());
+    }
+
+    private void handle(HttpServerRequest req) {
+        Exchange ex = new Exchange(RequestIds.next(req.getHeader("x-request-id")), req, snapshots.get());
+        HttpServerResponse response = req.response();
+        response.putHeader("x-request-id", ex.requestId);
+        try {
+            route(ex);
+        } catch (GatewayException e) {
+            fail(ex, e);
+        } catch (RuntimeException e) {
+            LOG.error("request {} failed unexpectedly", ex.requestId, e);
+            fail(ex, new GatewayException(ErrorKind.INTERNAL, "The gateway failed to handle the request (request id "
+                    + ex.requestId + ")."));
+        }
+    }
+
+    private void route(Exchange ex) {
+        HttpServerRequest req = ex.http;
+        String path = req.path();
+        HttpMethod method = req.method();
+        switch (path) {
+            case "/v1/chat/completions" -> modelCall(ex, Operation.CHAT);
+            case "/v1/completions" -> modelCall(ex, Operation.COMPLETIONS);
+            case "/v1/embeddings" -> modelCall(ex, Operation.EMBEDDINGS);
+            case "/v1/models" -> {
+                ex.operation = "models";
+                requireMethod(method, HttpMethod.GET);
+                ex.key = ClientAuth.authenticate(req, ex.snapshot.keys());
+                ex.status = 200;
+                ModelsHandler.list(ex.snapshot.resolver(), ex.key, req.response());
+                recorder.finish(ex);
+            }
+            case "/healthz" -> plain(ex, 200, "application/json", "{\"status\":\"ok\"}");
+            case "/readyz" -> plain(ex, 200, "application/json", "{\"status\":\"ready\"}");
+            case "/metrics" -> plain(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+            default -> {
+                if (path.startsWith("/v1/models/")) {
+                    ex.operation = "models";
+                    requireMethod(method, HttpMethod.GET);
+                    ex.key = ClientAuth.authenticate(req, ex.snapshot.keys());
+                    ex.status = 200;
+                    ModelsHandler.one(ex.snapshot.resolver(), ex.key, path.substring("/v1/models/".length()), req.response());
+                    recorder.finish(ex);
+                } else {
+                    throw new GatewayException(ErrorKind.NOT_FOUND, "Unknown path: " + method + " " + path);
+                }
+            }
+        }
+    }
+
+    private void modelCall(Exchange ex, Operation op) {
+        ex.operation = switch (op) {
+            case CHAT -> "chat";
+            case COMPLETIONS -> "text_completion";
+            case EMBEDDINGS -> "embeddings";
+        };
+        requireMethod(ex.http.method(), HttpMethod.POST);
+        ex.key = ClientAuth.authenticate(ex.http, ex.snapshot.keys());
+        BodyReader.read(ex.http, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> {
+            if (ar.failed()) {
+                GatewayException e = ar.cause() instanceof GatewayException g ? g
+                        : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
+                if (e.kind() == ErrorKind.BODY_TOO_LARGE) {
+                    ex.http.response().putHeader("connection", "close");
+                }
+                fail(ex, e);
+                return;
+            }
+            try {
+                models.handle(ex, op, ar.result());
+            } catch (GatewayException e) {
+                fail(ex, e);
+            } catch (RuntimeException e) {
+                LOG.error("request {} failed unexpectedly", ex.requestId, e);
+                fail(ex, new GatewayException(ErrorKind.INTERNAL, "The gateway failed to handle the request (request id "
+                        + ex.requestId + ")."));
+            }
+        });
+    }
+
+    private void plain(Exchange ex, int status, String type, String body) {
+        ex.status = status;
+        ex.http.response().setStatusCode(status).putHeader("content-type", type).end(body);
+        ex.markFinished(); // probes and scrapes are not model traffic: no metrics, no access log
+    }
+
+    private static void requireMethod(HttpMethod actual, HttpMethod expected) {
+        if (!actual.equals(expected)) {
+            throw new GatewayException(ErrorKind.METHOD_NOT_ALLOWED, "Use " + expected + " for this path.");
+        }
+    }
+
+    private void fail(Exchange ex, GatewayException e) {
+        if (ex.isFinished()) {
+            return;
+        }
+        ex.status = e.status();
+        ex.errorType = e.kind().code();
+        ErrorWriter.write(ex.http.response(), e);
+        recorder.finish(ex);
+    }
+}

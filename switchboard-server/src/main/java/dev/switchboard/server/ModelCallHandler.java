@@ -1,0 +1,138 @@
+package dev.switchboard.server;
+
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayException;
+import dev.switchboard.ingress.openai.OpenAiRequestDecoder;
+import dev.switchboard.model.ModelRequest;
+import dev.switchboard.model.Operation;
+import dev.switchboard.provider.RequestSigner;
+import dev.switchboard.provider.UpstreamErrorMapper;
+import dev.switchboard.provider.UpstreamRequest;
+import dev.switchboard.provider.openai.OpenAiUpstreamTranslator;
+import dev.switchboard.routing.Target;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * Serves chat completions, legacy completions and embeddings in the OpenAI dialect: decode, resolve the
+ * model, check the key may use it, send upstream, relay the answer (streamed as it arrives) and count usage.
+ * One instance per event loop.
+ */
+final class ModelCallHandler {
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final OutcomeRecorder recorder;
+
+    ModelCallHandler(Vertx vertx, HttpClient client, OutcomeRecorder recorder) {
+        this.vertx = vertx;
+        this.client = client;
+        this.recorder = recorder;
+    }
+
+    void handle(Exchange ex, Operation op, Buffer body) {
+        ModelRequest req = OpenAiRequestDecoder.decode(op, body.getBytes());
+        ex.request = req;
+        Target target = ex.snapshot.resolver().resolve(req.model());
+        if (!ex.key.models().allows(req.model())) {
+            throw GatewayException.param(ErrorKind.MODEL_NOT_ALLOWED, "model",
+                    "The key '" + ex.key.name() + "' may not use the model '" + req.model() + "'.");
+        }
+        ex.target = target;
+        boolean injectUsage = req.stream() && !req.clientRequestedUsage() && op != Operation.EMBEDDINGS;
+        UpstreamRequest up = RequestSigner.sign(
+                OpenAiUpstreamTranslator.toUpstream(req, target.provider(), target.upstreamModel(), injectUsage),
+                target.provider());
+        UpstreamCall call = new UpstreamCall(vertx, client, target.provider());
+        HttpServerResponse response = ex.http.response();
+        response.putHeader("x-switchboard-provider", target.provider().name());
+        response.putHeader("x-switchboard-model", target.upstreamModel());
+        response.closeHandler(v -> {
+            call.cancel();
+            if (!ex.isFinished()) {
+                ex.status = 499;
+                ex.errorType = "client_closed";
+                recorder.finish(ex);
+            }
+        });
+        call.onTimeout(() -> fail(ex, call.failure(null)));
+        call.send(up).onComplete(ar -> {
+            if (ex.isFinished()) {
+                if (ar.succeeded()) {
+                    ar.result().request().reset();
+                }
+                return;
+            }
+            if (ar.failed()) {
+                fail(ex, call.failure(ar.cause()));
+                return;
+            }
+            HttpClientResponse upstream = ar.result();
+            if (upstream.statusCode() / 100 != 2) {
+                relayError(ex, call, upstream);
+            } else if (req.stream() && isEventStream(upstream)) {
+                new SseRelay(ex, call, response, injectUsage, () -> recorder.finish(ex)).start(upstream);
+            } else {
+                relayBody(ex, call, upstream);
+            }
+        });
+    }
+
+    private void relayBody(Exchange ex, UpstreamCall call, HttpClientResponse upstream) {
+        upstream.handler(null);
+        upstream.body().onComplete(ar -> {
+            if (ex.isFinished()) {
+                return;
+            }
+            if (ar.failed()) {
+                fail(ex, call.failure(ar.cause()));
+                return;
+            }
+            call.complete();
+            byte[] bytes = ar.result().getBytes();
+            ex.usage = UsageScanner.scan(bytes);
+            ex.status = 200;
+            String type = upstream.getHeader("content-type");
+            ex.http.response()
+                    .setStatusCode(200)
+                    .putHeader("content-type", type == null ? "application/json" : type)
+                    .end(ar.result());
+            recorder.finish(ex);
+        });
+    }
+
+    private void relayError(Exchange ex, UpstreamCall call, HttpClientResponse upstream) {
+        Buffer collected = Buffer.buffer();
+        upstream.handler(b -> {
+            call.activity();
+            if (collected.length() < MAX_ERROR_BODY) {
+                collected.appendBuffer(b);
+            }
+        });
+        upstream.exceptionHandler(err -> fail(ex, call.failure(err)));
+        upstream.endHandler(v -> {
+            call.complete();
+            fail(ex, UpstreamErrorMapper.map(ex.target.provider(), upstream.statusCode(),
+                    upstream.getHeader("retry-after"), collected.getBytes()));
+        });
+    }
+
+    private void fail(Exchange ex, GatewayException e) {
+        if (ex.isFinished()) {
+            return;
+        }
+        ex.status = e.status();
+        ex.errorType = e.kind().code();
+        ErrorWriter.write(ex.http.response(), e);
+        recorder.finish(ex);
+    }
+
+    private static boolean isEventStream(HttpClientResponse upstream) {
+        String type = upstream.getHeader("content-type");
+        return type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
+    }
+}

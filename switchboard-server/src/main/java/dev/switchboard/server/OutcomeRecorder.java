@@ -1,0 +1,62 @@
+package dev.switchboard.server;
+
+import dev.switchboard.telemetry.GatewayMetrics;
+import dev.switchboard.usage.Usage;
+import dev.switchboard.usage.UsageEvent;
+import dev.switchboard.usage.UsageSink;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records how each request ended: metrics, one access-log line (no prompt text, no secrets; written by an
+ * asynchronous appender) and a usage event. Called once per exchange on its event loop.
+ */
+final class OutcomeRecorder {
+    private static final Logger ACCESS = LoggerFactory.getLogger("switchboard.access");
+
+    private final GatewayMetrics metrics;
+    private final UsageSink usageSink;
+
+    OutcomeRecorder(GatewayMetrics metrics, UsageSink usageSink) {
+        this.metrics = metrics;
+        this.usageSink = usageSink;
+    }
+
+    void finish(Exchange ex) {
+        if (!ex.markFinished()) {
+            return;
+        }
+        long duration = System.nanoTime() - ex.startNanos;
+        String provider = ex.target == null ? "none" : ex.target.provider().name();
+        String model = ex.target == null ? "none" : ex.target.publicModel();
+        GatewayMetrics.Labels labels = new GatewayMetrics.Labels(ex.operation, provider, model,
+                Integer.toString(ex.status), ex.errorType);
+        metrics.request(labels, duration);
+        long ttft = ex.firstTokenNanos < 0 ? -1 : ex.firstTokenNanos - ex.startNanos;
+        if (ttft >= 0) {
+            metrics.timeToFirstToken(labels, ttft);
+        }
+        Usage usage = ex.usage;
+        if (usage != null) {
+            metrics.tokens(labels, "input", usage.promptTokens());
+            metrics.tokens(labels, "output", usage.completionTokens());
+        }
+        if (ex.request != null) {
+            usageSink.record(new UsageEvent(Instant.now(), ex.requestId, ex.key == null ? null : ex.key.name(),
+                    ex.operation, ex.request.model(), provider, ex.target == null ? null : ex.target.upstreamModel(),
+                    ex.request.stream(), ex.status, usage == null ? Usage.NONE : usage, usage != null,
+                    duration / 1_000_000, ttft < 0 ? -1 : ttft / 1_000_000));
+        }
+        if (ACCESS.isInfoEnabled()) {
+            ACCESS.info("{} {} {} {} key={} model={} provider={} upstream_model={} ms={} ttft_ms={} in={} out={}{}",
+                    ex.requestId, ex.http.method(), ex.http.path(), ex.status,
+                    ex.key == null ? "-" : ex.key.name(), model, provider,
+                    ex.target == null ? "-" : ex.target.upstreamModel(), duration / 1_000_000,
+                    ttft < 0 ? "-" : Long.toString(ttft / 1_000_000),
+                    usage == null ? "-" : Long.toString(usage.promptTokens()),
+                    usage == null ? "-" : Long.toString(usage.completionTokens()),
+                    ex.errorType.isEmpty() ? "" : " error=" + ex.errorType);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.switchboard.server;
+
+import dev.switchboard.runtime.Snapshot;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The current config snapshot, swapped atomically on reload; requests read it once at their start. */
+public final class SnapshotHolder {
+    private final AtomicReference<Snapshot> current;
+
+    public SnapshotHolder(Snapshot initial) {
+        this.current = new AtomicReference<>(initial);
+    }
+
+    public Snapshot get() {
+        return current.get();
+    }
+
+    public void set(Snapshot next) {
+        current.set(next);
+    }
+}

@@ -1,0 +1,185 @@
+package dev.switchboard.server;
+
+import dev.switchboard.config.Timeouts;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayException;
+import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.provider.UpstreamRequest;
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One attempt against an upstream, with its deadlines: connect, first byte (response headers), idle gap
+ * between body chunks, and total. One timer watches all three; body reads only update a timestamp.
+ * Confined to the event loop of the exchange.
+ */
+final class UpstreamCall {
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final ProviderEndpoint provider;
+    private final Timeouts timeouts;
+    private final long startNanos = System.nanoTime();
+    private long lastActivityNanos = startNanos;
+    private boolean headersReceived;
+    private boolean done;
+    private long timerId = -1;
+    private HttpClientRequest request;
+    private GatewayException timeout;
+    private Runnable onTimeout = () -> { };
+
+    UpstreamCall(Vertx vertx, HttpClient client, ProviderEndpoint provider) {
+        this.vertx = vertx;
+        this.client = client;
+        this.provider = provider;
+        this.timeouts = provider.timeouts();
+    }
+
+    Future<HttpClientResponse> send(UpstreamRequest up) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.valueOf(up.method()))
+                .setAbsoluteURI(up.url())
+                .setConnectTimeout(timeouts.connect().toMillis());
+        for (Map.Entry<String, String> h : up.headers().entrySet()) {
+            options.putHeader(h.getKey(), h.getValue());
+        }
+        options.putHeader("user-agent", "switchboard/0.1");
+        arm();
+        return client.request(options)
+                .compose(req -> {
+                    request = req;
+                    if (done) {
+                        req.reset();
+                        return Future.failedFuture(timeout != null ? timeout : cancelled());
+                    }
+                    return up.body() == null ? req.send() : req.send(Buffer.buffer(up.body()));
+                })
+                .transform(ar -> {
+                    if (ar.succeeded()) {
+                        headersReceived = true;
+                        lastActivityNanos = System.nanoTime();
+                        return Future.succeededFuture(ar.result());
+                    }
+                    return Future.failedFuture(failure(ar.cause()));
+                });
+    }
+
+    /** A body chunk arrived: the idle deadline moves. */
+    void activity() {
+        lastActivityNanos = System.nanoTime();
+    }
+
+    /** Called on the event loop when a deadline passes, after the request was reset. */
+    void onTimeout(Runnable action) {
+        this.onTimeout = action;
+    }
+
+    /** The attempt ended normally. */
+    void complete() {
+        done = true;
+        cancelTimer();
+    }
+
+    /** The client went away or the gateway gave up: close the upstream request. */
+    void cancel() {
+        if (!done) {
+            done = true;
+            cancelTimer();
+            if (request != null) {
+                request.reset();
+            }
+        }
+    }
+
+    /** The gateway error for a transport failure, preferring a timeout that caused it. */
+    GatewayException failure(Throwable cause) {
+        if (timeout != null) {
+            return timeout;
+        }
+        if (cause instanceof GatewayException g) {
+            return g;
+        }
+        if (cause instanceof ConnectTimeoutException || (cause != null && cause.getClass().getSimpleName().contains("Timeout"))) {
+            return new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "Provider '" + provider.name()
+                    + "' could not be reached within the connect timeout (" + timeouts.connect().toMillis() + " ms).");
+        }
+        if (!headersReceived) {
+            return new GatewayException(ErrorKind.UPSTREAM_UNREACHABLE, "Provider '" + provider.name()
+                    + "' is unreachable (" + describe(cause) + ").");
+        }
+        return new GatewayException(ErrorKind.UPSTREAM_STREAM_BROKEN, "The connection to provider '" + provider.name()
+                + "' broke before the response was complete.");
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause == null) {
+            return "connection failed";
+        }
+        String name = cause.getClass().getSimpleName();
+        return name.isEmpty() ? "connection failed" : name;
+    }
+
+    private GatewayException cancelled() {
+        return new GatewayException(ErrorKind.UPSTREAM_UNREACHABLE, "The request to provider '" + provider.name() + "' was cancelled.");
+    }
+
+    private void arm() {
+        long now = System.nanoTime();
+        long next = nextDeadline() - now;
+        timerId = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(next) + 1), id -> check());
+    }
+
+    private long nextDeadline() {
+        long total = startNanos + timeouts.total().toNanos();
+        long phase = headersReceived
+                ? lastActivityNanos + timeouts.idle().toNanos()
+                : startNanos + timeouts.firstByte().toNanos();
+        return Math.min(total, phase);
+    }
+
+    private void check() {
+        timerId = -1;
+        if (done) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now < nextDeadline()) {
+            arm();
+            return;
+        }
+        String which;
+        long limit;
+        if (now - startNanos >= timeouts.total().toNanos()) {
+            which = "total";
+            limit = timeouts.total().toMillis();
+        } else if (!headersReceived) {
+            which = "first_byte";
+            limit = timeouts.firstByte().toMillis();
+        } else {
+            which = "idle";
+            limit = timeouts.idle().toMillis();
+        }
+        timeout = new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "Provider '" + provider.name()
+                + "' timed out (" + which + " timeout of " + limit + " ms).");
+        done = true;
+        if (request != null) {
+            request.reset(0, timeout);
+        }
+        onTimeout.run();
+    }
+
+    private void cancelTimer() {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+            timerId = -1;
+        }
+    }
+}

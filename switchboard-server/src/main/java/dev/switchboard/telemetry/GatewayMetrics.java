@@ -1,0 +1,90 @@
+package dev.switchboard.telemetry;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Prometheus metrics named after the OpenTelemetry GenAI semantic conventions. Meters are cached per label
+ * set so the request path does a map lookup, not a registration. Thread-safe.
+ * Labels never carry keys or prompt text: only operation, provider, model (as resolved) and outcome.
+ */
+public final class GatewayMetrics {
+    private static final Duration[] DURATION_BUCKETS = seconds(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12,
+            10.24, 20.48, 40.96, 81.92);
+    private static final Duration[] TTFT_BUCKETS = seconds(0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5,
+            0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
+    private static final double[] TOKEN_BUCKETS = {1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576,
+            4194304, 16777216, 67108864};
+
+    /** The label set of one request outcome. {@code errorType} is "" on success. */
+    public record Labels(String operation, String provider, String model, String status, String errorType) {}
+
+    private record TokenLabels(Labels labels, String tokenType) {}
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ConcurrentHashMap<Labels, Timer> durations = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Labels, Timer> ttft = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Labels, Counter> requests = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<TokenLabels, DistributionSummary> tokens = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<TokenLabels, Counter> tokenTotals = new ConcurrentHashMap<>();
+
+    public void request(Labels l, long durationNanos) {
+        requests.computeIfAbsent(l, k -> Counter.builder("switchboard.requests")
+                .description("Requests handled, by operation, provider, model and status")
+                .tags(tags(k)).register(registry)).increment();
+        durations.computeIfAbsent(l, k -> Timer.builder("gen_ai.server.request.duration")
+                .description("Time from request to the end of the response")
+                .serviceLevelObjectives(DURATION_BUCKETS)
+                .tags(tags(k)).register(registry)).record(durationNanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void timeToFirstToken(Labels l, long nanos) {
+        ttft.computeIfAbsent(l, k -> Timer.builder("gen_ai.server.time_to_first_token")
+                .description("Time from request to the first streamed chunk")
+                .serviceLevelObjectives(TTFT_BUCKETS)
+                .tags(tags(k)).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** @param tokenType "input" or "output" as in the GenAI conventions, or "cached_input", "reasoning" */
+    public void tokens(Labels l, String tokenType, long count) {
+        TokenLabels key = new TokenLabels(l, tokenType);
+        tokens.computeIfAbsent(key, k -> DistributionSummary.builder("gen_ai.client.token.usage")
+                .description("Tokens used per request")
+                .baseUnit("tokens")
+                .serviceLevelObjectives(TOKEN_BUCKETS)
+                .tags(tags(k.labels())).tag("gen_ai.token.type", k.tokenType())
+                .register(registry)).record(count);
+        tokenTotals.computeIfAbsent(key, k -> Counter.builder("switchboard.tokens")
+                .description("Tokens counted, by type, provider, model and status")
+                .tags(tags(k.labels())).tag("gen_ai.token.type", k.tokenType())
+                .register(registry)).increment(count);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private static String[] tags(Labels l) {
+        return new String[] {
+            "gen_ai.operation.name", l.operation(),
+            "gen_ai.provider.name", l.provider(),
+            "gen_ai.request.model", l.model(),
+            "http.response.status_code", l.status(),
+            "error.type", l.errorType()
+        };
+    }
+
+    private static Duration[] seconds(double... values) {
+        Duration[] out = new Duration[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Duration.ofNanos((long) (values[i] * 1e9));
+        }
+        return out;
+    }
+}
