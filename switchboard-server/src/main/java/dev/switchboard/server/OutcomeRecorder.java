@@ -48,7 +48,7 @@ final class OutcomeRecorder {
                     ex.request.stream(), ex.status, usage == null ? Usage.NONE : usage, usage != null,
                     duration / 1_000_000, ttft < 0 ? -1 : ttft / 1_000_000));
         }
-        if (ACCESS.isInfoEnabled()) {
+        if (ex.snapshot.config().server().accessLog() && ACCESS.isInfoEnabled()) {
             ACCESS.info("{} {} {} {} key={} model={} provider={} upstream_model={} ms={} ttft_ms={} in={} out={}{}",
                     ex.requestId, ex.http.method(), ex.http.path(), ex.status,
                     ex.key == null ? "-" : ex.key.name(), model, provider,

@@ -28,7 +28,7 @@ final class UsageScanner {
                     if (value != JsonToken.START_OBJECT) {
                         return null;
                     }
-                    JsonNode usage = Json.MAPPER.readTree(p);
+                    JsonNode usage = Json.SUBTREE_READER.readTree(p);
                     return OpenAiUsageReader.read(usage);
                 }
                 p.skipChildren();
