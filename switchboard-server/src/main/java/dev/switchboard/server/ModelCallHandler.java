@@ -10,6 +10,7 @@ import dev.switchboard.provider.UpstreamErrorMapper;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.provider.openai.OpenAiUpstreamTranslator;
 import dev.switchboard.routing.Target;
+import dev.switchboard.usage.UsageScanner;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;

@@ -9,6 +9,7 @@ import dev.switchboard.sse.SseEvent;
 import dev.switchboard.sse.SseParser;
 import dev.switchboard.usage.OpenAiUsageReader;
 import dev.switchboard.usage.Usage;
+import dev.switchboard.usage.UsageScanner;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;

@@ -1,22 +1,20 @@
-package dev.switchboard.server;
+package dev.switchboard.usage;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.json.Json;
-import dev.switchboard.usage.OpenAiUsageReader;
-import dev.switchboard.usage.Usage;
 import java.io.IOException;
 
 /**
  * Finds the top-level {@code usage} object of an OpenAI response without building the whole tree:
  * other fields (choices, embedding vectors) are skipped by the streaming parser.
  */
-final class UsageScanner {
+public final class UsageScanner {
     private UsageScanner() {}
 
     /** The usage, or null when absent, null, or the body is not a JSON object. */
-    static Usage scan(byte[] body) {
+    public static Usage scan(byte[] body) {
         try (JsonParser p = Json.MAPPER.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -43,7 +41,7 @@ final class UsageScanner {
      * Cheap pre-check for a stream chunk: true when the text carries a non-null {@code "usage"} value,
      * so only those chunks are parsed.
      */
-    static boolean mayCarryUsage(String data) {
+    public static boolean mayCarryUsage(String data) {
         int i = data.lastIndexOf("\"usage\"");
         if (i < 0) {
             return false;

@@ -1,0 +1,68 @@
+package dev.switchboard.provider.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.catalogue.ProviderCatalogue;
+import dev.switchboard.catalogue.ProviderType;
+import dev.switchboard.config.Secret;
+import dev.switchboard.config.Timeouts;
+import dev.switchboard.ingress.openai.OpenAiRequestDecoder;
+import dev.switchboard.json.Json;
+import dev.switchboard.model.ModelRequest;
+import dev.switchboard.model.Operation;
+import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.provider.RequestSigner;
+import dev.switchboard.provider.UpstreamRequest;
+import dev.switchboard.testing.Golden;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Golden: client request (OpenAI dialect) → signed upstream request, compared as JSON trees. */
+class OpenAiUpstreamTranslatorTest {
+
+    static Stream<Path> cases() {
+        return Golden.files("openai-upstream", ".request.json");
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void clientRequestBecomesTheExpectedUpstreamRequest(Path requestFile) throws IOException {
+        JsonNode spec = Json.MAPPER.readTree(requestFile.toFile());
+        ProviderType type = ProviderCatalogue.bundled().find(spec.path("provider").asText()).orElseThrow();
+        String baseUrl = spec.hasNonNull("base_url") ? spec.get("base_url").asText() : type.baseUrl();
+        ProviderEndpoint endpoint = new ProviderEndpoint("p", type, baseUrl, new Secret("sk-upstream"), type.headers(),
+                type.apiVersion(), List.of(), Timeouts.DEFAULTS);
+        Operation op = Operation.valueOf(spec.path("operation").asText("CHAT"));
+        byte[] clientBytes = Json.MAPPER.writeValueAsBytes(spec.get("client"));
+        ModelRequest req = OpenAiRequestDecoder.decode(op, clientBytes);
+        String before = Json.MAPPER.writeValueAsString(req.body());
+
+        boolean inject = req.stream() && !req.clientRequestedUsage();
+        UpstreamRequest up = RequestSigner.sign(
+                OpenAiUpstreamTranslator.toUpstream(req, endpoint, spec.path("model_at_provider").asText(), inject), endpoint);
+
+        ObjectNode actual = Json.MAPPER.createObjectNode();
+        actual.put("method", up.method());
+        actual.put("url", up.url());
+        ObjectNode headers = actual.putObject("headers");
+        up.headers().forEach(headers::put);
+        actual.set("body", Json.MAPPER.readTree(up.body()));
+        String expectedName = requestFile.getFileName().toString().replace(".request.json", ".upstream.json");
+        if (Golden.updating()) {
+            Files.writeString(Golden.sourceFile("openai-upstream", expectedName),
+                    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(actual));
+        }
+        JsonNode expected = Json.MAPPER.readTree(requestFile.resolveSibling(expectedName).toFile());
+        assertThat(actual).isEqualTo(expected);
+        assertThat(Json.MAPPER.writeValueAsString(req.body())).as("the client's request is not mutated").isEqualTo(before);
+        assertThat(Map.copyOf(up.headers())).doesNotContainKey("x-api-key");
+    }
+}
