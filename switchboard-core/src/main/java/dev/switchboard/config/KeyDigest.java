@@ -9,12 +9,19 @@ import java.util.HexFormat;
 public final class KeyDigest {
     private KeyDigest() {}
 
-    public static String sha256Hex(String key) {
+    // One digest per thread: getInstance() looks up the provider each time, a cost on every request.
+    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(key.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+    private static final HexFormat HEX = HexFormat.of();
+
+    public static String sha256Hex(String key) {
+        MessageDigest md = DIGEST.get();
+        md.reset();
+        return HEX.formatHex(md.digest(key.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,13 +1,72 @@
 package dev.switchboard.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
- * A validated request for one model operation. The body is the canonical form: OpenAI's wire shape,
- * a superset other dialects convert to and from, with every field the gateway does not know kept as is.
- * The body is never mutated; translators copy before they change it.
- *
- * @param model the public model name the client asked for
- * @param clientRequestedUsage whether the client itself asked for the usage chunk of a stream
+ * A validated request for one model operation, in the canonical form: OpenAI's wire shape, a superset other
+ * dialects convert to and from, with every field the gateway does not know kept as is.
+ * The client's bytes are kept so that a hop to an OpenAI-dialect provider can pass them through with only the
+ * model name spliced in; the JSON tree is built only when a translator asks for it. Immutable once built;
+ * the lazily parsed tree must not be mutated (translators copy it).
  */
-public record ModelRequest(Operation operation, String model, boolean stream, boolean clientRequestedUsage, ObjectNode body) {}
+public final class ModelRequest {
+    private final Operation operation;
+    private final String model;
+    private final boolean stream;
+    private final boolean clientRequestedUsage;
+    private final boolean hasStreamOptions;
+    private final byte[] raw;
+    private final int modelStart;
+    private final int modelEnd;
+    private final int rootEnd;
+    private ObjectNode body;
+
+    /**
+     * @param modelStart byte offset of the {@code model} value's opening quote in {@code raw}
+     * @param modelEnd byte offset just past its closing quote
+     * @param rootEnd byte offset of the root object's closing brace
+     */
+    public ModelRequest(Operation operation, String model, boolean stream, boolean clientRequestedUsage,
+                        boolean hasStreamOptions, byte[] raw, int modelStart, int modelEnd, int rootEnd) {
+        this.operation = operation;
+        this.model = model;
+        this.stream = stream;
+        this.clientRequestedUsage = clientRequestedUsage;
+        this.hasStreamOptions = hasStreamOptions;
+        this.raw = raw;
+        this.modelStart = modelStart;
+        this.modelEnd = modelEnd;
+        this.rootEnd = rootEnd;
+    }
+
+    public Operation operation() { return operation; }
+    /** The public model name the client asked for. */
+    public String model() { return model; }
+    public boolean stream() { return stream; }
+    /** Whether the client itself asked for the usage chunk of a stream. */
+    public boolean clientRequestedUsage() { return clientRequestedUsage; }
+    /** Whether the client sent a {@code stream_options} object. */
+    public boolean hasStreamOptions() { return hasStreamOptions; }
+    /** The client's bytes; never modified. */
+    public byte[] raw() { return raw; }
+    public int modelStart() { return modelStart; }
+    public int modelEnd() { return modelEnd; }
+    public int rootEnd() { return rootEnd; }
+
+    /** The request as a JSON tree, parsed on first use. Read-only by contract. */
+    public ObjectNode body() {
+        ObjectNode b = body;
+        if (b == null) {
+            try {
+                b = (ObjectNode) Json.MAPPER.readTree(raw);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // cannot happen: the bytes were validated as a JSON object
+            }
+            body = b;
+        }
+        return b;
+    }
+}

@@ -50,7 +50,7 @@ final class GatewayVerticle extends VerticleBase {
                         .setMaxInitialLineLength(16 * 1024)
                         .setMaxHeaderSize(64 * 1024),
                 new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
-        models = new ModelCallHandler(vertx, client, recorder);
+        models = new ModelCallHandler(new DeadlineSweeper(vertx), client, recorder);
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(host)
                 .setPort(port)

@@ -11,7 +11,6 @@ import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.provider.openai.OpenAiUpstreamTranslator;
 import dev.switchboard.routing.Target;
 import dev.switchboard.usage.UsageScanner;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -25,12 +24,12 @@ import io.vertx.core.http.HttpServerResponse;
 final class ModelCallHandler {
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
-    private final Vertx vertx;
+    private final DeadlineSweeper sweeper;
     private final HttpClient client;
     private final OutcomeRecorder recorder;
 
-    ModelCallHandler(Vertx vertx, HttpClient client, OutcomeRecorder recorder) {
-        this.vertx = vertx;
+    ModelCallHandler(DeadlineSweeper sweeper, HttpClient client, OutcomeRecorder recorder) {
+        this.sweeper = sweeper;
         this.client = client;
         this.recorder = recorder;
     }
@@ -48,7 +47,7 @@ final class ModelCallHandler {
         UpstreamRequest up = RequestSigner.sign(
                 OpenAiUpstreamTranslator.toUpstream(req, target.provider(), target.upstreamModel(), injectUsage),
                 target.provider());
-        UpstreamCall call = new UpstreamCall(vertx, client, target.provider());
+        UpstreamCall call = new UpstreamCall(sweeper, client, target.provider());
         HttpServerResponse response = ex.http.response();
         response.putHeader("x-switchboard-provider", target.provider().name());
         response.putHeader("x-switchboard-model", target.upstreamModel());

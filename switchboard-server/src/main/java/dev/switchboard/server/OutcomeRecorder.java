@@ -23,6 +23,10 @@ final class OutcomeRecorder {
         this.usageSink = usageSink;
     }
 
+    private static String status(int status) {
+        return status == 200 ? "200" : Integer.toString(status);
+    }
+
     void finish(Exchange ex) {
         if (!ex.markFinished()) {
             return;
@@ -30,17 +34,16 @@ final class OutcomeRecorder {
         long duration = System.nanoTime() - ex.startNanos;
         String provider = ex.target == null ? "none" : ex.target.provider().name();
         String model = ex.target == null ? "none" : ex.target.publicModel();
-        GatewayMetrics.Labels labels = new GatewayMetrics.Labels(ex.operation, provider, model,
-                Integer.toString(ex.status), ex.errorType);
-        metrics.request(labels, duration);
+        GatewayMetrics.MeterSet meters = metrics.meters(new GatewayMetrics.Labels(ex.operation, provider, model,
+                status(ex.status), ex.errorType));
+        meters.request(duration);
         long ttft = ex.firstTokenNanos < 0 ? -1 : ex.firstTokenNanos - ex.startNanos;
         if (ttft >= 0) {
-            metrics.timeToFirstToken(labels, ttft);
+            meters.timeToFirstToken(ttft);
         }
         Usage usage = ex.usage;
         if (usage != null) {
-            metrics.tokens(labels, "input", usage.promptTokens());
-            metrics.tokens(labels, "output", usage.completionTokens());
+            meters.tokens(usage.promptTokens(), usage.completionTokens());
         }
         if (ex.request != null) {
             usageSink.record(new UsageEvent(Instant.now(), ex.requestId, ex.key == null ? null : ex.key.name(),

@@ -7,7 +7,6 @@ import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.UpstreamRequest;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -15,15 +14,14 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One attempt against an upstream, with its deadlines: connect, first byte (response headers), idle gap
- * between body chunks, and total. One timer watches all three; body reads only update a timestamp.
- * Confined to the event loop of the exchange.
+ * between body chunks, and total. The event loop's {@link DeadlineSweeper} checks them; body reads only
+ * update a timestamp. Confined to the event loop of the exchange.
  */
-final class UpstreamCall {
-    private final Vertx vertx;
+final class UpstreamCall implements DeadlineSweeper.Watched {
+    private final DeadlineSweeper sweeper;
     private final HttpClient client;
     private final ProviderEndpoint provider;
     private final Timeouts timeouts;
@@ -31,28 +29,27 @@ final class UpstreamCall {
     private long lastActivityNanos = startNanos;
     private boolean headersReceived;
     private boolean done;
-    private long timerId = -1;
+    private int slot = -1;
     private HttpClientRequest request;
     private GatewayException timeout;
     private Runnable onTimeout = () -> { };
 
-    UpstreamCall(Vertx vertx, HttpClient client, ProviderEndpoint provider) {
-        this.vertx = vertx;
+    UpstreamCall(DeadlineSweeper sweeper, HttpClient client, ProviderEndpoint provider) {
+        this.sweeper = sweeper;
         this.client = client;
         this.provider = provider;
         this.timeouts = provider.timeouts();
     }
 
     Future<HttpClientResponse> send(UpstreamRequest up) {
-        RequestOptions options = new RequestOptions()
+        RequestOptions options = UpstreamAddress.apply(new RequestOptions(), up.url())
                 .setMethod(HttpMethod.valueOf(up.method()))
-                .setAbsoluteURI(up.url())
                 .setConnectTimeout(timeouts.connect().toMillis());
         for (Map.Entry<String, String> h : up.headers().entrySet()) {
             options.putHeader(h.getKey(), h.getValue());
         }
         options.putHeader("user-agent", "switchboard/0.1");
-        arm();
+        sweeper.add(this);
         return client.request(options)
                 .compose(req -> {
                     request = req;
@@ -131,33 +128,32 @@ final class UpstreamCall {
         return new GatewayException(ErrorKind.UPSTREAM_UNREACHABLE, "The request to provider '" + provider.name() + "' was cancelled.");
     }
 
-    private void arm() {
-        long now = System.nanoTime();
-        long next = nextDeadline() - now;
-        timerId = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(next) + 1), id -> check());
+    @Override
+    public int slot() {
+        return slot;
     }
 
-    private long nextDeadline() {
+    @Override
+    public void slot(int slot) {
+        this.slot = slot;
+    }
+
+    @Override
+    public void check(long now) {
+        if (done) {
+            cancelTimer();
+            return;
+        }
         long total = startNanos + timeouts.total().toNanos();
         long phase = headersReceived
                 ? lastActivityNanos + timeouts.idle().toNanos()
                 : startNanos + timeouts.firstByte().toNanos();
-        return Math.min(total, phase);
-    }
-
-    private void check() {
-        timerId = -1;
-        if (done) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (now < nextDeadline()) {
-            arm();
+        if (now < Math.min(total, phase)) {
             return;
         }
         String which;
         long limit;
-        if (now - startNanos >= timeouts.total().toNanos()) {
+        if (now >= total) {
             which = "total";
             limit = timeouts.total().toMillis();
         } else if (!headersReceived) {
@@ -170,6 +166,7 @@ final class UpstreamCall {
         timeout = new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "Provider '" + provider.name()
                 + "' timed out (" + which + " timeout of " + limit + " ms).");
         done = true;
+        cancelTimer();
         if (request != null) {
             request.reset(0, timeout);
         }
@@ -177,9 +174,6 @@ final class UpstreamCall {
     }
 
     private void cancelTimer() {
-        if (timerId >= 0) {
-            vertx.cancelTimer(timerId);
-            timerId = -1;
-        }
+        sweeper.remove(this);
     }
 }

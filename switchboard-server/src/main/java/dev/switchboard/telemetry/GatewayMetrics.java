@@ -25,45 +25,80 @@ public final class GatewayMetrics {
     /** The label set of one request outcome. {@code errorType} is "" on success. */
     public record Labels(String operation, String provider, String model, String status, String errorType) {}
 
-    private record TokenLabels(Labels labels, String tokenType) {}
+    /** Every meter of one label set, so a request costs one map lookup. Meters are created on first use. */
+    public final class MeterSet {
+        private final Labels labels;
+        private final Counter requests;
+        private final Timer duration;
+        private volatile Timer ttft;
+        private volatile DistributionSummary inputTokens;
+        private volatile DistributionSummary outputTokens;
+        private volatile Counter inputTotal;
+        private volatile Counter outputTotal;
+
+        private MeterSet(Labels labels) {
+            this.labels = labels;
+            requests = Counter.builder("switchboard.requests")
+                    .description("Requests handled, by operation, provider, model and status")
+                    .tags(tags(labels)).register(registry);
+            duration = Timer.builder("gen_ai.server.request.duration")
+                    .description("Time from request to the end of the response")
+                    .serviceLevelObjectives(DURATION_BUCKETS)
+                    .tags(tags(labels)).register(registry);
+        }
+
+        public void request(long durationNanos) {
+            requests.increment();
+            duration.record(durationNanos, TimeUnit.NANOSECONDS);
+        }
+
+        public void timeToFirstToken(long nanos) {
+            Timer t = ttft;
+            if (t == null) {
+                t = ttft = Timer.builder("gen_ai.server.time_to_first_token")
+                        .description("Time from request to the first streamed chunk")
+                        .serviceLevelObjectives(TTFT_BUCKETS)
+                        .tags(tags(labels)).register(registry);
+            }
+            t.record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        public void tokens(long input, long output) {
+            if (inputTokens == null) {
+                inputTokens = tokenSummary("input");
+                outputTokens = tokenSummary("output");
+                inputTotal = tokenCounter("input");
+                outputTotal = tokenCounter("output");
+            }
+            inputTokens.record(input);
+            outputTokens.record(output);
+            inputTotal.increment(input);
+            outputTotal.increment(output);
+        }
+
+        private DistributionSummary tokenSummary(String type) {
+            return DistributionSummary.builder("gen_ai.client.token.usage")
+                    .description("Tokens used per request")
+                    .baseUnit("tokens")
+                    .serviceLevelObjectives(TOKEN_BUCKETS)
+                    .tags(tags(labels)).tag("gen_ai.token.type", type)
+                    .register(registry);
+        }
+
+        private Counter tokenCounter(String type) {
+            return Counter.builder("switchboard.tokens")
+                    .description("Tokens counted, by type, provider, model and status")
+                    .tags(tags(labels)).tag("gen_ai.token.type", type)
+                    .register(registry);
+        }
+    }
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final ConcurrentHashMap<Labels, Timer> durations = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Labels, Timer> ttft = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Labels, Counter> requests = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<TokenLabels, DistributionSummary> tokens = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<TokenLabels, Counter> tokenTotals = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Labels, MeterSet> meters = new ConcurrentHashMap<>();
 
-    public void request(Labels l, long durationNanos) {
-        requests.computeIfAbsent(l, k -> Counter.builder("switchboard.requests")
-                .description("Requests handled, by operation, provider, model and status")
-                .tags(tags(k)).register(registry)).increment();
-        durations.computeIfAbsent(l, k -> Timer.builder("gen_ai.server.request.duration")
-                .description("Time from request to the end of the response")
-                .serviceLevelObjectives(DURATION_BUCKETS)
-                .tags(tags(k)).register(registry)).record(durationNanos, TimeUnit.NANOSECONDS);
-    }
-
-    public void timeToFirstToken(Labels l, long nanos) {
-        ttft.computeIfAbsent(l, k -> Timer.builder("gen_ai.server.time_to_first_token")
-                .description("Time from request to the first streamed chunk")
-                .serviceLevelObjectives(TTFT_BUCKETS)
-                .tags(tags(k)).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    /** @param tokenType "input" or "output" as in the GenAI conventions, or "cached_input", "reasoning" */
-    public void tokens(Labels l, String tokenType, long count) {
-        TokenLabels key = new TokenLabels(l, tokenType);
-        tokens.computeIfAbsent(key, k -> DistributionSummary.builder("gen_ai.client.token.usage")
-                .description("Tokens used per request")
-                .baseUnit("tokens")
-                .serviceLevelObjectives(TOKEN_BUCKETS)
-                .tags(tags(k.labels())).tag("gen_ai.token.type", k.tokenType())
-                .register(registry)).record(count);
-        tokenTotals.computeIfAbsent(key, k -> Counter.builder("switchboard.tokens")
-                .description("Tokens counted, by type, provider, model and status")
-                .tags(tags(k.labels())).tag("gen_ai.token.type", k.tokenType())
-                .register(registry)).increment(count);
+    public MeterSet meters(Labels labels) {
+        MeterSet m = meters.get(labels);
+        return m != null ? m : meters.computeIfAbsent(labels, MeterSet::new);
     }
 
     public String scrape() {

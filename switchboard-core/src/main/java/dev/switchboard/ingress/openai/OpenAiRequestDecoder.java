@@ -1,8 +1,8 @@
 package dev.switchboard.ingress.openai;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
@@ -12,8 +12,9 @@ import java.io.IOException;
 import java.util.Set;
 
 /**
- * Turns an OpenAI-dialect request body into a {@link ModelRequest}, checking the fields the gateway
- * relies on and leaving every other field untouched. Stateless and thread-safe.
+ * Validates an OpenAI-dialect request body in one streaming pass, checking the fields the gateway relies on
+ * and recording where the model name sits, without building a tree: the common OpenAI-to-OpenAI hop then
+ * costs one tokenizer pass. Every other field is left untouched. Stateless and thread-safe.
  */
 public final class OpenAiRequestDecoder {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
@@ -21,39 +22,11 @@ public final class OpenAiRequestDecoder {
     private OpenAiRequestDecoder() {}
 
     public static ModelRequest decode(Operation op, byte[] body) {
-        ObjectNode root = parseObject(body);
-        String model = requiredString(root, "model");
-        boolean stream = optionalBoolean(root, "stream");
-        boolean clientUsage = false;
-        JsonNode options = root.get("stream_options");
-        if (options != null && !options.isNull()) {
-            if (!options.isObject()) {
-                throw invalid("stream_options", "'stream_options' must be an object.");
-            }
-            clientUsage = optionalBoolean((ObjectNode) options, "include_usage", "stream_options.include_usage");
-        }
-        switch (op) {
-            case CHAT -> checkMessages(root);
-            case COMPLETIONS -> required(root, "prompt");
-            case EMBEDDINGS -> checkInput(root);
-        }
-        JsonNode n = root.get("n");
-        if (n != null && !n.isNull() && (!n.isIntegralNumber() || n.asLong() < 1)) {
-            throw invalid("n", "'n' must be an integer >= 1.");
-        }
-        if (op == Operation.EMBEDDINGS && stream) {
-            throw invalid("stream", "Embeddings cannot be streamed.");
-        }
-        return new ModelRequest(op, model, stream, clientUsage, root);
-    }
-
-    static ObjectNode parseObject(byte[] body) {
         if (body.length == 0) {
             throw new GatewayException(ErrorKind.MALFORMED_JSON, "The request body is empty; expected a JSON object.");
         }
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(body);
+        try (JsonParser p = Json.MAPPER.createParser(body)) {
+            return scan(op, p, body);
         } catch (JsonProcessingException e) {
             throw new GatewayException(ErrorKind.MALFORMED_JSON,
                     "The request body is not valid JSON: " + e.getOriginalMessage()
@@ -62,78 +35,176 @@ public final class OpenAiRequestDecoder {
         } catch (IOException e) {
             throw new GatewayException(ErrorKind.MALFORMED_JSON, "The request body could not be read as JSON.");
         }
-        if (root == null || !root.isObject()) {
-            throw new GatewayException(ErrorKind.MALFORMED_JSON, "The request body must be a JSON object.");
-        }
-        return (ObjectNode) root;
     }
 
-    private static void checkMessages(ObjectNode root) {
-        JsonNode messages = required(root, "messages");
-        if (!messages.isArray()) {
+    private static ModelRequest scan(Operation op, JsonParser p, byte[] body) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw new GatewayException(ErrorKind.MALFORMED_JSON, "The request body must be a JSON object.");
+        }
+        String model = null;
+        int modelStart = -1;
+        int modelEnd = -1;
+        boolean stream = false;
+        boolean clientUsage = false;
+        boolean hasStreamOptions = false;
+        boolean sawMessages = false;
+        boolean sawInput = false;
+        boolean sawPrompt = false;
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "model" -> {
+                    if (v == JsonToken.VALUE_NULL) {
+                        model = null;
+                        break;
+                    }
+                    if (v != JsonToken.VALUE_STRING) {
+                        p.skipChildren();
+                        throw invalid("model", "'model' must be a non-empty string.");
+                    }
+                    if (modelStart >= 0) {
+                        throw invalid("model", "'model' is given twice.");
+                    }
+                    modelStart = (int) p.currentTokenLocation().getByteOffset();
+                    model = p.getText();
+                    modelEnd = (int) p.currentLocation().getByteOffset();
+                }
+                case "stream" -> stream = bool(v, p, "stream");
+                case "stream_options" -> {
+                    if (v == JsonToken.START_OBJECT) {
+                        hasStreamOptions = true;
+                        clientUsage = streamOptions(p);
+                    } else if (v != JsonToken.VALUE_NULL) {
+                        p.skipChildren();
+                        throw invalid("stream_options", "'stream_options' must be an object.");
+                    }
+                }
+                case "messages" -> {
+                    if (op == Operation.CHAT && v != JsonToken.VALUE_NULL) {
+                        sawMessages = true;
+                        messages(p, v);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                case "input" -> {
+                    sawInput = v != JsonToken.VALUE_NULL;
+                    if (op == Operation.EMBEDDINGS && sawInput && v != JsonToken.VALUE_STRING && v != JsonToken.START_ARRAY) {
+                        throw invalid("input", "'input' must be a string or an array.");
+                    }
+                    p.skipChildren();
+                }
+                case "prompt" -> {
+                    sawPrompt = v != JsonToken.VALUE_NULL;
+                    p.skipChildren();
+                }
+                case "n" -> {
+                    if (v != JsonToken.VALUE_NULL && (v != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 1)) {
+                        p.skipChildren();
+                        throw invalid("n", "'n' must be an integer >= 1.");
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new GatewayException(ErrorKind.MALFORMED_JSON, "The request body must be a JSON object.");
+        }
+        int rootEnd = (int) p.currentTokenLocation().getByteOffset();
+        if (p.nextToken() != null) {
+            throw new GatewayException(ErrorKind.MALFORMED_JSON, "The request body has content after the JSON object.");
+        }
+        if (model == null) {
+            throw GatewayException.param(ErrorKind.MISSING_PARAMETER, "model", "Missing required parameter: 'model'.");
+        }
+        if (model.isBlank()) {
+            throw invalid("model", "'model' must be a non-empty string.");
+        }
+        switch (op) {
+            case CHAT -> requireSeen(sawMessages, "messages");
+            case COMPLETIONS -> requireSeen(sawPrompt, "prompt");
+            case EMBEDDINGS -> requireSeen(sawInput, "input");
+        }
+        if (op == Operation.EMBEDDINGS && stream) {
+            throw invalid("stream", "Embeddings cannot be streamed.");
+        }
+        return new ModelRequest(op, model, stream, clientUsage, hasStreamOptions, body, modelStart, modelEnd, rootEnd);
+    }
+
+    private static boolean streamOptions(JsonParser p) throws IOException {
+        boolean include = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if (name.equals("include_usage")) {
+                include = bool(v, p, "stream_options.include_usage");
+            } else {
+                p.skipChildren();
+            }
+        }
+        return include;
+    }
+
+    private static void messages(JsonParser p, JsonToken start) throws IOException {
+        if (start != JsonToken.START_ARRAY) {
+            p.skipChildren();
             throw invalid("messages", "'messages' must be an array.");
         }
-        if (messages.isEmpty()) {
-            throw invalid("messages", "'messages' must contain at least one message.");
-        }
-        for (int i = 0; i < messages.size(); i++) {
-            JsonNode m = messages.get(i);
+        int i = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             String path = "messages[" + i + "]";
-            if (!m.isObject()) {
+            if (t != JsonToken.START_OBJECT) {
                 throw invalid(path, "'" + path + "' must be an object.");
             }
-            JsonNode role = m.get("role");
-            if (role == null || !role.isTextual()) {
+            String role = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                if (name.equals("role")) {
+                    role = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    p.skipChildren();
+                } else if (name.equals("content")) {
+                    if (v != JsonToken.VALUE_STRING && v != JsonToken.START_ARRAY && v != JsonToken.VALUE_NULL) {
+                        throw invalid(path + ".content", "'" + path + ".content' must be a string or an array of content parts.");
+                    }
+                    p.skipChildren();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (role == null) {
                 throw GatewayException.param(ErrorKind.MISSING_PARAMETER, path + ".role",
                         "Missing required parameter: '" + path + ".role'.");
             }
-            if (!ROLES.contains(role.asText())) {
-                throw invalid(path + ".role", "Invalid value for '" + path + ".role': '" + role.asText()
+            if (!ROLES.contains(role)) {
+                throw invalid(path + ".role", "Invalid value for '" + path + ".role': '" + role
                         + "'. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool' and 'function'.");
             }
-            JsonNode content = m.get("content");
-            if (content != null && !content.isNull() && !content.isTextual() && !content.isArray()) {
-                throw invalid(path + ".content", "'" + path + ".content' must be a string or an array of content parts.");
-            }
+            i++;
+        }
+        if (i == 0) {
+            throw invalid("messages", "'messages' must contain at least one message.");
         }
     }
 
-    private static void checkInput(ObjectNode root) {
-        JsonNode input = required(root, "input");
-        if (!input.isTextual() && !input.isArray()) {
-            throw invalid("input", "'input' must be a string or an array.");
+    private static boolean bool(JsonToken v, JsonParser p, String param) throws IOException {
+        if (v == JsonToken.VALUE_TRUE) {
+            return true;
         }
-    }
-
-    private static JsonNode required(ObjectNode root, String field) {
-        JsonNode v = root.get(field);
-        if (v == null || v.isNull()) {
-            throw GatewayException.param(ErrorKind.MISSING_PARAMETER, field, "Missing required parameter: '" + field + "'.");
-        }
-        return v;
-    }
-
-    private static String requiredString(ObjectNode root, String field) {
-        JsonNode v = required(root, field);
-        if (!v.isTextual() || v.asText().isBlank()) {
-            throw invalid(field, "'" + field + "' must be a non-empty string.");
-        }
-        return v.asText();
-    }
-
-    private static boolean optionalBoolean(ObjectNode root, String field) {
-        return optionalBoolean(root, field, field);
-    }
-
-    private static boolean optionalBoolean(ObjectNode root, String field, String param) {
-        JsonNode v = root.get(field);
-        if (v == null || v.isNull()) {
+        if (v == JsonToken.VALUE_FALSE || v == JsonToken.VALUE_NULL) {
             return false;
         }
-        if (!v.isBoolean()) {
-            throw invalid(param, "'" + param + "' must be a boolean.");
+        p.skipChildren();
+        throw invalid(param, "'" + param + "' must be a boolean.");
+    }
+
+    private static void requireSeen(boolean seen, String field) {
+        if (!seen) {
+            throw GatewayException.param(ErrorKind.MISSING_PARAMETER, field, "Missing required parameter: '" + field + "'.");
         }
-        return v.asBoolean();
     }
 
     private static GatewayException invalid(String param, String message) {

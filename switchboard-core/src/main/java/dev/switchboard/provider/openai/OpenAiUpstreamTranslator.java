@@ -17,9 +17,12 @@ import java.util.Map;
 /**
  * Builds requests for providers that speak the OpenAI dialect. The canonical body is already OpenAI's
  * shape, so only the model name is swapped and, for streams, usage is requested so it can be counted.
+ * The root object is known non-empty (it holds {@code model}), so appending after a comma is always valid.
  * Pure: no I/O. Thread-safe.
  */
 public final class OpenAiUpstreamTranslator {
+    private static final byte[] INCLUDE_USAGE = ",\"stream_options\":{\"include_usage\":true}".getBytes(StandardCharsets.UTF_8);
+
     private OpenAiUpstreamTranslator() {}
 
     /**
@@ -27,19 +30,57 @@ public final class OpenAiUpstreamTranslator {
      * @param injectUsage ask for {@code stream_options.include_usage} because the client did not
      */
     public static UpstreamRequest toUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
+        byte[] body = injectUsage && req.hasStreamOptions() ? rewriteTree(req, upstreamModel) : splice(req, upstreamModel, injectUsage);
+        return new UpstreamRequest("POST", url(p, req.operation(), upstreamModel), headers(p, true), body);
+    }
+
+    /**
+     * The fast path: the client's bytes with the model value replaced and, when asked, {@code stream_options}
+     * appended before the closing brace. Nothing else is re-encoded, so numbers and unknown fields stay byte-exact.
+     */
+    private static byte[] splice(ModelRequest req, String upstreamModel, boolean injectUsage) {
+        byte[] raw = req.raw();
+        byte[] model = quote(upstreamModel);
+        byte[] tail = injectUsage ? INCLUDE_USAGE : new byte[0];
+        int afterModel = raw.length - req.modelEnd();
+        byte[] out = new byte[req.modelStart() + model.length + afterModel + tail.length];
+        System.arraycopy(raw, 0, out, 0, req.modelStart());
+        System.arraycopy(model, 0, out, req.modelStart(), model.length);
+        int pos = req.modelStart() + model.length;
+        if (tail.length == 0) {
+            System.arraycopy(raw, req.modelEnd(), out, pos, afterModel);
+        } else {
+            int beforeBrace = req.rootEnd() - req.modelEnd();
+            System.arraycopy(raw, req.modelEnd(), out, pos, beforeBrace);
+            pos += beforeBrace;
+            System.arraycopy(tail, 0, out, pos, tail.length);
+            pos += tail.length;
+            System.arraycopy(raw, req.rootEnd(), out, pos, raw.length - req.rootEnd());
+        }
+        return out;
+    }
+
+    /** The slow path, when the client's own stream_options must be merged with include_usage. */
+    private static byte[] rewriteTree(ModelRequest req, String upstreamModel) {
         ObjectNode body = req.body().objectNode();
         body.setAll(req.body()); // shallow copy: the client's request stays untouched for other attempts
         body.put("model", upstreamModel);
-        if (injectUsage) {
-            ObjectNode options = body.objectNode();
-            JsonNode existing = req.body().get("stream_options");
-            if (existing instanceof ObjectNode o) {
-                options.setAll(o);
-            }
-            options.put("include_usage", true);
-            body.set("stream_options", options);
+        ObjectNode options = body.objectNode();
+        JsonNode existing = req.body().get("stream_options");
+        if (existing instanceof ObjectNode o) {
+            options.setAll(o);
         }
-        return new UpstreamRequest("POST", url(p, req.operation(), upstreamModel), headers(p, true), write(body));
+        options.put("include_usage", true);
+        body.set("stream_options", options);
+        return write(body);
+    }
+
+    private static byte[] quote(String s) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(s);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static UpstreamRequest listModels(ProviderEndpoint p) {

@@ -17,16 +17,45 @@ import dev.switchboard.provider.RequestSigner;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.testing.Golden;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Golden: client request (OpenAI dialect) → signed upstream request, compared as JSON trees. */
 class OpenAiUpstreamTranslatorTest {
+    private static final ProviderType OPENAI = ProviderCatalogue.bundled().find("openai").orElseThrow();
+    private static final ProviderEndpoint ENDPOINT = new ProviderEndpoint("p", OPENAI, OPENAI.baseUrl(), new Secret("k"),
+            OPENAI.headers(), null, List.of(), Timeouts.DEFAULTS);
+
+    @Test
+    void splicesOnlyTheModelIntoTheClientsExactBytes() {
+        String client = "{ \"messages\" : [ {\"role\":\"user\",\"content\":\"\u00fc \\\"model\\\": x \uD83C\uDF89\"} ] ,\n"
+                + "  \"model\" : \"openai/gpt-4o\" , \"temperature\": 0.70, \"stream\": true }  ";
+        ModelRequest req = OpenAiRequestDecoder.decode(Operation.CHAT, client.getBytes(StandardCharsets.UTF_8));
+        UpstreamRequest plain = OpenAiUpstreamTranslator.toUpstream(req, ENDPOINT, "gpt-4o \"x\"", false);
+        assertThat(new String(plain.body(), StandardCharsets.UTF_8))
+                .isEqualTo(client.replace("\"openai/gpt-4o\"", "\"gpt-4o \\\"x\\\"\""));
+        UpstreamRequest withUsage = OpenAiUpstreamTranslator.toUpstream(req, ENDPOINT, "gpt-4o", true);
+        assertThat(new String(withUsage.body(), StandardCharsets.UTF_8))
+                .isEqualTo(client.replace("\"openai/gpt-4o\"", "\"gpt-4o\"")
+                        .replace("true }", "true ,\"stream_options\":{\"include_usage\":true}}"));
+    }
+
+    @Test
+    void mergesIncludeUsageIntoTheClientsOwnStreamOptions() throws IOException {
+        ModelRequest req = OpenAiRequestDecoder.decode(Operation.CHAT,
+                "{\"model\":\"a/b\",\"stream\":true,\"stream_options\":{\"x\":1},\"messages\":[{\"role\":\"user\"}]}"
+                        .getBytes(StandardCharsets.UTF_8));
+        JsonNode body = Json.MAPPER.readTree(OpenAiUpstreamTranslator.toUpstream(req, ENDPOINT, "b", true).body());
+        assertThat(body.path("stream_options").toString()).isEqualTo("{\"x\":1,\"include_usage\":true}");
+        assertThat(req.body().path("stream_options").toString()).isEqualTo("{\"x\":1}");
+    }
 
     static Stream<Path> cases() {
         return Golden.files("openai-upstream", ".request.json");

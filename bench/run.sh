@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: the gateway as an extra column of ../shared/bench/run-all.sh.
+# Starts the mocks and the gateway pinned to the SUT core, runs the harness, stops the gateway.
+#   bench/run.sh [run-all.sh options, e.g. --peers direct,nginx,portkey --scenarios chat-c50,stream-c100]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+harness="${BENCH_DIR:-$root/../shared/bench}"
+export JAVA_HOME="$("$root/bin/find-java")"
+jar="$root/switchboard-server/target/switchboard.jar"
+[ -f "$jar" ] || (cd "$root" && ./mvnw -q -B -DskipTests -pl switchboard-server -am package)
+"$harness/mock/start.sh"
+taskset -c "${SUT_CPUS:-0}" "$JAVA_HOME/bin/java" ${GW_JAVA_OPTS:--XX:+UseZGC -Xms512m -Xmx512m} \
+  --enable-native-access=ALL-UNNAMED -jar "$jar" serve --config "$root/bench/gateway-bench.yaml" > /tmp/switchboard-bench.log 2>&1 &
+gw=$!
+trap 'kill $gw 2>/dev/null; wait $gw 2>/dev/null; "$harness/mock/stop.sh"' EXIT
+for _ in $(seq 1 60); do curl -sf http://127.0.0.1:8080/readyz >/dev/null && break; sleep 0.5; done
+"$harness/run-all.sh" --label switchboard --target http://127.0.0.1:8080 \
+  --header 'Authorization: Bearer sk-bench-client-key' --sut-pid "$gw" --warmup "${WARMUP:-30}" "$@"
