@@ -123,13 +123,16 @@ public final class Gateway implements AutoCloseable {
         return metrics;
     }
 
+    /** Drains (readiness turns 503, requests in flight finish up to the drain timeout), then stops. */
     @Override
     public void close() {
         if (watcher != null) {
             watcher.close();
         }
+        snapshots.startDraining();
+        long drainMs = snapshots.get().config().server().drainTimeout().toMillis();
         try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().get(drainMs + 10_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {

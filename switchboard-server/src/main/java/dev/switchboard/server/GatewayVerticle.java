@@ -66,7 +66,9 @@ final class GatewayVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        return server.close().eventually(() -> client.close());
+        // Stop accepting, let requests in flight (long streams included) finish up to the drain timeout.
+        long drainMs = snapshots.get().config().server().drainTimeout().toMillis();
+        return server.shutdown(drainMs, java.util.concurrent.TimeUnit.MILLISECONDS).eventually(() -> client.close());
     }
 
     private void handle(HttpServerRequest req) {
@@ -101,7 +103,13 @@ final class GatewayVerticle extends VerticleBase {
                 recorder.finish(ex);
             }
             case "/healthz" -> plain(ex, 200, "application/json", "{\"status\":\"ok\"}");
-            case "/readyz" -> plain(ex, 200, "application/json", "{\"status\":\"ready\"}");
+            case "/readyz" -> {
+                if (snapshots.draining()) {
+                    plain(ex, 503, "application/json", "{\"status\":\"draining\"}");
+                } else {
+                    plain(ex, 200, "application/json", "{\"status\":\"ready\"}");
+                }
+            }
             case "/metrics" -> plain(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
             default -> {
                 if (path.startsWith("/v1/models/")) {

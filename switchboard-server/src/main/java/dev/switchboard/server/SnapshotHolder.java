@@ -3,9 +3,21 @@ package dev.switchboard.server;
 import dev.switchboard.runtime.Snapshot;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The current config snapshot, swapped atomically on reload; requests read it once at their start. */
+/**
+ * The current config snapshot, swapped atomically on reload; requests read it once at their start.
+ * Also carries the draining flag that turns {@code /readyz} to 503 during shutdown.
+ */
 public final class SnapshotHolder {
     private final AtomicReference<Snapshot> current;
+    private volatile boolean draining;
+
+    public boolean draining() {
+        return draining;
+    }
+
+    public void startDraining() {
+        draining = true;
+    }
 
     public SnapshotHolder(Snapshot initial) {
         this.current = new AtomicReference<>(initial);
