@@ -2,19 +2,43 @@ package dev.switchboard.usage;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.json.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Finds the top-level {@code usage} object of an OpenAI response without building the whole tree:
- * other fields (choices, embedding vectors) are skipped by the streaming parser.
+ * Finds the {@code usage} object of an OpenAI response without building the whole tree.
+ * Providers put {@code usage} last, so the last {@code "usage": {…}} key is read directly (the key cannot
+ * occur inside a JSON string, whose quotes are escaped), and large bodies such as embedding vectors are not
+ * tokenized at all. When that finds nothing, the top level is scanned with the streaming parser.
  */
 public final class UsageScanner {
+    private static final byte[] USAGE_KEY = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+
     private UsageScanner() {}
 
     /** The usage, or null when absent, null, or the body is not a JSON object. */
     public static Usage scan(byte[] body) {
+        int at = lastIndexOf(body, USAGE_KEY);
+        if (at < 0) {
+            return null;
+        }
+        int i = skipColon(body, at + USAGE_KEY.length);
+        if (i < body.length && body[i] == '{') {
+            try (JsonParser p = Json.MAPPER.createParser(body, i, body.length - i)) {
+                p.nextToken();
+                Usage usage = OpenAiUsageReader.read(Json.SUBTREE_READER.readTree(p));
+                if (usage != null) {
+                    return usage;
+                }
+            } catch (IOException e) {
+                // not an object after all: fall back to the full scan
+            }
+        }
+        return scanTopLevel(body);
+    }
+
+    static Usage scanTopLevel(byte[] body) {
         try (JsonParser p = Json.MAPPER.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -23,11 +47,7 @@ public final class UsageScanner {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
                 if ("usage".equals(name)) {
-                    if (value != JsonToken.START_OBJECT) {
-                        return null;
-                    }
-                    JsonNode usage = Json.SUBTREE_READER.readTree(p);
-                    return OpenAiUsageReader.read(usage);
+                    return value == JsonToken.START_OBJECT ? OpenAiUsageReader.read(Json.SUBTREE_READER.readTree(p)) : null;
                 }
                 p.skipChildren();
             }
@@ -52,5 +72,25 @@ public final class UsageScanner {
             i++;
         }
         return i < data.length() && data.charAt(i) == '{';
+    }
+
+    private static int skipColon(byte[] body, int i) {
+        while (i < body.length && (body[i] == ' ' || body[i] == ':' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r')) {
+            i++;
+        }
+        return i;
+    }
+
+    private static int lastIndexOf(byte[] body, byte[] key) {
+        outer:
+        for (int i = body.length - key.length; i >= 0; i--) {
+            for (int j = 0; j < key.length; j++) {
+                if (body[i + j] != key[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 }

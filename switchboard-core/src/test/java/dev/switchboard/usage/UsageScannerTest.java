@@ -18,6 +18,12 @@ class UsageScannerTest {
     }
 
     @Test
+    void aLastNullUsageFallsBackToTheTopLevelOne() {
+        String body = "{\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":1},\"x\":{\"usage\":null}}";
+        assertThat(UsageScanner.scan(body.getBytes(StandardCharsets.UTF_8))).isEqualTo(new Usage(4, 1, 5, 0, 0));
+    }
+
+    @Test
     void absentNullOrBrokenUsageIsNull() {
         assertThat(UsageScanner.scan("{\"id\":1}".getBytes(StandardCharsets.UTF_8))).isNull();
         assertThat(UsageScanner.scan("{\"usage\":null}".getBytes(StandardCharsets.UTF_8))).isNull();
