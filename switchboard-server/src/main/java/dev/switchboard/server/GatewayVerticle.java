@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +95,7 @@ final class GatewayVerticle extends VerticleBase {
             case "/v1/embeddings" -> modelCall(ex, Operation.EMBEDDINGS);
             case "/v1/models" -> {
                 ex.operation = "models";
-                requireMethod(method, HttpMethod.GET);
+                requireMethod(req, HttpMethod.GET);
                 ex.key = ClientAuth.authenticate(req, ex.snapshot.keys());
                 ex.status = 200;
                 ModelsHandler.list(ex.snapshot.resolver(), ex.key, req.response());
@@ -106,7 +107,7 @@ final class GatewayVerticle extends VerticleBase {
             default -> {
                 if (path.startsWith("/v1/models/")) {
                     ex.operation = "models";
-                    requireMethod(method, HttpMethod.GET);
+                    requireMethod(req, HttpMethod.GET);
                     ex.key = ClientAuth.authenticate(req, ex.snapshot.keys());
                     ex.status = 200;
                     ModelsHandler.one(ex.snapshot.resolver(), ex.key, path.substring("/v1/models/".length()), req.response());
@@ -124,13 +125,14 @@ final class GatewayVerticle extends VerticleBase {
             case COMPLETIONS -> "text_completion";
             case EMBEDDINGS -> "embeddings";
         };
-        requireMethod(ex.http.method(), HttpMethod.POST);
+        requireMethod(ex.http, HttpMethod.POST);
         ex.key = ClientAuth.authenticate(ex.http, ex.snapshot.keys());
         BodyReader.read(ex.http, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> {
             if (ar.failed()) {
                 GatewayException e = ar.cause() instanceof GatewayException g ? g
                         : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
-                if (e.kind() == ErrorKind.BODY_TOO_LARGE) {
+                if (e.kind() == ErrorKind.BODY_TOO_LARGE && ex.http.version() != HttpVersion.HTTP_2) {
+                    // HTTP/1.x only: HTTP/2 forbids connection-specific headers (clients reject the response)
                     ex.http.response().putHeader("connection", "close");
                 }
                 fail(ex, e);
@@ -154,8 +156,9 @@ final class GatewayVerticle extends VerticleBase {
         ex.markFinished(); // probes and scrapes are not model traffic: no metrics, no access log
     }
 
-    private static void requireMethod(HttpMethod actual, HttpMethod expected) {
-        if (!actual.equals(expected)) {
+    private static void requireMethod(HttpServerRequest req, HttpMethod expected) {
+        if (!req.method().equals(expected)) {
+            req.response().putHeader("allow", expected.name()); // RFC 9110: a 405 names the allowed methods
             throw new GatewayException(ErrorKind.METHOD_NOT_ALLOWED, "Use " + expected + " for this path.");
         }
     }
