@@ -131,11 +131,16 @@ final class GatewayVerticle extends VerticleBase {
             if (ar.failed()) {
                 GatewayException e = ar.cause() instanceof GatewayException g ? g
                         : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
-                if (e.kind() == ErrorKind.BODY_TOO_LARGE && ex.http.version() != HttpVersion.HTTP_2) {
-                    // HTTP/1.x only: HTTP/2 forbids connection-specific headers (clients reject the response)
+                // HTTP/1.x only: HTTP/2 forbids connection-specific headers (clients reject the response)
+                boolean close = e.kind() == ErrorKind.BODY_TOO_LARGE && ex.http.version() != HttpVersion.HTTP_2;
+                if (close) {
                     ex.http.response().putHeader("connection", "close");
                 }
                 fail(ex, e);
+                if (close) {
+                    // The header alone does not make Vert.x close: it would keep the connection and drain the refused body.
+                    ex.http.connection().close();
+                }
                 return;
             }
             try {
