@@ -52,12 +52,14 @@ final class ModelCallHandler {
         response.putHeader("x-switchboard-provider", target.provider().name());
         response.putHeader("x-switchboard-model", target.upstreamModel());
         response.closeHandler(v -> {
-            call.cancel();
+            // Record first: cancelling resets the upstream request, whose failure handlers would otherwise
+            // finish the exchange as an upstream error (502) or a normal stream (200).
             if (!ex.isFinished()) {
                 ex.status = 499;
                 ex.errorType = "client_closed";
                 recorder.finish(ex);
             }
+            call.cancel();
         });
         call.onTimeout(() -> fail(ex, call.failure(null)));
         call.send(up).onComplete(ar -> {
