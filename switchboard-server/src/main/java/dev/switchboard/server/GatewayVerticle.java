@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 final class GatewayVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+    private static final long SWALLOW_MAX_BYTES = 4L * 1024 * 1024;
+    private static final long SWALLOW_IDLE_MILLIS = 1000;
 
     private final SnapshotHolder snapshots;
     private final GatewayMetrics metrics;
@@ -138,8 +141,7 @@ final class GatewayVerticle extends VerticleBase {
                 }
                 fail(ex, e);
                 if (close) {
-                    // The header alone does not make Vert.x close: it would keep the connection and drain the refused body.
-                    ex.http.connection().close();
+                    closeAfterSwallowing(ex.http);
                 }
                 return;
             }
@@ -152,6 +154,34 @@ final class GatewayVerticle extends VerticleBase {
                 fail(ex, new GatewayException(ErrorKind.INTERNAL, "The gateway failed to handle the request (request id "
                         + ex.requestId + ")."));
             }
+        });
+    }
+
+    /**
+     * After a 413 on HTTP/1.x: the 'connection: close' header alone does not make Vert.x close, it would read the
+     * refused body to its end, however large. Like nginx and Tomcat, drop a bounded amount of what the client is
+     * still sending (so it can read the answer instead of being reset mid-upload), then close.
+     */
+    private void closeAfterSwallowing(HttpServerRequest req) {
+        HttpConnection connection = req.connection();
+        if (req.isEnded()) {
+            connection.close();
+            return;
+        }
+        long[] dropped = {0};
+        long[] timer = {vertx.setTimer(SWALLOW_IDLE_MILLIS, id -> connection.close())};
+        req.handler(chunk -> {
+            vertx.cancelTimer(timer[0]);
+            dropped[0] += chunk.length();
+            if (dropped[0] > SWALLOW_MAX_BYTES) {
+                connection.close();
+            } else {
+                timer[0] = vertx.setTimer(SWALLOW_IDLE_MILLIS, id -> connection.close());
+            }
+        });
+        req.endHandler(v -> {
+            vertx.cancelTimer(timer[0]);
+            connection.close();
         });
     }
 
