@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -148,6 +149,27 @@ class BadInputIT {
             assertErrorJson(r.body(), "invalid_request_error", "request_too_large");
             assertThat(raw.closedByPeer(Duration.ofSeconds(3))).as("connection closed after the 413").isTrue();
         }
+    }
+
+    @Test
+    @Timeout(15)
+    void clientThatGoesOnUploadingAfterThe413IsCutOffAfterABoundedAmount() {
+        long declared = 200L * 1024 * 1024;
+        long sent = 0;
+        try (RawHttp raw = RawHttp.connect(gateway.port())) {
+            raw.write(RawHttp.postHead("/v1/chat/completions", "Content-Length: " + declared) + "\r\n");
+            assertThat(raw.readResponse(Duration.ofSeconds(3)).status()).isEqualTo(413);
+            byte[] piece = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+            try {
+                while (sent < declared) {
+                    raw.socket().getOutputStream().write(piece);
+                    sent += piece.length;
+                }
+            } catch (java.io.IOException expected) {
+                // the gateway closed the connection
+            }
+        }
+        assertThat(sent).as("bytes the gateway took after refusing the body").isLessThan(32L * 1024 * 1024);
     }
 
     @Test
