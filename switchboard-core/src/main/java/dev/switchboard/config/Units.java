@@ -16,13 +16,19 @@ final class Units {
         if (!m.matches()) {
             return null;
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+            d.toNanos(); // the deadlines are computed in nanoseconds: refuse what cannot be expressed in them
+            return d;
+        } catch (ArithmeticException | NumberFormatException e) {
+            return null; // too large
+        }
     }
 
     static long size(String text) {
@@ -30,16 +36,20 @@ final class Units {
         if (!m.matches()) {
             return -1;
         }
-        long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase();
-        return switch (unit) {
-            case "KB" -> n * 1000;
-            case "KIB" -> n * 1024;
-            case "MB" -> n * 1000_000;
-            case "MIB" -> n * 1024 * 1024;
-            case "GB" -> n * 1000_000_000;
-            case "GIB" -> n * 1024L * 1024 * 1024;
-            default -> n;
+        long factor = switch (unit) {
+            case "KB" -> 1000;
+            case "KIB" -> 1024;
+            case "MB" -> 1000_000;
+            case "MIB" -> 1024 * 1024;
+            case "GB" -> 1000_000_000;
+            case "GIB" -> 1024L * 1024 * 1024;
+            default -> 1;
         };
+        try {
+            return Math.multiplyExact(Long.parseLong(m.group(1)), factor);
+        } catch (ArithmeticException | NumberFormatException e) {
+            return -1; // too large
+        }
     }
 }

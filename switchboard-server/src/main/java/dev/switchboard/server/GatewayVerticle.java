@@ -8,11 +8,13 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 final class GatewayVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+    private static final long SWALLOW_MAX_BYTES = 4L * 1024 * 1024;
+    private static final long SWALLOW_IDLE_MILLIS = 1000;
 
     private final SnapshotHolder snapshots;
     private final GatewayMetrics metrics;
@@ -96,7 +100,7 @@ final class GatewayVerticle extends VerticleBase {
             case "/v1/embeddings" -> modelCall(ex, Operation.EMBEDDINGS);
             case "/v1/models" -> {
                 ex.operation = "models";
-                requireMethod(method, HttpMethod.GET);
+                requireMethod(req, HttpMethod.GET);
                 ex.key = ClientAuth.authenticate(req, ex.snapshot.keys());
                 ex.status = 200;
                 ModelsHandler.list(ex.snapshot.resolver(), ex.key, req.response());
@@ -114,7 +118,7 @@ final class GatewayVerticle extends VerticleBase {
             default -> {
                 if (path.startsWith("/v1/models/")) {
                     ex.operation = "models";
-                    requireMethod(method, HttpMethod.GET);
+                    requireMethod(req, HttpMethod.GET);
                     ex.key = ClientAuth.authenticate(req, ex.snapshot.keys());
                     ex.status = 200;
                     ModelsHandler.one(ex.snapshot.resolver(), ex.key, path.substring("/v1/models/".length()), req.response());
@@ -132,16 +136,21 @@ final class GatewayVerticle extends VerticleBase {
             case COMPLETIONS -> "text_completion";
             case EMBEDDINGS -> "embeddings";
         };
-        requireMethod(ex.http.method(), HttpMethod.POST);
+        requireMethod(ex.http, HttpMethod.POST);
         ex.key = ClientAuth.authenticate(ex.http, ex.snapshot.keys());
         BodyReader.read(ex.http, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> {
             if (ar.failed()) {
                 GatewayException e = ar.cause() instanceof GatewayException g ? g
                         : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
-                if (e.kind() == ErrorKind.BODY_TOO_LARGE) {
+                // HTTP/1.x only: HTTP/2 forbids connection-specific headers (clients reject the response)
+                boolean close = e.kind() == ErrorKind.BODY_TOO_LARGE && ex.http.version() != HttpVersion.HTTP_2;
+                if (close) {
                     ex.http.response().putHeader("connection", "close");
                 }
                 fail(ex, e);
+                if (close) {
+                    closeAfterSwallowing(ex.http);
+                }
                 return;
             }
             try {
@@ -156,14 +165,43 @@ final class GatewayVerticle extends VerticleBase {
         });
     }
 
+    /**
+     * After a 413 on HTTP/1.x: the 'connection: close' header alone does not make Vert.x close, it would read the
+     * refused body to its end, however large. Like nginx and Tomcat, drop a bounded amount of what the client is
+     * still sending (so it can read the answer instead of being reset mid-upload), then close.
+     */
+    private void closeAfterSwallowing(HttpServerRequest req) {
+        HttpConnection connection = req.connection();
+        if (req.isEnded()) {
+            connection.close();
+            return;
+        }
+        long[] dropped = {0};
+        long[] timer = {vertx.setTimer(SWALLOW_IDLE_MILLIS, id -> connection.close())};
+        req.handler(chunk -> {
+            vertx.cancelTimer(timer[0]);
+            dropped[0] += chunk.length();
+            if (dropped[0] > SWALLOW_MAX_BYTES) {
+                connection.close();
+            } else {
+                timer[0] = vertx.setTimer(SWALLOW_IDLE_MILLIS, id -> connection.close());
+            }
+        });
+        req.endHandler(v -> {
+            vertx.cancelTimer(timer[0]);
+            connection.close();
+        });
+    }
+
     private void plain(Exchange ex, int status, String type, String body) {
         ex.status = status;
         ex.http.response().setStatusCode(status).putHeader("content-type", type).end(body);
         ex.markFinished(); // probes and scrapes are not model traffic: no metrics, no access log
     }
 
-    private static void requireMethod(HttpMethod actual, HttpMethod expected) {
-        if (!actual.equals(expected)) {
+    private static void requireMethod(HttpServerRequest req, HttpMethod expected) {
+        if (!req.method().equals(expected)) {
+            req.response().putHeader("allow", expected.name()); // RFC 9110: a 405 names the allowed methods
             throw new GatewayException(ErrorKind.METHOD_NOT_ALLOWED, "Use " + expected + " for this path.");
         }
     }

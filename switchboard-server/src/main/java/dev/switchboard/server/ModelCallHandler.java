@@ -52,12 +52,14 @@ final class ModelCallHandler {
         response.putHeader("x-switchboard-provider", target.provider().name());
         response.putHeader("x-switchboard-model", target.upstreamModel());
         response.closeHandler(v -> {
-            call.cancel();
+            // Record first: cancelling resets the upstream request, whose failure handlers would otherwise
+            // finish the exchange as an upstream error (502) or a normal stream (200).
             if (!ex.isFinished()) {
                 ex.status = 499;
                 ex.errorType = "client_closed";
                 recorder.finish(ex);
             }
+            call.cancel();
         });
         call.onTimeout(() -> fail(ex, call.failure(null)));
         call.send(up).onComplete(ar -> {
@@ -83,24 +85,25 @@ final class ModelCallHandler {
     }
 
     private void relayBody(Exchange ex, UpstreamCall call, HttpClientResponse upstream) {
-        upstream.handler(null);
-        upstream.body().onComplete(ar -> {
+        Buffer collected = Buffer.buffer();
+        upstream.handler(b -> {
+            call.activity(); // each piece moves the idle deadline, as for streams
+            collected.appendBuffer(b);
+        });
+        upstream.exceptionHandler(err -> fail(ex, call.failure(err)));
+        upstream.endHandler(v -> {
             if (ex.isFinished()) {
                 return;
             }
-            if (ar.failed()) {
-                fail(ex, call.failure(ar.cause()));
-                return;
-            }
             call.complete();
-            byte[] bytes = ar.result().getBytes();
+            byte[] bytes = collected.getBytes();
             ex.usage = UsageScanner.scan(bytes);
             ex.status = 200;
             String type = upstream.getHeader("content-type");
             ex.http.response()
                     .setStatusCode(200)
                     .putHeader("content-type", type == null ? "application/json" : type)
-                    .end(ar.result());
+                    .end(collected);
             recorder.finish(ex);
         });
     }

@@ -72,6 +72,11 @@ final class SseRelay {
         upstream.endHandler(v -> {
             if (!ended) {
                 call.complete();
+                if (parser.hasPartialEvent()) {
+                    fail(new GatewayException(dev.switchboard.error.ErrorKind.UPSTREAM_STREAM_BROKEN, "The stream from provider '"
+                            + ex.target.provider().name() + "' ended in the middle of an event."));
+                    return;
+                }
                 ended = true;
                 client.end();
                 onFinish.run();
