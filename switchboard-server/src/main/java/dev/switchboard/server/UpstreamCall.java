@@ -63,11 +63,6 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
                     if (ar.succeeded()) {
                         headersReceived = true;
                         lastActivityNanos = System.nanoTime();
-                        if (!done) {
-                            // The timer was armed for the first-byte deadline; the idle one may come much sooner.
-                            cancelTimer();
-                            arm();
-                        }
                         return Future.succeededFuture(ar.result());
                     }
                     return Future.failedFuture(failure(ar.cause()));
