@@ -6,6 +6,7 @@ import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.provider.ProviderEndpoint;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ public final class ModelResolver {
     private final Map<String, Target> aliases = new LinkedHashMap<>();
 
     public ModelResolver(Map<String, ProviderEndpoint> providers, List<ModelAlias> aliasList) {
-        this.providers = Map.copyOf(providers);
+        this.providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers)); // config order, for listings
         for (ModelAlias a : aliasList) {
             int slash = a.target().indexOf('/');
             ProviderEndpoint p = providers.get(a.target().substring(0, slash));

@@ -187,8 +187,8 @@ public final class FakeUpstream implements AutoCloseable {
                 res.drainHandler(v -> floodStep(res, chunk, left));
                 return;
             }
-            res.write(chunk);
-            streamedBytes.addAndGet(chunk.length());
+            // count only what the connection accepted: writes after a close fail and are not counted
+            res.write(chunk).onSuccess(v -> streamedBytes.addAndGet(chunk.length()));
             remaining -= chunk.length();
         }
         if (!res.closed()) {
