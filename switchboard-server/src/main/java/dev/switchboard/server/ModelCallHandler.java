@@ -6,11 +6,10 @@ import dev.switchboard.ingress.openai.OpenAiRequestDecoder;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.RequestSigner;
-import dev.switchboard.provider.UpstreamErrorMapper;
+import dev.switchboard.provider.ChatAdapter;
+import dev.switchboard.provider.ChatAdapters;
 import dev.switchboard.provider.UpstreamRequest;
-import dev.switchboard.provider.openai.OpenAiUpstreamTranslator;
 import dev.switchboard.routing.Target;
-import dev.switchboard.usage.UsageScanner;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -44,9 +43,9 @@ final class ModelCallHandler {
         }
         ex.target = target;
         boolean injectUsage = req.stream() && !req.clientRequestedUsage() && op != Operation.EMBEDDINGS;
+        ChatAdapter adapter = ChatAdapters.forProvider(target.provider());
         UpstreamRequest up = RequestSigner.sign(
-                OpenAiUpstreamTranslator.toUpstream(req, target.provider(), target.upstreamModel(), injectUsage),
-                target.provider());
+                adapter.toUpstream(req, target.provider(), target.upstreamModel(), injectUsage), target.provider());
         UpstreamCall call = new UpstreamCall(sweeper, client, target.provider());
         HttpServerResponse response = ex.http.response();
         response.putHeader("x-switchboard-provider", target.provider().name());
@@ -75,16 +74,17 @@ final class ModelCallHandler {
             }
             HttpClientResponse upstream = ar.result();
             if (upstream.statusCode() / 100 != 2) {
-                relayError(ex, call, upstream);
+                relayError(ex, call, upstream, adapter);
             } else if (req.stream() && isEventStream(upstream)) {
-                new SseRelay(ex, call, response, injectUsage, () -> recorder.finish(ex)).start(upstream);
+                new SseRelay(ex, call, response, adapter.newStream(req, target.provider(), injectUsage),
+                        () -> recorder.finish(ex)).start(upstream);
             } else {
-                relayBody(ex, call, upstream);
+                relayBody(ex, call, upstream, adapter);
             }
         });
     }
 
-    private void relayBody(Exchange ex, UpstreamCall call, HttpClientResponse upstream) {
+    private void relayBody(Exchange ex, UpstreamCall call, HttpClientResponse upstream, ChatAdapter adapter) {
         Buffer collected = Buffer.buffer();
         upstream.handler(b -> {
             call.activity(); // each piece moves the idle deadline, as for streams
@@ -97,18 +97,26 @@ final class ModelCallHandler {
             }
             call.complete();
             byte[] bytes = collected.getBytes();
-            ex.usage = UsageScanner.scan(bytes);
+            ChatAdapter.Answer answer;
+            try {
+                answer = adapter.fromUpstream(ex.request, ex.target.provider(), bytes);
+            } catch (GatewayException e) {
+                fail(ex, e);
+                return;
+            }
+            ex.usage = answer.usage();
             ex.status = 200;
-            String type = upstream.getHeader("content-type");
+            boolean passedThrough = answer.body() == bytes; // same dialect: the provider's bytes as they came
+            String type = passedThrough ? upstream.getHeader("content-type") : null;
             ex.http.response()
                     .setStatusCode(200)
                     .putHeader("content-type", type == null ? "application/json" : type)
-                    .end(collected);
+                    .end(passedThrough ? collected : Buffer.buffer(answer.body()));
             recorder.finish(ex);
         });
     }
 
-    private void relayError(Exchange ex, UpstreamCall call, HttpClientResponse upstream) {
+    private void relayError(Exchange ex, UpstreamCall call, HttpClientResponse upstream, ChatAdapter adapter) {
         Buffer collected = Buffer.buffer();
         upstream.handler(b -> {
             call.activity();
@@ -119,7 +127,7 @@ final class ModelCallHandler {
         upstream.exceptionHandler(err -> fail(ex, call.failure(err)));
         upstream.endHandler(v -> {
             call.complete();
-            fail(ex, UpstreamErrorMapper.map(ex.target.provider(), upstream.statusCode(),
+            fail(ex, adapter.toError(ex.target.provider(), upstream.statusCode(),
                     upstream.getHeader("retry-after"), collected.getBytes()));
         });
     }

@@ -1,0 +1,28 @@
+package dev.switchboard.provider;
+
+import dev.switchboard.error.GatewayException;
+import dev.switchboard.model.ModelRequest;
+import dev.switchboard.usage.Usage;
+
+/**
+ * Everything dialect-specific about talking to a provider: building the upstream request, turning its answer,
+ * streamed or not, into the canonical (OpenAI) shape, and mapping its errors. One per dialect, chosen by the
+ * catalogue's {@code dialect}; the data plane never names a vendor. Implementations are pure and thread-safe.
+ */
+public interface ChatAdapter {
+    /**
+     * @param injectUsage the client streams without asking for usage: ask the provider for it anyway
+     *                    (if its dialect needs asking) and keep it out of the client's stream
+     */
+    UpstreamRequest toUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage);
+
+    /** A complete (non-streamed) answer in the canonical shape, with its usage (null when not reported). */
+    record Answer(byte[] body, Usage usage) {}
+
+    Answer fromUpstream(ModelRequest req, ProviderEndpoint p, byte[] body);
+
+    /** A fresh decoder for one streamed answer. */
+    StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage);
+
+    GatewayException toError(ProviderEndpoint p, int status, String retryAfter, byte[] body);
+}

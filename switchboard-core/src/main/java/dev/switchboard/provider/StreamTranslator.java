@@ -1,0 +1,23 @@
+package dev.switchboard.provider;
+
+import dev.switchboard.sse.SseEvent;
+import dev.switchboard.usage.Usage;
+import java.util.function.Consumer;
+
+/**
+ * Turns one upstream event stream into the client's canonical (OpenAI) event stream, event by event.
+ * One instance per stream, fed from one thread.
+ */
+public interface StreamTranslator {
+    /**
+     * Feeds one upstream event; {@code out} receives zero or more client events, already framed.
+     * Throws {@link dev.switchboard.error.GatewayException} for an error event from the provider.
+     */
+    void onEvent(SseEvent event, Consumer<byte[]> out);
+
+    /** Usage seen so far (null until the provider reported any). */
+    Usage usage();
+
+    /** Whether the provider's stream ended properly; a clean connection close before that is an interruption. */
+    boolean completed();
+}

@@ -1,0 +1,66 @@
+package dev.switchboard.provider.anthropic;
+
+import dev.switchboard.error.GatewayException;
+import dev.switchboard.model.ModelRequest;
+import dev.switchboard.provider.ChatAdapter;
+import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.provider.StreamTranslator;
+import dev.switchboard.provider.UpstreamRequest;
+import dev.switchboard.sse.SseEncoder;
+import dev.switchboard.sse.SseEvent;
+import dev.switchboard.usage.Usage;
+import java.util.function.Consumer;
+
+/**
+ * The Anthropic Messages dialect. Usage always arrives in Anthropic's stream, so nothing needs asking;
+ * the client gets the usage chunk only if it asked for it. Pure and thread-safe.
+ */
+public final class AnthropicChatAdapter implements ChatAdapter {
+    private static final byte[] DONE = SseEncoder.data("[DONE]");
+
+    @Override
+    public UpstreamRequest toUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
+        return AnthropicChatTranslator.toUpstream(req, p, upstreamModel);
+    }
+
+    @Override
+    public ChatAdapter.Answer fromUpstream(ModelRequest req, ProviderEndpoint p, byte[] body) {
+        AnthropicResponseTranslator.Translated t = AnthropicResponseTranslator.toOpenAi(body,
+                AnthropicStructuredOutput.requested(req), System.currentTimeMillis() / 1000);
+        return new ChatAdapter.Answer(t.bytes(), t.usage());
+    }
+
+    @Override
+    public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage) {
+        AnthropicStreamDecoder decoder = AnthropicStreamDecoder.forRequest(req, p, System.currentTimeMillis() / 1000);
+        return new StreamTranslator() {
+            private boolean doneSent;
+
+            @Override
+            public void onEvent(SseEvent event, Consumer<byte[]> out) {
+                for (String chunk : decoder.decode(event)) {
+                    out.accept(SseEncoder.data(chunk));
+                }
+                if (decoder.completed() && !doneSent) {
+                    doneSent = true; // the OpenAI client's end marker, written once after message_stop
+                    out.accept(DONE);
+                }
+            }
+
+            @Override
+            public Usage usage() {
+                return decoder.usage();
+            }
+
+            @Override
+            public boolean completed() {
+                return decoder.completed();
+            }
+        };
+    }
+
+    @Override
+    public GatewayException toError(ProviderEndpoint p, int status, String retryAfter, byte[] body) {
+        return AnthropicErrorMapper.map(p, status, retryAfter, body);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.switchboard.provider.openai;
+
+import dev.switchboard.error.GatewayException;
+import dev.switchboard.model.ModelRequest;
+import dev.switchboard.provider.ChatAdapter;
+import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.provider.StreamTranslator;
+import dev.switchboard.provider.UpstreamErrorMapper;
+import dev.switchboard.provider.UpstreamRequest;
+import dev.switchboard.usage.UsageScanner;
+
+/** The OpenAI dialect: requests and answers are already canonical, so answers pass through byte for byte. */
+public final class OpenAiChatAdapter implements ChatAdapter {
+    @Override
+    public UpstreamRequest toUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
+        return OpenAiUpstreamTranslator.toUpstream(req, p, upstreamModel, injectUsage);
+    }
+
+    @Override
+    public Answer fromUpstream(ModelRequest req, ProviderEndpoint p, byte[] body) {
+        return new Answer(body, UsageScanner.scan(body));
+    }
+
+    @Override
+    public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage) {
+        return new OpenAiStreamPassthrough(injectUsage);
+    }
+
+    @Override
+    public GatewayException toError(ProviderEndpoint p, int status, String retryAfter, byte[] body) {
+        return UpstreamErrorMapper.map(p, status, retryAfter, body);
+    }
+}
