@@ -53,7 +53,8 @@ final class ModelCallHandler {
         response.putHeader("x-switchboard-model", target.upstreamModel());
         response.closeHandler(v -> {
             call.cancel();
-            if (!ex.isFinished()) {
+            // HTTP/2 closes the stream inside end(), before the outcome is recorded: that is not a client abort
+            if (!ex.isFinished() && !response.ended()) {
                 ex.status = 499;
                 ex.errorType = "client_closed";
                 recorder.finish(ex);
