@@ -16,6 +16,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,7 +123,7 @@ final class GatewayVerticle extends VerticleBase {
                     requireMethod(req, HttpMethod.GET);
                     ex.key = ClientAuth.authenticate(req, ex.snapshot.keys());
                     ex.status = 200;
-                    ModelsHandler.one(ex.snapshot.resolver(), ex.key, path.substring("/v1/models/".length()), req.response());
+                    ModelsHandler.one(ex.snapshot.resolver(), ex.key, decodeSegment(path.substring("/v1/models/".length())), req.response());
                     recorder.finish(ex);
                 } else {
                     throw new GatewayException(ErrorKind.NOT_FOUND, "Unknown path: " + method + " " + path);
@@ -197,6 +199,18 @@ final class GatewayVerticle extends VerticleBase {
         ex.status = status;
         ex.http.response().setStatusCode(status).putHeader("content-type", type).end(body);
         ex.markFinished(); // probes and scrapes are not model traffic: no metrics, no access log
+    }
+
+    /** Percent-decodes a path segment: SDKs send a model id such as {@code fake/gpt-4o} as {@code fake%2Fgpt-4o}. */
+    private static String decodeSegment(String raw) {
+        if (raw.indexOf('%') < 0) {
+            return raw;
+        }
+        try {
+            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return raw; // malformed escape: look it up as written (and answer not found)
+        }
     }
 
     private static void requireMethod(HttpServerRequest req, HttpMethod expected) {

@@ -53,7 +53,8 @@ final class ModelCallHandler {
         response.closeHandler(v -> {
             // Record first: cancelling resets the upstream request, whose failure handlers would otherwise
             // finish the exchange as an upstream error (502) or a normal stream (200).
-            if (!ex.isFinished()) {
+            // HTTP/2 closes the stream inside end(), before the outcome is recorded: that is not a client abort.
+            if (!ex.isFinished() && !response.ended()) {
                 ex.status = 499;
                 ex.errorType = "client_closed";
                 recorder.finish(ex);
