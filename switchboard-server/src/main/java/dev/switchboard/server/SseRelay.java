@@ -59,8 +59,10 @@ final class SseRelay {
                 client.write(pending);
             }
             if (streamError != null) {
-                call.cancel();
+                // fail first: cancelling resets the upstream, whose exception handler would otherwise end the
+                // stream as a broken connection and hide the provider's own error (e.g. overloaded)
                 fail(streamError);
+                call.cancel();
             } else if (client.writeQueueFull()) {
                 upstream.pause();
                 client.drainHandler(v -> upstream.resume());
