@@ -51,13 +51,16 @@ final class ModelCallHandler {
         response.putHeader("x-switchboard-provider", target.provider().name());
         response.putHeader("x-switchboard-model", target.upstreamModel());
         response.closeHandler(v -> {
+            if (ex.isFinished()) {
+                // Answered already (HTTP/2 closes each stream after its response): nothing to cancel, and an
+                // upstream still sending its last bytes after the stream's end marker is left to finish.
+                return;
+            }
             // Record first: cancelling resets the upstream request, whose failure handlers would otherwise
             // finish the exchange as an upstream error (502) or a normal stream (200).
-            if (!ex.isFinished()) {
-                ex.status = 499;
-                ex.errorType = "client_closed";
-                recorder.finish(ex);
-            }
+            ex.status = 499;
+            ex.errorType = "client_closed";
+            recorder.finish(ex);
             call.cancel();
         });
         call.onTimeout(() -> fail(ex, call.failure(null)));
