@@ -20,4 +20,13 @@ public interface StreamTranslator {
 
     /** Whether the provider's stream ended properly; a clean connection close before that is an interruption. */
     boolean completed();
+
+    /**
+     * Whether the provider's stream has said its last word (e.g. Anthropic's message_stop), so the client's stream
+     * can end now instead of when the upstream connection closes: a client hangs up after the end marker, and a
+     * stream it got whole must not be counted as abandoned. Dialects without a reliable end marker keep the default.
+     */
+    default boolean ended() {
+        return false;
+    }
 }

@@ -51,14 +51,17 @@ final class ModelCallHandler {
         response.putHeader("x-switchboard-provider", target.provider().name());
         response.putHeader("x-switchboard-model", target.upstreamModel());
         response.closeHandler(v -> {
+            if (ex.isFinished() || response.ended()) {
+                // Answered already (HTTP/2 closes each stream after its response, even inside end() before the
+                // outcome is recorded): not a client abort, nothing to cancel, and an upstream still sending its
+                // last bytes after the stream's end marker is left to finish.
+                return;
+            }
             // Record first: cancelling resets the upstream request, whose failure handlers would otherwise
             // finish the exchange as an upstream error (502) or a normal stream (200).
-            // HTTP/2 closes the stream inside end(), before the outcome is recorded: that is not a client abort.
-            if (!ex.isFinished() && !response.ended()) {
-                ex.status = 499;
-                ex.errorType = "client_closed";
-                recorder.finish(ex);
-            }
+            ex.status = 499;
+            ex.errorType = "client_closed";
+            recorder.finish(ex);
             call.cancel();
         });
         call.onTimeout(() -> fail(ex, call.failure(null)));

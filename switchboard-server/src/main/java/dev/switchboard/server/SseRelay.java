@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
  * Relays an upstream event stream to the client event by event, as it arrives, through the provider's
  * {@link StreamTranslator}. Pauses the upstream while the client's write queue is full, and on a broken
  * upstream (dropped connection, timeout, an event cut in half, an error event, a stream that never finished)
- * ends with one error event and no {@code [DONE]}. Confined to the exchange's event loop.
+ * ends with one error event and no {@code [DONE]}. A stream whose provider said its last word (see
+ * {@link StreamTranslator#ended()}) ends there, while the upstream body is read to its end. Confined to the
+ * exchange's event loop.
  */
 final class SseRelay {
     private final Exchange ex;
@@ -59,30 +61,39 @@ final class SseRelay {
                 client.write(pending);
             }
             if (streamError != null) {
-                call.cancel();
+                // fail first: cancelling resets the upstream, whose exception handler would otherwise end the
+                // stream as a broken connection and hide the provider's own error (e.g. overloaded)
                 fail(streamError);
+                call.cancel();
+            } else if (translator.ended()) {
+                finish(); // the upstream's own end is still read, so its connection can be reused
             } else if (client.writeQueueFull()) {
                 upstream.pause();
                 client.drainHandler(v -> upstream.resume());
             }
         });
         upstream.endHandler(v -> {
+            call.complete();
             if (ended) {
                 return;
             }
-            call.complete();
             if (parser.hasPartialEvent() || !translator.completed()) {
                 fail(new GatewayException(ErrorKind.UPSTREAM_STREAM_BROKEN, "The stream from provider '"
                         + ex.target.provider().name() + "' ended before it was complete."));
                 return;
             }
-            ended = true;
-            ex.usage = translator.usage();
-            client.end();
-            onFinish.run();
+            finish();
         });
         upstream.exceptionHandler(err -> fail(call.failure(err)));
         call.onTimeout(() -> fail(call.failure(null)));
+    }
+
+    /** Ends the client stream normally, with the usage the provider reported. */
+    private void finish() {
+        ended = true;
+        ex.usage = translator.usage();
+        client.end();
+        onFinish.run();
     }
 
     /** Ends the client stream with one error event (never a fake finish or [DONE]). */

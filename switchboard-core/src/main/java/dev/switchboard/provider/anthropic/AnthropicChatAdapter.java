@@ -56,6 +56,11 @@ public final class AnthropicChatAdapter implements ChatAdapter {
             public boolean completed() {
                 return decoder.completed();
             }
+
+            @Override
+            public boolean ended() {
+                return doneSent; // message_stop arrived and [DONE] went out: nothing follows
+            }
         };
     }
 

@@ -71,9 +71,9 @@ public final class AnthropicStreamDecoder {
         return new AnthropicStreamDecoder(provider, req.clientRequestedUsage(), AnthropicStructuredOutput.requested(req), created);
     }
 
-    /** The usage so far; complete once the stream is. */
+    /** The usage so far, complete once the stream is; null until the provider reported any (as StreamTranslator says). */
     public Usage usage() {
-        return usage.toUsage();
+        return usage.reported() ? usage.toUsage() : null;
     }
 
     /** Whether message_stop arrived; a stream that ends before it was cut off. */

@@ -15,11 +15,13 @@ final class AnthropicUsage {
     private long output;
     private long cacheRead;
     private long cacheCreation;
+    private boolean reported;
 
     void merge(JsonNode usage) {
         if (usage == null || !usage.isObject()) {
             return;
         }
+        reported = true;
         input = take(usage, "input_tokens", input);
         output = take(usage, "output_tokens", output);
         cacheRead = take(usage, "cache_read_input_tokens", cacheRead);
@@ -29,6 +31,11 @@ final class AnthropicUsage {
     private static long take(JsonNode usage, String field, long current) {
         JsonNode n = usage.get(field);
         return n != null && n.isNumber() ? n.asLong() : current;
+    }
+
+    /** Whether any usage object was merged, i.e. the provider reported usage at all. */
+    boolean reported() {
+        return reported;
     }
 
     long promptTokens() {
