@@ -27,15 +27,55 @@ public final class UsageScanner {
         if (i < body.length && body[i] == '{') {
             try (JsonParser p = Json.MAPPER.createParser(body, i, body.length - i)) {
                 p.nextToken();
-                Usage usage = OpenAiUsageReader.read(Json.SUBTREE_READER.readTree(p));
-                if (usage != null) {
-                    return usage;
-                }
+                return readUsageObject(p);
             } catch (IOException e) {
                 // not an object after all: fall back to the full scan
             }
         }
         return scanTopLevel(body);
+    }
+
+    /**
+     * Reads OpenAI's usage object field by field from a parser on its START_OBJECT (no tree: this runs for every
+     * response). Same meaning as {@link OpenAiUsageReader#read}.
+     */
+    static Usage readUsageObject(JsonParser p) throws IOException {
+        long prompt = 0;
+        long completion = 0;
+        long total = -1;
+        long cached = 0;
+        long reasoning = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "prompt_tokens" -> prompt = p.getValueAsLong(0);
+                case "completion_tokens" -> completion = p.getValueAsLong(0);
+                case "total_tokens" -> total = p.getValueAsLong(0);
+                case "prompt_tokens_details" -> cached = detail(p, v, "cached_tokens");
+                case "completion_tokens_details" -> reasoning = detail(p, v, "reasoning_tokens");
+                default -> p.skipChildren();
+            }
+        }
+        return new Usage(prompt, completion, total < 0 ? prompt + completion : total, cached, reasoning);
+    }
+
+    private static long detail(JsonParser p, JsonToken start, String field) throws IOException {
+        if (start != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return 0;
+        }
+        long value = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            if (name.equals(field)) {
+                value = p.getValueAsLong(0);
+            } else {
+                p.skipChildren();
+            }
+        }
+        return value;
     }
 
     static Usage scanTopLevel(byte[] body) {
@@ -47,7 +87,7 @@ public final class UsageScanner {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
                 if ("usage".equals(name)) {
-                    return value == JsonToken.START_OBJECT ? OpenAiUsageReader.read(Json.SUBTREE_READER.readTree(p)) : null;
+                    return value == JsonToken.START_OBJECT ? readUsageObject(p) : null;
                 }
                 p.skipChildren();
             }

@@ -80,7 +80,7 @@ final class GatewayVerticle extends VerticleBase {
     private void handle(HttpServerRequest req) {
         Exchange ex = new Exchange(RequestIds.next(req.getHeader("x-request-id")), req, snapshots.get());
         HttpServerResponse response = req.response();
-        response.putHeader("x-request-id", ex.requestId);
+        response.putHeader(HeaderNames.REQUEST_ID, ex.requestId);
         try {
             route(ex);
         } catch (GatewayException e) {

@@ -48,8 +48,8 @@ final class ModelCallHandler {
                 adapter.toUpstream(req, target.provider(), target.upstreamModel(), injectUsage), target.provider());
         UpstreamCall call = new UpstreamCall(sweeper, client, target.provider());
         HttpServerResponse response = ex.http.response();
-        response.putHeader("x-switchboard-provider", target.provider().name());
-        response.putHeader("x-switchboard-model", target.upstreamModel());
+        response.putHeader(HeaderNames.PROVIDER, target.provider().name());
+        response.putHeader(HeaderNames.MODEL, target.upstreamModel());
         response.closeHandler(v -> {
             if (ex.isFinished() || response.ended()) {
                 // Answered already (HTTP/2 closes each stream after its response, even inside end() before the
@@ -114,7 +114,7 @@ final class ModelCallHandler {
             String type = passedThrough ? upstream.getHeader("content-type") : null;
             ex.http.response()
                     .setStatusCode(200)
-                    .putHeader("content-type", type == null ? "application/json" : type)
+                    .putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type)
                     .end(passedThrough ? collected : Buffer.buffer(answer.body()));
             recorder.finish(ex);
         });

@@ -46,9 +46,9 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
                 .setMethod(HttpMethod.valueOf(up.method()))
                 .setConnectTimeout(timeouts.connect().toMillis());
         for (Map.Entry<String, String> h : up.headers().entrySet()) {
-            options.putHeader(h.getKey(), h.getValue());
+            options.putHeader(HeaderNames.of(h.getKey()), h.getValue());
         }
-        options.putHeader("user-agent", "switchboard/0.1");
+        options.putHeader(HeaderNames.USER_AGENT, HeaderNames.USER_AGENT_VALUE);
         sweeper.add(this);
         return client.request(options)
                 .compose(req -> {
