@@ -70,7 +70,7 @@ public final class Gateway implements AutoCloseable {
         int loops = sc.eventLoops() > 0 ? sc.eventLoops() : Runtime.getRuntime().availableProcessors();
         Transport transport = transport();
         Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true))
+                .with(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true).setDisableTCCL(true))
                 .withTransport(transport)
                 .build();
         try {
