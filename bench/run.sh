@@ -9,7 +9,7 @@ export JAVA_HOME="$("$root/bin/find-java")"
 jar="$root/switchboard-server/target/switchboard.jar"
 [ -f "$jar" ] || (cd "$root" && ./mvnw -q -B -DskipTests -pl switchboard-server -am package)
 "$harness/mock/start.sh"
-taskset -c "${SUT_CPUS:-0}" "$JAVA_HOME/bin/java" ${GW_JAVA_OPTS:--XX:+UseZGC -Xms512m -Xmx512m} \
+taskset -c "${SUT_CPUS:-0}" "$JAVA_HOME/bin/java" ${GW_JAVA_OPTS:--XX:+UseZGC -Xmx512m} \
   --enable-native-access=ALL-UNNAMED -jar "$jar" serve --config "$root/bench/gateway-bench.yaml" > /tmp/switchboard-bench.log 2>&1 &
 gw=$!
 trap 'kill $gw 2>/dev/null; wait $gw 2>/dev/null || true; "$harness/mock/stop.sh"' EXIT
