@@ -9,6 +9,8 @@ import io.vertx.core.http.HttpServerRequest;
 
 /** Reads a request body up to a size limit; a larger one fails with 413 as soon as the limit is passed. */
 final class BodyReader {
+    private static final long INITIAL_CAP = 64 * 1024;
+
     private BodyReader() {}
 
     static Future<Buffer> read(HttpServerRequest req, long maxBytes) {
@@ -23,7 +25,10 @@ final class BodyReader {
             }
         }
         Promise<Buffer> promise = Promise.promise();
-        Buffer body = Buffer.buffer(declared == null ? 1024 : (int) Math.min(Long.parseLong(declared.trim()), maxBytes));
+        // Pre-size from the declared length, but never trust it for more than 64 KiB: a client could declare
+        // the maximum on many connections and send nothing.
+        long hint = declared == null ? 1024 : Long.parseLong(declared.trim());
+        Buffer body = Buffer.buffer((int) Math.max(0, Math.min(hint, Math.min(maxBytes, INITIAL_CAP))));
         req.handler(chunk -> {
             if (body.length() + chunk.length() > maxBytes) {
                 req.handler(null);
