@@ -15,6 +15,13 @@ public interface StreamTranslator {
      */
     void onEvent(SseEvent event, Consumer<byte[]> out);
 
+    /**
+     * Called once when the stream ends normally, before the client's stream is closed: a translator that holds
+     * events back until the end (e.g. one that re-encodes for another client dialect) writes them here.
+     */
+    default void onEnd(Consumer<byte[]> out) {
+    }
+
     /** Usage seen so far (null until the provider reported any). */
     Usage usage();
 

@@ -1,15 +1,15 @@
 package dev.switchboard.server;
 
 import dev.switchboard.error.GatewayException;
-import dev.switchboard.ingress.openai.OpenAiErrorEncoder;
+import dev.switchboard.ingress.IngressDialect;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
-/** Writes a failure as an OpenAI-shaped JSON error with the right status and Retry-After. */
+/** Writes a failure as a JSON error in the client's dialect, with the right status and Retry-After. */
 final class ErrorWriter {
     private ErrorWriter() {}
 
-    static void write(HttpServerResponse response, GatewayException e) {
+    static void write(HttpServerResponse response, IngressDialect dialect, GatewayException e) {
         if (response.ended() || response.closed()) {
             return;
         }
@@ -22,6 +22,6 @@ final class ErrorWriter {
         if (e.retryAfter() != null) {
             response.putHeader("retry-after", e.retryAfter());
         }
-        response.end(Buffer.buffer(OpenAiErrorEncoder.encode(e)));
+        response.end(Buffer.buffer(dialect.encodeError(e)));
     }
 }

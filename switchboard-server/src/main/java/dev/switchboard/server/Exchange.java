@@ -1,6 +1,8 @@
 package dev.switchboard.server;
 
 import dev.switchboard.access.ClientKey;
+import dev.switchboard.ingress.IngressDialect;
+import dev.switchboard.ingress.openai.OpenAiIngress;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.routing.Target;
 import dev.switchboard.runtime.Snapshot;
@@ -16,6 +18,8 @@ final class Exchange {
     final long startNanos = System.nanoTime();
     final HttpServerRequest http;
     final Snapshot snapshot;
+    /** The client's API dialect: how its request is read and its answers and errors are written. */
+    IngressDialect dialect = OpenAiIngress.INSTANCE;
     String operation = "other";
     ClientKey key;
     ModelRequest request;

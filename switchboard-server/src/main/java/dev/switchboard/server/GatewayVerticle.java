@@ -2,6 +2,7 @@ package dev.switchboard.server;
 
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
+import dev.switchboard.ingress.anthropic.AnthropicIngress;
 import dev.switchboard.model.Operation;
 import dev.switchboard.telemetry.GatewayMetrics;
 import io.vertx.core.Future;
@@ -100,6 +101,14 @@ final class GatewayVerticle extends VerticleBase {
             case "/v1/chat/completions" -> modelCall(ex, Operation.CHAT);
             case "/v1/completions" -> modelCall(ex, Operation.COMPLETIONS);
             case "/v1/embeddings" -> modelCall(ex, Operation.EMBEDDINGS);
+            case "/v1/messages" -> {
+                ex.dialect = AnthropicIngress.INSTANCE;
+                modelCall(ex, Operation.CHAT);
+            }
+            case "/v1/messages/count_tokens" -> {
+                ex.dialect = AnthropicIngress.INSTANCE;
+                countTokens(ex);
+            }
             case "/v1/models" -> {
                 ex.operation = "models";
                 requireMethod(req, HttpMethod.GET);
@@ -157,6 +166,32 @@ final class GatewayVerticle extends VerticleBase {
             }
             try {
                 models.handle(ex, op, ar.result());
+            } catch (GatewayException e) {
+                fail(ex, e);
+            } catch (RuntimeException e) {
+                LOG.error("request {} failed unexpectedly", ex.requestId, e);
+                fail(ex, new GatewayException(ErrorKind.INTERNAL, "The gateway failed to handle the request (request id "
+                        + ex.requestId + ")."));
+            }
+        });
+    }
+
+    /** Anthropic's token counting: the same checks as a call (key, model, policy), answered with an estimate. */
+    private void countTokens(Exchange ex) {
+        ex.operation = "count_tokens";
+        requireMethod(ex.http, HttpMethod.POST);
+        ex.key = ClientAuth.authenticate(ex.http, ex.snapshot.keys());
+        BodyReader.read(ex.http, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> {
+            try {
+                if (ar.failed()) {
+                    throw ar.cause() instanceof GatewayException g ? g
+                            : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
+                }
+                ex.status = 200;
+                byte[] body = TokenCountHandler.count(ex, ar.result().getBytes());
+                ex.http.response().setStatusCode(200).putHeader(HeaderNames.CONTENT_TYPE, HeaderNames.APPLICATION_JSON)
+                        .end(io.vertx.core.buffer.Buffer.buffer(body));
+                recorder.finish(ex);
             } catch (GatewayException e) {
                 fail(ex, e);
             } catch (RuntimeException e) {
@@ -226,7 +261,7 @@ final class GatewayVerticle extends VerticleBase {
         }
         ex.status = e.status();
         ex.errorType = e.kind().code();
-        ErrorWriter.write(ex.http.response(), e);
+        ErrorWriter.write(ex.http.response(), ex.dialect, e);
         recorder.finish(ex);
     }
 }

@@ -2,7 +2,6 @@ package dev.switchboard.server;
 
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
-import dev.switchboard.ingress.openai.OpenAiRequestDecoder;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.RequestSigner;
@@ -16,7 +15,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Serves chat completions, legacy completions and embeddings in the OpenAI dialect: decode, resolve the
+ * Serves chat completions, legacy completions and embeddings, in the client's dialect: decode, resolve the
  * model, check the key may use it, send upstream, relay the answer (streamed as it arrives) and count usage.
  * One instance per event loop.
  */
@@ -34,7 +33,7 @@ final class ModelCallHandler {
     }
 
     void handle(Exchange ex, Operation op, Buffer body) {
-        ModelRequest req = OpenAiRequestDecoder.decode(op, body.getBytes());
+        ModelRequest req = ex.dialect.decode(op, body.getBytes());
         ex.request = req;
         Target target = ex.snapshot.resolver().resolve(req.model());
         if (!ex.key.models().allows(req.model())) {
@@ -80,7 +79,8 @@ final class ModelCallHandler {
             if (upstream.statusCode() / 100 != 2) {
                 relayError(ex, call, upstream, adapter);
             } else if (req.stream() && isEventStream(upstream)) {
-                new SseRelay(ex, call, response, adapter.newStream(req, target.provider(), injectUsage),
+                new SseRelay(ex, call, response,
+                        ex.dialect.encodeStream(req, adapter.newStream(req, target.provider(), injectUsage)),
                         () -> recorder.finish(ex)).start(upstream);
             } else {
                 relayBody(ex, call, upstream, adapter);
@@ -108,14 +108,21 @@ final class ModelCallHandler {
                 fail(ex, e);
                 return;
             }
+            byte[] encoded;
+            try {
+                encoded = ex.dialect.encodeAnswer(ex.request, answer.body());
+            } catch (GatewayException e) {
+                fail(ex, e);
+                return;
+            }
             ex.usage = answer.usage();
             ex.status = 200;
-            boolean passedThrough = answer.body() == bytes; // same dialect: the provider's bytes as they came
+            boolean passedThrough = encoded == bytes; // same dialect: the provider's bytes as they came
             String type = passedThrough ? upstream.getHeader("content-type") : null;
             ex.http.response()
                     .setStatusCode(200)
                     .putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type)
-                    .end(passedThrough ? collected : Buffer.buffer(answer.body()));
+                    .end(passedThrough ? collected : Buffer.buffer(encoded));
             recorder.finish(ex);
         });
     }
@@ -142,7 +149,7 @@ final class ModelCallHandler {
         }
         ex.status = e.status();
         ex.errorType = e.kind().code();
-        ErrorWriter.write(ex.http.response(), e);
+        ErrorWriter.write(ex.http.response(), ex.dialect, e);
         recorder.finish(ex);
     }
 

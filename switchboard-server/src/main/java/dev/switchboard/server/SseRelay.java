@@ -2,15 +2,12 @@ package dev.switchboard.server;
 
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
-import dev.switchboard.ingress.openai.OpenAiErrorEncoder;
 import dev.switchboard.provider.StreamTranslator;
-import dev.switchboard.sse.SseEncoder;
 import dev.switchboard.sse.SseEvent;
 import dev.switchboard.sse.SseParser;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Relays an upstream event stream to the client event by event, as it arrives, through the provider's
@@ -92,7 +89,13 @@ final class SseRelay {
     private void finish() {
         ended = true;
         ex.usage = translator.usage();
-        client.end();
+        pending = null;
+        translator.onEnd(this::emit); // what a re-encoding translator held back for the end
+        if (pending != null) {
+            client.end(pending);
+        } else {
+            client.end();
+        }
         onFinish.run();
     }
 
@@ -105,7 +108,7 @@ final class SseRelay {
         ex.errorType = e.kind().code();
         ex.usage = translator.usage();
         if (!client.closed() && !client.ended()) {
-            client.end(Buffer.buffer(SseEncoder.data(new String(OpenAiErrorEncoder.encode(e), StandardCharsets.UTF_8))));
+            client.end(Buffer.buffer(ex.dialect.encodeStreamError(e)));
         }
         onFinish.run();
     }

@@ -1,0 +1,31 @@
+package dev.switchboard.ingress;
+
+import dev.switchboard.error.GatewayException;
+import dev.switchboard.model.ModelRequest;
+import dev.switchboard.model.Operation;
+import dev.switchboard.provider.StreamTranslator;
+
+/**
+ * The API dialect a client speaks at the front door. The data plane works on the canonical (OpenAI) shape;
+ * a dialect converts the client's request into it and the canonical answer, stream and errors back out.
+ * Implementations are pure and thread-safe.
+ */
+public interface IngressDialect {
+    /** Validates the client's body and converts it to the canonical request. */
+    ModelRequest decode(Operation op, byte[] body);
+
+    /**
+     * A complete canonical answer in the client's shape. Returns {@code canonical} itself when the dialect
+     * is the canonical one, so the caller can tell the bytes went through untouched.
+     */
+    byte[] encodeAnswer(ModelRequest req, byte[] canonical);
+
+    /** Wraps the provider's canonical stream so that it emits the client's events; may return it as is. */
+    StreamTranslator encodeStream(ModelRequest req, StreamTranslator canonical);
+
+    /** A failure as the client's JSON error body. */
+    byte[] encodeError(GatewayException e);
+
+    /** A failure in the middle of a stream, as one framed event. */
+    byte[] encodeStreamError(GatewayException e);
+}

@@ -1,0 +1,76 @@
+package dev.switchboard.ingress.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Client tools as canonical function tools, and tool_choice: auto/any/none/tool as auto/required/none/named
+ * function, with {@code disable_parallel_tool_use} as {@code parallel_tool_calls: false}. Anthropic's server
+ * tools (a {@code type} other than {@code custom}) run on Anthropic's side and have no canonical form, so they
+ * are refused rather than silently dropped.
+ */
+final class AnthropicToolsDecoder {
+    private AnthropicToolsDecoder() {}
+
+    static void tools(JsonNode tools, ObjectNode out) {
+        if (tools == null || tools.isNull()) {
+            return;
+        }
+        if (!tools.isArray()) {
+            throw AnthropicRequestProblems.invalid("tools", "Input should be a valid list");
+        }
+        if (tools.isEmpty()) {
+            return;
+        }
+        ArrayNode list = out.putArray("tools");
+        for (int i = 0; i < tools.size(); i++) {
+            JsonNode t = tools.get(i);
+            String path = "tools." + i;
+            String type = t.path("type").asText("custom");
+            if (!type.equals("custom")) {
+                throw AnthropicRequestProblems.invalid(path + ".type",
+                        "server tool '" + type + "' is not supported by the gateway; only client tools can be used");
+            }
+            if (!t.path("name").isTextual()) {
+                throw AnthropicRequestProblems.missing(path + ".name");
+            }
+            JsonNode schema = t.get("input_schema");
+            if (schema == null || !schema.isObject()) {
+                throw AnthropicRequestProblems.missing(path + ".input_schema");
+            }
+            ObjectNode fn = list.addObject().put("type", "function").putObject("function");
+            fn.put("name", t.path("name").asText());
+            if (t.path("description").isTextual()) {
+                fn.put("description", t.path("description").asText());
+            }
+            fn.set("parameters", schema);
+        }
+    }
+
+    static void toolChoice(JsonNode choice, ObjectNode out) {
+        if (choice == null || choice.isNull()) {
+            return;
+        }
+        if (!choice.isObject()) {
+            throw AnthropicRequestProblems.invalid("tool_choice", "Input should be an object");
+        }
+        switch (choice.path("type").asText("")) {
+            case "auto" -> out.put("tool_choice", "auto");
+            case "any" -> out.put("tool_choice", "required");
+            case "none" -> out.put("tool_choice", "none");
+            case "tool" -> {
+                if (!choice.path("name").isTextual()) {
+                    throw AnthropicRequestProblems.missing("tool_choice.name");
+                }
+                out.putObject("tool_choice").put("type", "function")
+                        .putObject("function").put("name", choice.path("name").asText());
+            }
+            default -> throw AnthropicRequestProblems.invalid("tool_choice.type",
+                    "Input should be 'auto', 'any', 'tool' or 'none'");
+        }
+        if (choice.path("disable_parallel_tool_use").asBoolean(false) && out.has("tools")) {
+            out.put("parallel_tool_calls", false);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.switchboard.server;
+
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayException;
+import dev.switchboard.ingress.anthropic.AnthropicRequestDecoder;
+import dev.switchboard.ingress.anthropic.AnthropicTokenEstimator;
+import dev.switchboard.model.ModelRequest;
+import dev.switchboard.routing.Target;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code POST /v1/messages/count_tokens}: the model is resolved and checked against the key like a call, then
+ * the input is estimated locally (see {@link AnthropicTokenEstimator}) without asking any provider.
+ * The exchange gets no {@code request}, so no usage event is recorded: nothing was billed.
+ */
+final class TokenCountHandler {
+    private TokenCountHandler() {}
+
+    static byte[] count(Exchange ex, byte[] body) {
+        ModelRequest req = AnthropicRequestDecoder.decode(body, false);
+        Target target = ex.snapshot.resolver().resolve(req.model());
+        if (!ex.key.models().allows(req.model())) {
+            throw GatewayException.param(ErrorKind.MODEL_NOT_ALLOWED, "model",
+                    "The key '" + ex.key.name() + "' may not use the model '" + req.model() + "'.");
+        }
+        ex.target = target;
+        return ("{\"input_tokens\":" + AnthropicTokenEstimator.estimate(req) + "}").getBytes(StandardCharsets.UTF_8);
+    }
+}
