@@ -82,13 +82,18 @@ final class GatewayVerticle extends VerticleBase {
         Exchange ex = new Exchange(RequestIds.next(req.getHeader("x-request-id")), req, snapshots.get());
         HttpServerResponse response = req.response();
         response.putHeader(HeaderNames.REQUEST_ID, ex.requestId);
+        guarded(ex, () -> route(ex));
+    }
+
+    /** Runs a step of the exchange; any failure becomes the caller's error answer, never a dropped request. */
+    private void guarded(Exchange ex, Runnable step) {
         try {
-            route(ex);
+            step.run();
         } catch (GatewayException e) {
-            fail(ex, e);
+            recorder.fail(ex, e);
         } catch (RuntimeException e) {
             LOG.error("request {} failed unexpectedly", ex.requestId, e);
-            fail(ex, new GatewayException(ErrorKind.INTERNAL, "The gateway failed to handle the request (request id "
+            recorder.fail(ex, new GatewayException(ErrorKind.INTERNAL, "The gateway failed to handle the request (request id "
                     + ex.requestId + ")."));
         }
     }
@@ -158,21 +163,13 @@ final class GatewayVerticle extends VerticleBase {
                 if (close) {
                     ex.http.response().putHeader("connection", "close");
                 }
-                fail(ex, e);
+                recorder.fail(ex, e);
                 if (close) {
                     closeAfterSwallowing(ex.http);
                 }
                 return;
             }
-            try {
-                models.handle(ex, op, ar.result());
-            } catch (GatewayException e) {
-                fail(ex, e);
-            } catch (RuntimeException e) {
-                LOG.error("request {} failed unexpectedly", ex.requestId, e);
-                fail(ex, new GatewayException(ErrorKind.INTERNAL, "The gateway failed to handle the request (request id "
-                        + ex.requestId + ")."));
-            }
+            guarded(ex, () -> models.handle(ex, op, ar.result()));
         });
     }
 
@@ -181,25 +178,17 @@ final class GatewayVerticle extends VerticleBase {
         ex.operation = "count_tokens";
         requireMethod(ex.http, HttpMethod.POST);
         ex.key = ClientAuth.authenticate(ex.http, ex.snapshot.keys());
-        BodyReader.read(ex.http, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> {
-            try {
-                if (ar.failed()) {
-                    throw ar.cause() instanceof GatewayException g ? g
-                            : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
-                }
-                ex.status = 200;
-                byte[] body = TokenCountHandler.count(ex, ar.result().getBytes());
-                ex.http.response().setStatusCode(200).putHeader(HeaderNames.CONTENT_TYPE, HeaderNames.APPLICATION_JSON)
-                        .end(io.vertx.core.buffer.Buffer.buffer(body));
-                recorder.finish(ex);
-            } catch (GatewayException e) {
-                fail(ex, e);
-            } catch (RuntimeException e) {
-                LOG.error("request {} failed unexpectedly", ex.requestId, e);
-                fail(ex, new GatewayException(ErrorKind.INTERNAL, "The gateway failed to handle the request (request id "
-                        + ex.requestId + ")."));
+        BodyReader.read(ex.http, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> guarded(ex, () -> {
+            if (ar.failed()) {
+                throw ar.cause() instanceof GatewayException g ? g
+                        : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
             }
-        });
+            ex.status = 200;
+            byte[] body = TokenCountHandler.count(ex, ar.result().getBytes());
+            ex.http.response().setStatusCode(200).putHeader(HeaderNames.CONTENT_TYPE, HeaderNames.APPLICATION_JSON)
+                    .end(io.vertx.core.buffer.Buffer.buffer(body));
+            recorder.finish(ex);
+        }));
     }
 
     /**
@@ -253,15 +242,5 @@ final class GatewayVerticle extends VerticleBase {
             req.response().putHeader("allow", expected.name()); // RFC 9110: a 405 names the allowed methods
             throw new GatewayException(ErrorKind.METHOD_NOT_ALLOWED, "Use " + expected + " for this path.");
         }
-    }
-
-    private void fail(Exchange ex, GatewayException e) {
-        if (ex.isFinished()) {
-            return;
-        }
-        ex.status = e.status();
-        ex.errorType = e.kind().code();
-        ErrorWriter.write(ex.http.response(), ex.dialect, e);
-        recorder.finish(ex);
     }
 }

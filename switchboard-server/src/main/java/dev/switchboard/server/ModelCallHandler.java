@@ -63,7 +63,7 @@ final class ModelCallHandler {
             recorder.finish(ex);
             call.cancel();
         });
-        call.onTimeout(() -> fail(ex, call.failure(null)));
+        call.onTimeout(() -> recorder.fail(ex, call.failure(null)));
         call.send(up).onComplete(ar -> {
             if (ex.isFinished()) {
                 if (ar.succeeded()) {
@@ -72,7 +72,7 @@ final class ModelCallHandler {
                 return;
             }
             if (ar.failed()) {
-                fail(ex, call.failure(ar.cause()));
+                recorder.fail(ex, call.failure(ar.cause()));
                 return;
             }
             HttpClientResponse upstream = ar.result();
@@ -94,7 +94,7 @@ final class ModelCallHandler {
             call.activity(); // each piece moves the idle deadline, as for streams
             collected.appendBuffer(b);
         });
-        upstream.exceptionHandler(err -> fail(ex, call.failure(err)));
+        upstream.exceptionHandler(err -> recorder.fail(ex, call.failure(err)));
         upstream.endHandler(v -> {
             if (ex.isFinished()) {
                 return;
@@ -105,14 +105,14 @@ final class ModelCallHandler {
             try {
                 answer = adapter.fromUpstream(ex.request, ex.target.provider(), bytes);
             } catch (GatewayException e) {
-                fail(ex, e);
+                recorder.fail(ex, e);
                 return;
             }
             byte[] encoded;
             try {
                 encoded = ex.dialect.encodeAnswer(ex.request, answer.body());
             } catch (GatewayException e) {
-                fail(ex, e);
+                recorder.fail(ex, e);
                 return;
             }
             ex.usage = answer.usage();
@@ -135,23 +135,14 @@ final class ModelCallHandler {
                 collected.appendBuffer(b);
             }
         });
-        upstream.exceptionHandler(err -> fail(ex, call.failure(err)));
+        upstream.exceptionHandler(err -> recorder.fail(ex, call.failure(err)));
         upstream.endHandler(v -> {
             call.complete();
-            fail(ex, adapter.toError(ex.target.provider(), upstream.statusCode(),
+            recorder.fail(ex, adapter.toError(ex.target.provider(), upstream.statusCode(),
                     upstream.getHeader("retry-after"), collected.getBytes()));
         });
     }
 
-    private void fail(Exchange ex, GatewayException e) {
-        if (ex.isFinished()) {
-            return;
-        }
-        ex.status = e.status();
-        ex.errorType = e.kind().code();
-        ErrorWriter.write(ex.http.response(), ex.dialect, e);
-        recorder.finish(ex);
-    }
 
     private static boolean isEventStream(HttpClientResponse upstream) {
         String type = upstream.getHeader("content-type");

@@ -27,6 +27,17 @@ final class OutcomeRecorder {
         return status == 200 ? "200" : Integer.toString(status);
     }
 
+    /** Answers with the error in the caller's dialect (unless an answer already went out) and records the outcome. */
+    void fail(Exchange ex, dev.switchboard.error.GatewayException e) {
+        if (ex.isFinished()) {
+            return;
+        }
+        ex.status = e.status();
+        ex.errorType = e.kind().code();
+        ErrorWriter.write(ex.http.response(), ex.dialect, e);
+        finish(ex);
+    }
+
     void finish(Exchange ex) {
         if (!ex.markFinished()) {
             return;
