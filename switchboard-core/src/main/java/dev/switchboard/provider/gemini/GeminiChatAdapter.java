@@ -1,0 +1,73 @@
+package dev.switchboard.provider.gemini;
+
+import dev.switchboard.error.GatewayException;
+import dev.switchboard.model.ModelRequest;
+import dev.switchboard.provider.ChatAdapter;
+import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.provider.StreamTranslator;
+import dev.switchboard.provider.UpstreamRequest;
+import dev.switchboard.sse.SseEncoder;
+import dev.switchboard.sse.SseEvent;
+import dev.switchboard.usage.Usage;
+import java.util.function.Consumer;
+
+/**
+ * The Google Gemini dialect (native generateContent). Usage always arrives in Gemini's stream, so nothing needs
+ * asking; the client gets the usage chunk only if it asked for it. Gemini's stream has no end marker after its
+ * last piece, so the usage chunk and {@code [DONE]} are written when the upstream stream ends. Pure and thread-safe.
+ */
+public final class GeminiChatAdapter implements ChatAdapter {
+    private static final byte[] DONE = SseEncoder.data("[DONE]");
+
+    @Override
+    public UpstreamRequest toUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
+        return GeminiChatTranslator.toUpstream(req, p, upstreamModel);
+    }
+
+    @Override
+    public ChatAdapter.Answer fromUpstream(ModelRequest req, ProviderEndpoint p, byte[] body) {
+        GeminiResponseTranslator.Translated t = GeminiResponseTranslator.toOpenAi(body, System.currentTimeMillis() / 1000);
+        return new ChatAdapter.Answer(t.bytes(), t.usage());
+    }
+
+    @Override
+    public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage) {
+        GeminiStreamDecoder decoder = GeminiStreamDecoder.forRequest(req, p, System.currentTimeMillis() / 1000);
+        return new StreamTranslator() {
+            private boolean doneSent;
+
+            @Override
+            public void onEvent(SseEvent event, Consumer<byte[]> out) {
+                for (String chunk : decoder.decode(event)) {
+                    out.accept(SseEncoder.data(chunk));
+                }
+            }
+
+            @Override
+            public void onEnd(Consumer<byte[]> out) {
+                for (String chunk : decoder.end()) {
+                    out.accept(SseEncoder.data(chunk));
+                }
+                if (!doneSent) {
+                    doneSent = true; // the OpenAI client's end marker, once, after Gemini's last piece
+                    out.accept(DONE);
+                }
+            }
+
+            @Override
+            public Usage usage() {
+                return decoder.usage();
+            }
+
+            @Override
+            public boolean completed() {
+                return decoder.completed();
+            }
+        };
+    }
+
+    @Override
+    public GatewayException toError(ProviderEndpoint p, int status, String retryAfter, byte[] body) {
+        return GeminiErrorMapper.map(p, status, retryAfter, body);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.switchboard.provider.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides, before anything is translated, whether every top-level field of the canonical request can be honoured.
+ * A field Gemini cannot take is refused by name rather than dropped; a field at its neutral value asks for nothing.
+ */
+final class GeminiParameterPolicy {
+    /** Translated by this package, or asking nothing of the model (user ids, cache hints, stream_options). */
+    static final Set<String> TRANSLATED = Set.of(
+            "model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens",
+            "temperature", "top_p", "top_k", "stop", "n", "seed", "presence_penalty", "frequency_penalty",
+            "tools", "tool_choice", "response_format", "reasoning_effort",
+            "user", "safety_identifier", "prompt_cache_key");
+
+    /** Fields that ask for nothing when they hold this value. */
+    private static final Map<String, String> NEUTRAL = Map.of(
+            "logprobs", "false",
+            "top_logprobs", "0",
+            "parallel_tool_calls", "true",
+            "store", "false",
+            "logit_bias", "{}",
+            "metadata", "{}",
+            "modalities", "[\"text\"]");
+
+    private static final Map<String, String> WHY = Map.of(
+            "logprobs", "token log probabilities are not available",
+            "top_logprobs", "token log probabilities are not available",
+            "logit_bias", "token biases cannot be set",
+            "parallel_tool_calls", "Gemini cannot be limited to one tool call per turn",
+            "functions", "use 'tools' instead of the legacy 'functions'",
+            "function_call", "use 'tool_choice' instead of the legacy 'function_call'",
+            "store", "completions cannot be stored",
+            "metadata", "request metadata is not carried");
+
+    private GeminiParameterPolicy() {}
+
+    static void check(JsonNode body) {
+        for (Map.Entry<String, JsonNode> e : body.properties()) {
+            String name = e.getKey();
+            JsonNode value = e.getValue();
+            if (TRANSLATED.contains(name) || value.isNull()) {
+                continue;
+            }
+            String neutral = NEUTRAL.get(name);
+            if (neutral != null && isNeutral(value, neutral)) {
+                continue;
+            }
+            throw GeminiRequestErrors.unsupported(name, WHY.get(name));
+        }
+    }
+
+    private static boolean isNeutral(JsonNode value, String neutral) {
+        if (value.isNumber()) {
+            return value.decimalValue().compareTo(new BigDecimal(neutral)) == 0;
+        }
+        return value.toString().equals(neutral);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.switchboard.provider.gemini;
+
+import static dev.switchboard.provider.gemini.GeminiFixtures.ENDPOINT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayException;
+import dev.switchboard.json.Json;
+import dev.switchboard.sse.SseEvent;
+import dev.switchboard.sse.SseParser;
+import dev.switchboard.testing.Golden;
+import dev.switchboard.usage.OpenAiUsageReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Golden: Gemini SSE stream → canonical chunk list (one JSON per line), compared as JSON trees.
+ * A stream's first line may be a comment {@code : options include_usage} setting the decoder up.
+ */
+class GeminiStreamDecoderTest {
+    private static final String DIR = "gemini/stream";
+
+    static Stream<Path> cases() {
+        return Golden.files(DIR, ".sse");
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void geminiStreamBecomesTheExpectedChunks(Path file) throws IOException {
+        String first = Files.readAllLines(file).get(0);
+        boolean usage = first.startsWith(": options") && first.contains("include_usage");
+        GeminiStreamDecoder decoder = new GeminiStreamDecoder(ENDPOINT, usage, GeminiFixtures.CREATED);
+        List<String> chunks = decodeAll(decoder, Files.readAllBytes(file));
+
+        String expectedName = file.getFileName().toString().replace(".sse", ".jsonl");
+        if (Golden.updating()) {
+            Files.writeString(Golden.sourceFile(DIR, expectedName), String.join("\n", chunks) + "\n");
+        }
+        List<JsonNode> expected = new ArrayList<>();
+        for (String line : Files.readAllLines(file.resolveSibling(expectedName))) {
+            if (!line.isBlank()) {
+                expected.add(Json.MAPPER.readTree(line));
+            }
+        }
+        List<JsonNode> actual = new ArrayList<>();
+        for (String c : chunks) {
+            actual.add(Json.MAPPER.readTree(c));
+        }
+        assertThat(actual).isEqualTo(expected);
+        assertThat(decoder.completed()).isTrue();
+        assertThat(actual.stream().filter(c -> c.at("/choices/0/finish_reason").isTextual()).count())
+                .as("exactly one finish_reason").isEqualTo(1);
+        assertThat(actual.get(0).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
+        if (usage) {
+            JsonNode last = actual.get(actual.size() - 1);
+            assertThat(last.path("choices").isEmpty()).isTrue();
+            assertThat(OpenAiUsageReader.read(last.path("usage"))).isEqualTo(decoder.usage());
+        }
+    }
+
+    @Test
+    void anErrorObjectInTheStreamIsThrown() {
+        GeminiStreamDecoder decoder = new GeminiStreamDecoder(ENDPOINT, false, 0);
+        assertThatThrownBy(() -> decoder.decode(new SseEvent(null,
+                "{\"error\":{\"code\":503,\"message\":\"The model is overloaded.\",\"status\":\"UNAVAILABLE\"}}", null)))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UPSTREAM_OVERLOADED));
+    }
+
+    @Test
+    void aStreamWithoutFinishReasonIsNotComplete() {
+        GeminiStreamDecoder decoder = new GeminiStreamDecoder(ENDPOINT, true, 0);
+        decoder.decode(new SseEvent(null, "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hel\"}],\"role\":\"model\"},\"index\":0}]}", null));
+        assertThat(decoder.completed()).isFalse();
+        assertThat(decoder.end()).isEmpty();
+    }
+
+    static List<String> decodeAll(GeminiStreamDecoder decoder, byte[] sse) {
+        List<String> chunks = new ArrayList<>();
+        SseParser parser = new SseParser(e -> chunks.addAll(decoder.decode(e)));
+        parser.feed(sse);
+        chunks.addAll(decoder.end());
+        return chunks;
+    }
+}

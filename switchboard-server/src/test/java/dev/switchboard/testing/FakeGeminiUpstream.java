@@ -1,0 +1,521 @@
+package dev.switchboard.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+
+/**
+ * A local, strict Gemini API: {@code POST /v1beta/models/{model}:generateContent} and
+ * {@code :streamGenerateContent?alt=sse} only, {@code x-goog-api-key} required, and the body checked the way the
+ * real API does (unknown fields are refused, roles are user/model only, function responses must answer the calls
+ * of the model turn before them, and a call must come back with the thoughtSignature it was issued with).
+ * Violations are answered in Google's error shape and recorded in {@link #rejections()}.
+ * <p>Answers: "echo: " and the last user text; with tools (mode not NONE) two calls (Paris, Tokyo), the first
+ * carrying a thoughtSignature; after function responses, "results: " and them; JSON output with responseMimeType
+ * application/json; a prompt containing "blockme" is blocked (promptFeedback.blockReason SAFETY), one containing
+ * "unsafe" ends with finishReason SAFETY. Usage: prompt 40 (16 cached), candidates 9, thoughts 5.
+ */
+public final class FakeGeminiUpstream implements AutoCloseable {
+    public static final String API_KEY = GatewayFixture.UPSTREAM_KEY;
+    public static final String MODEL = "gemini-2.5-flash";
+    public static final int PROMPT_TOKENS = 40;
+    public static final int CACHED_TOKENS = 16;
+    public static final int CANDIDATES_TOKENS = 9;
+    public static final int THOUGHTS_TOKENS = 5;
+    public static final String SIGNATURE = "CiQBVKhc7fakeSignature==";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Set<String> TOP = Set.of("contents", "systemInstruction", "tools", "toolConfig", "generationConfig",
+            "safetySettings", "cachedContent");
+    private static final Set<String> GENERATION = Set.of("temperature", "topP", "topK", "candidateCount", "maxOutputTokens",
+            "stopSequences", "presencePenalty", "frequencyPenalty", "seed", "responseMimeType", "responseSchema",
+            "responseJsonSchema", "thinkingConfig", "responseLogprobs", "logprobs", "responseModalities");
+    private static final Set<String> PART = Set.of("text", "inlineData", "fileData", "functionCall", "functionResponse",
+            "thought", "thoughtSignature");
+    private static final Set<String> DECLARATION = Set.of("name", "description", "parameters", "parametersJsonSchema",
+            "response", "responseJsonSchema", "behavior");
+
+    /** A scripted answer, given the request and its parsed body. */
+    public interface Behavior extends BiConsumer<HttpServerRequest, JsonNode> {}
+
+    /** A broken API rule: answered as a 400 INVALID_ARGUMENT. */
+    static final class Invalid extends RuntimeException {
+        Invalid(String message) {
+            super(message);
+        }
+    }
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpServer server;
+    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final List<String> rejections = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedDeque<Behavior> script = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger responses = new AtomicInteger();
+
+    private FakeGeminiUpstream() {
+        server = vertx.createHttpServer();
+        server.requestHandler(req -> req.body().onSuccess(body -> handle(req, body)));
+        await(server.listen(0, "127.0.0.1"));
+    }
+
+    public static FakeGeminiUpstream start() {
+        return new FakeGeminiUpstream();
+    }
+
+    /** Base URL including {@code /v1beta}, as a provider's {@code base_url}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.actualPort() + "/v1beta";
+    }
+
+    /** A gateway config with one gemini provider {@code google} pointing here, alias {@code flash}, and the test key. */
+    public String gatewayYaml() {
+        return """
+                version: 1
+                server: { listen: 127.0.0.1:0, event_loops: 1 }
+                providers:
+                  - name: google
+                    type: gemini
+                    base_url: %s
+                    api_key: %s
+                    models: [%s]
+                models:
+                  - { name: flash, target: google/%s }
+                keys:
+                  - { name: tester, key: %s }
+                """.formatted(baseUrl(), API_KEY, MODEL, MODEL, GatewayFixture.KEY);
+    }
+
+    public List<RecordedRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    public RecordedRequest lastRequest() {
+        if (requests.isEmpty()) {
+            throw new AssertionError("the upstream received no request");
+        }
+        return requests.get(requests.size() - 1);
+    }
+
+    public List<String> rejections() {
+        return List.copyOf(rejections);
+    }
+
+    public void enqueue(Behavior behavior) {
+        script.addLast(behavior);
+    }
+
+    public void reset() {
+        requests.clear();
+        rejections.clear();
+        script.clear();
+    }
+
+    @Override
+    public void close() {
+        await(vertx.close());
+    }
+
+    private void handle(HttpServerRequest req, Buffer body) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        req.headers().forEach(e -> headers.computeIfAbsent(e.getKey().toLowerCase(), k -> new ArrayList<>()).add(e.getValue()));
+        requests.add(new RecordedRequest(req.method().name(), req.path(), req.query(), headers, body.toString()));
+        String path = req.path();
+        boolean stream = path.endsWith(":streamGenerateContent");
+        if (!req.method().name().equals("POST") || !path.startsWith("/v1beta/models/")
+                || !(stream || path.endsWith(":generateContent"))) {
+            error(404, "NOT_FOUND", "Requested entity was not found.").accept(req, null);
+            return;
+        }
+        if (stream && !"alt=sse".equals(req.query())) {
+            rejections.add("streamGenerateContent without alt=sse");
+            error(400, "INVALID_ARGUMENT", "this fake only streams SSE (alt=sse)").accept(req, null);
+            return;
+        }
+        String key = req.getHeader("x-goog-api-key");
+        if (key == null) {
+            rejections.add("no x-goog-api-key");
+            error(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without established identity)."
+                    + " Please use API Key or other form of API consumer identity to call this API.").accept(req, null);
+            return;
+        }
+        if (!key.equals(API_KEY)) {
+            req.response().setStatusCode(400).putHeader("content-type", "application/json; charset=UTF-8")
+                    .end("{\"error\":{\"code\":400,\"message\":\"API key not valid. Please pass a valid API key.\",\"status\":\"INVALID_ARGUMENT\","
+                            + "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"API_KEY_INVALID\","
+                            + "\"domain\":\"googleapis.com\"}]}}");
+            return;
+        }
+        JsonNode json;
+        try {
+            String type = req.getHeader("content-type");
+            if (type == null || !type.startsWith("application/json")) {
+                throw new Invalid("Content-Type must be application/json");
+            }
+            try {
+                json = MAPPER.readTree(body.getBytes());
+            } catch (Exception e) {
+                throw new Invalid("Invalid JSON payload received.");
+            }
+            check(json);
+        } catch (Invalid e) {
+            rejections.add(e.getMessage());
+            error(400, "INVALID_ARGUMENT", e.getMessage()).accept(req, null);
+            return;
+        }
+        String model = path.substring("/v1beta/models/".length(), path.lastIndexOf(':'));
+        Behavior b = script.pollFirst();
+        (b != null ? b : (Behavior) (r, j) -> simulate(r, j, model, stream)).accept(req, json);
+    }
+
+    // ---- the rules -------------------------------------------------------------------------------
+
+    private static void check(JsonNode body) {
+        if (!body.isObject()) {
+            throw new Invalid("Invalid JSON payload received. Expected an object.");
+        }
+        known(body, TOP, "");
+        JsonNode contents = body.path("contents");
+        if (!contents.isArray() || contents.isEmpty()) {
+            throw new Invalid("* GenerateContentRequest.contents: contents is not specified");
+        }
+        JsonNode previous = null;
+        for (int i = 0; i < contents.size(); i++) {
+            JsonNode c = contents.get(i);
+            known(c, Set.of("role", "parts"), "contents[" + i + "].");
+            String role = c.path("role").asText("");
+            if (!role.equals("user") && !role.equals("model")) {
+                throw new Invalid("Please use a valid role: user, model.");
+            }
+            parts(c.path("parts"), "contents[" + i + "].parts");
+            checkFunctionTurn(previous, c, i);
+            previous = c;
+        }
+        JsonNode system = body.get("systemInstruction");
+        if (system != null) {
+            known(system, Set.of("role", "parts"), "system_instruction.");
+            for (JsonNode p : system.path("parts")) {
+                known(p, Set.of("text"), "system_instruction.parts[].");
+            }
+        }
+        JsonNode gen = body.get("generationConfig");
+        if (gen != null) {
+            known(gen, GENERATION, "generation_config.");
+            if (gen.has("responseJsonSchema") && !"application/json".equals(gen.path("responseMimeType").asText())) {
+                throw new Invalid("* GenerateContentRequest.generation_config.response_mime_type: must be application/json when a schema is set");
+            }
+            if (gen.has("thinkingConfig")) {
+                known(gen.get("thinkingConfig"), Set.of("thinkingBudget", "includeThoughts", "thinkingLevel"), "generation_config.thinking_config.");
+            }
+        }
+        for (JsonNode tool : body.path("tools")) {
+            known(tool, Set.of("functionDeclarations", "googleSearch", "codeExecution", "urlContext"), "tools[].");
+            for (JsonNode d : tool.path("functionDeclarations")) {
+                known(d, DECLARATION, "tools[].function_declarations[].");
+                if (!d.path("name").isTextual()) {
+                    throw new Invalid("* GenerateContentRequest.tools[0].function_declarations[0].name: Name cannot be empty.");
+                }
+            }
+        }
+        JsonNode config = body.path("toolConfig").path("functionCallingConfig");
+        if (!config.isMissingNode()) {
+            known(config, Set.of("mode", "allowedFunctionNames"), "tool_config.function_calling_config.");
+            String mode = config.path("mode").asText("AUTO");
+            if (!Set.of("AUTO", "ANY", "NONE", "VALIDATED").contains(mode)) {
+                throw new Invalid("Invalid value at 'tool_config.function_calling_config.mode' (" + mode + ")");
+            }
+            if (config.has("allowedFunctionNames") && !mode.equals("ANY") && !mode.equals("VALIDATED")) {
+                throw new Invalid("* GenerateContentRequest.tool_config.function_calling_config.allowed_function_names: only allowed when mode is ANY");
+            }
+        }
+    }
+
+    private static void parts(JsonNode parts, String where) {
+        if (!parts.isArray() || parts.isEmpty()) {
+            throw new Invalid("* GenerateContentRequest." + where + ": contents.parts must not be empty.");
+        }
+        for (JsonNode p : parts) {
+            known(p, PART, where + "[].");
+            int data = 0;
+            for (String f : List.of("text", "inlineData", "fileData", "functionCall", "functionResponse")) {
+                data += p.has(f) ? 1 : 0;
+            }
+            if (data != 1) {
+                throw new Invalid("* GenerateContentRequest." + where + ": a part must hold exactly one kind of data");
+            }
+            if (p.has("inlineData")) {
+                known(p.get("inlineData"), Set.of("mimeType", "data"), where + "[].inline_data.");
+            }
+            if (p.has("functionCall") && !p.get("functionCall").path("args").isObject()) {
+                throw new Invalid("* " + where + "[].function_call.args must be an object");
+            }
+            if (p.has("functionResponse")) {
+                known(p.get("functionResponse"), Set.of("id", "name", "response"), where + "[].function_response.");
+                if (!p.get("functionResponse").path("response").isObject()) {
+                    throw new Invalid("* " + where + "[].function_response.response must be an object");
+                }
+            }
+        }
+    }
+
+    /** Function responses answer, one for one, the calls of the model turn just before; calls keep their signature. */
+    private static void checkFunctionTurn(JsonNode previous, JsonNode c, int i) {
+        List<String> calls = new ArrayList<>();
+        if (previous != null && previous.path("role").asText().equals("model")) {
+            for (JsonNode p : previous.path("parts")) {
+                if (p.has("functionCall")) {
+                    calls.add(p.get("functionCall").path("name").asText());
+                }
+            }
+        }
+        List<String> answers = new ArrayList<>();
+        for (JsonNode p : c.path("parts")) {
+            if (p.has("functionResponse")) {
+                answers.add(p.get("functionResponse").path("name").asText());
+            }
+            if (p.has("functionCall") && p.get("functionCall").path("args").path("city").asText().equals("Paris")
+                    && !SIGNATURE.equals(p.path("thoughtSignature").asText())) {
+                throw new Invalid("Function call is missing a thought_signature in functionCall parts. (contents[" + i + "])");
+            }
+        }
+        if (!answers.isEmpty() && !answers.equals(calls)) {
+            throw new Invalid("Please ensure that the number of function response parts is equal to the number of function call parts"
+                    + " of the function call turn (contents[" + i + "]: calls " + calls + ", responses " + answers + ").");
+        }
+    }
+
+    private static void known(JsonNode node, Set<String> allowed, String where) {
+        if (!node.isObject()) {
+            throw new Invalid("Invalid value at '" + where + "': expected an object");
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!allowed.contains(f)) {
+                throw new Invalid("Invalid JSON payload received. Unknown name \"" + f + "\" at '" + where + "': Cannot find field.");
+            }
+        }
+    }
+
+    // ---- scripted behaviours ---------------------------------------------------------------------
+
+    /** Google's error answer {@code {"error":{"code","message","status"}}}, with extra headers. */
+    public static Behavior error(int code, String status, String message, String... headerPairs) {
+        return (req, json) -> {
+            HttpServerResponse res = req.response().setStatusCode(code).putHeader("content-type", "application/json; charset=UTF-8");
+            for (int i = 0; i + 1 < headerPairs.length; i += 2) {
+                res.putHeader(headerPairs[i], headerPairs[i + 1]);
+            }
+            ObjectNode root = MAPPER.createObjectNode();
+            root.putObject("error").put("code", code).put("message", message).put("status", status);
+            res.end(root.toString());
+        };
+    }
+
+    // ---- the simulator ---------------------------------------------------------------------------
+
+    private void simulate(HttpServerRequest req, JsonNode json, String model, boolean stream) {
+        List<ObjectNode> events = answer(json, model);
+        if (stream) {
+            HttpServerResponse res = req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+            write(res, events, 0);
+        } else {
+            req.response().putHeader("content-type", "application/json; charset=UTF-8").end(merge(events).toString());
+        }
+    }
+
+    /** The answer as the pieces it streams in; the whole answer is their merge. */
+    private List<ObjectNode> answer(JsonNode request, String model) {
+        String id = "fake-resp-" + responses.incrementAndGet();
+        String last = lastUserText(request);
+        List<ObjectNode> out = new ArrayList<>();
+        if (last.contains("blockme")) {
+            ObjectNode r = response(id, model);
+            r.putObject("promptFeedback").put("blockReason", "SAFETY");
+            r.putObject("usageMetadata").put("promptTokenCount", PROMPT_TOKENS).put("totalTokenCount", PROMPT_TOKENS);
+            out.add(r);
+            return out;
+        }
+        List<ObjectNode> calls = calls(request);
+        List<ObjectNode> parts = new ArrayList<>();
+        if (!calls.isEmpty()) {
+            parts.addAll(calls);
+        } else {
+            String text = text(request, last);
+            for (String piece : text.split("(?= )")) {
+                parts.add(MAPPER.createObjectNode().put("text", piece));
+            }
+        }
+        String finish = last.contains("unsafe") ? "SAFETY" : "STOP";
+        if (calls.isEmpty()) {
+            for (ObjectNode p : parts) {
+                out.add(piece(id, model, List.of(p), null));
+            }
+            out.add(piece(id, model, List.of(MAPPER.createObjectNode().put("text", "")), finish));
+        } else {
+            out.add(piece(id, model, parts, finish));
+        }
+        for (int i = 0; i < out.size() - 1; i++) {
+            out.get(i).putObject("usageMetadata").put("promptTokenCount", PROMPT_TOKENS).put("totalTokenCount", PROMPT_TOKENS)
+                    .put("cachedContentTokenCount", CACHED_TOKENS);
+        }
+        out.get(out.size() - 1).putObject("usageMetadata").put("promptTokenCount", PROMPT_TOKENS)
+                .put("candidatesTokenCount", CANDIDATES_TOKENS).put("totalTokenCount", PROMPT_TOKENS + CANDIDATES_TOKENS + THOUGHTS_TOKENS)
+                .put("cachedContentTokenCount", CACHED_TOKENS).put("thoughtsTokenCount", THOUGHTS_TOKENS);
+        return out;
+    }
+
+    private static ObjectNode response(String id, String model) {
+        ObjectNode r = MAPPER.createObjectNode();
+        r.put("modelVersion", model);
+        r.put("responseId", id);
+        return r;
+    }
+
+    private static ObjectNode piece(String id, String model, List<ObjectNode> parts, String finish) {
+        ObjectNode r = MAPPER.createObjectNode();
+        ObjectNode cand = r.putArray("candidates").addObject();
+        ObjectNode content = cand.putObject("content");
+        ArrayNode ps = content.putArray("parts");
+        parts.forEach(ps::add);
+        content.put("role", "model");
+        if (finish != null) {
+            cand.put("finishReason", finish);
+        }
+        cand.put("index", 0);
+        r.put("modelVersion", model);
+        r.put("responseId", id);
+        return r;
+    }
+
+    /** The pieces of a stream merged into the one response generateContent returns. */
+    private static ObjectNode merge(List<ObjectNode> pieces) {
+        ObjectNode last = pieces.get(pieces.size() - 1).deepCopy();
+        if (!last.has("candidates")) {
+            return last;
+        }
+        ArrayNode parts = MAPPER.createArrayNode();
+        StringBuilder text = new StringBuilder();
+        for (ObjectNode p : pieces) {
+            for (JsonNode part : p.at("/candidates/0/content/parts")) {
+                if (part.has("text")) {
+                    text.append(part.get("text").asText());
+                } else {
+                    parts.add(part);
+                }
+            }
+        }
+        if (!text.isEmpty()) {
+            parts.insert(0, MAPPER.createObjectNode().put("text", text.toString()));
+        }
+        ((ObjectNode) last.at("/candidates/0/content")).set("parts", parts);
+        return last;
+    }
+
+    private static List<ObjectNode> calls(JsonNode request) {
+        JsonNode decls = request.path("tools").path(0).path("functionDeclarations");
+        JsonNode config = request.path("toolConfig").path("functionCallingConfig");
+        if (!decls.isArray() || decls.isEmpty() || "NONE".equals(config.path("mode").asText()) || lastUserHasFunctionResponse(request)) {
+            return List.of();
+        }
+        JsonNode allowed = config.path("allowedFunctionNames");
+        String[] cities = {"Paris", "Tokyo"};
+        List<ObjectNode> calls = new ArrayList<>();
+        for (int k = 0; k < 2; k++) {
+            String name = allowed.isArray() && !allowed.isEmpty() ? allowed.get(0).asText()
+                    : decls.get(Math.min(k, decls.size() - 1)).path("name").asText();
+            ObjectNode part = MAPPER.createObjectNode();
+            part.putObject("functionCall").put("name", name).putObject("args").put("city", cities[k]).put("unit", "celsius");
+            if (k == 0) {
+                part.put("thoughtSignature", SIGNATURE);
+            }
+            calls.add(part);
+        }
+        return calls;
+    }
+
+    private static boolean lastUserHasFunctionResponse(JsonNode request) {
+        JsonNode contents = request.path("contents");
+        for (JsonNode p : contents.get(contents.size() - 1).path("parts")) {
+            if (p.has("functionResponse")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String lastUserText(JsonNode request) {
+        JsonNode contents = request.path("contents");
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode p : contents.get(contents.size() - 1).path("parts")) {
+            if (p.has("text")) {
+                sb.append(p.get("text").asText());
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String text(JsonNode request, String last) {
+        if (lastUserHasFunctionResponse(request)) {
+            List<String> results = new ArrayList<>();
+            for (JsonNode p : request.path("contents").get(request.path("contents").size() - 1).path("parts")) {
+                if (p.has("functionResponse")) {
+                    results.add(p.get("functionResponse").path("name").asText() + "=" + p.get("functionResponse").path("response"));
+                }
+            }
+            return "results: " + String.join("; ", results);
+        }
+        JsonNode gen = request.path("generationConfig");
+        if ("application/json".equals(gen.path("responseMimeType").asText())) {
+            ObjectNode o = MAPPER.createObjectNode();
+            JsonNode schema = gen.path("responseJsonSchema");
+            if (schema.path("properties").isObject()) {
+                schema.path("properties").fields().forEachRemaining(e -> {
+                    switch (e.getValue().path("type").asText()) {
+                        case "integer", "number" -> o.put(e.getKey(), 1);
+                        case "boolean" -> o.put(e.getKey(), true);
+                        default -> o.put(e.getKey(), e.getKey() + "-value");
+                    }
+                });
+            } else {
+                o.put("echo", last);
+            }
+            return o.toString();
+        }
+        return "echo: " + last;
+    }
+
+    private void write(HttpServerResponse res, List<ObjectNode> events, int i) {
+        if (res.closed()) {
+            return;
+        }
+        if (i == events.size()) {
+            res.end();
+            return;
+        }
+        res.write("data: " + events.get(i) + "\r\n\r\n");
+        vertx.setTimer(3, t -> write(res, events, i + 1));
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> f) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
