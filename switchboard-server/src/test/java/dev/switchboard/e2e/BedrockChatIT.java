@@ -243,4 +243,19 @@ class BedrockChatIT {
         assertThat(error.path("param").asText()).isEqualTo("logprobs");
         assertThat(upstream.requests()).isEmpty();
     }
+
+    @Test
+    void theFakeRefusesABadSignatureSoTheChecksAboveMeanSomething() throws Exception {
+        java.net.http.HttpRequest bad = java.net.http.HttpRequest.newBuilder(java.net.URI.create(upstream.baseUrl()
+                        + "/model/m/converse"))
+                .header("content-type", "application/json").header("x-amz-date", "20250101T000000Z")
+                .header("x-amz-content-sha256", "0".repeat(64))
+                .header("authorization", "AWS4-HMAC-SHA256 Credential=" + FakeBedrockUpstream.ACCESS_KEY
+                        + "/20250101/us-east-1/bedrock/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=" + "a".repeat(64))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"messages\":[]}")).build();
+        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(bad, HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(upstream.rejections()).hasSize(1);
+        upstream.reset();
+    }
 }
