@@ -2,7 +2,9 @@ package dev.switchboard.provider;
 
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.ModelRequest;
+import dev.switchboard.sse.SseEvent;
 import dev.switchboard.usage.Usage;
+import java.util.function.Consumer;
 
 /**
  * Everything dialect-specific about talking to a provider: building the upstream request, turning its answer,
@@ -23,6 +25,16 @@ public interface ChatAdapter {
 
     /** A fresh decoder for one streamed answer. */
     StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage);
+
+    /** Whether a successful response of this content type is the provider's stream (default: server-sent events). */
+    default boolean isStream(String contentType) {
+        return contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
+    }
+
+    /** How the stream's bytes become the events {@link #newStream}'s translator is fed (default: server-sent events). */
+    default StreamFraming newFraming(ProviderEndpoint p, Consumer<SseEvent> events) {
+        return StreamFraming.sse(events);
+    }
 
     GatewayException toError(ProviderEndpoint p, int status, String retryAfter, byte[] body);
 }

@@ -3,6 +3,7 @@ package dev.switchboard.provider;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.provider.anthropic.AnthropicChatAdapter;
+import dev.switchboard.provider.bedrock.BedrockChatAdapter;
 import dev.switchboard.provider.gemini.GeminiChatAdapter;
 import dev.switchboard.provider.openai.OpenAiChatAdapter;
 import java.util.Map;
@@ -12,7 +13,8 @@ public final class ChatAdapters {
     private static final Map<String, ChatAdapter> BY_DIALECT = Map.of(
             "openai", new OpenAiChatAdapter(),
             "anthropic", new AnthropicChatAdapter(),
-            "gemini", new GeminiChatAdapter());
+            "gemini", new GeminiChatAdapter(),
+            "bedrock", new BedrockChatAdapter());
 
     private ChatAdapters() {}
 

@@ -78,8 +78,8 @@ final class ModelCallHandler {
             HttpClientResponse upstream = ar.result();
             if (upstream.statusCode() / 100 != 2) {
                 relayError(ex, call, upstream, adapter);
-            } else if (req.stream() && isEventStream(upstream)) {
-                new SseRelay(ex, call, response,
+            } else if (req.stream() && adapter.isStream(upstream.getHeader("content-type"))) {
+                new SseRelay(ex, call, response, adapter,
                         ex.dialect.encodeStream(req, adapter.newStream(req, target.provider(), injectUsage)),
                         () -> recorder.finish(ex)).start(upstream);
             } else {
@@ -143,9 +143,4 @@ final class ModelCallHandler {
         });
     }
 
-
-    private static boolean isEventStream(HttpClientResponse upstream) {
-        String type = upstream.getHeader("content-type");
-        return type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
-    }
 }

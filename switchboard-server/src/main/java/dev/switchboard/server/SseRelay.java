@@ -2,9 +2,10 @@ package dev.switchboard.server;
 
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
+import dev.switchboard.provider.ChatAdapter;
+import dev.switchboard.provider.StreamFraming;
 import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.sse.SseEvent;
-import dev.switchboard.sse.SseParser;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
@@ -23,12 +24,14 @@ final class SseRelay {
     private final HttpServerResponse client;
     private final StreamTranslator translator;
     private final Runnable onFinish;
-    private final SseParser parser = new SseParser(this::onEvent);
+    private final StreamFraming parser;
     private Buffer pending;
     private GatewayException streamError;
     private boolean ended;
 
-    SseRelay(Exchange ex, UpstreamCall call, HttpServerResponse client, StreamTranslator translator, Runnable onFinish) {
+    SseRelay(Exchange ex, UpstreamCall call, HttpServerResponse client, ChatAdapter adapter, StreamTranslator translator,
+             Runnable onFinish) {
+        this.parser = adapter.newFraming(ex.target.provider(), this::onEvent); // SSE, or the dialect's own framing
         this.ex = ex;
         this.call = call;
         this.client = client;

@@ -1,0 +1,93 @@
+package dev.switchboard.provider.bedrock;
+
+import dev.switchboard.error.GatewayException;
+import dev.switchboard.model.ModelRequest;
+import dev.switchboard.provider.ChatAdapter;
+import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.provider.StreamFraming;
+import dev.switchboard.provider.StreamTranslator;
+import dev.switchboard.provider.UpstreamRequest;
+import dev.switchboard.sse.SseEncoder;
+import dev.switchboard.sse.SseEvent;
+import dev.switchboard.usage.Usage;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The AWS Bedrock dialect (Converse / ConverseStream), SigV4-signed by the translator. Its stream is the binary
+ * event-stream framing, so it brings its own {@link #newFraming} and stream content type. Usage always arrives
+ * (in the final metadata event); the client gets the usage chunk only if it asked. Pure and thread-safe.
+ */
+public final class BedrockChatAdapter implements ChatAdapter {
+    static final String EVENT_STREAM = "application/vnd.amazon.eventstream";
+    private static final byte[] DONE = SseEncoder.data("[DONE]");
+
+    @Override
+    public UpstreamRequest toUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
+        return BedrockChatTranslator.toUpstream(req, p, upstreamModel, Instant.now());
+    }
+
+    @Override
+    public Answer fromUpstream(ModelRequest req, ProviderEndpoint p, byte[] body) {
+        BedrockResponseTranslator.Translated t = BedrockResponseTranslator.toOpenAi(body, req.model(), System.currentTimeMillis() / 1000);
+        return new Answer(t.bytes(), t.usage());
+    }
+
+    @Override
+    public boolean isStream(String contentType) {
+        return contentType != null && contentType.regionMatches(true, 0, EVENT_STREAM, 0, EVENT_STREAM.length());
+    }
+
+    @Override
+    public StreamFraming newFraming(ProviderEndpoint p, Consumer<SseEvent> events) {
+        return new BedrockFraming(events);
+    }
+
+    @Override
+    public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage) {
+        BedrockStreamDecoder decoder = new BedrockStreamDecoder(p, req.clientRequestedUsage(),
+                "chatcmpl-" + UUID.randomUUID(), req.model(), System.currentTimeMillis() / 1000);
+        return new StreamTranslator() {
+            private boolean doneSent;
+
+            @Override
+            public void onEvent(SseEvent event, Consumer<byte[]> out) {
+                for (String chunk : decoder.decode(event.event(), event.data())) {
+                    out.accept(SseEncoder.data(chunk));
+                }
+            }
+
+            @Override
+            public void onEnd(Consumer<byte[]> out) {
+                for (String chunk : decoder.end()) {
+                    out.accept(SseEncoder.data(chunk));
+                }
+                if (!doneSent) {
+                    doneSent = true;
+                    out.accept(DONE);
+                }
+            }
+
+            @Override
+            public Usage usage() {
+                return decoder.usage();
+            }
+
+            @Override
+            public boolean completed() {
+                return decoder.completed();
+            }
+
+            @Override
+            public boolean ended() {
+                return decoder.ended();
+            }
+        };
+    }
+
+    @Override
+    public GatewayException toError(ProviderEndpoint p, int status, String retryAfter, byte[] body) {
+        return BedrockErrorMapper.map(p, status, retryAfter, body);
+    }
+}

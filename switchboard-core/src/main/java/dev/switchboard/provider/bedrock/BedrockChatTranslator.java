@@ -1,0 +1,136 @@
+package dev.switchboard.provider.bedrock;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayException;
+import dev.switchboard.json.Json;
+import dev.switchboard.model.ModelRequest;
+import dev.switchboard.model.Operation;
+import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.provider.UpstreamRequest;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the signed Bedrock request for a canonical chat request: {@code POST {base}/model/{modelId}/converse}, or
+ * {@code /converse-stream} when streaming (the model id, URL-encoded, is in the path). Fields Converse cannot take
+ * are refused by name. The request is SigV4-signed here, once the body is final (the catalogue's {@code auth: none}
+ * keeps the generic RequestSigner out). Pure; the client's request is not mutated. Thread-safe.
+ */
+public final class BedrockChatTranslator {
+    static final String SERVICE = "bedrock";
+    private static final Set<String> TRANSLATED = Set.of("model", "messages", "stream", "stream_options", "max_tokens",
+            "max_completion_tokens", "temperature", "top_p", "stop", "tools", "tool_choice", "user",
+            "safety_identifier", "prompt_cache_key", "parallel_tool_calls");
+
+    private BedrockChatTranslator() {}
+
+    public static UpstreamRequest toUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, Instant now) {
+        if (req.operation() != Operation.CHAT) {
+            throw new GatewayException(ErrorKind.INVALID_REQUEST,
+                    "Provider '" + p.name() + "' (Bedrock) serves chat completions only, not " + req.operation().path() + ".");
+        }
+        byte[] body = write(body(req.body()));
+        String url = url(p.baseUrl(), upstreamModel, req.stream());
+        Map<String, String> headers = new LinkedHashMap<>(p.headers());
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", req.stream() ? "application/vnd.amazon.eventstream" : "application/json");
+        return new UpstreamRequest("POST", url,
+                SigV4Signer.sign("POST", url, headers, body, BedrockCredentials.of(p), SERVICE, now), body);
+    }
+
+    static String url(String base, String model, boolean stream) {
+        String b = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        return b + "/model/" + SigV4Signer.encode(model, true) + (stream ? "/converse-stream" : "/converse");
+    }
+
+    static ObjectNode body(JsonNode in) {
+        for (Map.Entry<String, JsonNode> e : in.properties()) {
+            if (!TRANSLATED.contains(e.getKey()) && !e.getValue().isNull() && !neutral(e.getKey(), e.getValue())) {
+                throw BedrockRequestErrors.unsupported(e.getKey());
+            }
+        }
+        BedrockMessages.Converted conv = BedrockMessages.convert(in.get("messages"));
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.set("messages", conv.messages());
+        if (!conv.system().isEmpty()) {
+            out.set("system", conv.system());
+        }
+        ObjectNode config = Json.MAPPER.createObjectNode();
+        integer(in, "max_tokens", config);
+        integer(in, "max_completion_tokens", config); // the newer name wins
+        number(in, "temperature", config, "temperature");
+        number(in, "top_p", config, "topP");
+        stop(in.get("stop"), config);
+        if (!config.isEmpty()) {
+            out.set("inferenceConfig", config);
+        }
+        BedrockTools.apply(in, out, conv.messages().toString().contains("\"toolUse\""));
+        return out;
+    }
+
+    private static boolean neutral(String name, JsonNode v) {
+        return switch (name) {
+            case "n" -> v.asInt() == 1;
+            case "logprobs", "store" -> !v.asBoolean();
+            default -> false;
+        };
+    }
+
+    private static void integer(JsonNode in, String param, ObjectNode c) {
+        JsonNode n = in.get(param);
+        if (n == null || n.isNull()) {
+            return;
+        }
+        if (!n.isIntegralNumber()) {
+            throw BedrockRequestErrors.invalid(param, "'" + param + "' must be an integer.");
+        }
+        c.set("maxTokens", n);
+    }
+
+    private static void number(JsonNode in, String param, ObjectNode c, String field) {
+        JsonNode n = in.get(param);
+        if (n == null || n.isNull()) {
+            return;
+        }
+        if (!n.isNumber()) {
+            throw BedrockRequestErrors.invalid(param, "'" + param + "' must be a number.");
+        }
+        c.set(field, n);
+    }
+
+    private static void stop(JsonNode stop, ObjectNode c) {
+        if (stop == null || stop.isNull()) {
+            return;
+        }
+        ArrayNode seqs = c.arrayNode();
+        if (stop.isTextual()) {
+            seqs.add(stop.asText());
+        } else if (stop.isArray()) {
+            for (JsonNode s : stop) {
+                if (!s.isTextual()) {
+                    throw BedrockRequestErrors.invalid("stop", "'stop' must be a string or an array of strings.");
+                }
+                seqs.add(s.asText());
+            }
+        } else {
+            throw BedrockRequestErrors.invalid("stop", "'stop' must be a string or an array of strings.");
+        }
+        if (!seqs.isEmpty()) {
+            c.set("stopSequences", seqs);
+        }
+    }
+
+    private static byte[] write(ObjectNode body) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
