@@ -25,7 +25,8 @@ public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("version", "server", "timeouts", "providers", "models", "keys");
     private static final Set<String> SERVER = Set.of("listen", "max_body", "event_loops", "access_log", "drain_timeout");
     private static final Set<String> TIMEOUTS = Set.of("connect", "first_byte", "idle", "total");
-    private static final Set<String> PROVIDER = Set.of("name", "type", "base_url", "api_key", "headers", "api_version", "models", "timeouts");
+    private static final Set<String> PROVIDER = Set.of("name", "type", "base_url", "api_key", "headers", "api_version", "models", "timeouts",
+            "unsupported_params");
     private static final Set<String> MODEL = Set.of("name", "target");
     private static final Set<String> KEY = Set.of("name", "key", "key_sha256", "models");
 
@@ -194,10 +195,27 @@ public final class ConfigLoader {
             String apiVersion = r.string(p, "api_version", path, false);
             List<String> models = r.stringList(p, "models", path);
             Timeouts t = timeouts(p.get("timeouts"), path + ".timeouts", defaults, r);
+            UnsupportedParams unsupported = unsupportedParams(r.string(p, "unsupported_params", path, false),
+                    path + ".unsupported_params", r);
             out.add(new ProviderConfig(name, typeName, trimSlash(baseUrl),
-                    key == null || key.isEmpty() ? null : new Secret(key), headers, apiVersion, models, t));
+                    key == null || key.isEmpty() ? null : new Secret(key), headers, apiVersion, models, t, unsupported));
         }
         return out;
+    }
+
+    private static UnsupportedParams unsupportedParams(String value, String path, Reader r) {
+        if (value == null) {
+            return UnsupportedParams.REJECT;
+        }
+        List<String> words = new ArrayList<>();
+        for (UnsupportedParams u : UnsupportedParams.values()) {
+            if (u.configName().equals(value)) {
+                return u;
+            }
+            words.add(u.configName());
+        }
+        r.problems.add(path, "expected 'reject' or 'drop', got '" + value + "'" + NearMiss.hint(value, words));
+        return UnsupportedParams.REJECT;
     }
 
     private List<ModelAlias> models(JsonNode n, Map<String, ProviderConfig> providers, Reader r) {

@@ -15,4 +15,5 @@ public record ProviderConfig(
         Map<String, String> headers,
         String apiVersion,
         List<String> models,
-        Timeouts timeouts) {}
+        Timeouts timeouts,
+        UnsupportedParams unsupportedParams) {}

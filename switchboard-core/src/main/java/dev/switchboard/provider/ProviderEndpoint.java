@@ -3,6 +3,7 @@ package dev.switchboard.provider;
 import dev.switchboard.catalogue.ProviderType;
 import dev.switchboard.config.Secret;
 import dev.switchboard.config.Timeouts;
+import dev.switchboard.config.UnsupportedParams;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,7 @@ import java.util.Map;
  *
  * @param headers the type's headers overlaid by the config's extra headers
  * @param models the models the config declares for {@code /v1/models} (may be empty)
+ * @param unsupportedParams whether parameters the dialect cannot take are refused (default) or dropped
  */
 public record ProviderEndpoint(
         String name,
@@ -20,4 +22,14 @@ public record ProviderEndpoint(
         Map<String, String> headers,
         String apiVersion,
         List<String> models,
-        Timeouts timeouts) {}
+        Timeouts timeouts,
+        UnsupportedParams unsupportedParams) {
+    public ProviderEndpoint {
+        unsupportedParams = unsupportedParams == null ? UnsupportedParams.REJECT : unsupportedParams;
+    }
+
+    public ProviderEndpoint(String name, ProviderType type, String baseUrl, Secret apiKey, Map<String, String> headers,
+                            String apiVersion, List<String> models, Timeouts timeouts) {
+        this(name, type, baseUrl, apiKey, headers, apiVersion, models, timeouts, UnsupportedParams.REJECT);
+    }
+}

@@ -17,6 +17,6 @@ public final class RequestSigner {
             case HEADER -> headers.put(p.type().authHeader(), p.apiKey().value());
             case NONE -> { }
         }
-        return new UpstreamRequest(req.method(), req.url(), headers, req.body());
+        return new UpstreamRequest(req.method(), req.url(), headers, req.body(), req.dropped());
     }
 }

@@ -1,6 +1,20 @@
 package dev.switchboard.provider;
 
+import java.util.List;
 import java.util.Map;
 
-/** One HTTP request to send upstream; built by an adapter, signed, then sent by the server. */
-public record UpstreamRequest(String method, String url, Map<String, String> headers, byte[] body) {}
+/**
+ * One HTTP request to send upstream; built by an adapter, signed, then sent by the server.
+ *
+ * @param dropped the client's parameters left out because the provider cannot take them ({@code unsupported_params:
+ *                drop}), in request order; empty otherwise
+ */
+public record UpstreamRequest(String method, String url, Map<String, String> headers, byte[] body, List<String> dropped) {
+    public UpstreamRequest {
+        dropped = dropped == null ? List.of() : List.copyOf(dropped);
+    }
+
+    public UpstreamRequest(String method, String url, Map<String, String> headers, byte[] body) {
+        this(method, url, headers, body, List.of());
+    }
+}

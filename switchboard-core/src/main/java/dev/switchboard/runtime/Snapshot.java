@@ -30,7 +30,7 @@ public record Snapshot(GatewayConfig config, ModelResolver resolver, KeyIndex ke
             headers.putAll(pc.headers());
             String apiVersion = pc.apiVersion() != null ? pc.apiVersion() : type.apiVersion();
             providers.put(pc.name(), new ProviderEndpoint(pc.name(), type, baseUrl, pc.apiKey(),
-                    Map.copyOf(headers), apiVersion, pc.models(), pc.timeouts()));
+                    Map.copyOf(headers), apiVersion, pc.models(), pc.timeouts(), pc.unsupportedParams()));
         }
         return new Snapshot(config, new ModelResolver(providers, config.models()), new KeyIndex(config.keys()));
     }

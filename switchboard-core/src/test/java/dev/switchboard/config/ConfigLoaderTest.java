@@ -93,6 +93,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void unsupportedParamsIsRejectByDefaultOrDropAndChecked() {
+        assertThat(parse(VALID).providers().get(0).unsupportedParams()).isEqualTo(UnsupportedParams.REJECT);
+        String with = "    api_key: sk-provider-secret-1\n    unsupported_params: ";
+        assertThat(parse(VALID.replace("    api_key: sk-provider-secret-1", with + "drop")).providers().get(0)
+                .unsupportedParams()).isEqualTo(UnsupportedParams.DROP);
+        assertThat(parse(VALID.replace("    api_key: sk-provider-secret-1", with + "reject")).providers().get(0)
+                .unsupportedParams()).isEqualTo(UnsupportedParams.REJECT);
+        assertThat(problems(VALID.replace("    api_key: sk-provider-secret-1", with + "rejct")))
+                .containsExactly("providers[0].unsupported_params: expected 'reject' or 'drop', got 'rejct' (did you mean 'reject'?)");
+        assertThat(problems(VALID.replace("    api_key: sk-provider-secret-1", with + "ignore")))
+                .containsExactly("providers[0].unsupported_params: expected 'reject' or 'drop', got 'ignore'");
+        assertThat(problems(VALID.replace("    api_key: sk-provider-secret-1", "    api_key: sk-provider-secret-1\n    unsuported_params: drop")))
+                .containsExactly("providers[0].unsuported_params: unknown key 'unsuported_params' (did you mean 'unsupported_params'?)");
+    }
+
+    @Test
     void aliasTargetMustNameAKnownProvider() {
         assertThat(problems(VALID.replace("target: openai/gpt-4o", "target: opnai/gpt-4o")))
                 .containsExactly("models[0].target: unknown provider 'opnai' (did you mean 'openai'?)");

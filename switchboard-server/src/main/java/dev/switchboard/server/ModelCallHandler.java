@@ -49,6 +49,10 @@ final class ModelCallHandler {
         HttpServerResponse response = ex.http.response();
         response.putHeader(HeaderNames.PROVIDER, target.provider().name());
         response.putHeader(HeaderNames.MODEL, target.upstreamModel());
+        if (!up.dropped().isEmpty()) {
+            // unsupported_params: drop left these out of the upstream request; the client is told which
+            response.putHeader(HeaderNames.DROPPED_PARAMS, String.join(",", up.dropped()));
+        }
         response.closeHandler(v -> {
             if (ex.isFinished() || response.ended()) {
                 // Answered already (HTTP/2 closes each stream after its response, even inside end() before the

@@ -9,6 +9,7 @@ import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
+import dev.switchboard.provider.ParameterGate;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.UpstreamRequest;
 import java.util.LinkedHashMap;
@@ -16,7 +17,8 @@ import java.util.Map;
 
 /**
  * Builds the Anthropic Messages request ({@code POST {base}/messages}) for a canonical chat request.
- * Every top-level field is either translated or refused by name (see {@link AnthropicParameterPolicy}).
+ * Every top-level field is either translated or refused by name (see {@link AnthropicParameterPolicy}),
+ * or dropped when the provider says {@code unsupported_params: drop} ({@link ParameterGate}).
  * The credential is added by {@code RequestSigner} from the catalogue entry ({@code x-api-key}).
  * Pure: no I/O; the client's request is not mutated. Thread-safe.
  */
@@ -38,8 +40,10 @@ public final class AnthropicChatTranslator {
             throw new GatewayException(ErrorKind.INVALID_REQUEST,
                     "Provider '" + p.name() + "' (Anthropic) serves chat completions only, not " + req.operation().path() + ".");
         }
-        byte[] body = write(body(req.body(), upstreamModel, req.stream(), defaultMaxTokens));
-        return new UpstreamRequest("POST", p.baseUrl() + "/messages", headers(p), body);
+        ParameterGate.Gated in = ParameterGate.apply(req.body(), AnthropicParameterPolicy.unsupported(req.body()),
+                p.unsupportedParams(), AnthropicParameterPolicy::refusal);
+        byte[] body = write(body(in.body(), upstreamModel, req.stream(), defaultMaxTokens));
+        return new UpstreamRequest("POST", p.baseUrl() + "/messages", headers(p), body, in.dropped());
     }
 
     static ObjectNode body(JsonNode in, String upstreamModel, boolean stream, int defaultMaxTokens) {

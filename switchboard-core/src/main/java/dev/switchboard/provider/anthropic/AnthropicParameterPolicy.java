@@ -1,13 +1,17 @@
 package dev.switchboard.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.error.GatewayException;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Decides, before anything is translated, whether every top-level field of the canonical request can be honoured.
- * A field Anthropic cannot take is refused by name rather than dropped, so a client never gets an answer to a
+ * A field Anthropic cannot take is refused by name rather than silently dropped (it is dropped and reported only under
+ * {@code unsupported_params: drop}), so a client never gets an answer to a
  * different question than it asked; a field at its neutral value (n=1, logprobs=false, a zero penalty) asks
  * for nothing and passes.
  */
@@ -45,7 +49,17 @@ final class AnthropicParameterPolicy {
 
     private AnthropicParameterPolicy() {}
 
+    /** Refuses the request, naming the first field Anthropic cannot take. */
     static void check(JsonNode body) {
+        List<String> found = unsupported(body);
+        if (!found.isEmpty()) {
+            throw refusal(found.getFirst());
+        }
+    }
+
+    /** The top-level fields Anthropic cannot take, in request order; neutral values are not listed. */
+    static List<String> unsupported(JsonNode body) {
+        List<String> found = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : body.properties()) {
             String name = e.getKey();
             JsonNode value = e.getValue();
@@ -56,8 +70,13 @@ final class AnthropicParameterPolicy {
             if (neutral != null && isNeutral(value, neutral)) {
                 continue;
             }
-            throw AnthropicRequestErrors.unsupported(name, WHY.get(name));
+            found.add(name);
         }
+        return found;
+    }
+
+    static GatewayException refusal(String name) {
+        return AnthropicRequestErrors.unsupported(name, WHY.get(name));
     }
 
     private static boolean isNeutral(JsonNode value, String neutral) {

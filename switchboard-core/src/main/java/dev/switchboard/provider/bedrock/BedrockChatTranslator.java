@@ -9,17 +9,20 @@ import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
+import dev.switchboard.provider.ParameterGate;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.UpstreamRequest;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Builds the signed Bedrock request for a canonical chat request: {@code POST {base}/model/{modelId}/converse}, or
  * {@code /converse-stream} when streaming (the model id, URL-encoded, is in the path). Fields Converse cannot take
- * are refused by name. The request is SigV4-signed here, once the body is final (the catalogue's {@code auth: none}
+ * are refused by name (or dropped under {@code unsupported_params: drop}). The request is SigV4-signed here, once the body is final (the catalogue's {@code auth: none}
  * keeps the generic RequestSigner out). Pure; the client's request is not mutated. Thread-safe.
  */
 public final class BedrockChatTranslator {
@@ -35,13 +38,15 @@ public final class BedrockChatTranslator {
             throw new GatewayException(ErrorKind.INVALID_REQUEST,
                     "Provider '" + p.name() + "' (Bedrock) serves chat completions only, not " + req.operation().path() + ".");
         }
-        byte[] body = write(body(req.body()));
+        ParameterGate.Gated in = ParameterGate.apply(req.body(), unsupported(req.body()),
+                p.unsupportedParams(), BedrockRequestErrors::unsupported);
+        byte[] body = write(body(in.body()));
         String url = url(p.baseUrl(), upstreamModel, req.stream());
         Map<String, String> headers = new LinkedHashMap<>(p.headers());
         headers.put("Content-Type", "application/json");
         headers.put("Accept", req.stream() ? "application/vnd.amazon.eventstream" : "application/json");
         return new UpstreamRequest("POST", url,
-                SigV4Signer.sign("POST", url, headers, body, BedrockCredentials.of(p), SERVICE, now), body);
+                SigV4Signer.sign("POST", url, headers, body, BedrockCredentials.of(p), SERVICE, now), body, in.dropped());
     }
 
     static String url(String base, String model, boolean stream) {
@@ -49,11 +54,21 @@ public final class BedrockChatTranslator {
         return b + "/model/" + SigV4Signer.encode(model, true) + (stream ? "/converse-stream" : "/converse");
     }
 
-    static ObjectNode body(JsonNode in) {
+    /** The top-level fields Converse cannot take, in request order; neutral values are not listed. */
+    static List<String> unsupported(JsonNode in) {
+        List<String> found = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : in.properties()) {
             if (!TRANSLATED.contains(e.getKey()) && !e.getValue().isNull() && !neutral(e.getKey(), e.getValue())) {
-                throw BedrockRequestErrors.unsupported(e.getKey());
+                found.add(e.getKey());
             }
+        }
+        return found;
+    }
+
+    static ObjectNode body(JsonNode in) {
+        List<String> found = unsupported(in);
+        if (!found.isEmpty()) {
+            throw BedrockRequestErrors.unsupported(found.getFirst());
         }
         BedrockMessages.Converted conv = BedrockMessages.convert(in.get("messages"));
         ObjectNode out = Json.MAPPER.createObjectNode();

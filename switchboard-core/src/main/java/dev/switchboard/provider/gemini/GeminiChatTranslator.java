@@ -9,6 +9,7 @@ import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
+import dev.switchboard.provider.ParameterGate;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.UpstreamRequest;
 import java.util.LinkedHashMap;
@@ -17,7 +18,7 @@ import java.util.Map;
 /**
  * Builds the Gemini request for a canonical chat request: {@code POST {base}/models/{model}:generateContent}, or
  * {@code :streamGenerateContent?alt=sse} when streaming (the model is in the URL, not the body). Every top-level
- * field is translated or refused by name ({@link GeminiParameterPolicy}). The key is added by {@code RequestSigner}
+ * field is translated or refused by name ({@link GeminiParameterPolicy}; dropped instead under {@code unsupported_params: drop}). The key is added by {@code RequestSigner}
  * from the catalogue entry ({@code x-goog-api-key}). Pure; the client's request is not mutated. Thread-safe.
  */
 public final class GeminiChatTranslator {
@@ -32,8 +33,10 @@ public final class GeminiChatTranslator {
             throw new GatewayException(ErrorKind.INVALID_REQUEST,
                     "Provider '" + p.name() + "' (Gemini) serves chat completions only, not " + req.operation().path() + ".");
         }
-        byte[] body = write(body(req.body()));
-        return new UpstreamRequest("POST", url(p.baseUrl(), upstreamModel, req.stream()), headers(p), body);
+        ParameterGate.Gated in = ParameterGate.apply(req.body(), GeminiParameterPolicy.unsupported(req.body()),
+                p.unsupportedParams(), GeminiParameterPolicy::refusal);
+        byte[] body = write(body(in.body()));
+        return new UpstreamRequest("POST", url(p.baseUrl(), upstreamModel, req.stream()), headers(p), body, in.dropped());
     }
 
     static String url(String base, String model, boolean stream) {

@@ -1,13 +1,17 @@
 package dev.switchboard.provider.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.error.GatewayException;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Decides, before anything is translated, whether every top-level field of the canonical request can be honoured.
- * A field Gemini cannot take is refused by name rather than dropped; a field at its neutral value asks for nothing.
+ * A field Gemini cannot take is refused by name rather than silently dropped (dropped and reported only under
+ * {@code unsupported_params: drop}); a field at its neutral value asks for nothing.
  */
 final class GeminiParameterPolicy {
     /** Translated by this package, or asking nothing of the model (user ids, cache hints, stream_options). */
@@ -39,7 +43,17 @@ final class GeminiParameterPolicy {
 
     private GeminiParameterPolicy() {}
 
+    /** Refuses the request, naming the first field Gemini cannot take. */
     static void check(JsonNode body) {
+        List<String> found = unsupported(body);
+        if (!found.isEmpty()) {
+            throw refusal(found.getFirst());
+        }
+    }
+
+    /** The top-level fields Gemini cannot take, in request order; neutral values are not listed. */
+    static List<String> unsupported(JsonNode body) {
+        List<String> found = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : body.properties()) {
             String name = e.getKey();
             JsonNode value = e.getValue();
@@ -50,8 +64,13 @@ final class GeminiParameterPolicy {
             if (neutral != null && isNeutral(value, neutral)) {
                 continue;
             }
-            throw GeminiRequestErrors.unsupported(name, WHY.get(name));
+            found.add(name);
         }
+        return found;
+    }
+
+    static GatewayException refusal(String name) {
+        return GeminiRequestErrors.unsupported(name, WHY.get(name));
     }
 
     private static boolean isNeutral(JsonNode value, String neutral) {
