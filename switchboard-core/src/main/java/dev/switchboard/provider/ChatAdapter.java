@@ -4,6 +4,8 @@ import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.sse.SseEvent;
 import dev.switchboard.usage.Usage;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -34,6 +36,14 @@ public interface ChatAdapter {
     /** How the stream's bytes become the events {@link #newStream}'s translator is fed (default: server-sent events). */
     default StreamFraming newFraming(ProviderEndpoint p, Consumer<SseEvent> events) {
         return StreamFraming.sse(events);
+    }
+
+    /**
+     * What this adapter can honour of a canonical request (default: text, system prompts and multi-turn only).
+     * A request asking for anything else is refused with a 400 naming the parameter.
+     */
+    default Set<Capability> capabilities() {
+        return EnumSet.of(Capability.TEXT, Capability.SYSTEM_PROMPT, Capability.MULTI_TURN);
     }
 
     GatewayException toError(ProviderEndpoint p, int status, String retryAfter, byte[] body);

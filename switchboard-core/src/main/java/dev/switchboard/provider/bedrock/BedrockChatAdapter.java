@@ -2,6 +2,7 @@ package dev.switchboard.provider.bedrock;
 
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.ModelRequest;
+import dev.switchboard.provider.Capability;
 import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.StreamFraming;
@@ -11,6 +12,9 @@ import dev.switchboard.sse.SseEncoder;
 import dev.switchboard.sse.SseEvent;
 import dev.switchboard.usage.Usage;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -89,5 +93,15 @@ public final class BedrockChatAdapter implements ChatAdapter {
     @Override
     public GatewayException toError(ProviderEndpoint p, int status, String retryAfter, byte[] body) {
         return BedrockErrorMapper.map(p, status, retryAfter, body);
+    }
+
+    /** Converse has no response_format, reasoning_effort, n or logprobs; chat only. */
+    private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.complementOf(
+            EnumSet.of(Capability.EMBEDDINGS, Capability.N_GREATER_THAN_ONE, Capability.LOGPROBS, Capability.JSON_SCHEMA,
+                    Capability.REASONING)));
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
     }
 }

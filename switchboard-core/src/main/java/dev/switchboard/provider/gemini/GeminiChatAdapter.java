@@ -2,6 +2,7 @@ package dev.switchboard.provider.gemini;
 
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.ModelRequest;
+import dev.switchboard.provider.Capability;
 import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.StreamTranslator;
@@ -9,6 +10,9 @@ import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.sse.SseEncoder;
 import dev.switchboard.sse.SseEvent;
 import dev.switchboard.usage.Usage;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -69,5 +73,14 @@ public final class GeminiChatAdapter implements ChatAdapter {
     @Override
     public GatewayException toError(ProviderEndpoint p, int status, String retryAfter, byte[] body) {
         return GeminiErrorMapper.map(p, status, retryAfter, body);
+    }
+
+    /** n maps to candidateCount; no logprobs; chat only. */
+    private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.complementOf(
+            EnumSet.of(Capability.EMBEDDINGS, Capability.LOGPROBS)));
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
     }
 }

@@ -2,12 +2,16 @@ package dev.switchboard.provider.openai;
 
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.ModelRequest;
+import dev.switchboard.provider.Capability;
 import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.provider.UpstreamErrorMapper;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.usage.UsageScanner;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 
 /** The OpenAI dialect: requests and answers are already canonical, so answers pass through byte for byte. */
 public final class OpenAiChatAdapter implements ChatAdapter {
@@ -29,5 +33,12 @@ public final class OpenAiChatAdapter implements ChatAdapter {
     @Override
     public GatewayException toError(ProviderEndpoint p, int status, String retryAfter, byte[] body) {
         return UpstreamErrorMapper.map(p, status, retryAfter, body);
+    }
+
+    private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.allOf(Capability.class));
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
     }
 }
