@@ -2,12 +2,14 @@ package dev.switchboard.server;
 
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
+import dev.switchboard.ingress.anthropic.AnthropicIngress;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.RequestSigner;
 import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.provider.ChatAdapters;
 import dev.switchboard.provider.UpstreamRequest;
+import dev.switchboard.provider.anthropic.AnthropicPassthrough;
 import dev.switchboard.routing.Target;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -43,8 +45,12 @@ final class ModelCallHandler {
         ex.target = target;
         boolean injectUsage = req.stream() && !req.clientRequestedUsage() && op != Operation.EMBEDDINGS;
         ChatAdapter adapter = ChatAdapters.forProvider(target.provider());
-        UpstreamRequest up = RequestSigner.sign(
-                adapter.toUpstream(req, target.provider(), target.upstreamModel(), injectUsage), target.provider());
+        // An Anthropic client at an Anthropic provider: the client's own request, native fields intact
+        boolean nativeAnthropic = ex.dialect == AnthropicIngress.INSTANCE && AnthropicPassthrough.serves(target.provider());
+        UpstreamRequest up = RequestSigner.sign(nativeAnthropic
+                ? AnthropicPassthrough.toUpstream(body.getBytes(), target.provider(), target.upstreamModel(),
+                        joined(ex, "anthropic-beta"), ex.http.getHeader("anthropic-version"))
+                : adapter.toUpstream(req, target.provider(), target.upstreamModel(), injectUsage), target.provider());
         UpstreamCall call = new UpstreamCall(sweeper, client, target.provider());
         HttpServerResponse response = ex.http.response();
         response.putHeader(HeaderNames.PROVIDER, target.provider().name());
@@ -80,7 +86,9 @@ final class ModelCallHandler {
                 return;
             }
             HttpClientResponse upstream = ar.result();
-            if (upstream.statusCode() / 100 != 2) {
+            if (nativeAnthropic) {
+                relayNative(ex, call, upstream, adapter);
+            } else if (upstream.statusCode() / 100 != 2) {
                 relayError(ex, call, upstream, adapter);
             } else if (req.stream() && adapter.isStream(upstream.getHeader("content-type"))) {
                 new SseRelay(ex, call, response, adapter,
@@ -90,6 +98,58 @@ final class ModelCallHandler {
                 relayBody(ex, call, upstream, adapter);
             }
         });
+    }
+
+    /** The native Anthropic path: answers, events and Anthropic's own errors go back as the provider sent them. */
+    private void relayNative(Exchange ex, UpstreamCall call, HttpClientResponse upstream, ChatAdapter adapter) {
+        if (ex.request.stream() && upstream.statusCode() / 100 == 2 && adapter.isStream(upstream.getHeader("content-type"))) {
+            new NativeSseRelay(ex, call, ex.http.response(), () -> recorder.finish(ex)).start(upstream);
+            return;
+        }
+        Buffer collected = Buffer.buffer();
+        boolean ok = upstream.statusCode() / 100 == 2;
+        upstream.handler(b -> {
+            call.activity();
+            if (ok || collected.length() < MAX_ERROR_BODY) {
+                collected.appendBuffer(b);
+            }
+        });
+        upstream.exceptionHandler(err -> recorder.fail(ex, call.failure(err)));
+        upstream.endHandler(v -> {
+            if (ex.isFinished()) {
+                return;
+            }
+            call.complete();
+            byte[] bytes = collected.getBytes();
+            String type = upstream.getHeader("content-type");
+            HttpServerResponse response = ex.http.response();
+            if (ok) {
+                ex.usage = AnthropicPassthrough.usage(bytes);
+                ex.status = 200;
+            } else {
+                GatewayException e = adapter.toError(ex.target.provider(), upstream.statusCode(),
+                        upstream.getHeader("retry-after"), bytes);
+                if (!AnthropicPassthrough.relayableError(ex.target.provider(), bytes)) {
+                    recorder.fail(ex, e); // not Anthropic's shape, or about the gateway's own account
+                    return;
+                }
+                ex.status = upstream.statusCode();
+                ex.errorType = e.kind().code();
+                String retryAfter = upstream.getHeader("retry-after");
+                if (retryAfter != null) {
+                    response.putHeader("retry-after", retryAfter);
+                }
+            }
+            response.setStatusCode(upstream.statusCode())
+                    .putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type)
+                    .end(collected);
+            recorder.finish(ex);
+        });
+    }
+
+    private static String joined(Exchange ex, String header) {
+        java.util.List<String> values = ex.http.headers().getAll(header);
+        return values.isEmpty() ? null : String.join(",", values);
     }
 
     private void relayBody(Exchange ex, UpstreamCall call, HttpClientResponse upstream, ChatAdapter adapter) {

@@ -142,7 +142,8 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
             if (version == null) {
                 throw new AnthropicRequestRules.Invalid("anthropic-version: header is required");
             }
-            if (!version.equals("2023-06-01") && !version.equals("2023-01-01")) {
+            // 2026-10-21: what the pinned anthropic-java SDK sends, forwarded as is on the native path
+            if (!version.equals("2023-06-01") && !version.equals("2023-01-01") && !version.equals("2026-10-21")) {
                 throw new AnthropicRequestRules.Invalid("anthropic-version: invalid version '" + version + "'");
             }
             String type = req.getHeader("content-type");
