@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 /**
- * A local, strict Gemini API: {@code POST /v1beta/models/{model}:generateContent} and
- * {@code :streamGenerateContent?alt=sse} only, {@code x-goog-api-key} required, and the body checked the way the
+ * A local, strict Gemini API: {@code POST /v1beta/models/{model}:generateContent},
+ * {@code :streamGenerateContent?alt=sse} and {@code :batchEmbedContents} only, {@code x-goog-api-key} required, and the body checked the way the
  * real API does (unknown fields are refused, roles are user/model only, function responses must answer the calls
  * of the model turn before them, and a call must come back with the thoughtSignature it was issued with).
  * Violations are answered in Google's error shape and recorded in {@link #rejections()}.
@@ -137,8 +137,9 @@ public final class FakeGeminiUpstream implements AutoCloseable {
         requests.add(new RecordedRequest(req.method().name(), req.path(), req.query(), headers, body.toString()));
         String path = req.path();
         boolean stream = path.endsWith(":streamGenerateContent");
+        boolean embed = path.endsWith(":batchEmbedContents");
         if (!req.method().name().equals("POST") || !path.startsWith("/v1beta/models/")
-                || !(stream || path.endsWith(":generateContent"))) {
+                || !(stream || embed || path.endsWith(":generateContent"))) {
             error(404, "NOT_FOUND", "Requested entity was not found.").accept(req, null);
             return;
         }
@@ -172,7 +173,11 @@ public final class FakeGeminiUpstream implements AutoCloseable {
             } catch (Exception e) {
                 throw new Invalid("Invalid JSON payload received.");
             }
-            check(json);
+            if (embed) {
+                checkEmbed(json, path.substring("/v1beta/models/".length(), path.lastIndexOf(':')));
+            } else {
+                check(json);
+            }
         } catch (Invalid e) {
             rejections.add(e.getMessage());
             error(400, "INVALID_ARGUMENT", e.getMessage()).accept(req, null);
@@ -180,7 +185,8 @@ public final class FakeGeminiUpstream implements AutoCloseable {
         }
         String model = path.substring("/v1beta/models/".length(), path.lastIndexOf(':'));
         Behavior b = script.pollFirst();
-        (b != null ? b : (Behavior) (r, j) -> simulate(r, j, model, stream)).accept(req, json);
+        Behavior standard = embed ? FakeGeminiUpstream::embed : (r, j) -> simulate(r, j, model, stream);
+        (b != null ? b : standard).accept(req, json);
     }
 
     // ---- the rules -------------------------------------------------------------------------------
@@ -241,6 +247,42 @@ public final class FakeGeminiUpstream implements AutoCloseable {
             }
             if (config.has("allowedFunctionNames") && !mode.equals("ANY") && !mode.equals("VALIDATED")) {
                 throw new Invalid("* GenerateContentRequest.tool_config.function_calling_config.allowed_function_names: only allowed when mode is ANY");
+            }
+        }
+    }
+
+    /** batchEmbedContents: {@code requests} only; each names the model of the URL and holds one text content. */
+    private static void checkEmbed(JsonNode body, String model) {
+        if (!body.isObject()) {
+            throw new Invalid("Invalid JSON payload received. Expected an object.");
+        }
+        known(body, Set.of("requests"), "");
+        JsonNode requests = body.path("requests");
+        if (!requests.isArray() || requests.isEmpty()) {
+            throw new Invalid("* BatchEmbedContentsRequest.requests: requests is not specified");
+        }
+        for (int i = 0; i < requests.size(); i++) {
+            JsonNode r = requests.get(i);
+            String where = "requests[" + i + "].";
+            known(r, Set.of("model", "content", "taskType", "title", "outputDimensionality"), where);
+            if (!("models/" + model).equals(r.path("model").asText())) {
+                throw new Invalid("* BatchEmbedContentsRequest." + where + "model: the model of each request must be the model of the batch"
+                        + " (models/" + model + "), not '" + r.path("model").asText() + "'");
+            }
+            known(r.path("content"), Set.of("role", "parts"), where + "content.");
+            JsonNode parts = r.path("content").path("parts");
+            if (!parts.isArray() || parts.isEmpty()) {
+                throw new Invalid("* BatchEmbedContentsRequest." + where + "content.parts must not be empty.");
+            }
+            for (JsonNode p : parts) {
+                known(p, Set.of("text"), where + "content.parts[].");
+                if (!p.path("text").isTextual()) {
+                    throw new Invalid("* BatchEmbedContentsRequest." + where + "content.parts[].text must be a string");
+                }
+            }
+            JsonNode dims = r.get("outputDimensionality");
+            if (dims != null && (!dims.isIntegralNumber() || dims.asInt() < 1)) {
+                throw new Invalid("* BatchEmbedContentsRequest." + where + "output_dimensionality must be a positive integer");
             }
         }
     }
@@ -327,6 +369,32 @@ public final class FakeGeminiUpstream implements AutoCloseable {
     }
 
     // ---- the simulator ---------------------------------------------------------------------------
+
+    /** Default embedding size when the request sets no outputDimensionality. */
+    public static final int EMBEDDING_DIMENSIONS = 4;
+
+    /** The deterministic vector this fake returns for a text: value j is (length of the text × (j + 1)) / 64. */
+    public static float[] embedding(String text, int dimensions) {
+        float[] v = new float[dimensions];
+        for (int j = 0; j < dimensions; j++) {
+            v[j] = text.length() * (j + 1) / 64f;
+        }
+        return v;
+    }
+
+    private static void embed(HttpServerRequest req, JsonNode json) {
+        ObjectNode out = MAPPER.createObjectNode();
+        ArrayNode embeddings = out.putArray("embeddings");
+        for (JsonNode r : json.path("requests")) {
+            StringBuilder text = new StringBuilder();
+            r.at("/content/parts").forEach(p -> text.append(p.path("text").asText()));
+            ArrayNode values = embeddings.addObject().putArray("values");
+            for (float f : embedding(text.toString(), r.path("outputDimensionality").asInt(EMBEDDING_DIMENSIONS))) {
+                values.add(f);
+            }
+        }
+        req.response().putHeader("content-type", "application/json; charset=UTF-8").end(out.toString());
+    }
 
     private void simulate(HttpServerRequest req, JsonNode json, String model, boolean stream) {
         List<ObjectNode> events = answer(json, model);

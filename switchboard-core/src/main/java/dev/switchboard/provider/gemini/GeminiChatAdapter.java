@@ -2,6 +2,7 @@ package dev.switchboard.provider.gemini;
 
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.ModelRequest;
+import dev.switchboard.model.Operation;
 import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.StreamTranslator;
@@ -12,7 +13,7 @@ import dev.switchboard.usage.Usage;
 import java.util.function.Consumer;
 
 /**
- * The Google Gemini dialect (native generateContent). Usage always arrives in Gemini's stream, so nothing needs
+ * The Google Gemini dialect (native generateContent; embeddings through batchEmbedContents, {@link GeminiEmbeddings}). Usage always arrives in Gemini's stream, so nothing needs
  * asking; the client gets the usage chunk only if it asked for it. Gemini's stream has no end marker after its
  * last piece, so the usage chunk and {@code [DONE]} are written when the upstream stream ends. Pure and thread-safe.
  */
@@ -21,11 +22,17 @@ public final class GeminiChatAdapter implements ChatAdapter {
 
     @Override
     public UpstreamRequest toUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
+        if (req.operation() == Operation.EMBEDDINGS) {
+            return GeminiEmbeddings.toUpstream(req, p, upstreamModel);
+        }
         return GeminiChatTranslator.toUpstream(req, p, upstreamModel);
     }
 
     @Override
     public ChatAdapter.Answer fromUpstream(ModelRequest req, ProviderEndpoint p, byte[] body) {
+        if (req.operation() == Operation.EMBEDDINGS) {
+            return GeminiEmbeddings.fromUpstream(req, body);
+        }
         GeminiResponseTranslator.Translated t = GeminiResponseTranslator.toOpenAi(body, System.currentTimeMillis() / 1000);
         return new ChatAdapter.Answer(t.bytes(), t.usage());
     }

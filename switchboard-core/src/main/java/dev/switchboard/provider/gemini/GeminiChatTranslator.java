@@ -30,7 +30,7 @@ public final class GeminiChatTranslator {
     public static UpstreamRequest toUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel) {
         if (req.operation() != Operation.CHAT) {
             throw new GatewayException(ErrorKind.INVALID_REQUEST,
-                    "Provider '" + p.name() + "' (Gemini) serves chat completions only, not " + req.operation().path() + ".");
+                    "Provider '" + p.name() + "' (Gemini) serves chat completions and embeddings, not " + req.operation().path() + ".");
         }
         byte[] body = write(body(req.body()));
         return new UpstreamRequest("POST", url(p.baseUrl(), upstreamModel, req.stream()), headers(p), body);
@@ -38,8 +38,12 @@ public final class GeminiChatTranslator {
 
     static String url(String base, String model, boolean stream) {
         String m = model.startsWith("models/") ? model.substring("models/".length()) : model;
-        String b = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-        return b + "/models/" + m + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+        return base(base) + "/models/" + m + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+    }
+
+    /** The base URL without a trailing slash. */
+    static String base(String base) {
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
     static ObjectNode body(JsonNode in) {
