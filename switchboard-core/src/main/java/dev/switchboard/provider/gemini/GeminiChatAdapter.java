@@ -6,6 +6,7 @@ import dev.switchboard.model.Operation;
 import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.StreamTranslator;
+import dev.switchboard.provider.TokenGrant;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.sse.SseEncoder;
 import dev.switchboard.sse.SseEvent;
@@ -71,6 +72,12 @@ public final class GeminiChatAdapter implements ChatAdapter {
                 return decoder.completed();
             }
         };
+    }
+
+    /** Vertex AI ({@code vertex-gemini}): the api_key is a service-account key, exchanged for an access token. */
+    @Override
+    public TokenGrant tokenGrant(ProviderEndpoint p) {
+        return GoogleServiceAccount.of(p.apiKey().value());
     }
 
     @Override

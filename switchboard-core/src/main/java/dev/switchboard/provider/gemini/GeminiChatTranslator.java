@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.catalogue.AuthStyle;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
@@ -33,12 +34,21 @@ public final class GeminiChatTranslator {
                     "Provider '" + p.name() + "' (Gemini) serves chat completions and embeddings, not " + req.operation().path() + ".");
         }
         byte[] body = write(body(req.body()));
-        return new UpstreamRequest("POST", url(p.baseUrl(), upstreamModel, req.stream()), headers(p), body);
+        return new UpstreamRequest("POST", url(base(p), upstreamModel, req.stream()), headers(p), body);
     }
 
     static String url(String base, String model, boolean stream) {
         String m = model.startsWith("models/") ? model.substring("models/".length()) : model;
         return base(base) + "/models/" + m + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+    }
+
+    /**
+     * The provider's base URL; for a Vertex AI provider (auth oauth2) its {@code {project}} is the service
+     * account's project, e.g. {@code https://{region}-aiplatform.googleapis.com/v1/projects/{project}/locations/{region}/publishers/google}.
+     */
+    static String base(ProviderEndpoint p) {
+        String b = p.type().auth() == AuthStyle.OAUTH2 ? GoogleServiceAccount.of(p.apiKey().value()).expand(p.baseUrl()) : p.baseUrl();
+        return base(b);
     }
 
     /** The base URL without a trailing slash. */
