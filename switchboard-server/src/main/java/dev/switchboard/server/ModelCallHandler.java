@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.catalogue.AuthStyle;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.ModelRequest;
@@ -25,11 +26,13 @@ final class ModelCallHandler {
     private final DeadlineSweeper sweeper;
     private final HttpClient client;
     private final OutcomeRecorder recorder;
+    private final CredentialSource credentials;
 
     ModelCallHandler(DeadlineSweeper sweeper, HttpClient client, OutcomeRecorder recorder) {
         this.sweeper = sweeper;
         this.client = client;
         this.recorder = recorder;
+        this.credentials = new JwtBearerCredentialSource(client, System::currentTimeMillis);
     }
 
     void handle(Exchange ex, Operation op, Buffer body) {
@@ -43,8 +46,37 @@ final class ModelCallHandler {
         ex.target = target;
         boolean injectUsage = req.stream() && !req.clientRequestedUsage() && op != Operation.EMBEDDINGS;
         ChatAdapter adapter = ChatAdapters.forProvider(target.provider());
-        UpstreamRequest up = RequestSigner.sign(
-                adapter.toUpstream(req, target.provider(), target.upstreamModel(), injectUsage), target.provider());
+        UpstreamRequest built = adapter.toUpstream(req, target.provider(), target.upstreamModel(), injectUsage);
+        if (target.provider().type().auth() == AuthStyle.OAUTH2) {
+            // The credential takes I/O (a token exchange, cached): resolve it first, then send as usual.
+            credentials.bearerToken(target.provider(), adapter.tokenGrant(target.provider())).onComplete(ar -> {
+                if (ex.isFinished()) {
+                    return;
+                }
+                if (ex.http.response().closed()) { // the client left while the token was being obtained
+                    ex.status = 499;
+                    ex.errorType = "client_closed";
+                    recorder.finish(ex);
+                    return;
+                }
+                if (ar.failed()) {
+                    recorder.fail(ex, ar.cause() instanceof GatewayException g ? g
+                            : new GatewayException(ErrorKind.INTERNAL, "The provider's credential could not be obtained."));
+                    return;
+                }
+                try {
+                    send(ex, req, target, adapter, injectUsage, RequestSigner.withBearer(built, ar.result()));
+                } catch (GatewayException e) {
+                    recorder.fail(ex, e);
+                }
+            });
+            return;
+        }
+        send(ex, req, target, adapter, injectUsage, RequestSigner.sign(built, target.provider()));
+    }
+
+    private void send(Exchange ex, ModelRequest req, Target target, ChatAdapter adapter, boolean injectUsage,
+                      UpstreamRequest up) {
         UpstreamCall call = new UpstreamCall(sweeper, client, target.provider());
         HttpServerResponse response = ex.http.response();
         response.putHeader(HeaderNames.PROVIDER, target.provider().name());

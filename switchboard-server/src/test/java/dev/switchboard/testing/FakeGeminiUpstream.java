@@ -51,6 +51,11 @@ public final class FakeGeminiUpstream implements AutoCloseable {
     private static final Set<String> DECLARATION = Set.of("name", "description", "parameters", "parametersJsonSchema",
             "response", "responseJsonSchema", "behavior");
 
+    public static final String PROJECT = "fake-project";
+    public static final String REGION = "europe-west4";
+    public static final String TOKEN_PATH = "/token";
+    static final String VERTEX_PREFIX = "/v1/projects/" + PROJECT + "/locations/" + REGION + "/publishers/google/models/";
+
     /** A scripted answer, given the request and its parsed body. */
     public interface Behavior extends BiConsumer<HttpServerRequest, JsonNode> {}
 
@@ -67,6 +72,10 @@ public final class FakeGeminiUpstream implements AutoCloseable {
     private final List<String> rejections = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedDeque<Behavior> script = new ConcurrentLinkedDeque<>();
     private final AtomicInteger responses = new AtomicInteger();
+    private final AtomicInteger tokensIssued = new AtomicInteger();
+    private volatile java.security.PublicKey servicePublicKey;
+    private volatile String serviceEmail;
+    private volatile String issuedToken;
 
     private FakeGeminiUpstream() {
         server = vertx.createHttpServer();
@@ -99,6 +108,29 @@ public final class FakeGeminiUpstream implements AutoCloseable {
                 keys:
                   - { name: tester, key: %s }
                 """.formatted(baseUrl(), API_KEY, MODEL, MODEL, GatewayFixture.KEY);
+    }
+
+    /**
+     * Accept service-account assertions signed by this key for this account at {@link #TOKEN_PATH}: the fake
+     * then issues {@code ya29.fake-N} (expires_in 3599) and requires it as the Bearer token on the Vertex paths.
+     */
+    public void trustServiceAccount(String clientEmail, java.security.PublicKey key) {
+        serviceEmail = clientEmail;
+        servicePublicKey = key;
+    }
+
+    /** The token endpoint's URL. */
+    public String tokenUri() {
+        return "http://127.0.0.1:" + server.actualPort() + TOKEN_PATH;
+    }
+
+    /** The Vertex base URL for the gateway's config: {project} is filled in from the service account. */
+    public String vertexBaseUrl() {
+        return "http://127.0.0.1:" + server.actualPort() + "/v1/projects/{project}/locations/" + REGION + "/publishers/google";
+    }
+
+    public int tokensIssued() {
+        return tokensIssued.get();
     }
 
     public List<RecordedRequest> requests() {
@@ -136,9 +168,16 @@ public final class FakeGeminiUpstream implements AutoCloseable {
         req.headers().forEach(e -> headers.computeIfAbsent(e.getKey().toLowerCase(), k -> new ArrayList<>()).add(e.getValue()));
         requests.add(new RecordedRequest(req.method().name(), req.path(), req.query(), headers, body.toString()));
         String path = req.path();
+        if (path.equals(TOKEN_PATH)) {
+            token(req, body);
+            return;
+        }
+        // Vertex AI: /v1/projects/{p}/locations/{r}/publishers/google/models/{m}:…, with an OAuth2 Bearer token
+        boolean vertex = path.startsWith("/v1/projects/");
+        String prefix = vertex ? VERTEX_PREFIX : "/v1beta/models/";
         boolean stream = path.endsWith(":streamGenerateContent");
         boolean embed = path.endsWith(":batchEmbedContents");
-        if (!req.method().name().equals("POST") || !path.startsWith("/v1beta/models/")
+        if (!req.method().name().equals("POST") || !path.startsWith(prefix)
                 || !(stream || embed || path.endsWith(":generateContent"))) {
             error(404, "NOT_FOUND", "Requested entity was not found.").accept(req, null);
             return;
@@ -148,7 +187,19 @@ public final class FakeGeminiUpstream implements AutoCloseable {
             error(400, "INVALID_ARGUMENT", "this fake only streams SSE (alt=sse)").accept(req, null);
             return;
         }
-        String key = req.getHeader("x-goog-api-key");
+        if (vertex) {
+            String auth = req.getHeader("authorization");
+            if (auth == null || !auth.equals("Bearer " + issuedToken)) {
+                rejections.add("vertex call without the issued Bearer token: " + auth);
+                error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.")
+                        .accept(req, null);
+                return;
+            }
+            if (req.getHeader("x-goog-api-key") != null) {
+                rejections.add("vertex call with an x-goog-api-key");
+            }
+        }
+        String key = vertex ? API_KEY : req.getHeader("x-goog-api-key");
         if (key == null) {
             rejections.add("no x-goog-api-key");
             error(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without established identity)."
@@ -174,7 +225,7 @@ public final class FakeGeminiUpstream implements AutoCloseable {
                 throw new Invalid("Invalid JSON payload received.");
             }
             if (embed) {
-                checkEmbed(json, path.substring("/v1beta/models/".length(), path.lastIndexOf(':')));
+                checkEmbed(json, path.substring(prefix.length(), path.lastIndexOf(':')));
             } else {
                 check(json);
             }
@@ -183,10 +234,70 @@ public final class FakeGeminiUpstream implements AutoCloseable {
             error(400, "INVALID_ARGUMENT", e.getMessage()).accept(req, null);
             return;
         }
-        String model = path.substring("/v1beta/models/".length(), path.lastIndexOf(':'));
+        String model = path.substring(prefix.length(), path.lastIndexOf(':'));
         Behavior b = script.pollFirst();
         Behavior standard = embed ? FakeGeminiUpstream::embed : (r, j) -> simulate(r, j, model, stream);
         (b != null ? b : standard).accept(req, json);
+    }
+
+    // ---- the token endpoint (OAuth2 JWT bearer) -------------------------------------------------
+
+    private void token(HttpServerRequest req, Buffer body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : body.toString().split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                form.put(java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        String problem = tokenProblem(req, form);
+        if (problem != null) {
+            rejections.add("token: " + problem);
+            req.response().setStatusCode(400).putHeader("content-type", "application/json")
+                    .end("{\"error\":\"invalid_grant\",\"error_description\":\"" + problem.replace("\"", "'") + "\"}");
+            return;
+        }
+        issuedToken = "ya29.fake-" + tokensIssued.incrementAndGet();
+        req.response().putHeader("content-type", "application/json")
+                .end("{\"access_token\":\"" + issuedToken + "\",\"expires_in\":3599,\"token_type\":\"Bearer\"}");
+    }
+
+    private String tokenProblem(HttpServerRequest req, Map<String, String> form) {
+        if (!"application/x-www-form-urlencoded".equals(req.getHeader("content-type"))) {
+            return "content-type must be application/x-www-form-urlencoded";
+        }
+        if (!"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(form.get("grant_type"))) {
+            return "bad grant_type " + form.get("grant_type");
+        }
+        String[] jwt = form.getOrDefault("assertion", "").split("\\.");
+        if (jwt.length != 3 || servicePublicKey == null) {
+            return "no JWT assertion (or no trusted service account)";
+        }
+        try {
+            java.util.Base64.Decoder d = java.util.Base64.getUrlDecoder();
+            JsonNode header = MAPPER.readTree(d.decode(jwt[0]));
+            JsonNode claims = MAPPER.readTree(d.decode(jwt[1]));
+            java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");
+            rsa.initVerify(servicePublicKey);
+            rsa.update((jwt[0] + "." + jwt[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            long now = System.currentTimeMillis() / 1000;
+            if (!"RS256".equals(header.path("alg").asText()) || !rsa.verify(d.decode(jwt[2]))) {
+                return "Invalid JWT Signature.";
+            }
+            if (!serviceEmail.equals(claims.path("iss").asText()) || !tokenUri().equals(claims.path("aud").asText())
+                    || !claims.path("scope").asText().contains("https://www.googleapis.com/auth/cloud-platform")) {
+                return "bad iss/aud/scope " + claims;
+            }
+            long iat = claims.path("iat").asLong();
+            long exp = claims.path("exp").asLong();
+            if (Math.abs(iat - now) > 300 || exp <= iat || exp - iat > 3600) {
+                return "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe";
+            }
+            return null;
+        } catch (Exception e) {
+            return "malformed JWT: " + e;
+        }
     }
 
     // ---- the rules -------------------------------------------------------------------------------
