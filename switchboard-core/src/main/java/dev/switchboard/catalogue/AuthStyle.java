@@ -6,6 +6,11 @@ public enum AuthStyle {
     BEARER,
     /** The key in a named header, e.g. Azure's {@code api-key}. */
     HEADER,
+    /**
+     * {@code Authorization: Bearer <access token>}, the token obtained by the server from the adapter's
+     * {@link dev.switchboard.provider.TokenGrant} (an OAuth2 JWT-bearer exchange) and cached until it expires.
+     */
+    OAUTH2,
     /** No credential. */
     NONE
 }

@@ -15,8 +15,15 @@ public final class RequestSigner {
         switch (p.type().auth()) {
             case BEARER -> headers.put("Authorization", "Bearer " + p.apiKey().value());
             case HEADER -> headers.put(p.type().authHeader(), p.apiKey().value());
-            case NONE -> { }
+            case NONE, OAUTH2 -> { } // OAUTH2: the server adds the token it obtained ({@link #withBearer})
         }
         return new UpstreamRequest(req.method(), req.url(), headers, req.body(), req.dropped());
+    }
+
+    /** The request with {@code Authorization: Bearer <token>}, for a token obtained asynchronously. */
+    public static UpstreamRequest withBearer(UpstreamRequest req, String token) {
+        Map<String, String> headers = new LinkedHashMap<>(req.headers());
+        headers.put("Authorization", "Bearer " + token);
+        return new UpstreamRequest(req.method(), req.url(), headers, req.body());
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.catalogue.AuthStyle;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.ingress.anthropic.AnthropicIngress;
@@ -27,11 +28,13 @@ final class ModelCallHandler {
     private final DeadlineSweeper sweeper;
     private final HttpClient client;
     private final OutcomeRecorder recorder;
+    private final CredentialSource credentials;
 
     ModelCallHandler(DeadlineSweeper sweeper, HttpClient client, OutcomeRecorder recorder) {
         this.sweeper = sweeper;
         this.client = client;
         this.recorder = recorder;
+        this.credentials = new JwtBearerCredentialSource(client, System::currentTimeMillis);
     }
 
     void handle(Exchange ex, Operation op, Buffer body) {
@@ -47,10 +50,46 @@ final class ModelCallHandler {
         ChatAdapter adapter = ChatAdapters.forProvider(target.provider());
         // An Anthropic client at an Anthropic provider: the client's own request, native fields intact
         boolean nativeAnthropic = ex.dialect == AnthropicIngress.INSTANCE && AnthropicPassthrough.serves(target.provider());
-        UpstreamRequest up = RequestSigner.sign(nativeAnthropic
+        UpstreamRequest built = nativeAnthropic
                 ? AnthropicPassthrough.toUpstream(body.getBytes(), target.provider(), target.upstreamModel(),
                         joined(ex, "anthropic-beta"), ex.http.getHeader("anthropic-version"))
-                : adapter.toUpstream(req, target.provider(), target.upstreamModel(), injectUsage), target.provider());
+                : adapter.toUpstream(req, target.provider(), target.upstreamModel(), injectUsage);
+        if (target.provider().type().auth() == AuthStyle.OAUTH2) {
+            // The credential takes I/O (a token exchange, cached): resolve it first, then send as usual.
+            credentials.bearerToken(target.provider(), adapter.tokenGrant(target.provider())).onComplete(ar -> {
+                if (ex.isFinished()) {
+                    return;
+                }
+                if (ex.http.response().closed()) { // the client left while the token was being obtained
+                    ex.status = 499;
+                    ex.errorType = "client_closed";
+                    recorder.finish(ex);
+                    return;
+                }
+                if (ar.failed()) {
+                    recorder.fail(ex, ar.cause() instanceof GatewayException g ? g
+                            : new GatewayException(ErrorKind.INTERNAL, "The provider's credential could not be obtained."));
+                    return;
+                }
+                try {
+                    send(ex, new Attempt(req, target, adapter, injectUsage, nativeAnthropic), RequestSigner.withBearer(built, ar.result()));
+                } catch (GatewayException e) {
+                    recorder.fail(ex, e);
+                }
+            });
+            return;
+        }
+        send(ex, new Attempt(req, target, adapter, injectUsage, nativeAnthropic), RequestSigner.sign(built, target.provider()));
+    }
+
+    /** What one upstream attempt was planned with. {@code nativePassthrough}: Anthropic bytes both ways. */
+    private record Attempt(ModelRequest req, Target target, ChatAdapter adapter, boolean injectUsage, boolean nativePassthrough) {}
+
+    private void send(Exchange ex, Attempt attempt, UpstreamRequest up) {
+        ModelRequest req = attempt.req();
+        Target target = attempt.target();
+        ChatAdapter adapter = attempt.adapter();
+        boolean injectUsage = attempt.injectUsage();
         UpstreamCall call = new UpstreamCall(sweeper, client, target.provider());
         HttpServerResponse response = ex.http.response();
         response.putHeader(HeaderNames.PROVIDER, target.provider().name());
@@ -86,7 +125,7 @@ final class ModelCallHandler {
                 return;
             }
             HttpClientResponse upstream = ar.result();
-            if (nativeAnthropic) {
+            if (attempt.nativePassthrough()) {
                 relayNative(ex, call, upstream, adapter);
             } else if (upstream.statusCode() / 100 != 2) {
                 relayError(ex, call, upstream, adapter);

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 /**
- * A local, strict Gemini API: {@code POST /v1beta/models/{model}:generateContent} and
- * {@code :streamGenerateContent?alt=sse} only, {@code x-goog-api-key} required, and the body checked the way the
+ * A local, strict Gemini API: {@code POST /v1beta/models/{model}:generateContent},
+ * {@code :streamGenerateContent?alt=sse} and {@code :batchEmbedContents} only, {@code x-goog-api-key} required, and the body checked the way the
  * real API does (unknown fields are refused, roles are user/model only, function responses must answer the calls
  * of the model turn before them, and a call must come back with the thoughtSignature it was issued with).
  * Violations are answered in Google's error shape and recorded in {@link #rejections()}.
@@ -51,6 +51,11 @@ public final class FakeGeminiUpstream implements AutoCloseable {
     private static final Set<String> DECLARATION = Set.of("name", "description", "parameters", "parametersJsonSchema",
             "response", "responseJsonSchema", "behavior");
 
+    public static final String PROJECT = "fake-project";
+    public static final String REGION = "europe-west4";
+    public static final String TOKEN_PATH = "/token";
+    static final String VERTEX_PREFIX = "/v1/projects/" + PROJECT + "/locations/" + REGION + "/publishers/google/models/";
+
     /** A scripted answer, given the request and its parsed body. */
     public interface Behavior extends BiConsumer<HttpServerRequest, JsonNode> {}
 
@@ -67,6 +72,10 @@ public final class FakeGeminiUpstream implements AutoCloseable {
     private final List<String> rejections = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedDeque<Behavior> script = new ConcurrentLinkedDeque<>();
     private final AtomicInteger responses = new AtomicInteger();
+    private final AtomicInteger tokensIssued = new AtomicInteger();
+    private volatile java.security.PublicKey servicePublicKey;
+    private volatile String serviceEmail;
+    private volatile String issuedToken;
 
     private FakeGeminiUpstream() {
         server = vertx.createHttpServer();
@@ -99,6 +108,29 @@ public final class FakeGeminiUpstream implements AutoCloseable {
                 keys:
                   - { name: tester, key: %s }
                 """.formatted(baseUrl(), API_KEY, MODEL, MODEL, GatewayFixture.KEY);
+    }
+
+    /**
+     * Accept service-account assertions signed by this key for this account at {@link #TOKEN_PATH}: the fake
+     * then issues {@code ya29.fake-N} (expires_in 3599) and requires it as the Bearer token on the Vertex paths.
+     */
+    public void trustServiceAccount(String clientEmail, java.security.PublicKey key) {
+        serviceEmail = clientEmail;
+        servicePublicKey = key;
+    }
+
+    /** The token endpoint's URL. */
+    public String tokenUri() {
+        return "http://127.0.0.1:" + server.actualPort() + TOKEN_PATH;
+    }
+
+    /** The Vertex base URL for the gateway's config: {project} is filled in from the service account. */
+    public String vertexBaseUrl() {
+        return "http://127.0.0.1:" + server.actualPort() + "/v1/projects/{project}/locations/" + REGION + "/publishers/google";
+    }
+
+    public int tokensIssued() {
+        return tokensIssued.get();
     }
 
     public List<RecordedRequest> requests() {
@@ -136,9 +168,17 @@ public final class FakeGeminiUpstream implements AutoCloseable {
         req.headers().forEach(e -> headers.computeIfAbsent(e.getKey().toLowerCase(), k -> new ArrayList<>()).add(e.getValue()));
         requests.add(new RecordedRequest(req.method().name(), req.path(), req.query(), headers, body.toString()));
         String path = req.path();
+        if (path.equals(TOKEN_PATH)) {
+            token(req, body);
+            return;
+        }
+        // Vertex AI: /v1/projects/{p}/locations/{r}/publishers/google/models/{m}:…, with an OAuth2 Bearer token
+        boolean vertex = path.startsWith("/v1/projects/");
+        String prefix = vertex ? VERTEX_PREFIX : "/v1beta/models/";
         boolean stream = path.endsWith(":streamGenerateContent");
-        if (!req.method().name().equals("POST") || !path.startsWith("/v1beta/models/")
-                || !(stream || path.endsWith(":generateContent"))) {
+        boolean embed = path.endsWith(":batchEmbedContents");
+        if (!req.method().name().equals("POST") || !path.startsWith(prefix)
+                || !(stream || embed || path.endsWith(":generateContent"))) {
             error(404, "NOT_FOUND", "Requested entity was not found.").accept(req, null);
             return;
         }
@@ -147,7 +187,19 @@ public final class FakeGeminiUpstream implements AutoCloseable {
             error(400, "INVALID_ARGUMENT", "this fake only streams SSE (alt=sse)").accept(req, null);
             return;
         }
-        String key = req.getHeader("x-goog-api-key");
+        if (vertex) {
+            String auth = req.getHeader("authorization");
+            if (auth == null || !auth.equals("Bearer " + issuedToken)) {
+                rejections.add("vertex call without the issued Bearer token: " + auth);
+                error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.")
+                        .accept(req, null);
+                return;
+            }
+            if (req.getHeader("x-goog-api-key") != null) {
+                rejections.add("vertex call with an x-goog-api-key");
+            }
+        }
+        String key = vertex ? API_KEY : req.getHeader("x-goog-api-key");
         if (key == null) {
             rejections.add("no x-goog-api-key");
             error(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without established identity)."
@@ -172,15 +224,80 @@ public final class FakeGeminiUpstream implements AutoCloseable {
             } catch (Exception e) {
                 throw new Invalid("Invalid JSON payload received.");
             }
-            check(json);
+            if (embed) {
+                checkEmbed(json, path.substring(prefix.length(), path.lastIndexOf(':')));
+            } else {
+                check(json);
+            }
         } catch (Invalid e) {
             rejections.add(e.getMessage());
             error(400, "INVALID_ARGUMENT", e.getMessage()).accept(req, null);
             return;
         }
-        String model = path.substring("/v1beta/models/".length(), path.lastIndexOf(':'));
+        String model = path.substring(prefix.length(), path.lastIndexOf(':'));
         Behavior b = script.pollFirst();
-        (b != null ? b : (Behavior) (r, j) -> simulate(r, j, model, stream)).accept(req, json);
+        Behavior standard = embed ? FakeGeminiUpstream::embed : (r, j) -> simulate(r, j, model, stream);
+        (b != null ? b : standard).accept(req, json);
+    }
+
+    // ---- the token endpoint (OAuth2 JWT bearer) -------------------------------------------------
+
+    private void token(HttpServerRequest req, Buffer body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : body.toString().split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                form.put(java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        String problem = tokenProblem(req, form);
+        if (problem != null) {
+            rejections.add("token: " + problem);
+            req.response().setStatusCode(400).putHeader("content-type", "application/json")
+                    .end("{\"error\":\"invalid_grant\",\"error_description\":\"" + problem.replace("\"", "'") + "\"}");
+            return;
+        }
+        issuedToken = "ya29.fake-" + tokensIssued.incrementAndGet();
+        req.response().putHeader("content-type", "application/json")
+                .end("{\"access_token\":\"" + issuedToken + "\",\"expires_in\":3599,\"token_type\":\"Bearer\"}");
+    }
+
+    private String tokenProblem(HttpServerRequest req, Map<String, String> form) {
+        if (!"application/x-www-form-urlencoded".equals(req.getHeader("content-type"))) {
+            return "content-type must be application/x-www-form-urlencoded";
+        }
+        if (!"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(form.get("grant_type"))) {
+            return "bad grant_type " + form.get("grant_type");
+        }
+        String[] jwt = form.getOrDefault("assertion", "").split("\\.");
+        if (jwt.length != 3 || servicePublicKey == null) {
+            return "no JWT assertion (or no trusted service account)";
+        }
+        try {
+            java.util.Base64.Decoder d = java.util.Base64.getUrlDecoder();
+            JsonNode header = MAPPER.readTree(d.decode(jwt[0]));
+            JsonNode claims = MAPPER.readTree(d.decode(jwt[1]));
+            java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");
+            rsa.initVerify(servicePublicKey);
+            rsa.update((jwt[0] + "." + jwt[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            long now = System.currentTimeMillis() / 1000;
+            if (!"RS256".equals(header.path("alg").asText()) || !rsa.verify(d.decode(jwt[2]))) {
+                return "Invalid JWT Signature.";
+            }
+            if (!serviceEmail.equals(claims.path("iss").asText()) || !tokenUri().equals(claims.path("aud").asText())
+                    || !claims.path("scope").asText().contains("https://www.googleapis.com/auth/cloud-platform")) {
+                return "bad iss/aud/scope " + claims;
+            }
+            long iat = claims.path("iat").asLong();
+            long exp = claims.path("exp").asLong();
+            if (Math.abs(iat - now) > 300 || exp <= iat || exp - iat > 3600) {
+                return "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe";
+            }
+            return null;
+        } catch (Exception e) {
+            return "malformed JWT: " + e;
+        }
     }
 
     // ---- the rules -------------------------------------------------------------------------------
@@ -241,6 +358,42 @@ public final class FakeGeminiUpstream implements AutoCloseable {
             }
             if (config.has("allowedFunctionNames") && !mode.equals("ANY") && !mode.equals("VALIDATED")) {
                 throw new Invalid("* GenerateContentRequest.tool_config.function_calling_config.allowed_function_names: only allowed when mode is ANY");
+            }
+        }
+    }
+
+    /** batchEmbedContents: {@code requests} only; each names the model of the URL and holds one text content. */
+    private static void checkEmbed(JsonNode body, String model) {
+        if (!body.isObject()) {
+            throw new Invalid("Invalid JSON payload received. Expected an object.");
+        }
+        known(body, Set.of("requests"), "");
+        JsonNode requests = body.path("requests");
+        if (!requests.isArray() || requests.isEmpty()) {
+            throw new Invalid("* BatchEmbedContentsRequest.requests: requests is not specified");
+        }
+        for (int i = 0; i < requests.size(); i++) {
+            JsonNode r = requests.get(i);
+            String where = "requests[" + i + "].";
+            known(r, Set.of("model", "content", "taskType", "title", "outputDimensionality"), where);
+            if (!("models/" + model).equals(r.path("model").asText())) {
+                throw new Invalid("* BatchEmbedContentsRequest." + where + "model: the model of each request must be the model of the batch"
+                        + " (models/" + model + "), not '" + r.path("model").asText() + "'");
+            }
+            known(r.path("content"), Set.of("role", "parts"), where + "content.");
+            JsonNode parts = r.path("content").path("parts");
+            if (!parts.isArray() || parts.isEmpty()) {
+                throw new Invalid("* BatchEmbedContentsRequest." + where + "content.parts must not be empty.");
+            }
+            for (JsonNode p : parts) {
+                known(p, Set.of("text"), where + "content.parts[].");
+                if (!p.path("text").isTextual()) {
+                    throw new Invalid("* BatchEmbedContentsRequest." + where + "content.parts[].text must be a string");
+                }
+            }
+            JsonNode dims = r.get("outputDimensionality");
+            if (dims != null && (!dims.isIntegralNumber() || dims.asInt() < 1)) {
+                throw new Invalid("* BatchEmbedContentsRequest." + where + "output_dimensionality must be a positive integer");
             }
         }
     }
@@ -327,6 +480,32 @@ public final class FakeGeminiUpstream implements AutoCloseable {
     }
 
     // ---- the simulator ---------------------------------------------------------------------------
+
+    /** Default embedding size when the request sets no outputDimensionality. */
+    public static final int EMBEDDING_DIMENSIONS = 4;
+
+    /** The deterministic vector this fake returns for a text: value j is (length of the text × (j + 1)) / 64. */
+    public static float[] embedding(String text, int dimensions) {
+        float[] v = new float[dimensions];
+        for (int j = 0; j < dimensions; j++) {
+            v[j] = text.length() * (j + 1) / 64f;
+        }
+        return v;
+    }
+
+    private static void embed(HttpServerRequest req, JsonNode json) {
+        ObjectNode out = MAPPER.createObjectNode();
+        ArrayNode embeddings = out.putArray("embeddings");
+        for (JsonNode r : json.path("requests")) {
+            StringBuilder text = new StringBuilder();
+            r.at("/content/parts").forEach(p -> text.append(p.path("text").asText()));
+            ArrayNode values = embeddings.addObject().putArray("values");
+            for (float f : embedding(text.toString(), r.path("outputDimensionality").asInt(EMBEDDING_DIMENSIONS))) {
+                values.add(f);
+            }
+        }
+        req.response().putHeader("content-type", "application/json; charset=UTF-8").end(out.toString());
+    }
 
     private void simulate(HttpServerRequest req, JsonNode json, String model, boolean stream) {
         List<ObjectNode> events = answer(json, model);

@@ -2,10 +2,12 @@ package dev.switchboard.provider.gemini;
 
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.ModelRequest;
+import dev.switchboard.model.Operation;
 import dev.switchboard.provider.Capability;
 import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.StreamTranslator;
+import dev.switchboard.provider.TokenGrant;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.sse.SseEncoder;
 import dev.switchboard.sse.SseEvent;
@@ -16,7 +18,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The Google Gemini dialect (native generateContent). Usage always arrives in Gemini's stream, so nothing needs
+ * The Google Gemini dialect (native generateContent; embeddings through batchEmbedContents, {@link GeminiEmbeddings}). Usage always arrives in Gemini's stream, so nothing needs
  * asking; the client gets the usage chunk only if it asked for it. Gemini's stream has no end marker after its
  * last piece, so the usage chunk and {@code [DONE]} are written when the upstream stream ends. Pure and thread-safe.
  */
@@ -25,11 +27,17 @@ public final class GeminiChatAdapter implements ChatAdapter {
 
     @Override
     public UpstreamRequest toUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
+        if (req.operation() == Operation.EMBEDDINGS) {
+            return GeminiEmbeddings.toUpstream(req, p, upstreamModel);
+        }
         return GeminiChatTranslator.toUpstream(req, p, upstreamModel);
     }
 
     @Override
     public ChatAdapter.Answer fromUpstream(ModelRequest req, ProviderEndpoint p, byte[] body) {
+        if (req.operation() == Operation.EMBEDDINGS) {
+            return GeminiEmbeddings.fromUpstream(req, body);
+        }
         GeminiResponseTranslator.Translated t = GeminiResponseTranslator.toOpenAi(body, System.currentTimeMillis() / 1000);
         return new ChatAdapter.Answer(t.bytes(), t.usage());
     }
@@ -70,14 +78,20 @@ public final class GeminiChatAdapter implements ChatAdapter {
         };
     }
 
+    /** Vertex AI ({@code vertex-gemini}): the api_key is a service-account key, exchanged for an access token. */
+    @Override
+    public TokenGrant tokenGrant(ProviderEndpoint p) {
+        return GoogleServiceAccount.of(p.apiKey().value());
+    }
+
     @Override
     public GatewayException toError(ProviderEndpoint p, int status, String retryAfter, byte[] body) {
         return GeminiErrorMapper.map(p, status, retryAfter, body);
     }
 
-    /** n maps to candidateCount; no logprobs; chat only. */
+    /** n maps to candidateCount; embeddings through batchEmbedContents; no logprobs. */
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.complementOf(
-            EnumSet.of(Capability.EMBEDDINGS, Capability.LOGPROBS)));
+            EnumSet.of(Capability.LOGPROBS)));
 
     @Override
     public Set<Capability> capabilities() {

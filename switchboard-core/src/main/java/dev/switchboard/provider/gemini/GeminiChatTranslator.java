@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.catalogue.AuthStyle;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
@@ -31,18 +32,31 @@ public final class GeminiChatTranslator {
     public static UpstreamRequest toUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel) {
         if (req.operation() != Operation.CHAT) {
             throw new GatewayException(ErrorKind.INVALID_REQUEST,
-                    "Provider '" + p.name() + "' (Gemini) serves chat completions only, not " + req.operation().path() + ".");
+                    "Provider '" + p.name() + "' (Gemini) serves chat completions and embeddings, not " + req.operation().path() + ".");
         }
         ParameterGate.Gated in = ParameterGate.apply(req.body(), GeminiParameterPolicy.unsupported(req.body()),
                 p.unsupportedParams(), GeminiParameterPolicy::refusal);
         byte[] body = write(body(in.body()));
-        return new UpstreamRequest("POST", url(p.baseUrl(), upstreamModel, req.stream()), headers(p), body, in.dropped());
+        return new UpstreamRequest("POST", url(base(p), upstreamModel, req.stream()), headers(p), body, in.dropped());
     }
 
     static String url(String base, String model, boolean stream) {
         String m = model.startsWith("models/") ? model.substring("models/".length()) : model;
-        String b = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-        return b + "/models/" + m + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+        return base(base) + "/models/" + m + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+    }
+
+    /**
+     * The provider's base URL; for a Vertex AI provider (auth oauth2) its {@code {project}} is the service
+     * account's project, e.g. {@code https://{region}-aiplatform.googleapis.com/v1/projects/{project}/locations/{region}/publishers/google}.
+     */
+    static String base(ProviderEndpoint p) {
+        String b = p.type().auth() == AuthStyle.OAUTH2 ? GoogleServiceAccount.of(p.apiKey().value()).expand(p.baseUrl()) : p.baseUrl();
+        return base(b);
+    }
+
+    /** The base URL without a trailing slash. */
+    static String base(String base) {
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
     static ObjectNode body(JsonNode in) {

@@ -114,8 +114,8 @@ class GeminiChatTranslatorTest {
     }
 
     @Test
-    void onlyChatIsServed() {
-        ModelRequest emb = OpenAiRequestDecoder.decode(Operation.EMBEDDINGS, "{\"model\":\"g/x\",\"input\":\"hi\"}".getBytes());
+    void onlyChatIsServedByTheChatTranslator() {
+        ModelRequest emb = OpenAiRequestDecoder.decode(Operation.COMPLETIONS, "{\"model\":\"g/x\",\"prompt\":\"hi\"}".getBytes());
         assertThatThrownBy(() -> GeminiChatTranslator.toUpstream(emb, ENDPOINT, "m")).isInstanceOf(GatewayException.class);
     }
 }
