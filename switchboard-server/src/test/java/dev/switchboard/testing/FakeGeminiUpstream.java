@@ -61,10 +61,7 @@ public final class FakeGeminiUpstream implements AutoCloseable {
     private final List<String> rejections = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedDeque<Behavior> script = new ConcurrentLinkedDeque<>();
     private final AtomicInteger responses = new AtomicInteger();
-    private final AtomicInteger tokensIssued = new AtomicInteger();
-    private volatile java.security.PublicKey servicePublicKey;
-    private volatile String serviceEmail;
-    private volatile String issuedToken;
+    private final FakeGoogleTokenIssuer tokens = new FakeGoogleTokenIssuer(this::tokenUri, rejections);
 
     private FakeGeminiUpstream() {
         server = vertx.createHttpServer();
@@ -104,8 +101,7 @@ public final class FakeGeminiUpstream implements AutoCloseable {
      * then issues {@code ya29.fake-N} (expires_in 3599) and requires it as the Bearer token on the Vertex paths.
      */
     public void trustServiceAccount(String clientEmail, java.security.PublicKey key) {
-        serviceEmail = clientEmail;
-        servicePublicKey = key;
+        tokens.trust(clientEmail, key);
     }
 
     /** The token endpoint's URL. */
@@ -119,7 +115,7 @@ public final class FakeGeminiUpstream implements AutoCloseable {
     }
 
     public int tokensIssued() {
-        return tokensIssued.get();
+        return tokens.issued();
     }
 
     public List<RecordedRequest> requests() {
@@ -158,7 +154,7 @@ public final class FakeGeminiUpstream implements AutoCloseable {
         requests.add(new RecordedRequest(req.method().name(), req.path(), req.query(), headers, body.toString()));
         String path = req.path();
         if (path.equals(TOKEN_PATH)) {
-            token(req, body);
+            tokens.handle(req, body);
             return;
         }
         // Vertex AI: /v1/projects/{p}/locations/{r}/publishers/google/models/{m}:…, with an OAuth2 Bearer token
@@ -178,7 +174,7 @@ public final class FakeGeminiUpstream implements AutoCloseable {
         }
         if (vertex) {
             String auth = req.getHeader("authorization");
-            if (auth == null || !auth.equals("Bearer " + issuedToken)) {
+            if (auth == null || !auth.equals("Bearer " + tokens.current())) {
                 rejections.add("vertex call without the issued Bearer token: " + auth);
                 error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.")
                         .accept(req, null);
@@ -227,66 +223,6 @@ public final class FakeGeminiUpstream implements AutoCloseable {
         Behavior b = script.pollFirst();
         Behavior standard = embed ? FakeGeminiUpstream::embed : (r, j) -> simulate(r, j, model, stream);
         (b != null ? b : standard).accept(req, json);
-    }
-
-    // ---- the token endpoint (OAuth2 JWT bearer) -------------------------------------------------
-
-    private void token(HttpServerRequest req, Buffer body) {
-        Map<String, String> form = new LinkedHashMap<>();
-        for (String pair : body.toString().split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                form.put(java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
-                        java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
-            }
-        }
-        String problem = tokenProblem(req, form);
-        if (problem != null) {
-            rejections.add("token: " + problem);
-            req.response().setStatusCode(400).putHeader("content-type", "application/json")
-                    .end("{\"error\":\"invalid_grant\",\"error_description\":\"" + problem.replace("\"", "'") + "\"}");
-            return;
-        }
-        issuedToken = "ya29.fake-" + tokensIssued.incrementAndGet();
-        req.response().putHeader("content-type", "application/json")
-                .end("{\"access_token\":\"" + issuedToken + "\",\"expires_in\":3599,\"token_type\":\"Bearer\"}");
-    }
-
-    private String tokenProblem(HttpServerRequest req, Map<String, String> form) {
-        if (!"application/x-www-form-urlencoded".equals(req.getHeader("content-type"))) {
-            return "content-type must be application/x-www-form-urlencoded";
-        }
-        if (!"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(form.get("grant_type"))) {
-            return "bad grant_type " + form.get("grant_type");
-        }
-        String[] jwt = form.getOrDefault("assertion", "").split("\\.");
-        if (jwt.length != 3 || servicePublicKey == null) {
-            return "no JWT assertion (or no trusted service account)";
-        }
-        try {
-            java.util.Base64.Decoder d = java.util.Base64.getUrlDecoder();
-            JsonNode header = MAPPER.readTree(d.decode(jwt[0]));
-            JsonNode claims = MAPPER.readTree(d.decode(jwt[1]));
-            java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");
-            rsa.initVerify(servicePublicKey);
-            rsa.update((jwt[0] + "." + jwt[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            long now = System.currentTimeMillis() / 1000;
-            if (!"RS256".equals(header.path("alg").asText()) || !rsa.verify(d.decode(jwt[2]))) {
-                return "Invalid JWT Signature.";
-            }
-            if (!serviceEmail.equals(claims.path("iss").asText()) || !tokenUri().equals(claims.path("aud").asText())
-                    || !claims.path("scope").asText().contains("https://www.googleapis.com/auth/cloud-platform")) {
-                return "bad iss/aud/scope " + claims;
-            }
-            long iat = claims.path("iat").asLong();
-            long exp = claims.path("exp").asLong();
-            if (Math.abs(iat - now) > 300 || exp <= iat || exp - iat > 3600) {
-                return "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe";
-            }
-            return null;
-        } catch (Exception e) {
-            return "malformed JWT: " + e;
-        }
     }
 
     // ---- scripted behaviours ---------------------------------------------------------------------
