@@ -2,8 +2,7 @@ package dev.switchboard.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.error.GatewayException;
-import java.math.BigDecimal;
-import java.util.ArrayList;
+import dev.switchboard.provider.ParameterTable;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +37,8 @@ final class AnthropicParameterPolicy {
             "metadata", "{}",
             "modalities", "[\"text\"]");
 
+    private static final ParameterTable TABLE = new ParameterTable(TRANSLATED, NEUTRAL);
+
     private static final Map<String, String> WHY = Map.of(
             "n", "only one choice can be generated per request",
             "logprobs", "token log probabilities are not available",
@@ -57,32 +58,12 @@ final class AnthropicParameterPolicy {
         }
     }
 
-    /** The top-level fields Anthropic cannot take, in request order; neutral values are not listed. */
+    /** The top-level fields this dialect cannot take, in request order; neutral values are not listed. */
     static List<String> unsupported(JsonNode body) {
-        List<String> found = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> e : body.properties()) {
-            String name = e.getKey();
-            JsonNode value = e.getValue();
-            if (TRANSLATED.contains(name) || value.isNull()) {
-                continue;
-            }
-            String neutral = NEUTRAL.get(name);
-            if (neutral != null && isNeutral(value, neutral)) {
-                continue;
-            }
-            found.add(name);
-        }
-        return found;
+        return TABLE.unsupported(body);
     }
 
     static GatewayException refusal(String name) {
         return AnthropicRequestErrors.unsupported(name, WHY.get(name));
-    }
-
-    private static boolean isNeutral(JsonNode value, String neutral) {
-        if (value.isNumber()) {
-            return value.decimalValue().compareTo(new BigDecimal(neutral)) == 0;
-        }
-        return value.toString().equals(neutral);
     }
 }

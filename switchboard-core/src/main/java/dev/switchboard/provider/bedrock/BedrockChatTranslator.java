@@ -10,10 +10,10 @@ import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.ParameterGate;
+import dev.switchboard.provider.ParameterTable;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.UpstreamRequest;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +30,8 @@ public final class BedrockChatTranslator {
     private static final Set<String> TRANSLATED = Set.of("model", "messages", "stream", "stream_options", "max_tokens",
             "max_completion_tokens", "temperature", "top_p", "stop", "tools", "tool_choice", "user",
             "safety_identifier", "prompt_cache_key", "parallel_tool_calls");
+    private static final ParameterTable PARAMETERS = new ParameterTable(TRANSLATED,
+            Map.of("n", "1", "logprobs", "false", "store", "false"));
 
     private BedrockChatTranslator() {}
 
@@ -56,13 +58,7 @@ public final class BedrockChatTranslator {
 
     /** The top-level fields Converse cannot take, in request order; neutral values are not listed. */
     static List<String> unsupported(JsonNode in) {
-        List<String> found = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> e : in.properties()) {
-            if (!TRANSLATED.contains(e.getKey()) && !e.getValue().isNull() && !neutral(e.getKey(), e.getValue())) {
-                found.add(e.getKey());
-            }
-        }
-        return found;
+        return PARAMETERS.unsupported(in);
     }
 
     static ObjectNode body(JsonNode in) {
@@ -87,14 +83,6 @@ public final class BedrockChatTranslator {
         }
         BedrockTools.apply(in, out, conv.messages().toString().contains("\"toolUse\""));
         return out;
-    }
-
-    private static boolean neutral(String name, JsonNode v) {
-        return switch (name) {
-            case "n" -> v.asInt() == 1;
-            case "logprobs", "store" -> !v.asBoolean();
-            default -> false;
-        };
     }
 
     private static void integer(JsonNode in, String param, ObjectNode c) {

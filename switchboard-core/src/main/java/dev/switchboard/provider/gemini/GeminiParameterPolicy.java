@@ -2,8 +2,7 @@ package dev.switchboard.provider.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.error.GatewayException;
-import java.math.BigDecimal;
-import java.util.ArrayList;
+import dev.switchboard.provider.ParameterTable;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +30,8 @@ final class GeminiParameterPolicy {
             "metadata", "{}",
             "modalities", "[\"text\"]");
 
+    private static final ParameterTable TABLE = new ParameterTable(TRANSLATED, NEUTRAL);
+
     private static final Map<String, String> WHY = Map.of(
             "logprobs", "token log probabilities are not available",
             "top_logprobs", "token log probabilities are not available",
@@ -51,32 +52,12 @@ final class GeminiParameterPolicy {
         }
     }
 
-    /** The top-level fields Gemini cannot take, in request order; neutral values are not listed. */
+    /** The top-level fields this dialect cannot take, in request order; neutral values are not listed. */
     static List<String> unsupported(JsonNode body) {
-        List<String> found = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> e : body.properties()) {
-            String name = e.getKey();
-            JsonNode value = e.getValue();
-            if (TRANSLATED.contains(name) || value.isNull()) {
-                continue;
-            }
-            String neutral = NEUTRAL.get(name);
-            if (neutral != null && isNeutral(value, neutral)) {
-                continue;
-            }
-            found.add(name);
-        }
-        return found;
+        return TABLE.unsupported(body);
     }
 
     static GatewayException refusal(String name) {
         return GeminiRequestErrors.unsupported(name, WHY.get(name));
-    }
-
-    private static boolean isNeutral(JsonNode value, String neutral) {
-        if (value.isNumber()) {
-            return value.decimalValue().compareTo(new BigDecimal(neutral)) == 0;
-        }
-        return value.toString().equals(neutral);
     }
 }
