@@ -1,0 +1,144 @@
+package dev.switchboard.server;
+
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayException;
+import dev.switchboard.usage.Usage;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.function.Consumer;
+
+/**
+ * The shared life of a relayed stream: bytes go to the client as they arrive, the upstream pauses while the
+ * client's write queue is full, a provider that said its last word ends the client's stream while the upstream body
+ * is still read to its end (so its connection can be reused), and anything broken on the way (dropped connection,
+ * timeout, unparseable bytes, a stream that never finished) ends with one error event of the gateway's, never a
+ * fake end marker. Subclasses decide what each upstream read becomes. Confined to the exchange's event loop.
+ */
+abstract class StreamRelay {
+    protected final Exchange ex;
+    private final UpstreamCall call;
+    private final HttpServerResponse client;
+    private final Runnable onFinish;
+    private boolean ended;
+
+    StreamRelay(Exchange ex, UpstreamCall call, HttpServerResponse client, Runnable onFinish) {
+        this.ex = ex;
+        this.call = call;
+        this.client = client;
+        this.onFinish = onFinish;
+    }
+
+    /** What one upstream read becomes for the client (null: nothing yet). Throws IllegalStateException on bytes it cannot parse. */
+    protected abstract Buffer relay(Buffer upstreamBytes);
+
+    /** An error the gateway must end the stream with (e.g. the provider's error event, translated), or null. */
+    protected abstract GatewayException failure();
+
+    /** An error the provider sent and the client already got as it came (the stream just ends), or null. */
+    protected GatewayException relayedError() {
+        return null;
+    }
+
+    /** The provider said its last word. */
+    protected abstract boolean endedByProvider();
+
+    /** The stream finished properly and nothing is left half-parsed, judged when the upstream body ends. */
+    protected abstract boolean complete();
+
+    protected abstract Usage usage();
+
+    /** Bytes held back for the end of a normal stream. */
+    protected void onEnd(Consumer<byte[]> out) {
+    }
+
+    protected abstract String contentType(HttpClientResponse upstream);
+
+    void start(HttpClientResponse upstream) {
+        client.setStatusCode(200)
+                .setChunked(true)
+                .putHeader("content-type", contentType(upstream))
+                .putHeader("cache-control", "no-cache")
+                .putHeader("x-accel-buffering", "no");
+        ex.status = 200;
+        upstream.handler(buf -> {
+            if (ended) {
+                return;
+            }
+            call.activity();
+            Buffer out;
+            try {
+                out = relay(buf);
+            } catch (IllegalStateException e) {
+                fail(new GatewayException(ErrorKind.UPSTREAM_STREAM_BROKEN, "The upstream stream could not be parsed."));
+                call.cancel();
+                return;
+            }
+            if (out != null && out.length() > 0) {
+                if (ex.firstTokenNanos < 0) {
+                    ex.firstTokenNanos = System.nanoTime();
+                }
+                client.write(out);
+            }
+            GatewayException relayed = relayedError();
+            GatewayException failure = failure();
+            if (failure != null) {
+                // fail first: cancelling resets the upstream, whose exception handler would otherwise end the
+                // stream as a broken connection and hide the provider's own error (e.g. overloaded)
+                fail(failure);
+                call.cancel();
+            } else if (relayed != null) {
+                ex.errorType = relayed.kind().code();
+                finish();
+                call.cancel();
+            } else if (endedByProvider()) {
+                finish();
+            } else if (client.writeQueueFull()) {
+                upstream.pause();
+                client.drainHandler(v -> upstream.resume());
+            }
+        });
+        upstream.endHandler(v -> {
+            call.complete();
+            if (ended) {
+                return;
+            }
+            if (!complete()) {
+                fail(new GatewayException(ErrorKind.UPSTREAM_STREAM_BROKEN, "The stream from provider '"
+                        + ex.target.provider().name() + "' ended before it was complete."));
+                return;
+            }
+            finish();
+        });
+        upstream.exceptionHandler(err -> fail(call.failure(err)));
+        call.onTimeout(() -> fail(call.failure(null)));
+    }
+
+    /** Ends the client stream normally, with the usage the provider reported. */
+    private void finish() {
+        ended = true;
+        ex.usage = usage();
+        Buffer tail = Buffer.buffer();
+        onEnd(tail::appendBytes);
+        if (tail.length() > 0) {
+            client.end(tail);
+        } else {
+            client.end();
+        }
+        onFinish.run();
+    }
+
+    /** Ends the client stream with one error event (never a fake finish or end marker). */
+    private void fail(GatewayException e) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        ex.errorType = e.kind().code();
+        ex.usage = usage();
+        if (!client.closed() && !client.ended()) {
+            client.end(Buffer.buffer(ex.dialect.encodeStreamError(e)));
+        }
+        onFinish.run();
+    }
+}
