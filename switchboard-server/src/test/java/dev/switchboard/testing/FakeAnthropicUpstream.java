@@ -4,19 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
@@ -29,7 +22,7 @@ import java.util.function.BiConsumer;
  * naming them. Usage always reports input 21, cache writes 5, cache reads 13, output 9.
  * Tests script failures with {@link #enqueue}; a script answers the next request that passes the checks.
  */
-public final class FakeAnthropicUpstream implements AutoCloseable {
+public final class FakeAnthropicUpstream extends RecordingFake<FakeAnthropicUpstream.Behavior> {
     public static final String API_KEY = GatewayFixture.UPSTREAM_KEY;
     public static final String MODEL = "claude-sonnet-4-5";
     public static final int INPUT_TOKENS = 21;
@@ -41,19 +34,10 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
     /** A scripted answer, given the request and its parsed body. */
     public interface Behavior extends BiConsumer<HttpServerRequest, JsonNode> {}
 
-    private final Vertx vertx = Vertx.vertx();
-    private final HttpServer server;
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-    private final List<String> rejections = new CopyOnWriteArrayList<>();
-    private final ConcurrentLinkedDeque<Behavior> script = new ConcurrentLinkedDeque<>();
     private final AtomicInteger messageCount = new AtomicInteger();
-    private final AtomicInteger closedConnections = new AtomicInteger();
 
     private FakeAnthropicUpstream() {
-        server = vertx.createHttpServer();
-        server.connectionHandler(c -> c.closeHandler(v -> closedConnections.incrementAndGet()));
-        server.requestHandler(req -> req.body().onSuccess(body -> handle(req, body)));
-        await(server.listen(0, "127.0.0.1"));
+        // RecordingFake starts the server
     }
 
     public static FakeAnthropicUpstream start() {
@@ -83,46 +67,9 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
                 """.formatted(baseUrl(), API_KEY, MODEL, MODEL, GatewayFixture.KEY);
     }
 
-    public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
-    }
-
-    public RecordedRequest lastRequest() {
-        if (requests.isEmpty()) {
-            throw new AssertionError("the upstream received no request");
-        }
-        return requests.get(requests.size() - 1);
-    }
-
-    /** The messages of the 400s this fake answered because a request broke the API's rules. */
-    public List<String> rejections() {
-        return List.copyOf(rejections);
-    }
-
-    /** Connections closed so far, by either side (the gateway keeps healthy ones open for reuse). */
-    public int closedConnections() {
-        return closedConnections.get();
-    }
-
-    public void enqueue(Behavior behavior) {
-        script.addLast(behavior);
-    }
-
-    public void reset() {
-        requests.clear();
-        rejections.clear();
-        script.clear();
-    }
-
     @Override
-    public void close() {
-        await(vertx.close());
-    }
-
-    private void handle(HttpServerRequest req, Buffer body) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        req.headers().forEach(e -> headers.computeIfAbsent(e.getKey().toLowerCase(), k -> new ArrayList<>()).add(e.getValue()));
-        requests.add(new RecordedRequest(req.method().name(), req.path(), req.query(), headers, body.toString()));
+    protected void handle(HttpServerRequest req, Buffer body) {
+        record(req, body);
         if (!req.method().name().equals("POST") || !req.path().equals("/v1/messages")) {
             error(404, "not_found_error", "Not Found").accept(req, null);
             return;
@@ -161,7 +108,7 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
             error(400, "invalid_request_error", e.getMessage()).accept(req, null);
             return;
         }
-        Behavior b = script.pollFirst();
+        Behavior b = nextScripted();
         (b != null ? b : (Behavior) this::simulate).accept(req, json);
     }
 
@@ -386,13 +333,5 @@ public final class FakeAnthropicUpstream implements AutoCloseable {
         res.write(events.get(i));
         long gap = i == events.size() - 1 ? Math.max(1, endDelay.toMillis()) : 3;
         vertx.setTimer(gap, id -> writeEvents(res, events, i + 1, endCleanly, endDelay));
-    }
-
-    private static <T> T await(io.vertx.core.Future<T> f) {
-        try {
-            return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

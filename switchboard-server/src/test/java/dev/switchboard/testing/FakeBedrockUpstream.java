@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.ByteArrayOutputStream;
@@ -19,9 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.zip.CRC32;
 
@@ -37,7 +32,7 @@ import java.util.zip.CRC32;
  * {"city":"Paris"}; after toolResults, "results: " and their texts. Streams use the binary event-stream framing,
  * each frame written in two pieces. Usage: input 12, output 7, cache read 5.
  */
-public final class FakeBedrockUpstream implements AutoCloseable {
+public final class FakeBedrockUpstream extends RecordingFake<FakeBedrockUpstream.Behavior> {
     public static final String ACCESS_KEY = "AKIDFAKEBEDROCK";
     public static final String SECRET_KEY = "fake/Secret+Key/0123456789";
     public static final String REGION = "us-east-1";
@@ -61,16 +56,9 @@ public final class FakeBedrockUpstream implements AutoCloseable {
         }
     }
 
-    private final Vertx vertx = Vertx.vertx();
-    private final HttpServer server;
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-    private final List<String> rejections = new CopyOnWriteArrayList<>();
-    private final ConcurrentLinkedDeque<Behavior> script = new ConcurrentLinkedDeque<>();
 
     private FakeBedrockUpstream() {
-        server = vertx.createHttpServer();
-        server.requestHandler(req -> req.body().onSuccess(body -> handle(req, body)));
-        await(server.listen(0, "127.0.0.1"));
+        // RecordingFake starts the server
     }
 
     public static FakeBedrockUpstream start() {
@@ -99,40 +87,9 @@ public final class FakeBedrockUpstream implements AutoCloseable {
                 """.formatted(baseUrl(), ACCESS_KEY, SECRET_KEY, MODEL, MODEL, GatewayFixture.KEY);
     }
 
-    public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
-    }
-
-    public RecordedRequest lastRequest() {
-        if (requests.isEmpty()) {
-            throw new AssertionError("the upstream received no request");
-        }
-        return requests.get(requests.size() - 1);
-    }
-
-    public List<String> rejections() {
-        return List.copyOf(rejections);
-    }
-
-    public void enqueue(Behavior behavior) {
-        script.addLast(behavior);
-    }
-
-    public void reset() {
-        requests.clear();
-        rejections.clear();
-        script.clear();
-    }
-
     @Override
-    public void close() {
-        await(vertx.close());
-    }
-
-    private void handle(HttpServerRequest req, Buffer body) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        req.headers().forEach(e -> headers.computeIfAbsent(e.getKey().toLowerCase(), k -> new ArrayList<>()).add(e.getValue()));
-        requests.add(new RecordedRequest(req.method().name(), req.path(), req.query(), headers, body.toString()));
+    protected void handle(HttpServerRequest req, Buffer body) {
+        record(req, body);
         String path = req.path();
         boolean stream = path.endsWith("/converse-stream");
         if (!req.method().name().equals("POST") || !path.startsWith("/model/") || !(stream || path.endsWith("/converse"))) {
@@ -162,7 +119,7 @@ public final class FakeBedrockUpstream implements AutoCloseable {
             error(400, "ValidationException", e.getMessage()).accept(req, null);
             return;
         }
-        Behavior b = script.pollFirst();
+        Behavior b = nextScripted();
         (b != null ? b : (Behavior) (r, j) -> simulate(r, j, stream)).accept(req, json);
     }
 
@@ -386,13 +343,5 @@ public final class FakeBedrockUpstream implements AutoCloseable {
         crc.update(buf.array(), 0, total - 4);
         buf.putInt((int) crc.getValue());
         return buf.array();
-    }
-
-    private static <T> T await(io.vertx.core.Future<T> f) {
-        try {
-            return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

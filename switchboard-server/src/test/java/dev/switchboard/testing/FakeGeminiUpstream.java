@@ -4,18 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
@@ -30,7 +23,7 @@ import java.util.function.BiConsumer;
  * application/json; a prompt containing "blockme" is blocked (promptFeedback.blockReason SAFETY), one containing
  * "unsafe" ends with finishReason SAFETY. Usage: prompt 40 (16 cached), candidates 9, thoughts 5.
  */
-public final class FakeGeminiUpstream implements AutoCloseable {
+public final class FakeGeminiUpstream extends RecordingFake<FakeGeminiUpstream.Behavior> {
     public static final String API_KEY = GatewayFixture.UPSTREAM_KEY;
     public static final String MODEL = "gemini-2.5-flash";
     public static final int PROMPT_TOKENS = 40;
@@ -55,18 +48,11 @@ public final class FakeGeminiUpstream implements AutoCloseable {
         }
     }
 
-    private final Vertx vertx = Vertx.vertx();
-    private final HttpServer server;
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-    private final List<String> rejections = new CopyOnWriteArrayList<>();
-    private final ConcurrentLinkedDeque<Behavior> script = new ConcurrentLinkedDeque<>();
     private final AtomicInteger responses = new AtomicInteger();
     private final FakeGoogleTokenIssuer tokens = new FakeGoogleTokenIssuer(this::tokenUri, rejections);
 
     private FakeGeminiUpstream() {
-        server = vertx.createHttpServer();
-        server.requestHandler(req -> req.body().onSuccess(body -> handle(req, body)));
-        await(server.listen(0, "127.0.0.1"));
+        // RecordingFake starts the server
     }
 
     public static FakeGeminiUpstream start() {
@@ -118,40 +104,9 @@ public final class FakeGeminiUpstream implements AutoCloseable {
         return tokens.issued();
     }
 
-    public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
-    }
-
-    public RecordedRequest lastRequest() {
-        if (requests.isEmpty()) {
-            throw new AssertionError("the upstream received no request");
-        }
-        return requests.get(requests.size() - 1);
-    }
-
-    public List<String> rejections() {
-        return List.copyOf(rejections);
-    }
-
-    public void enqueue(Behavior behavior) {
-        script.addLast(behavior);
-    }
-
-    public void reset() {
-        requests.clear();
-        rejections.clear();
-        script.clear();
-    }
-
     @Override
-    public void close() {
-        await(vertx.close());
-    }
-
-    private void handle(HttpServerRequest req, Buffer body) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        req.headers().forEach(e -> headers.computeIfAbsent(e.getKey().toLowerCase(), k -> new ArrayList<>()).add(e.getValue()));
-        requests.add(new RecordedRequest(req.method().name(), req.path(), req.query(), headers, body.toString()));
+    protected void handle(HttpServerRequest req, Buffer body) {
+        record(req, body);
         String path = req.path();
         if (path.equals(TOKEN_PATH)) {
             tokens.handle(req, body);
@@ -220,7 +175,7 @@ public final class FakeGeminiUpstream implements AutoCloseable {
             return;
         }
         String model = path.substring(prefix.length(), path.lastIndexOf(':'));
-        Behavior b = script.pollFirst();
+        Behavior b = nextScripted();
         Behavior standard = embed ? FakeGeminiUpstream::embed : (r, j) -> simulate(r, j, model, stream);
         (b != null ? b : standard).accept(req, json);
     }
@@ -449,13 +404,5 @@ public final class FakeGeminiUpstream implements AutoCloseable {
         }
         res.write("data: " + events.get(i) + "\r\n\r\n");
         vertx.setTimer(3, t -> write(res, events, i + 1));
-    }
-
-    private static <T> T await(io.vertx.core.Future<T> f) {
-        try {
-            return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
