@@ -10,6 +10,7 @@ import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.ParameterGate;
+import dev.switchboard.provider.CanonicalJson;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.UpstreamRequest;
 import java.util.LinkedHashMap;
@@ -62,35 +63,16 @@ public final class AnthropicChatTranslator {
             out.set("thinking", plan.thinking());
         }
         AnthropicToolTranslator.apply(in, out, plan.enabled());
-        stopSequences(in.get("stop"), out);
+        ArrayNode seqs = CanonicalJson.stopSequences(in.get("stop"));
+        if (!seqs.isEmpty()) {
+            out.set("stop_sequences", seqs);
+        }
         sampling(in, out);
         userId(in, out);
         if (stream) {
             out.put("stream", true);
         }
         return out;
-    }
-
-    private static void stopSequences(JsonNode stop, ObjectNode out) {
-        if (stop == null || stop.isNull()) {
-            return;
-        }
-        ArrayNode seqs = out.arrayNode();
-        if (stop.isTextual()) {
-            seqs.add(stop.asText());
-        } else if (stop.isArray()) {
-            for (JsonNode s : stop) {
-                if (!s.isTextual()) {
-                    throw AnthropicRequestErrors.invalid("stop", "'stop' must be a string or an array of strings.");
-                }
-                seqs.add(s.asText());
-            }
-        } else {
-            throw AnthropicRequestErrors.invalid("stop", "'stop' must be a string or an array of strings.");
-        }
-        if (!seqs.isEmpty()) {
-            out.set("stop_sequences", seqs);
-        }
     }
 
     private static void sampling(JsonNode in, ObjectNode out) {

@@ -1,16 +1,14 @@
 package dev.switchboard.provider.anthropic;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
+import dev.switchboard.provider.CanonicalJson;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.sse.SseEvent;
 import dev.switchboard.usage.Usage;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -83,7 +81,7 @@ public final class AnthropicStreamDecoder {
 
     /** The chunks (JSON text) this event becomes, often none. */
     public List<String> decode(SseEvent event) {
-        JsonNode data = parse(event.data());
+        JsonNode data = CanonicalJson.eventObject(provider, event.data());
         String type = data.path("type").asText(event.event() == null ? "" : event.event());
         List<String> out = new ArrayList<>(2);
         switch (type) {
@@ -233,48 +231,18 @@ public final class AnthropicStreamDecoder {
     }
 
     private String chunk(ObjectNode delta, String finishReason) {
-        ObjectNode c = header();
+        ObjectNode c = CanonicalJson.chunkHeader(id, created, model);
         ObjectNode choice = c.putArray("choices").addObject();
         choice.put("index", 0);
         choice.set("delta", delta);
         choice.put("finish_reason", finishReason);
-        return write(c);
+        return CanonicalJson.text(c);
     }
 
     private String usageChunk() {
-        ObjectNode c = header();
+        ObjectNode c = CanonicalJson.chunkHeader(id, created, model);
         c.putArray("choices");
         c.set("usage", usage.toOpenAi());
-        return write(c);
-    }
-
-    private ObjectNode header() {
-        ObjectNode c = Json.MAPPER.createObjectNode();
-        c.put("id", id);
-        c.put("object", "chat.completion.chunk");
-        c.put("created", created);
-        c.put("model", model);
-        return c;
-    }
-
-    private JsonNode parse(String data) {
-        try {
-            JsonNode n = Json.MAPPER.readTree(data);
-            if (n != null && n.isObject()) {
-                return n;
-            }
-        } catch (IOException e) {
-            // fall through
-        }
-        throw new GatewayException(ErrorKind.UPSTREAM_STREAM_BROKEN,
-                "Provider '" + provider.name() + "' sent a stream event that is not a JSON object.");
-    }
-
-    private static String write(ObjectNode n) {
-        try {
-            return Json.MAPPER.writeValueAsString(n);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return CanonicalJson.text(c);
     }
 }

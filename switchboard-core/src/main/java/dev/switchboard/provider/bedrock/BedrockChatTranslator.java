@@ -9,6 +9,7 @@ import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
+import dev.switchboard.provider.CanonicalJson;
 import dev.switchboard.provider.ParameterGate;
 import dev.switchboard.provider.ParameterTable;
 import dev.switchboard.provider.ProviderEndpoint;
@@ -77,7 +78,10 @@ public final class BedrockChatTranslator {
         integer(in, "max_completion_tokens", config); // the newer name wins
         number(in, "temperature", config, "temperature");
         number(in, "top_p", config, "topP");
-        stop(in.get("stop"), config);
+        ArrayNode seqs = CanonicalJson.stopSequences(in.get("stop"));
+        if (!seqs.isEmpty()) {
+            config.set("stopSequences", seqs);
+        }
         if (!config.isEmpty()) {
             out.set("inferenceConfig", config);
         }
@@ -105,28 +109,6 @@ public final class BedrockChatTranslator {
             throw BedrockRequestErrors.invalid(param, "'" + param + "' must be a number.");
         }
         c.set(field, n);
-    }
-
-    private static void stop(JsonNode stop, ObjectNode c) {
-        if (stop == null || stop.isNull()) {
-            return;
-        }
-        ArrayNode seqs = c.arrayNode();
-        if (stop.isTextual()) {
-            seqs.add(stop.asText());
-        } else if (stop.isArray()) {
-            for (JsonNode s : stop) {
-                if (!s.isTextual()) {
-                    throw BedrockRequestErrors.invalid("stop", "'stop' must be a string or an array of strings.");
-                }
-                seqs.add(s.asText());
-            }
-        } else {
-            throw BedrockRequestErrors.invalid("stop", "'stop' must be a string or an array of strings.");
-        }
-        if (!seqs.isEmpty()) {
-            c.set("stopSequences", seqs);
-        }
     }
 
     private static byte[] write(ObjectNode body) {

@@ -1,14 +1,13 @@
 package dev.switchboard.provider.bedrock;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
+import dev.switchboard.provider.CanonicalJson;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.usage.Usage;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,7 +72,7 @@ public final class BedrockStreamDecoder {
         if (event.startsWith("error:")) {
             throw BedrockErrorMapper.fromStream(provider, event.substring("error:".length()), data);
         }
-        JsonNode n = parse(data);
+        JsonNode n = CanonicalJson.eventObject(provider, data == null || data.isEmpty() ? "{}" : data);
         switch (event) {
             case "messageStart" -> role(out);
             case "contentBlockStart" -> {
@@ -139,10 +138,10 @@ public final class BedrockStreamDecoder {
             return List.of();
         }
         endWritten = true;
-        ObjectNode c = header();
+        ObjectNode c = CanonicalJson.chunkHeader(id, created, model);
         c.putArray("choices");
         c.set("usage", usage.toOpenAi());
-        return List.of(write(c));
+        return List.of(CanonicalJson.text(c));
     }
 
     private void role(List<String> out) {
@@ -153,44 +152,15 @@ public final class BedrockStreamDecoder {
     }
 
     private String chunk(ObjectNode delta, String finishReason) {
-        ObjectNode c = header();
+        ObjectNode c = CanonicalJson.chunkHeader(id, created, model);
         ObjectNode choice = c.putArray("choices").addObject();
         choice.put("index", 0);
         choice.set("delta", delta);
         choice.put("finish_reason", finishReason);
-        return write(c);
-    }
-
-    private ObjectNode header() {
-        ObjectNode c = Json.MAPPER.createObjectNode();
-        c.put("id", id);
-        c.put("object", "chat.completion.chunk");
-        c.put("created", created);
-        c.put("model", model);
-        return c;
-    }
-
-    private JsonNode parse(String data) {
-        try {
-            JsonNode n = Json.MAPPER.readTree(data == null || data.isEmpty() ? "{}" : data);
-            if (n != null && n.isObject()) {
-                return n;
-            }
-        } catch (IOException e) {
-            // fall through
-        }
-        throw broken("a stream event that is not a JSON object");
+        return CanonicalJson.text(c);
     }
 
     private GatewayException broken(String what) {
         return new GatewayException(ErrorKind.UPSTREAM_STREAM_BROKEN, "Provider '" + provider.name() + "' sent " + what + ".");
-    }
-
-    private static String write(ObjectNode n) {
-        try {
-            return Json.MAPPER.writeValueAsString(n);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

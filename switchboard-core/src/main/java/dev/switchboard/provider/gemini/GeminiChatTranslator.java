@@ -10,6 +10,7 @@ import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
+import dev.switchboard.provider.CanonicalJson;
 import dev.switchboard.provider.ParameterGate;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.UpstreamRequest;
@@ -86,7 +87,10 @@ public final class GeminiChatTranslator {
         copyInt(in, "seed", c, "seed");
         copyNumber(in, "presence_penalty", c, "presencePenalty");
         copyNumber(in, "frequency_penalty", c, "frequencyPenalty");
-        stop(in.get("stop"), c);
+        ArrayNode seqs = CanonicalJson.stopSequences(in.get("stop"));
+        if (!seqs.isEmpty()) {
+            c.set("stopSequences", seqs);
+        }
         responseFormat(in.get("response_format"), c);
         JsonNode effort = in.get("reasoning_effort");
         if (effort != null && !effort.isNull()) {
@@ -98,28 +102,6 @@ public final class GeminiChatTranslator {
             c.putObject("thinkingConfig").put("thinkingBudget", budget);
         }
         return c;
-    }
-
-    private static void stop(JsonNode stop, ObjectNode c) {
-        if (stop == null || stop.isNull()) {
-            return;
-        }
-        ArrayNode seqs = c.arrayNode();
-        if (stop.isTextual()) {
-            seqs.add(stop.asText());
-        } else if (stop.isArray()) {
-            for (JsonNode s : stop) {
-                if (!s.isTextual()) {
-                    throw GeminiRequestErrors.invalid("stop", "'stop' must be a string or an array of strings.");
-                }
-                seqs.add(s.asText());
-            }
-        } else {
-            throw GeminiRequestErrors.invalid("stop", "'stop' must be a string or an array of strings.");
-        }
-        if (!seqs.isEmpty()) {
-            c.set("stopSequences", seqs);
-        }
     }
 
     /** json_schema → JSON output constrained by the schema (passed through as responseJsonSchema); json_object → JSON. */

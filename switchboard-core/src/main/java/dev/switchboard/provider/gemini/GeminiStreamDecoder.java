@@ -1,16 +1,14 @@
 package dev.switchboard.provider.gemini;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
+import dev.switchboard.provider.CanonicalJson;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.sse.SseEvent;
 import dev.switchboard.usage.Usage;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,7 +74,7 @@ public final class GeminiStreamDecoder {
         if (event.data() == null || event.data().isBlank()) {
             return out;
         }
-        JsonNode data = parse(event.data());
+        JsonNode data = CanonicalJson.eventObject(provider, event.data());
         if (data.path("error").isObject()) {
             throw GeminiErrorMapper.fromStreamEvent(provider, data);
         }
@@ -124,10 +122,10 @@ public final class GeminiStreamDecoder {
             return List.of();
         }
         endWritten = true;
-        ObjectNode c = header();
+        ObjectNode c = CanonicalJson.chunkHeader(responseId.isEmpty() ? "" : "chatcmpl-" + responseId, created, model);
         c.putArray("choices");
         c.set("usage", usage.toOpenAi());
-        return List.of(write(c));
+        return List.of(CanonicalJson.text(c));
     }
 
     private Choice choice(int index, List<String> out) {
@@ -161,41 +159,11 @@ public final class GeminiStreamDecoder {
     }
 
     private String chunk(int index, ObjectNode delta, String finishReason) {
-        ObjectNode c = header();
+        ObjectNode c = CanonicalJson.chunkHeader(responseId.isEmpty() ? "" : "chatcmpl-" + responseId, created, model);
         ObjectNode choice = c.putArray("choices").addObject();
         choice.put("index", index);
         choice.set("delta", delta);
         choice.put("finish_reason", finishReason);
-        return write(c);
-    }
-
-    private ObjectNode header() {
-        ObjectNode c = Json.MAPPER.createObjectNode();
-        c.put("id", responseId.isEmpty() ? "" : "chatcmpl-" + responseId);
-        c.put("object", "chat.completion.chunk");
-        c.put("created", created);
-        c.put("model", model);
-        return c;
-    }
-
-    private JsonNode parse(String data) {
-        try {
-            JsonNode n = Json.MAPPER.readTree(data);
-            if (n != null && n.isObject()) {
-                return n;
-            }
-        } catch (IOException e) {
-            // fall through
-        }
-        throw new GatewayException(ErrorKind.UPSTREAM_STREAM_BROKEN,
-                "Provider '" + provider.name() + "' sent a stream event that is not a JSON object.");
-    }
-
-    private static String write(ObjectNode n) {
-        try {
-            return Json.MAPPER.writeValueAsString(n);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return CanonicalJson.text(c);
     }
 }
