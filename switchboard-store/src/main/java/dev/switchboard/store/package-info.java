@@ -1,0 +1,2 @@
+/** Persistent state behind one interface: SQLite (embedded default) or PostgreSQL (many instances). */
+package dev.switchboard.store;
