@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.switchboard.catalogue.ProviderCatalogue;
 import dev.switchboard.catalogue.ProviderType;
+import dev.switchboard.routing.BreakerSettings;
+import dev.switchboard.routing.RetryPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +24,12 @@ import java.util.function.Function;
  * Pure apart from reading the file; safe to call from any thread.
  */
 public final class ConfigLoader {
-    private static final Set<String> TOP = Set.of("version", "server", "timeouts", "providers", "models", "keys");
+    private static final Set<String> TOP = Set.of("version", "server", "timeouts", "providers", "models", "keys", "routes",
+            "retry", "breaker");
     private static final Set<String> SERVER = Set.of("listen", "max_body", "event_loops", "access_log", "drain_timeout");
     private static final Set<String> TIMEOUTS = Set.of("connect", "first_byte", "idle", "total");
     private static final Set<String> PROVIDER = Set.of("name", "type", "base_url", "api_key", "headers", "api_version", "models", "timeouts",
-            "unsupported_params");
+            "unsupported_params", "health_check");
     private static final Set<String> MODEL = Set.of("name", "target");
     private static final Set<String> KEY = Set.of("name", "key", "key_sha256", "models");
 
@@ -87,7 +90,13 @@ public final class ConfigLoader {
         providers.forEach(p -> byName.put(p.name(), p));
         List<ModelAlias> models = models(root.get("models"), byName, r);
         List<KeyConfig> keys = keys(root.get("keys"), r);
-        return new GatewayConfig(server, timeouts, List.copyOf(providers), List.copyOf(models), List.copyOf(keys));
+        RetryPolicy retry = ResilienceReader.retry(root.get("retry"), "retry", RetryPolicy.NONE, r);
+        BreakerSettings breaker = ResilienceReader.breaker(root.get("breaker"), r);
+        Set<String> aliases = new HashSet<>();
+        models.forEach(m -> aliases.add(m.name()));
+        List<RouteConfig> routes = RoutesReader.read(root.get("routes"), byName, aliases, retry, r);
+        return new GatewayConfig(server, timeouts, List.copyOf(providers), List.copyOf(models), List.copyOf(keys),
+                List.copyOf(routes), retry, breaker);
     }
 
     private ServerConfig server(JsonNode n, Reader r) {
@@ -197,8 +206,9 @@ public final class ConfigLoader {
             Timeouts t = timeouts(p.get("timeouts"), path + ".timeouts", defaults, r);
             UnsupportedParams unsupported = unsupportedParams(r.string(p, "unsupported_params", path, false),
                     path + ".unsupported_params", r);
+            HealthCheckConfig health = ResilienceReader.healthCheck(p.get("health_check"), path + ".health_check", r);
             out.add(new ProviderConfig(name, typeName, trimSlash(baseUrl),
-                    key == null || key.isEmpty() ? null : new Secret(key), headers, apiVersion, models, t, unsupported));
+                    key == null || key.isEmpty() ? null : new Secret(key), headers, apiVersion, models, t, unsupported, health));
         }
         return out;
     }

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * One upstream provider as declared: a name, a catalogue type, and overrides of the type's defaults.
- * {@code apiKey} is null for providers that take no key.
+ * {@code apiKey} is null for providers that take no key;
+ * {@code healthCheck} is null when the provider is not actively checked.
  */
 public record ProviderConfig(
         String name,
@@ -16,4 +17,5 @@ public record ProviderConfig(
         String apiVersion,
         List<String> models,
         Timeouts timeouts,
-        UnsupportedParams unsupportedParams) {}
+        UnsupportedParams unsupportedParams,
+        HealthCheckConfig healthCheck) {}

@@ -67,6 +67,31 @@ final class Reader {
         return v.asBoolean();
     }
 
+    /** A whole number within [min, max], or the fallback (reported) when it is anything else. */
+    int integer(JsonNode n, String field, String path, int fallback, int min, int max) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+            problems.add(join(path, field), "expected a whole number from " + min + " to " + max + ", got '" + v.asText() + "'");
+            return fallback;
+        }
+        return v.asInt();
+    }
+
+    double number(JsonNode n, String field, String path, double fallback, double min, double max) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isNumber() || v.asDouble() < min || v.asDouble() > max) {
+            problems.add(join(path, field), "expected a number from " + min + " to " + max + ", got '" + v.asText() + "'");
+            return fallback;
+        }
+        return v.asDouble();
+    }
+
     Duration duration(JsonNode n, String field, String path, Duration fallback) {
         String text = string(n, field, path, false);
         if (text == null) {
@@ -123,7 +148,7 @@ final class Reader {
         return Map.copyOf(out);
     }
 
-    private static String join(String path, String field) {
+    static String join(String path, String field) {
         return path.isEmpty() ? field : path + "." + field;
     }
 }

@@ -5,9 +5,19 @@ import dev.switchboard.catalogue.ProviderCatalogue;
 import dev.switchboard.catalogue.ProviderType;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.ProviderConfig;
+import dev.switchboard.config.RouteConfig;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.routing.ModelResolver;
+import dev.switchboard.routing.PriceLookup;
+import dev.switchboard.routing.Route;
+import dev.switchboard.routing.RouteTarget;
+import dev.switchboard.routing.Router;
+import dev.switchboard.routing.Rule;
+import dev.switchboard.routing.Target;
+import dev.switchboard.routing.TargetRegistry;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -15,12 +25,23 @@ import java.util.function.UnaryOperator;
  * Everything a request needs from the config, built once per config version. A request takes the current
  * snapshot when it starts and keeps it to the end, so a reload never changes a request in flight.
  */
-public record Snapshot(GatewayConfig config, ModelResolver resolver, KeyIndex keys) {
+public record Snapshot(GatewayConfig config, Router router, KeyIndex keys) {
+
+    public ModelResolver resolver() {
+        return router.resolver();
+    }
+
+    /** A snapshot with its own target registry (tests and tools; the gateway shares one across reloads). */
+    public static Snapshot build(GatewayConfig config, ProviderCatalogue catalogue, UnaryOperator<String> builtinBaseUrl) {
+        return build(config, catalogue, builtinBaseUrl, new TargetRegistry(), PriceLookup.UNKNOWN);
+    }
 
     /**
      * @param builtinBaseUrl the base URL of a built-in provider type by type name (the demo upstream), or null
+     * @param registry the live target state, kept across reloads
      */
-    public static Snapshot build(GatewayConfig config, ProviderCatalogue catalogue, UnaryOperator<String> builtinBaseUrl) {
+    public static Snapshot build(GatewayConfig config, ProviderCatalogue catalogue, UnaryOperator<String> builtinBaseUrl,
+                                 TargetRegistry registry, PriceLookup prices) {
         Map<String, ProviderEndpoint> providers = new LinkedHashMap<>();
         for (ProviderConfig pc : config.providers()) {
             ProviderType type = catalogue.find(pc.type()).orElseThrow();
@@ -32,6 +53,28 @@ public record Snapshot(GatewayConfig config, ModelResolver resolver, KeyIndex ke
             providers.put(pc.name(), new ProviderEndpoint(pc.name(), type, baseUrl, pc.apiKey(),
                     Map.copyOf(headers), apiVersion, pc.models(), pc.timeouts(), pc.unsupportedParams()));
         }
-        return new Snapshot(config, new ModelResolver(providers, config.models()), new KeyIndex(config.keys()));
+        ModelResolver resolver = new ModelResolver(providers, config.models());
+        List<Route> routes = new ArrayList<>();
+        for (RouteConfig rc : config.routes()) {
+            routes.add(route(rc, resolver, prices));
+        }
+        Router router = new Router(routes, resolver, registry, config.breaker(), config.retry(), prices);
+        return new Snapshot(config, router, new KeyIndex(config.keys()));
+    }
+
+    private static Route route(RouteConfig rc, ModelResolver resolver, PriceLookup prices) {
+        List<Rule> rules = new ArrayList<>();
+        for (RouteConfig.RuleConfig rule : rc.rules()) {
+            List<RouteTarget> targets = new ArrayList<>();
+            for (RouteConfig.TargetConfig tc : rule.targets()) {
+                Target resolved = resolver.resolve(tc.model());
+                // the public name stays the route's: metrics and usage group by what the client asked for
+                Target t = new Target(resolved.provider(), resolved.upstreamModel(), rc.name());
+                targets.add(new RouteTarget(t, tc.weight(), tc.retry(),
+                        prices.pricePerMillion(t.provider().name(), t.upstreamModel())));
+            }
+            rules.add(new Rule(rule.when(), rule.strategy(), targets, rule.sticky()));
+        }
+        return new Route(rc.name(), rules, rc.fallbackOn());
     }
 }

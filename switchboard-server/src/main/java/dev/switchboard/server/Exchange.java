@@ -24,6 +24,8 @@ final class Exchange {
     ClientKey key;
     ModelRequest request;
     Target target;
+    /** Upstream attempts so far (retries and fallbacks included). */
+    int attempts;
     int status;
     String errorType = "";
     Usage usage;

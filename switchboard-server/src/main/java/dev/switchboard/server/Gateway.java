@@ -4,7 +4,10 @@ import dev.switchboard.catalogue.ProviderCatalogue;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.ServerConfig;
+import dev.switchboard.routing.PriceLookup;
+import dev.switchboard.routing.TargetRegistry;
 import dev.switchboard.runtime.Snapshot;
+import dev.switchboard.telemetry.RoutingMetrics;
 import dev.switchboard.telemetry.GatewayMetrics;
 import dev.switchboard.usage.UsageSink;
 import io.vertx.core.DeploymentOptions;
@@ -77,18 +80,22 @@ public final class Gateway implements AutoCloseable {
             DemoUpstream demo = new DemoUpstream(vertx);
             int demoPort = await(demo.start());
             String demoUrl = "http://127.0.0.1:" + demoPort + "/v1";
-            SnapshotHolder snapshots = new SnapshotHolder(Snapshot.build(config, ProviderCatalogue.bundled(), type -> demoUrl));
+            TargetRegistry registry = new TargetRegistry();
+            SnapshotHolder snapshots = new SnapshotHolder(build(config, demoUrl, registry));
             GatewayMetrics metrics = new GatewayMetrics();
             OutcomeRecorder recorder = new OutcomeRecorder(metrics, options.usageSink());
+            RoutingMetrics routingMetrics = new RoutingMetrics(metrics, () -> snapshots.get().router().breaker());
             // The first instance picks the port (it may be 0); the others share it.
-            GatewayVerticle first = new GatewayVerticle(snapshots, metrics, recorder, sc.host(), sc.port());
+            GatewayVerticle first = new GatewayVerticle(snapshots, metrics, recorder, routingMetrics, sc.host(), sc.port());
             await(vertx.deployVerticle(first, new DeploymentOptions()));
             int port = first.actualPort();
             List<Future<String>> rest = new ArrayList<>();
             for (int i = 1; i < loops; i++) {
-                rest.add(vertx.deployVerticle(new GatewayVerticle(snapshots, metrics, recorder, sc.host(), port)));
+                rest.add(vertx.deployVerticle(new GatewayVerticle(snapshots, metrics, recorder, routingMetrics, sc.host(), port)));
             }
             await(Future.all(rest));
+            HealthChecker health = new HealthChecker(vertx, snapshots::get, registry);
+            health.start(); // stopped with Vert.x
             ConfigWatcher watcher = null;
             if (options.configFile() != null) {
                 ConfigLoader loader = ConfigLoader.withSystemEnv();
@@ -96,7 +103,7 @@ public final class Gateway implements AutoCloseable {
                     if (next.server().port() != sc.port() || !next.server().host().equals(sc.host())) {
                         LOG.warn("server.listen changed: it takes effect after a restart");
                     }
-                    snapshots.set(Snapshot.build(next, ProviderCatalogue.bundled(), type -> demoUrl));
+                    snapshots.set(build(next, demoUrl, registry));
                 });
                 watcher.start(options.reloadInterval());
             }
@@ -116,7 +123,11 @@ public final class Gateway implements AutoCloseable {
     /** Swaps in a new config: requests already running finish on the snapshot they started with. */
     public void reload(GatewayConfig config) {
         String demoUrl = "http://127.0.0.1:" + demoPort + "/v1";
-        snapshots.set(Snapshot.build(config, ProviderCatalogue.bundled(), type -> demoUrl));
+        snapshots.set(build(config, demoUrl, snapshots.get().router().registry()));
+    }
+
+    private static Snapshot build(GatewayConfig config, String demoUrl, TargetRegistry registry) {
+        return Snapshot.build(config, ProviderCatalogue.bundled(), type -> demoUrl, registry, PriceLookup.UNKNOWN);
     }
 
     public GatewayMetrics metrics() {

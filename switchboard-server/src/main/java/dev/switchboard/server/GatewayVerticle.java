@@ -5,6 +5,7 @@ import dev.switchboard.error.GatewayException;
 import dev.switchboard.ingress.anthropic.AnthropicIngress;
 import dev.switchboard.model.Operation;
 import dev.switchboard.telemetry.GatewayMetrics;
+import dev.switchboard.telemetry.RoutingMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -34,16 +35,19 @@ final class GatewayVerticle extends VerticleBase {
     private final SnapshotHolder snapshots;
     private final GatewayMetrics metrics;
     private final OutcomeRecorder recorder;
+    private final RoutingMetrics routingMetrics;
     private final String host;
     private final int port;
     private ModelCallHandler models;
     private HttpServer server;
     private HttpClient client;
 
-    GatewayVerticle(SnapshotHolder snapshots, GatewayMetrics metrics, OutcomeRecorder recorder, String host, int port) {
+    GatewayVerticle(SnapshotHolder snapshots, GatewayMetrics metrics, OutcomeRecorder recorder, RoutingMetrics routingMetrics,
+                    String host, int port) {
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.recorder = recorder;
+        this.routingMetrics = routingMetrics;
         this.host = host;
         this.port = port;
     }
@@ -57,7 +61,7 @@ final class GatewayVerticle extends VerticleBase {
                         .setMaxInitialLineLength(16 * 1024)
                         .setMaxHeaderSize(64 * 1024),
                 new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
-        models = new ModelCallHandler(new DeadlineSweeper(vertx), client, recorder);
+        models = new ModelCallHandler(vertx, new DeadlineSweeper(vertx), client, recorder, routingMetrics);
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(host)
                 .setPort(port)
@@ -119,7 +123,7 @@ final class GatewayVerticle extends VerticleBase {
                 requireMethod(req, HttpMethod.GET);
                 ex.key = ClientAuth.authenticate(req, ex.snapshot.keys());
                 ex.status = 200;
-                ModelsHandler.list(ex.snapshot.resolver(), ex.key, req.response());
+                ModelsHandler.list(ex.snapshot.router(), ex.key, req.response());
                 recorder.finish(ex);
             }
             case "/healthz" -> plain(ex, 200, "application/json", "{\"status\":\"ok\"}");
@@ -130,6 +134,8 @@ final class GatewayVerticle extends VerticleBase {
                     plain(ex, 200, "application/json", "{\"status\":\"ready\"}");
                 }
             }
+            case "/health/providers" -> plain(ex, 200, "application/json",
+                    HealthReport.json(ex.snapshot, ex.snapshot.router().registry()));
             case "/metrics" -> plain(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
             default -> {
                 if (path.startsWith("/v1/models/")) {
@@ -137,7 +143,7 @@ final class GatewayVerticle extends VerticleBase {
                     requireMethod(req, HttpMethod.GET);
                     ex.key = ClientAuth.authenticate(req, ex.snapshot.keys());
                     ex.status = 200;
-                    ModelsHandler.one(ex.snapshot.resolver(), ex.key, decodeSegment(path.substring("/v1/models/".length())), req.response());
+                    ModelsHandler.one(ex.snapshot.router(), ex.key, decodeSegment(path.substring("/v1/models/".length())), req.response());
                     recorder.finish(ex);
                 } else {
                     throw new GatewayException(ErrorKind.NOT_FOUND, "Unknown path: " + method + " " + path);

@@ -10,6 +10,8 @@ final class HeaderNames {
     static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
     static final CharSequence PROVIDER = HttpHeaders.createOptimized("x-switchboard-provider");
     static final CharSequence MODEL = HttpHeaders.createOptimized("x-switchboard-model");
+    static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("x-switchboard-attempts");
+    static final CharSequence ROUTE = HttpHeaders.createOptimized("x-switchboard-route");
     static final CharSequence DROPPED_PARAMS = HttpHeaders.createOptimized("x-switchboard-dropped-params");
     static final CharSequence CONTENT_TYPE = HttpHeaders.CONTENT_TYPE;
     static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");

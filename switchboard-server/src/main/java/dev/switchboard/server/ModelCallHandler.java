@@ -11,16 +11,20 @@ import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.provider.ChatAdapters;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.provider.anthropic.AnthropicPassthrough;
+import dev.switchboard.routing.RoutePlan;
+import dev.switchboard.routing.Router;
 import dev.switchboard.routing.Target;
+import dev.switchboard.telemetry.RoutingMetrics;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Serves chat completions, legacy completions and embeddings, in the client's dialect: decode, resolve the
- * model, check the key may use it, send upstream, relay the answer (streamed as it arrives) and count usage.
- * One instance per event loop.
+ * Serves chat completions, legacy completions and embeddings, in the client's dialect: decode, plan the route,
+ * check the key may use the model, then for each attempt the {@link RoutedCall} makes: translate for the target,
+ * send upstream, relay the answer (streamed as it arrives) or report the failure back. One instance per event loop.
  */
 final class ModelCallHandler {
     private static final int MAX_ERROR_BODY = 64 * 1024;
@@ -29,23 +33,36 @@ final class ModelCallHandler {
     private final HttpClient client;
     private final OutcomeRecorder recorder;
     private final CredentialSource credentials;
+    private final RoutingMetrics routingMetrics;
+    private final Vertx vertx;
 
-    ModelCallHandler(DeadlineSweeper sweeper, HttpClient client, OutcomeRecorder recorder) {
+    ModelCallHandler(Vertx vertx, DeadlineSweeper sweeper, HttpClient client, OutcomeRecorder recorder,
+                     RoutingMetrics routingMetrics) {
+        this.vertx = vertx;
         this.sweeper = sweeper;
         this.client = client;
         this.recorder = recorder;
+        this.routingMetrics = routingMetrics;
         this.credentials = new JwtBearerCredentialSource(client, System::currentTimeMillis);
     }
 
     void handle(Exchange ex, Operation op, Buffer body) {
         ModelRequest req = ex.dialect.decode(op, body.getBytes());
         ex.request = req;
-        Target target = ex.snapshot.resolver().resolve(req.model());
+        Router router = ex.snapshot.router();
+        RoutePlan plan = router.plan(req.model(), new ExchangeFacts(ex, req));
         if (!ex.key.models().allows(req.model())) {
             throw GatewayException.param(ErrorKind.MODEL_NOT_ALLOWED, "model",
                     "The key '" + ex.key.name() + "' may not use the model '" + req.model() + "'.");
         }
-        ex.target = target;
+        new RoutedCall(ex, plan, router.registry(), router.breaker(), (e, call, n) -> attempt(e, call, n, op, body),
+                recorder, routingMetrics, vertx).start();
+    }
+
+    /** One attempt at the routed call's current target: translate for its provider, sign, send. */
+    private void attempt(Exchange ex, RoutedCall routed, int n, Operation op, Buffer body) {
+        ModelRequest req = ex.request;
+        Target target = routed.target().target();
         boolean injectUsage = req.stream() && !req.clientRequestedUsage() && op != Operation.EMBEDDINGS;
         ChatAdapter adapter = ChatAdapters.forProvider(target.provider());
         // An Anthropic client at an Anthropic provider: the client's own request, native fields intact
@@ -54,65 +71,62 @@ final class ModelCallHandler {
                 ? AnthropicPassthrough.toUpstream(body.getBytes(), target.provider(), target.upstreamModel(),
                         joined(ex, "anthropic-beta"), ex.http.getHeader("anthropic-version"))
                 : adapter.toUpstream(req, target.provider(), target.upstreamModel(), injectUsage);
+        Attempt attempt = new Attempt(req, target, adapter, injectUsage, nativeAnthropic, routed, n);
         if (target.provider().type().auth() == AuthStyle.OAUTH2) {
             // The credential takes I/O (a token exchange, cached): resolve it first, then send as usual.
             credentials.bearerToken(target.provider(), adapter.tokenGrant(target.provider())).onComplete(ar -> {
                 if (ex.isFinished()) {
                     return;
                 }
-                if (ex.http.response().closed()) { // the client left while the token was being obtained
-                    ex.status = 499;
-                    ex.errorType = "client_closed";
-                    recorder.finish(ex);
-                    return;
-                }
                 if (ar.failed()) {
-                    recorder.fail(ex, ar.cause() instanceof GatewayException g ? g
-                            : new GatewayException(ErrorKind.INTERNAL, "The provider's credential could not be obtained."));
+                    GatewayException e = ar.cause() instanceof GatewayException g ? g
+                            : new GatewayException(ErrorKind.INTERNAL, "The provider's credential could not be obtained.");
+                    failAttempt(ex, attempt, e, null);
                     return;
                 }
                 try {
-                    send(ex, new Attempt(req, target, adapter, injectUsage, nativeAnthropic), RequestSigner.withBearer(built, ar.result()));
+                    send(ex, attempt, RequestSigner.withBearer(built, ar.result()));
                 } catch (GatewayException e) {
-                    recorder.fail(ex, e);
+                    failAttempt(ex, attempt, e, null);
                 }
             });
             return;
         }
-        send(ex, new Attempt(req, target, adapter, injectUsage, nativeAnthropic), RequestSigner.sign(built, target.provider()));
+        send(ex, attempt, RequestSigner.sign(built, target.provider()));
     }
 
-    /** What one upstream attempt was planned with. {@code nativePassthrough}: Anthropic bytes both ways. */
-    private record Attempt(ModelRequest req, Target target, ChatAdapter adapter, boolean injectUsage, boolean nativePassthrough) {}
+    /**
+     * What one upstream attempt was planned with. {@code nativePassthrough}: Anthropic bytes both ways;
+     * {@code n}: the attempt's number in its routed call.
+     */
+    private record Attempt(ModelRequest req, Target target, ChatAdapter adapter, boolean injectUsage,
+                           boolean nativePassthrough, RoutedCall routed, int n) {
+        void done() {
+            routed.done(n);
+        }
+    }
+
+    /** An attempt failed before its answer reached the client: retry or fall back if the route allows, else answer. */
+    private void failAttempt(Exchange ex, Attempt attempt, GatewayException e, byte[] upstreamBody) {
+        if (!attempt.routed().recover(attempt.n(), e, upstreamBody)) {
+            recorder.fail(ex, e);
+        }
+    }
 
     private void send(Exchange ex, Attempt attempt, UpstreamRequest up) {
         ModelRequest req = attempt.req();
         Target target = attempt.target();
         ChatAdapter adapter = attempt.adapter();
-        boolean injectUsage = attempt.injectUsage();
         UpstreamCall call = new UpstreamCall(sweeper, client, target.provider());
+        attempt.routed().calling(call);
         HttpServerResponse response = ex.http.response();
-        response.putHeader(HeaderNames.PROVIDER, target.provider().name());
-        response.putHeader(HeaderNames.MODEL, target.upstreamModel());
         if (!up.dropped().isEmpty()) {
             // unsupported_params: drop left these out of the upstream request; the client is told which
             response.putHeader(HeaderNames.DROPPED_PARAMS, String.join(",", up.dropped()));
+        } else {
+            response.headers().remove(HeaderNames.DROPPED_PARAMS); // an earlier attempt's target may have dropped some
         }
-        response.closeHandler(v -> {
-            if (ex.isFinished() || response.ended()) {
-                // Answered already (HTTP/2 closes each stream after its response, even inside end() before the
-                // outcome is recorded): not a client abort, nothing to cancel, and an upstream still sending its
-                // last bytes after the stream's end marker is left to finish.
-                return;
-            }
-            // Record first: cancelling resets the upstream request, whose failure handlers would otherwise
-            // finish the exchange as an upstream error (502) or a normal stream (200).
-            ex.status = 499;
-            ex.errorType = "client_closed";
-            recorder.finish(ex);
-            call.cancel();
-        });
-        call.onTimeout(() -> recorder.fail(ex, call.failure(null)));
+        call.onTimeout(() -> failAttempt(ex, attempt, call.failure(null), null));
         call.send(up).onComplete(ar -> {
             if (ex.isFinished()) {
                 if (ar.succeeded()) {
@@ -121,28 +135,29 @@ final class ModelCallHandler {
                 return;
             }
             if (ar.failed()) {
-                recorder.fail(ex, call.failure(ar.cause()));
+                failAttempt(ex, attempt, call.failure(ar.cause()), null);
                 return;
             }
             HttpClientResponse upstream = ar.result();
             if (attempt.nativePassthrough()) {
-                relayNative(ex, call, upstream, adapter);
+                relayNative(ex, call, upstream, attempt);
             } else if (upstream.statusCode() / 100 != 2) {
-                relayError(ex, call, upstream, adapter);
+                relayError(ex, call, upstream, attempt);
             } else if (req.stream() && adapter.isStream(upstream.getHeader("content-type"))) {
                 new SseRelay(ex, call, response, adapter,
-                        ex.dialect.encodeStream(req, adapter.newStream(req, target.provider(), injectUsage)),
-                        () -> recorder.finish(ex)).start(upstream);
+                        ex.dialect.encodeStream(req, adapter.newStream(req, target.provider(), attempt.injectUsage())),
+                        attempt::done).start(upstream);
             } else {
-                relayBody(ex, call, upstream, adapter);
+                relayBody(ex, call, upstream, attempt);
             }
         });
     }
 
     /** The native Anthropic path: answers, events and Anthropic's own errors go back as the provider sent them. */
-    private void relayNative(Exchange ex, UpstreamCall call, HttpClientResponse upstream, ChatAdapter adapter) {
+    private void relayNative(Exchange ex, UpstreamCall call, HttpClientResponse upstream, Attempt attempt) {
+        ChatAdapter adapter = attempt.adapter();
         if (ex.request.stream() && upstream.statusCode() / 100 == 2 && adapter.isStream(upstream.getHeader("content-type"))) {
-            new NativeSseRelay(ex, call, ex.http.response(), () -> recorder.finish(ex)).start(upstream);
+            new NativeSseRelay(ex, call, ex.http.response(), attempt::done).start(upstream);
             return;
         }
         Buffer collected = Buffer.buffer();
@@ -153,7 +168,7 @@ final class ModelCallHandler {
                 collected.appendBuffer(b);
             }
         });
-        upstream.exceptionHandler(err -> recorder.fail(ex, call.failure(err)));
+        upstream.exceptionHandler(err -> failAttempt(ex, attempt, call.failure(err), null));
         upstream.endHandler(v -> {
             if (ex.isFinished()) {
                 return;
@@ -165,19 +180,26 @@ final class ModelCallHandler {
             if (ok) {
                 ex.usage = AnthropicPassthrough.usage(bytes);
                 ex.status = 200;
-            } else {
-                GatewayException e = adapter.toError(ex.target.provider(), upstream.statusCode(),
-                        upstream.getHeader("retry-after"), bytes);
-                if (!AnthropicPassthrough.relayableError(ex.target.provider(), bytes)) {
-                    recorder.fail(ex, e); // not Anthropic's shape, or about the gateway's own account
-                    return;
-                }
-                ex.status = upstream.statusCode();
-                ex.errorType = e.kind().code();
-                String retryAfter = upstream.getHeader("retry-after");
-                if (retryAfter != null) {
-                    response.putHeader("retry-after", retryAfter);
-                }
+                response.setStatusCode(200)
+                        .putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type)
+                        .end(collected);
+                attempt.done();
+                return;
+            }
+            GatewayException e = adapter.toError(ex.target.provider(), upstream.statusCode(),
+                    upstream.getHeader("retry-after"), bytes);
+            if (attempt.routed().recover(attempt.n(), e, bytes)) {
+                return; // retried or moved on to the next target
+            }
+            if (!AnthropicPassthrough.relayableError(ex.target.provider(), bytes)) {
+                recorder.fail(ex, e); // not Anthropic's shape, or about the gateway's own account
+                return;
+            }
+            ex.status = upstream.statusCode();
+            ex.errorType = e.kind().code();
+            String retryAfter = upstream.getHeader("retry-after");
+            if (retryAfter != null) {
+                response.putHeader("retry-after", retryAfter);
             }
             response.setStatusCode(upstream.statusCode())
                     .putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type)
@@ -191,13 +213,14 @@ final class ModelCallHandler {
         return values.isEmpty() ? null : String.join(",", values);
     }
 
-    private void relayBody(Exchange ex, UpstreamCall call, HttpClientResponse upstream, ChatAdapter adapter) {
+    private void relayBody(Exchange ex, UpstreamCall call, HttpClientResponse upstream, Attempt attempt) {
+        ChatAdapter adapter = attempt.adapter();
         Buffer collected = Buffer.buffer();
         upstream.handler(b -> {
             call.activity(); // each piece moves the idle deadline, as for streams
             collected.appendBuffer(b);
         });
-        upstream.exceptionHandler(err -> recorder.fail(ex, call.failure(err)));
+        upstream.exceptionHandler(err -> failAttempt(ex, attempt, call.failure(err), null));
         upstream.endHandler(v -> {
             if (ex.isFinished()) {
                 return;
@@ -205,17 +228,16 @@ final class ModelCallHandler {
             call.complete();
             byte[] bytes = collected.getBytes();
             ChatAdapter.Answer answer;
-            try {
-                answer = adapter.fromUpstream(ex.request, ex.target.provider(), bytes);
-            } catch (GatewayException e) {
-                recorder.fail(ex, e);
-                return;
-            }
             byte[] encoded;
             try {
+                answer = adapter.fromUpstream(ex.request, ex.target.provider(), bytes);
+                if (attempt.routed().fallsBackOnContentFilter() && ContentFilter.refused(answer.body())) {
+                    failAttempt(ex, attempt, ContentFilter.refusal(ex.target.provider().name()), null);
+                    return;
+                }
                 encoded = ex.dialect.encodeAnswer(ex.request, answer.body());
             } catch (GatewayException e) {
-                recorder.fail(ex, e);
+                failAttempt(ex, attempt, e, null);
                 return;
             }
             ex.usage = answer.usage();
@@ -226,11 +248,11 @@ final class ModelCallHandler {
                     .setStatusCode(200)
                     .putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type)
                     .end(passedThrough ? collected : Buffer.buffer(encoded));
-            recorder.finish(ex);
+            attempt.done();
         });
     }
 
-    private void relayError(Exchange ex, UpstreamCall call, HttpClientResponse upstream, ChatAdapter adapter) {
+    private void relayError(Exchange ex, UpstreamCall call, HttpClientResponse upstream, Attempt attempt) {
         Buffer collected = Buffer.buffer();
         upstream.handler(b -> {
             call.activity();
@@ -238,12 +260,12 @@ final class ModelCallHandler {
                 collected.appendBuffer(b);
             }
         });
-        upstream.exceptionHandler(err -> recorder.fail(ex, call.failure(err)));
+        upstream.exceptionHandler(err -> failAttempt(ex, attempt, call.failure(err), null));
         upstream.endHandler(v -> {
             call.complete();
-            recorder.fail(ex, adapter.toError(ex.target.provider(), upstream.statusCode(),
-                    upstream.getHeader("retry-after"), collected.getBytes()));
+            byte[] bytes = collected.getBytes();
+            failAttempt(ex, attempt, attempt.adapter().toError(ex.target.provider(), upstream.statusCode(),
+                    upstream.getHeader("retry-after"), bytes), bytes);
         });
     }
-
 }

@@ -7,7 +7,7 @@ import dev.switchboard.access.ClientKey;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
-import dev.switchboard.routing.ModelResolver;
+import dev.switchboard.routing.Router;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
@@ -18,25 +18,25 @@ final class ModelsHandler {
 
     private ModelsHandler() {}
 
-    static void list(ModelResolver resolver, ClientKey key, HttpServerResponse response) {
+    static void list(Router router, ClientKey key, HttpServerResponse response) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("object", "list");
         ArrayNode data = root.putArray("data");
-        for (String id : visible(resolver, key)) {
+        for (String id : visible(router, key)) {
             data.add(model(id));
         }
         write(response, root);
     }
 
-    static void one(ModelResolver resolver, ClientKey key, String id, HttpServerResponse response) {
-        if (!visible(resolver, key).contains(id)) {
+    static void one(Router router, ClientKey key, String id, HttpServerResponse response) {
+        if (!visible(router, key).contains(id)) {
             throw GatewayException.param(ErrorKind.MODEL_NOT_FOUND, "model", "The model '" + id + "' does not exist.");
         }
         write(response, model(id));
     }
 
-    private static List<String> visible(ModelResolver resolver, ClientKey key) {
-        return resolver.advertised().stream().filter(key.models()::allows).toList();
+    private static List<String> visible(Router router, ClientKey key) {
+        return router.advertised().stream().filter(key.models()::allows).toList();
     }
 
     private static ObjectNode model(String id) {

@@ -101,6 +101,10 @@ public final class GatewayMetrics {
         return m != null ? m : meters.computeIfAbsent(labels, MeterSet::new);
     }
 
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     public String scrape() {
         return registry.scrape();
     }

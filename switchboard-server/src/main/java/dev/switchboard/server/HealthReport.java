@@ -1,0 +1,66 @@
+package dev.switchboard.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.json.Json;
+import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.routing.BreakerSettings;
+import dev.switchboard.routing.BreakerState;
+import dev.switchboard.routing.ProviderHealth;
+import dev.switchboard.routing.TargetRegistry;
+import dev.switchboard.routing.TargetState;
+import dev.switchboard.runtime.Snapshot;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * {@code GET /health/providers}: each provider's last health check and the breaker and statistics of each of its
+ * targets, as the {@code check} command prints them. No keys, no URLs with credentials, no prompts.
+ */
+final class HealthReport {
+    private HealthReport() {}
+
+    static String json(Snapshot snapshot, TargetRegistry registry) {
+        BreakerSettings settings = snapshot.router().breaker();
+        long now = System.nanoTime();
+        List<TargetState> targets = registry.all();
+        targets.sort(Comparator.comparing(TargetState::key));
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        ArrayNode providers = root.putArray("providers");
+        for (ProviderEndpoint p : snapshot.resolver().providers().values()) {
+            ProviderHealth h = registry.health(p.name());
+            ObjectNode node = providers.addObject()
+                    .put("name", p.name())
+                    .put("type", p.type().name());
+            if (h.healthy() == null) {
+                node.putNull("healthy");
+            } else {
+                node.put("healthy", h.healthy());
+            }
+            node.put("latency_ms", h.latencyMillis()).put("last_error", h.error()).put("checked_at_ms", h.checkedAtMillis());
+            BreakerState worst = BreakerState.CLOSED;
+            ArrayNode list = node.putArray("targets");
+            for (TargetState t : targets) {
+                if (!t.provider().equals(p.name())) {
+                    continue;
+                }
+                BreakerState state = t.breaker().state(settings, now);
+                if (state.gauge() > 0 && (worst == BreakerState.CLOSED || state == BreakerState.OPEN)) {
+                    worst = state;
+                }
+                list.addObject()
+                        .put("target", t.key())
+                        .put("breaker", state.label())
+                        .put("breaker_reason", state == BreakerState.CLOSED ? "" : t.breaker().reason())
+                        .put("cooldown_left_ms", t.breaker().cooldownLeftMillis(settings, now))
+                        .put("in_flight", t.stats().inFlight())
+                        .put("ttft_ms", Math.round(t.stats().ttftMillis()))
+                        .put("error_rate", Math.round(t.stats().errorRate() * 1000) / 1000.0)
+                        .put("last_latency_ms", t.stats().lastLatencyMillis())
+                        .put("last_error", t.stats().lastError());
+            }
+            node.put("breaker", worst.label());
+        }
+        return root.toString();
+    }
+}

@@ -1,0 +1,251 @@
+package dev.switchboard.server;
+
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayException;
+import dev.switchboard.routing.BreakerSettings;
+import dev.switchboard.routing.FailureClass;
+import dev.switchboard.routing.FailureClassifier;
+import dev.switchboard.routing.RoutePlan;
+import dev.switchboard.routing.RouteTarget;
+import dev.switchboard.routing.TargetRegistry;
+import dev.switchboard.routing.TargetState;
+import dev.switchboard.telemetry.RoutingMetrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Locale;
+
+/**
+ * Runs one request's {@link RoutePlan}: each target in turn, skipping those whose breaker is open, retrying a
+ * target with backoff while its policy allows, moving to the next target on the route's fallback triggers, and
+ * feeding every attempt's outcome to the target's breaker and statistics. Nothing is retried once the answer has
+ * started to reach the client. Confined to the exchange's event loop.
+ *
+ * <p>Each attempt carries a number; late callbacks of an attempt that was already given up are ignored.
+ */
+final class RoutedCall {
+    /** Performs one attempt: translate for the target, send, relay, and report back through this call. */
+    interface AttemptRunner {
+        void run(Exchange ex, RoutedCall call, int attempt);
+    }
+
+    private final Exchange ex;
+    private final RoutePlan plan;
+    private final TargetRegistry registry;
+    private final BreakerSettings breaker;
+    private final AttemptRunner runner;
+    private final OutcomeRecorder recorder;
+    private final RoutingMetrics metrics;
+    private final Vertx vertx;
+    private int index;
+    private int retriesUsed;
+    private int attempts;
+    private RouteTarget current;
+    private TargetState state;
+    private long attemptStartNanos;
+    private boolean inAttempt;
+    private UpstreamCall upstream;
+    private long timer = -1;
+    private GatewayException lastError;
+
+    RoutedCall(Exchange ex, RoutePlan plan, TargetRegistry registry, BreakerSettings breaker, AttemptRunner runner,
+               OutcomeRecorder recorder, RoutingMetrics metrics, Vertx vertx) {
+        this.ex = ex;
+        this.plan = plan;
+        this.registry = registry;
+        this.breaker = breaker;
+        this.runner = runner;
+        this.recorder = recorder;
+        this.metrics = metrics;
+        this.vertx = vertx;
+    }
+
+    void start() {
+        HttpServerResponse response = ex.http.response();
+        response.closeHandler(v -> {
+            if (ex.isFinished() || response.ended()) {
+                // Answered already (HTTP/2 closes each stream after its response, even inside end() before the
+                // outcome is recorded): not a client abort, nothing to cancel.
+                return;
+            }
+            // Record first: cancelling resets the upstream request, whose failure handlers would otherwise
+            // finish the exchange as an upstream error (502) or a normal stream (200).
+            ex.status = 499;
+            ex.errorType = "client_closed";
+            recorder.finish(ex);
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
+            if (inAttempt) {
+                inAttempt = false;
+                state.stats().abandoned();
+                state.breaker().release();
+            }
+            if (upstream != null) {
+                upstream.cancel();
+            }
+        });
+        if (plan.route() != null) {
+            response.putHeader(HeaderNames.ROUTE, plan.route());
+        }
+        nextTarget();
+    }
+
+    /** The upstream call of the attempt in progress, cancelled if the client leaves. */
+    void calling(UpstreamCall call) {
+        this.upstream = call;
+    }
+
+    RouteTarget target() {
+        return current;
+    }
+
+    /**
+     * Attempt {@code attempt} failed before any of its answer reached the client. Returns true when the failure is
+     * taken care of here (another attempt scheduled, the request finished, or a stale attempt); false when the caller
+     * must answer with the error itself (in its own way, e.g. relaying a provider's native error body).
+     */
+    boolean recover(int attempt, GatewayException e, byte[] upstreamBody) {
+        if (attempt != attempts || !inAttempt) {
+            return true;
+        }
+        inAttempt = false;
+        upstream = null;
+        FailureClass failure = FailureClassifier.classify(e, upstreamBody);
+        long millis = (System.nanoTime() - attemptStartNanos) / 1_000_000;
+        if (failure.targetFault()) {
+            state.stats().finished(true, -1, millis, failure.name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
+            if (failure == FailureClass.RATE_LIMITED) {
+                state.breaker().release(); // a quota, not a broken target: Retry-After says when it is back
+            } else {
+                state.breaker().onFailure(breaker, System.nanoTime(), e.getMessage());
+            }
+        } else {
+            state.stats().abandoned(); // the request's fault, not the target's
+            state.breaker().release();
+        }
+        metrics.attempt(state, failure.name().toLowerCase(Locale.ROOT));
+        lastError = e;
+        if (ex.isFinished()) {
+            return true;
+        }
+        if (current.retry().retries(failure) && retriesUsed < current.retry().retries()) {
+            long delay = current.retry().delayMillis(retriesUsed + 1, e.retryAfter());
+            if (delay >= 0) {
+                retriesUsed++;
+                metrics.retry(state);
+                later(delay, this::retrySameTarget);
+                return true;
+            }
+        }
+        if (index + 1 < plan.targets().size() && plan.fallsBackOn(failure.trigger())) {
+            metrics.fallback(state, plan.route() == null ? "" : plan.route(), failure.name().toLowerCase(Locale.ROOT));
+            index++;
+            nextTarget();
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether an answer that finished with a content-filter refusal should go to the next target instead. */
+    boolean fallsBackOnContentFilter() {
+        return index + 1 < plan.targets().size()
+                && plan.fallsBackOn(dev.switchboard.routing.FallbackTrigger.CONTENT_FILTER);
+    }
+
+    /** The request ended after attempt {@code attempt} reached the client (fully, or broken mid-stream). */
+    void done(int attempt) {
+        if (attempt == attempts && inAttempt) {
+            inAttempt = false;
+            long now = System.nanoTime();
+            long millis = (now - attemptStartNanos) / 1_000_000;
+            boolean failed = !ex.errorType.isEmpty() && !"client_closed".equals(ex.errorType);
+            long ttft = ex.firstTokenNanos < 0 ? -1 : Math.max(0, (ex.firstTokenNanos - attemptStartNanos) / 1_000_000);
+            state.stats().finished(failed, ttft, millis, failed ? ex.errorType : null);
+            if (failed) {
+                state.breaker().onFailure(breaker, now, ex.errorType);
+            } else {
+                state.breaker().onSuccess(breaker, now);
+            }
+            metrics.attempt(state, failed ? ex.errorType : "success");
+        }
+        recorder.finish(ex);
+    }
+
+    private void nextTarget() {
+        while (index < plan.targets().size()) {
+            RouteTarget candidate = plan.targets().get(index);
+            TargetState s = registry.state(candidate);
+            if (s.breaker().tryAcquire(breaker, System.nanoTime()) || alone()) {
+                current = candidate;
+                state = s;
+                retriesUsed = 0;
+                attempt();
+                return;
+            }
+            metrics.attempt(s, "breaker_open");
+            if (lastError == null) {
+                lastError = breakerOpen(candidate, s);
+            }
+            index++;
+        }
+        recorder.fail(ex, lastError != null ? lastError
+                : new GatewayException(ErrorKind.UPSTREAM_OVERLOADED, "No target is available."));
+    }
+
+    /**
+     * A breaker skips its target only when the plan has somewhere else to go: with one target, refusing would turn
+     * a partial outage into a total one, so the request is sent (and still feeds the breaker).
+     */
+    private boolean alone() {
+        return plan.targets().size() == 1;
+    }
+
+    private void retrySameTarget() {
+        timer = -1;
+        if (ex.isFinished()) {
+            return;
+        }
+        if (!state.breaker().tryAcquire(breaker, System.nanoTime()) && !alone()) {
+            index++; // the failures that led here opened the breaker: go on to the next target
+            nextTarget();
+            return;
+        }
+        attempt();
+    }
+
+    private void attempt() {
+        attempts++;
+        inAttempt = true;
+        attemptStartNanos = System.nanoTime();
+        ex.target = current.target();
+        ex.attempts = attempts;
+        state.stats().started();
+        HttpServerResponse response = ex.http.response();
+        response.putHeader(HeaderNames.PROVIDER, current.target().provider().name());
+        response.putHeader(HeaderNames.MODEL, current.target().upstreamModel());
+        response.putHeader(HeaderNames.ATTEMPTS, Integer.toString(attempts));
+        int n = attempts;
+        try {
+            runner.run(ex, this, n);
+        } catch (GatewayException e) { // e.g. the request cannot be translated for this target
+            if (!recover(n, e, null)) {
+                recorder.fail(ex, e);
+            }
+        }
+    }
+
+    private void later(long delayMillis, Runnable action) {
+        if (delayMillis <= 0) {
+            vertx.runOnContext(v -> action.run());
+        } else {
+            timer = vertx.setTimer(delayMillis, id -> action.run());
+        }
+    }
+
+    private GatewayException breakerOpen(RouteTarget t, TargetState s) {
+        long wait = s.breaker().cooldownLeftMillis(breaker, System.nanoTime());
+        String seconds = Long.toString(Math.max(1, (wait + 999) / 1000));
+        return new GatewayException(ErrorKind.UPSTREAM_OVERLOADED, 503, "The circuit breaker of '" + t.key()
+                + "' is open after repeated failures; retry in " + seconds + " s.", null, seconds);
+    }
+}
