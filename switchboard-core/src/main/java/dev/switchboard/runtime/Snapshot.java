@@ -56,7 +56,10 @@ public record Snapshot(GatewayConfig config, Router router, KeyIndex keys) {
         ModelResolver resolver = new ModelResolver(providers, config.models());
         List<Route> routes = new ArrayList<>();
         for (RouteConfig rc : config.routes()) {
-            routes.add(route(rc, resolver, prices));
+            Route route = route(rc, resolver, prices);
+            // every route target has live state from the start: health checks can open its breaker, check lists it
+            route.rules().forEach(rule -> rule.targets().forEach(registry::state));
+            routes.add(route);
         }
         Router router = new Router(routes, resolver, registry, config.breaker(), config.retry(), prices);
         return new Snapshot(config, router, new KeyIndex(config.keys()));
