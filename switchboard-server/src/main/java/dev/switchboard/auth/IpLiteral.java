@@ -92,6 +92,10 @@ public final class IpLiteral {
     }
 
     private static byte[] parseIpv6(String s) {
+        // The JDK parses as a literal only text starting with a hex digit or ':'; anything else could reach DNS.
+        if (s.charAt(0) != ':' && Character.digit(s.charAt(0), 16) < 0) {
+            throw new IllegalArgumentException("not an IPv6 address: " + s);
+        }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             boolean ok = c == ':' || c == '.' || Character.digit(c, 16) >= 0;
@@ -100,7 +104,8 @@ public final class IpLiteral {
             }
         }
         try {
-            // The text holds only hex digits, ':' and '.', so the JDK treats it as a literal: no DNS lookup happens.
+            // Hex digits, ':' and '.' only, a leading hex digit or ':', and a ':' present: the JDK parses this as an IPv6
+            // literal or fails; it never looks it up.
             return normalize(InetAddress.getByName(s).getAddress());
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("not a valid IPv6 address: " + s, e);

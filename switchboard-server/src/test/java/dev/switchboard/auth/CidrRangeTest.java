@@ -100,5 +100,7 @@ class CidrRangeTest {
         assertThatThrownBy(() -> CidrRange.parse("localhost")).hasMessageContaining("hostnames are not accepted");
         assertThatThrownBy(() -> CidrRange.parse("example.com/24")).hasMessageContaining("hostnames are not accepted");
         assertThatThrownBy(() -> CidrRange.parse("[::1]")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CidrRange.parse(".1::")).hasMessageContaining("not an IPv6 address");
+        assertThatThrownBy(() -> CidrRange.parse("10.0.0.1:80")).hasMessageContaining("not a valid IPv6");
     }
 }
