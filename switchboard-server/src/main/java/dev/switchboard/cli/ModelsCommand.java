@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Prints the model names a config serves: aliases and declared provider models, with where each goes. */
+/** Prints the model names a config serves: routes, aliases and declared provider models, with where each goes. */
 @Command(name = "models", description = "List the models the config serves and where each one goes.")
 final class ModelsCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, description = "Config file (YAML).", defaultValue = "switchboard.yaml")
@@ -38,6 +38,11 @@ final class ModelsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String format = "%-32s %-16s %-18s %s%n";
         out.printf(format, "MODEL", "PROVIDER", "TYPE", "UPSTREAM MODEL");
+        for (dev.switchboard.routing.Route route : s.router().routes().values()) {
+            java.util.Set<String> targets = new java.util.LinkedHashSet<>();
+            route.rules().forEach(rule -> rule.targets().forEach(t -> targets.add(t.key())));
+            out.printf(format, route.name(), "(route)", route.rules().size() + " rules", String.join(", ", targets));
+        }
         for (String name : s.resolver().advertised()) {
             Target t = s.resolver().resolve(name);
             out.printf(format, name, t.provider().name(), t.provider().type().name(), t.upstreamModel());
