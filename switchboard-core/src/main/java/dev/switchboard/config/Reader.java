@@ -118,7 +118,8 @@ final class Reader {
         for (int i = 0; i < v.size(); i++) {
             JsonNode e = v.get(i);
             String p = join(path, field) + "[" + i + "]";
-            if (!e.isTextual()) {
+            // a bare number is its text, as in string(): retry.on lists 429 unquoted
+            if (!e.isTextual() && !e.isNumber()) {
                 problems.add(p, "expected a string");
             } else {
                 out.add(env.expand(e.asText(), p, problems));
