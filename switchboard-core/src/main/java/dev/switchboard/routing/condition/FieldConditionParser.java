@@ -69,8 +69,7 @@ final class FieldConditionParser {
 
     /** Case and spacing are forgiven; not_in is accepted for not in. */
     private static String normalise(String op) {
-        String s = op.trim().toLowerCase(Locale.ROOT).replaceAll("[\\s_]+", " ");
-        return s;
+        return op.trim().toLowerCase(Locale.ROOT).replaceAll("[\\s_]+", " ");
     }
 
     private Condition text(Field field, String op, JsonNode operand, String path) {

@@ -59,7 +59,7 @@ public final class RouteMetadata {
             while (i < n && s.charAt(i) != '=' && s.charAt(i) != ',' && s.charAt(i) != ';') {
                 i++;
             }
-            String key = s.substring(keyStart, i).strip();
+            String key = unquote(s.substring(keyStart, i).strip());
             if (i >= n || s.charAt(i) != '=') {
                 i++; // a bare word without a value: skipped
                 continue;
@@ -88,6 +88,14 @@ public final class RouteMetadata {
                 out.put(key, value);
             }
         }
+    }
+
+    /** "tier"=gold: a key in matching quotes loses them. */
+    private static String unquote(String key) {
+        if (key.length() >= 2 && (key.charAt(0) == '"' || key.charAt(0) == '\'') && key.charAt(key.length() - 1) == key.charAt(0)) {
+            return key.substring(1, key.length() - 1).strip();
+        }
+        return key;
     }
 
     /** Reads a quoted value starting at the quote; backslash escapes the next character. Returns the index past it. */

@@ -22,6 +22,12 @@ class RouteMetadataTest {
     }
 
     @Test
+    void quotedKeysLoseTheirQuotes() {
+        assertThat(RouteMetadata.parse("\"tier\"=gold; 'region' = eu; \"=x")).containsExactly(entry("tier", "gold"), entry("region", "eu"),
+                entry("\"", "x"));
+    }
+
+    @Test
     void emptyValuesAndLaterDuplicates() {
         assertThat(RouteMetadata.parse("a=, b=1, b=2")).containsExactly(entry("a", ""), entry("b", "2"));
     }
