@@ -77,6 +77,8 @@ public final class Store implements AutoCloseable {
             cfg.setMaximumPoolSize(settings.poolSize());
             cfg.setMinimumIdle(Math.min(2, settings.poolSize()));
             cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
+            // server error details quote row values; keep them out of exception messages and logs
+            cfg.addDataSourceProperty("logServerErrorDetail", "false");
         }
         return cfg;
     }
