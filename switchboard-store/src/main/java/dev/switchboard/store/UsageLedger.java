@@ -36,6 +36,7 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
     /** Recorded but neither in the database nor in the journal yet. */
     private final AtomicLong unwritten = new AtomicLong();
     private final AtomicLong droppedAfterClose = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
     private final Thread thread;
     private volatile boolean journalHasData;
     private volatile boolean flushRequested;
@@ -54,10 +55,12 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
 
     @Override
     public void record(UsageEvent event) {
-        if (event == null) {
-            return;
-        }
         try {
+            if (event == null || event.requestId() == null || event.at() == null) {
+                // the row could never be inserted and would block its whole batch
+                rejected.incrementAndGet();
+                return;
+            }
             if (stopping && !thread.isAlive()) {
                 droppedAfterClose.incrementAndGet();
                 return;
@@ -106,6 +109,11 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
         return databaseDown;
     }
 
+    /** Events refused by {@link #record} because they lack a request id or a time. */
+    public long rejected() {
+        return rejected.get();
+    }
+
     /** Aggregated usage; the same as {@link Store#usage()}. */
     public UsageReport usage(Instant from, Instant to, UsageGroupBy groupBy) {
         return queries.usage(from, to, groupBy);
@@ -129,9 +137,13 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
     private void run() {
         List<UsageEvent> batch = new ArrayList<>(settings.batchSize());
         long backoff = 0;
-        long lastWrite = System.nanoTime();
+        long batchStarted = System.nanoTime();
         while (true) {
+            boolean wasEmpty = batch.isEmpty();
             drain(batch, settings.batchSize());
+            if (wasEmpty && !batch.isEmpty()) {
+                batchStarted = System.nanoTime();
+            }
             if (backoff > 0 && unwritten.get() > settings.highWaterMark()) {
                 spill(batch);
             }
@@ -140,7 +152,7 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
                 return;
             }
             boolean partial = batch.size() < settings.batchSize() && !journalHasData;
-            long waited = System.nanoTime() - lastWrite;
+            long waited = System.nanoTime() - batchStarted;
             if (nothing || (partial && !stopping && !flushRequested && waited < settings.flushInterval().toNanos())) {
                 LockSupport.parkNanos(nothing ? settings.flushInterval().toNanos()
                         : settings.flushInterval().toNanos() - waited);
@@ -156,7 +168,6 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
                 unwritten.addAndGet(-batch.size());
                 batch.clear();
                 flushRequested = false;
-                lastWrite = System.nanoTime();
                 if (databaseDown) {
                     LOG.info("usage database reachable again");
                     databaseDown = false;

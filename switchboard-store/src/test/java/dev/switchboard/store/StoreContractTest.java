@@ -265,6 +265,9 @@ abstract class StoreContractTest {
             }
             pool.shutdown();
             ledger.record(event("req-7", at, "k1", "team", "m", 1.0)); // a duplicate request id is ignored
+            ledger.record(null); // refused, never thrown on the caller
+            ledger.record(event(null, at, "k1", "team", "m", 1.0));
+            assertThat(ledger.rejected()).isEqualTo(2);
             assertThat(ledger.flush(Duration.ofSeconds(60))).isTrue();
             assertThat(queryLong("SELECT COUNT(*) FROM usage")).isEqualTo(10_000);
             assertThat(queryLong("SELECT COUNT(DISTINCT request_id) FROM usage")).isEqualTo(10_000);
