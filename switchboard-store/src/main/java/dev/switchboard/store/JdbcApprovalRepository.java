@@ -72,12 +72,12 @@ final class JdbcApprovalRepository implements ApprovalRepository {
         return jdbc.inTransaction(c -> {
             AccessRequest req = decide(c, id, admin, AccessRequest.Status.APPROVED, null);
             if (req.requesterKind() == AccessRequest.RequesterKind.KEY) {
-                AccessPolicy p = JdbcKeyRepository.find(c, req.requesterId()).orElseThrow().policy();
+                AccessPolicy p = JdbcKeyRepository.findForUpdate(c, jdbc.dialect, req.requesterId()).orElseThrow().policy();
                 if (!p.allows(req.model())) {
                     JdbcKeyRepository.writePolicy(c, req.requesterId(), p.withAllowedModels(plus(p, req.model())));
                 }
             } else {
-                AccessPolicy p = JdbcTeamRepository.find(c, "id", req.requesterId()).orElseThrow().policy();
+                AccessPolicy p = JdbcTeamRepository.findForUpdate(c, jdbc.dialect, req.requesterId()).orElseThrow().policy();
                 if (!p.allows(req.model())) {
                     JdbcTeamRepository.writePolicy(c, req.requesterId(), p.withAllowedModels(plus(p, req.model())));
                 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 final class JdbcKeyRepository implements KeyRepository {
     private static final String COLUMNS = "id, name, team_id, prefix, secret_sha256, expires_at, "
@@ -110,6 +111,37 @@ final class JdbcKeyRepository implements KeyRepository {
     }
 
     @Override
+    public KeyRecord updateAllowedModels(String actor, String id, List<String> models) {
+        return modify(actor, id, p -> p.withAllowedModels(models));
+    }
+
+    @Override
+    public KeyRecord updateLimits(String actor, String id, Limits limits) {
+        return modify(actor, id, p -> p.withLimits(limits));
+    }
+
+    @Override
+    public KeyRecord updateBudget(String actor, String id, Budget budget) {
+        return modify(actor, id, p -> p.withBudget(budget));
+    }
+
+    @Override
+    public KeyRecord updateMetadata(String actor, String id, Map<String, String> metadata) {
+        return modify(actor, id, p -> p.withMetadata(metadata));
+    }
+
+    /** Read, change and write one part of the policy in one transaction, the row locked against other admins. */
+    private KeyRecord modify(String actor, String id, UnaryOperator<AccessPolicy> change) {
+        return jdbc.inTransaction(c -> {
+            AccessPolicy policy = change.apply(findForUpdate(c, jdbc.dialect, id)
+                    .orElseThrow(() -> new NotFoundException("no key " + id)).policy());
+            writePolicy(c, id, policy);
+            AdminChange.record(c, actor, "key.update", "key", id, Map.of("policy", policy));
+            return find(c, id).orElseThrow();
+        });
+    }
+
+    @Override
     public long revision() {
         return jdbc.read(AdminChange::revision);
     }
@@ -126,7 +158,17 @@ final class JdbcKeyRepository implements KeyRepository {
     }
 
     static Optional<KeyRecord> find(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM client_keys WHERE id = ?")) {
+        return select(c, "SELECT " + COLUMNS + " FROM client_keys WHERE id = ?", id);
+    }
+
+    /** SQLite has one writer at a time already; PostgreSQL needs the row lock. */
+    static Optional<KeyRecord> findForUpdate(Connection c, Dialect dialect, String id) throws SQLException {
+        return select(c, "SELECT " + COLUMNS + " FROM client_keys WHERE id = ?"
+                + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : ""), id);
+    }
+
+    private static Optional<KeyRecord> select(Connection c, String sql, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(map(rs)) : Optional.empty();

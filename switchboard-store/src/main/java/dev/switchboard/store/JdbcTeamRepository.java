@@ -98,7 +98,17 @@ final class JdbcTeamRepository implements TeamRepository {
     }
 
     static Optional<TeamRecord> find(Connection c, String column, String value) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM teams WHERE " + column + " = ?")) {
+        return select(c, "SELECT " + COLUMNS + " FROM teams WHERE " + column + " = ?", value);
+    }
+
+    /** SQLite has one writer at a time already; PostgreSQL needs the row lock. */
+    static Optional<TeamRecord> findForUpdate(Connection c, Dialect dialect, String id) throws SQLException {
+        return select(c, "SELECT " + COLUMNS + " FROM teams WHERE id = ?"
+                + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : ""), id);
+    }
+
+    private static Optional<TeamRecord> select(Connection c, String sql, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, value);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(map(rs)) : Optional.empty();

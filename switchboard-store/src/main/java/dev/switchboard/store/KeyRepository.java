@@ -25,26 +25,15 @@ public interface KeyRepository {
 
     KeyRecord updatePolicy(String actor, String id, AccessPolicy policy);
 
-    default KeyRecord updateAllowedModels(String actor, String id, List<String> models) {
-        return updatePolicy(actor, id, require(id).policy().withAllowedModels(models));
-    }
+    KeyRecord updateAllowedModels(String actor, String id, List<String> models);
 
-    default KeyRecord updateLimits(String actor, String id, Limits limits) {
-        return updatePolicy(actor, id, require(id).policy().withLimits(limits));
-    }
+    KeyRecord updateLimits(String actor, String id, Limits limits);
 
-    default KeyRecord updateBudget(String actor, String id, Budget budget) {
-        return updatePolicy(actor, id, require(id).policy().withBudget(budget));
-    }
+    /** @param budget null removes the budget */
+    KeyRecord updateBudget(String actor, String id, Budget budget);
 
-    default KeyRecord updateMetadata(String actor, String id, java.util.Map<String, String> metadata) {
-        return updatePolicy(actor, id, require(id).policy().withMetadata(metadata));
-    }
+    KeyRecord updateMetadata(String actor, String id, java.util.Map<String, String> metadata);
 
     /** A counter bumped by every administrative change (keys, teams, credentials, approvals). */
     long revision();
-
-    private KeyRecord require(String id) {
-        return get(id).orElseThrow(() -> new NotFoundException("no key " + id));
-    }
 }

@@ -192,7 +192,7 @@ abstract class StoreContractTest {
         AccessRequest wanted = store.approvals().request(AccessRequest.RequesterKind.KEY, keyId, "gpt-4o", "evals");
         AccessRequest unwanted = store.approvals().request(AccessRequest.RequesterKind.KEY, keyId, "o3", "curious");
         assertThat(store.approvals().listPending()).extracting(AccessRequest::id)
-                .containsExactly(wanted.id(), unwanted.id());
+                .containsExactlyInAnyOrder(wanted.id(), unwanted.id());
 
         long rev = store.revision();
         AccessRequest approved = store.approvals().approve(wanted.id(), "admin-bob");
@@ -218,6 +218,42 @@ abstract class StoreContractTest {
         assertThat(store.teams().get(open.id()).orElseThrow().policy().allowedModels()).isEmpty(); // still all models
         assertThatThrownBy(() -> store.approvals().request(AccessRequest.RequesterKind.KEY, "key_missing", "x", null))
                 .isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void concurrentAdminChangesToOneKeyLoseNothing() throws Exception {
+        String keyId = store.keys().createKey("alice", new NewKey("shared", null, null,
+                AccessPolicy.OPEN.withAllowedModels(List.of("base")))).record().id();
+        List<String> requests = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            requests.add(store.approvals().request(AccessRequest.RequesterKind.KEY, keyId, "model-" + i, null).id());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (String id : requests) {
+                done.add(pool.submit(() -> store.approvals().approve(id, "bob")));
+            }
+            done.add(pool.submit(() -> {
+                for (long i = 1; i <= 30; i++) {
+                    store.keys().updateLimits("carol", keyId, new Limits(i, null, null));
+                }
+            }));
+            done.add(pool.submit(() -> {
+                for (int i = 1; i <= 30; i++) {
+                    store.keys().updateBudget("dave", keyId, new Budget(BigDecimal.valueOf(i), Budget.Period.TOTAL));
+                }
+            }));
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        AccessPolicy policy = store.keys().get(keyId).orElseThrow().policy();
+        assertThat(policy.allowedModels()).hasSize(25).contains("base", "model-0", "model-23");
+        assertThat(policy.limits().requestsPerMinute()).isEqualTo(30L);
+        assertThat(policy.budget().amountUsd()).isEqualByComparingTo("30");
     }
 
     @Test
