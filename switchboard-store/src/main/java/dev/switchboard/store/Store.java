@@ -42,7 +42,12 @@ public final class Store implements AutoCloseable {
     /** Connects, applies pending migrations and returns the open store. */
     public static Store open(StoreSettings settings) {
         Dialect dialect = settings.dialect();
-        HikariDataSource ds = new HikariDataSource(poolConfig(settings, dialect));
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(poolConfig(settings, dialect));
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot connect to store " + settings.url() + ": " + e.getMessage(), e);
+        }
         try {
             MigrateResult result = Flyway.configure()
                     .dataSource(ds)

@@ -13,6 +13,7 @@ public record StoreSettings(String url, String user, String password, int poolSi
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException("store url is required (sqlite:/path/file.db or jdbc:postgresql://...)");
         }
+        Dialect.of(url); // refuse an unsupported url now rather than at open
         if (poolSize < 1) {
             poolSize = 4;
         }
