@@ -60,7 +60,8 @@ final class OutcomeRecorder {
             usageSink.record(new UsageEvent(Instant.now(), ex.requestId, ex.key == null ? null : ex.key.name(),
                     ex.operation, ex.request.model(), provider, ex.target == null ? null : ex.target.upstreamModel(),
                     ex.request.stream(), ex.status, usage == null ? Usage.NONE : usage, usage != null,
-                    duration / 1_000_000, ttft < 0 ? -1 : ttft / 1_000_000));
+                    duration / 1_000_000, ttft < 0 ? -1 : ttft / 1_000_000, ex.key == null ? null : ex.key.team(),
+                    UsageEvent.UNKNOWN_COST));
         }
         if (ex.snapshot.config().server().accessLog() && ACCESS.isInfoEnabled()) {
             ACCESS.info("{} {} {} {} key={} model={} provider={} upstream_model={} ms={} ttft_ms={} in={} out={}{}",

@@ -1,0 +1,56 @@
+package dev.switchboard.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Aggregates the usage table. */
+public final class UsageQueries {
+    private static final String SUMS = "COUNT(*), COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), "
+            + "COALESCE(SUM(cached_tokens), 0), COALESCE(SUM(reasoning_tokens), 0), COALESCE(SUM(cost_micros), 0)";
+
+    private final Jdbc jdbc;
+
+    UsageQueries(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Requests in {@code [from, to)} grouped by key name, team, model or provider. */
+    public UsageReport usage(Instant from, Instant to, UsageGroupBy groupBy) {
+        return jdbc.read(c -> {
+            List<UsageRow> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + groupBy.column + ", " + SUMS
+                    + " FROM usage WHERE at_ms >= ? AND at_ms < ? GROUP BY " + groupBy.column
+                    + " ORDER BY 7 DESC, 2 DESC, 1")) {
+                bindRange(ps, from, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(row(rs.getString(1), rs, 2));
+                    }
+                }
+            }
+            UsageRow totals;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + SUMS + " FROM usage WHERE at_ms >= ? AND at_ms < ?")) {
+                bindRange(ps, from, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    totals = row(null, rs, 1);
+                }
+            }
+            return new UsageReport(rows, totals);
+        });
+    }
+
+    private static void bindRange(PreparedStatement ps, Instant from, Instant to) throws SQLException {
+        ps.setLong(1, from == null ? Long.MIN_VALUE : from.toEpochMilli());
+        ps.setLong(2, to == null ? Long.MAX_VALUE : to.toEpochMilli());
+    }
+
+    private static UsageRow row(String group, ResultSet rs, int at) throws SQLException {
+        return new UsageRow(group, rs.getLong(at), rs.getLong(at + 1), rs.getLong(at + 2), rs.getLong(at + 3),
+                rs.getLong(at + 4), rs.getLong(at + 5) / 1_000_000d);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.switchboard.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.usage.UsageEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A journal left by a crash is replayed when the next ledger starts; a line cut short is skipped. */
+class UsageJournalTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void journalLeftByACrashIsReplayedAtStartAndDamagedLinesAreSkipped() throws Exception {
+        Path journalFile = dir.resolve("crash.journal");
+        Instant at = Instant.parse("2026-02-01T10:00:00Z");
+        UsageEvent withCost = StoreContractTest.event("j-1", at, "k", "t", "m", 0.125);
+        UsageEvent noCost = new UsageEvent(at, "j-2", null, "embeddings", "e", "p", null, false, 429,
+                dev.switchboard.usage.Usage.NONE, false, 5, -1);
+        new UsageJournal(journalFile).append(List.of(withCost, noCost));
+        Files.writeString(journalFile, "{\"at\":1,\"request_id\":\"cut-sh", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+
+        assertThat(UsageEventJson.fromLine(UsageEventJson.toLine(withCost))).isEqualTo(withCost);
+        assertThat(UsageEventJson.fromLine(UsageEventJson.toLine(noCost))).isEqualTo(noCost);
+
+        try (Store store = Store.open(StoreSettings.sqlite(dir.resolve("s.db")))) {
+            UsageLedger ledger = store.usageLedger(UsageLedgerSettings.defaults(journalFile));
+            assertThat(ledger.flush(Duration.ofSeconds(30))).isTrue();
+            UsageReport report = store.usage().usage(null, null, UsageGroupBy.MODEL);
+            assertThat(report.totals().requests()).isEqualTo(2);
+            assertThat(report.totals().costUsd()).isEqualTo(0.125);
+            assertThat(journalFile).doesNotExist();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.switchboard.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The usage ledger keeps every event through a real PostgreSQL outage (server stopped, then restarted). */
+class UsageLedgerOutageTest {
+    @TempDir
+    static Path dir;
+    private static int port;
+    private static EmbeddedPostgres pg;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        pg = start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    /** Same data directory and port each time, so a restart is the same database coming back. */
+    private static EmbeddedPostgres start() throws Exception {
+        return EmbeddedPostgres.builder().setPort(port).setDataDirectory(dir.resolve("pgdata"))
+                .setCleanDataDirectory(false).start();
+    }
+
+    private static StoreSettings settings() {
+        return new StoreSettings("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "postgres", 2);
+    }
+
+    private static UsageLedgerSettings ledgerSettings(Path journal) {
+        return new UsageLedgerSettings(journal, 50, Duration.ofMillis(50), 200, Duration.ofMillis(300));
+    }
+
+    @Test
+    void nothingIsLostWhileTheDatabaseIsDownAndTheBacklogSpillsToTheJournal() throws Exception {
+        Path journal = dir.resolve("outage.journal");
+        try (Store store = Store.open(settings())) {
+            UsageLedger ledger = store.usageLedger(ledgerSettings(journal));
+            for (int i = 0; i < 100; i++) {
+                ledger.record(StoreContractTest.event("before-" + i, Instant.now(), "k", "t", "m", 0.01));
+            }
+            assertThat(ledger.flush(Duration.ofSeconds(30))).isTrue();
+            assertThat(count(store, "before-%")).isEqualTo(100);
+
+            pg.close();
+            pg = null;
+            for (int i = 0; i < 1000; i++) {
+                ledger.record(StoreContractTest.event("during-" + i, Instant.now(), "k", "t", "m", 0.01));
+            }
+            awaitTrue(ledger::databaseDown);
+            awaitTrue(() -> Files.exists(journal) && ledger.inMemory() <= 200);
+            assertThat(ledger.flush(Duration.ofMillis(200))).isFalse();
+
+            pg = start();
+            assertThat(ledger.flush(Duration.ofSeconds(60))).isTrue();
+            assertThat(count(store, "during-%")).isEqualTo(1000);
+            assertThat(count(store, "%")).isEqualTo(1100);
+            assertThat(journal).doesNotExist();
+            assertThat(ledger.databaseDown()).isFalse();
+
+            // a short outage below the high-water mark is carried in memory, without the journal
+            pg.close();
+            pg = null;
+            for (int i = 0; i < 100; i++) {
+                ledger.record(StoreContractTest.event("short-" + i, Instant.now(), "k", "t", "m", 0.01));
+            }
+            awaitTrue(ledger::databaseDown);
+            assertThat(ledger.inMemory()).isEqualTo(100);
+            assertThat(journal).doesNotExist();
+            pg = start();
+            assertThat(ledger.flush(Duration.ofSeconds(60))).isTrue();
+            assertThat(count(store, "short-%")).isEqualTo(100);
+            assertThat(journal).doesNotExist();
+        }
+    }
+
+    @Test
+    void eventsStillUnwrittenAtShutdownAreJournaledAndReplayedOnTheNextStart() throws Exception {
+        Path journal = dir.resolve("shutdown.journal");
+        Store store = Store.open(settings());
+        UsageLedger ledger = store.usageLedger(ledgerSettings(journal));
+        pg.close();
+        pg = null;
+        for (int i = 0; i < 30; i++) {
+            ledger.record(StoreContractTest.event("shutdown-" + i, Instant.now(), "k", "t", "m", 0.01));
+        }
+        store.close(); // closes the ledger: the database is down, so the events go to the journal
+        assertThat(journal).exists().isNotEmptyFile();
+
+        pg = start();
+        try (Store reopened = Store.open(settings())) {
+            UsageLedger next = reopened.usageLedger(ledgerSettings(journal));
+            assertThat(next.flush(Duration.ofSeconds(60))).isTrue();
+            assertThat(count(reopened, "shutdown-%")).isEqualTo(30);
+            assertThat(journal).doesNotExist();
+        }
+    }
+
+    private static long count(Store store, String pattern) throws Exception {
+        try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM usage WHERE request_id LIKE '" + pattern + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached in 60 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+}
