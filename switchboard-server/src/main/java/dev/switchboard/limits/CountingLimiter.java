@@ -2,10 +2,8 @@ package dev.switchboard.limits;
 
 import io.vertx.core.Future;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A limiter over a counter store: plans the checks, asks the store, and hands out reservations. */
 abstract class CountingLimiter implements Limiter {
@@ -30,55 +28,10 @@ abstract class CountingLimiter implements Limiter {
             return Future.succeededFuture(Admission.admitted(Reservation.NONE, null, null));
         }
         return checkAndAdd(plan.checks())
-                .map(outcome -> plan.toAdmission(outcome, outcome.admitted() ? new Held(plan) : Reservation.NONE));
+                .map(outcome -> plan.toAdmission(outcome, outcome.admitted() ? new HeldReservation(this, plan) : Reservation.NONE));
     }
 
     Clock clock() {
         return clock;
-    }
-
-    /** An admitted request's increments, settled once. */
-    private final class Held implements Reservation {
-        private final AdmissionPlan plan;
-        private final AtomicBoolean settled = new AtomicBoolean();
-
-        Held(AdmissionPlan plan) {
-            this.plan = plan;
-        }
-
-        @Override
-        public void reconcile(long actualTokens, long actualMicroUsd) {
-            if (!settled.compareAndSet(false, true)) {
-                return;
-            }
-            Map<String, Long> deltas = new LinkedHashMap<>();
-            for (CounterCheck c : plan.checks()) {
-                long delta = switch (c.kind()) {
-                    case TOKENS_PER_MINUTE, TOKENS_PER_DAY -> Math.max(0, actualTokens) - c.increment();
-                    case BUDGET -> Math.max(0, actualMicroUsd) - c.increment();
-                    default -> 0;
-                };
-                if (delta != 0) {
-                    deltas.put(c.key(), delta);
-                }
-            }
-            if (!deltas.isEmpty()) {
-                adjust(deltas);
-            }
-        }
-
-        @Override
-        public void release() {
-            if (!settled.compareAndSet(false, true)) {
-                return;
-            }
-            Map<String, Long> deltas = new LinkedHashMap<>();
-            for (CounterCheck c : plan.checks()) {
-                if (c.increment() != 0) {
-                    deltas.put(c.key(), -c.increment());
-                }
-            }
-            adjust(deltas);
-        }
     }
 }

@@ -33,6 +33,11 @@ final class LuaScript {
         });
     }
 
+    /** Caches the script on the server ahead of first use. */
+    Future<Void> load(RedisAPI api) {
+        return api.script(List.of("LOAD", source)).mapEmpty();
+    }
+
     private static List<String> arguments(String head, List<String> keys, List<String> args) {
         List<String> out = new ArrayList<>(2 + keys.size() + args.size());
         out.add(head);

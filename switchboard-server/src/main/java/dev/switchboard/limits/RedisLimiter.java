@@ -75,6 +75,14 @@ public final class RedisLimiter extends CountingLimiter {
         return batcher.flush();
     }
 
+    /**
+     * Opens a connection and caches the scripts, so the first admissions do not pay for it (and do not
+     * trip a short timeout in {@link DegradingLimiter}). Call once at startup; failure is harmless.
+     */
+    public Future<Void> warmUp() {
+        return RedisScripts.ADMIT.load(api).compose(v -> RedisScripts.ADJUST.load(api));
+    }
+
     /** Whether Redis answers. */
     public Future<Void> ping() {
         return api.ping(List.of()).mapEmpty();

@@ -220,4 +220,23 @@ abstract class LimiterContractTest {
                 AdmissionRequest.of(List.of(Scope.of("key:big", new RateLimit(null, 100L, null))), 500, 0)));
         assertThat(a.refusal().orElseThrow().retryable()).isFalse();
     }
+
+    @Test
+    void streamsCanExtendTheirReservationUntilTheBudgetIsSpent() throws Exception {
+        CountingLimiter limiter = newLimiter(clock);
+        Scope s = new Scope("key:ext", new RateLimit(null, 10_000L, null), new Budget(1000, Budget.Period.DAY));
+        Admission a = await(limiter.admit(AdmissionRequest.of(List.of(s), 100, 400)));
+        Reservation r = a.reservation();
+        assertThat(r.extend(50, 500).toCompletionStage().toCompletableFuture().get()).isTrue();
+        assertThat(r.extend(50, 200).toCompletionStage().toCompletableFuture().get()).isFalse();
+        // actual 300 replaces the 900 held: 700 left
+        r.reconcile(120, 300);
+        settle(limiter);
+        assertThat(r.extend(1, 1).toCompletionStage().toCompletableFuture().get()).isFalse();
+        Admission next = await(limiter.admit(AdmissionRequest.of(List.of(s), 100, 700)));
+        assertThat(next.admitted()).isTrue();
+        assertThat(next.tokens().orElseThrow().remaining()).isEqualTo(10_000 - 120 - 100);
+        assertThat(await(limiter.admit(AdmissionRequest.of(List.of(s), 100, 1))).refusal().orElseThrow().kind())
+                .isEqualTo(LimitKind.BUDGET);
+    }
 }
