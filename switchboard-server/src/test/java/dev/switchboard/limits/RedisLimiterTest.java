@@ -112,4 +112,36 @@ class RedisLimiterTest extends LimiterContractTest {
         raw.close();
         assertThat(await(limiter.admit(req)).admitted()).isTrue();
     }
+
+    @Test
+    void oneScriptCallPerAdmissionAndBatchedReconciles() throws Exception {
+        RedisLimiter limiter = limiterOn(vertx, clock);
+        limiter.warmUp().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        io.vertx.redis.client.RedisAPI admin = io.vertx.redis.client.RedisAPI.api(Redis.createClient(vertx, redis.uri()));
+        admin.config(List.of("RESETSTAT")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        Scope key = new Scope("key:calls", new RateLimit(1000L, 1_000_000L, 10_000_000L), new Budget(1_000_000, Budget.Period.DAY));
+        Scope team = new Scope("team:calls", new RateLimit(1000L, null, null), new Budget(1_000_000, Budget.Period.MONTH));
+        List<Admission> answers = concurrently(100, () -> limiter.admit(AdmissionRequest.of(List.of(key, team), 50, 100)));
+        assertThat(admittedCount(answers)).isEqualTo(100);
+        answers.forEach(a -> a.reservation().reconcile(20, 40));
+        settle(limiter);
+
+        String stats = admin.info(List.of("commandstats")).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS).toString();
+        long scriptCalls = calls(stats, "evalsha") + calls(stats, "eval");
+        // 100 admissions + a handful of reconcile batches: 100 reconciles touch 500 counter entries, sent
+        // 100 entries a batch (merged per key), far from a round trip per reconcile
+        assertThat(scriptCalls).isBetween(101L, 110L);
+    }
+
+    private static long calls(String stats, String command) {
+        for (String line : stats.split("\\r?\\n")) {
+            if (line.startsWith("cmdstat_" + command + ":")) {
+                String rest = line.substring(line.indexOf("calls=") + 6);
+                return Long.parseLong(rest.substring(0, rest.indexOf(',')));
+            }
+        }
+        return 0;
+    }
 }
