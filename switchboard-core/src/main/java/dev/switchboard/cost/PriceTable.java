@@ -98,8 +98,11 @@ public final class PriceTable {
         }
     }
 
-    /** Reads the {@code models:} map of a price YAML (fields input, output, cached_input, cache_write, reasoning). */
-    static Map<String, Price> parse(JsonNode root) {
+    /**
+     * Reads the {@code models:} map of a price document shaped like the bundled YAML (fields input, output,
+     * cached_input, cache_write, reasoning), e.g. a configuration section to pass to {@link #withOverrides}.
+     */
+    public static Map<String, Price> parse(JsonNode root) {
         Map<String, Price> out = new HashMap<>();
         JsonNode models = root.path("models");
         for (Iterator<Map.Entry<String, JsonNode>> it = models.properties().iterator(); it.hasNext(); ) {

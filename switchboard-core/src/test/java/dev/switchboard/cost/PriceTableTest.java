@@ -60,4 +60,14 @@ class PriceTableTest {
         assertThat(p.cacheWritePerMillion()).isEqualTo(2);
         assertThat(p.reasoningPerMillion()).isEqualTo(8);
     }
+
+    @Test
+    void overridesCanBeReadFromYaml() throws Exception {
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree("models:\n  my-model: {input: 1.5, output: 3, reasoning: 6}\n");
+        PriceTable t = table.withOverrides(PriceTable.parse(yaml));
+        Price p = t.find("local", "my-model-2025-01-01").orElseThrow();
+        assertThat(p.reasoningPerMillion()).isEqualTo(6);
+        assertThat(p.cachedInputPerMillion()).isEqualTo(1.5);
+    }
 }
