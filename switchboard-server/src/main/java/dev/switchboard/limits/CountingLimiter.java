@@ -1,0 +1,37 @@
+package dev.switchboard.limits;
+
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/** A limiter over a counter store: plans the checks, asks the store, and hands out reservations. */
+abstract class CountingLimiter implements Limiter {
+    private final Clock clock;
+    private final String prefix;
+
+    CountingLimiter(Clock clock, String prefix) {
+        this.clock = clock;
+        this.prefix = prefix;
+    }
+
+    /** Checks all and increments all atomically, or none. */
+    abstract Future<CheckOutcome> checkAndAdd(List<CounterCheck> checks);
+
+    /** Adds deltas to counters that still exist; may be deferred and batched. */
+    abstract void adjust(Map<String, Long> deltas);
+
+    @Override
+    public Future<Admission> admit(AdmissionRequest request) {
+        AdmissionPlan plan = new AdmissionPlan(prefix, request, clock.millis());
+        if (plan.checks().isEmpty()) {
+            return Future.succeededFuture(Admission.admitted(Reservation.NONE, null, null));
+        }
+        return checkAndAdd(plan.checks())
+                .map(outcome -> plan.toAdmission(outcome, outcome.admitted() ? new HeldReservation(this, plan) : Reservation.NONE));
+    }
+
+    Clock clock() {
+        return clock;
+    }
+}

@@ -1,0 +1,11 @@
+package dev.switchboard.limits;
+
+import io.vertx.core.Future;
+
+/**
+ * Admits requests against every scope's counters at once: all counters are incremented (request +1,
+ * tokens + estimate, budget + worst case) or none are. Implementations are safe to call from any thread.
+ */
+public interface Limiter {
+    Future<Admission> admit(AdmissionRequest request);
+}

@@ -1,0 +1,95 @@
+package dev.switchboard.limits;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Response;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Limiter shared by every gateway instance through Redis. An admission is one round trip: one Lua script
+ * checks every scope's counters and increments all or none, setting window expiries. Reconciles go
+ * through a {@link ReconcileBatcher}, off the request path. Window keys come from this instance's clock,
+ * so instances need roughly synchronised clocks (NTP). All keys of one admission must live on one Redis
+ * node (standalone or replicated Redis, not Cluster).
+ */
+public final class RedisLimiter extends CountingLimiter {
+    private final Redis redis;
+    private final RedisAPI api;
+    private final ReconcileBatcher batcher;
+
+    public RedisLimiter(Vertx vertx, Redis redis, RedisLimiterSettings settings, Clock clock) {
+        super(clock, settings.keyPrefix());
+        this.redis = redis;
+        this.api = RedisAPI.api(redis);
+        this.batcher = new ReconcileBatcher(vertx, api, settings.reconcileDelay().toMillis(), settings.reconcileBatchSize());
+    }
+
+    /** A limiter with its own pooled client for {@code connectionString} (e.g. {@code redis://host:6379}). */
+    public static RedisLimiter create(Vertx vertx, String connectionString, RedisLimiterSettings settings) {
+        return new RedisLimiter(vertx, Redis.createClient(vertx, clientOptions(connectionString)), settings, Clock.systemUTC());
+    }
+
+    /** Pool options suited to many concurrent admissions (the client's default wait queue is small). */
+    public static RedisOptions clientOptions(String connectionString) {
+        return new RedisOptions().setConnectionString(connectionString)
+                .setMaxPoolSize(16).setMaxPoolWaiting(10_000).setMaxWaitingHandlers(10_000);
+    }
+
+    @Override
+    Future<CheckOutcome> checkAndAdd(List<CounterCheck> checks) {
+        List<String> keys = new ArrayList<>(checks.size());
+        List<String> args = new ArrayList<>(checks.size() * 3);
+        for (CounterCheck c : checks) {
+            keys.add(c.key());
+            args.add(Long.toString(c.increment()));
+            args.add(Long.toString(c.limit()));
+            args.add(Long.toString(c.ttlSeconds()));
+        }
+        return RedisScripts.ADMIT.run(api, keys, args).map(r -> outcome(r, checks.size()));
+    }
+
+    private static CheckOutcome outcome(Response r, int n) {
+        if (r == null || r.size() != n + 1) {
+            throw new IllegalStateException("unexpected limiter script answer");
+        }
+        long[] values = new long[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = r.get(i + 1).toLong();
+        }
+        return new CheckOutcome(r.get(0).toInteger() - 1, values);
+    }
+
+    @Override
+    void adjust(Map<String, Long> deltas) {
+        batcher.add(deltas);
+    }
+
+    /** Sends pending reconciles now (shutdown, tests). */
+    public Future<Void> flushReconciles() {
+        return batcher.flush();
+    }
+
+    /**
+     * Opens a connection and caches the scripts, so the first admissions do not pay for it (and do not
+     * trip a short timeout in {@link DegradingLimiter}). Call once at startup; failure is harmless.
+     */
+    public Future<Void> warmUp() {
+        return RedisScripts.ADMIT.load(api).compose(v -> RedisScripts.ADJUST.load(api));
+    }
+
+    /** Whether Redis answers. */
+    public Future<Void> ping() {
+        return api.ping(List.of()).mapEmpty();
+    }
+
+    /** Flushes pending reconciles and closes the client. */
+    public Future<Void> close() {
+        return batcher.flush().otherwiseEmpty().compose(v -> redis.close());
+    }
+}

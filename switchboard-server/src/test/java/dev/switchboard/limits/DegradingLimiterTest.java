@@ -1,0 +1,142 @@
+package dev.switchboard.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Redis stopped under load and started again on the same port. */
+class DegradingLimiterTest {
+    private EmbeddedRedis redis;
+    private Vertx vertx;
+    private RedisLimiter redisLimiter;
+    private DegradingLimiter limiter;
+    private final String prefix = "d" + UUID.randomUUID() + ":";
+
+    @BeforeEach
+    void start() {
+        redis = new EmbeddedRedis();
+        vertx = Vertx.vertx();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (limiter != null) {
+            limiter.close();
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        redis.close();
+    }
+
+    private DegradingLimiter degrading(boolean failOpen) throws Exception {
+        Redis client = Redis.createClient(vertx, RedisLimiter.clientOptions(redis.uri()));
+        redisLimiter = new RedisLimiter(vertx, client, new RedisLimiterSettings(prefix, null, 0), Clock.systemUTC());
+        redisLimiter.warmUp().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // a generous call timeout: this test is about Redis going away, not about latency on a busy machine
+        limiter = new DegradingLimiter(vertx, redisLimiter, new LocalLimiter(),
+                new DegradingSettings(failOpen, Duration.ofMillis(500), Duration.ofMillis(200)));
+        return limiter;
+    }
+
+    private static Admission await(Future<Admission> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static void eventually(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met in time").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /** Admissions fired every few milliseconds from the event loop until stopped. */
+    private final class Load {
+        final ConcurrentLinkedQueue<Admission> answers = new ConcurrentLinkedQueue<>();
+        final AtomicInteger failures = new AtomicInteger();
+        final long timer;
+
+        Load(AdmissionRequest req) {
+            timer = vertx.setPeriodic(5, id -> limiter.admit(req).onSuccess(answers::add).onFailure(e -> failures.incrementAndGet()));
+        }
+
+        void stop() {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    @Test
+    void failOpenCountsLocallyWhileRedisIsAwayAndSwitchesBack() throws Exception {
+        degrading(true);
+        AdmissionRequest req = AdmissionRequest.of(List.of(Scope.of("key:load", RateLimit.requestsPerMinute(1_000_000))), 1, 0);
+        assertThat(await(limiter.admit(req)).admitted()).isTrue();
+        assertThat(limiter.mode()).isEqualTo(LimiterMode.REDIS);
+        Load load = new Load(req);
+
+        redis.stop();
+        eventually(() -> limiter.mode() == LimiterMode.LOCAL_FALLBACK);
+        int before = load.answers.size();
+        eventually(() -> load.answers.size() > before + 20);
+        assertThat(await(limiter.admit(req)).admitted()).isTrue();
+
+        redis.start();
+        eventually(() -> limiter.mode() == LimiterMode.REDIS);
+        load.stop();
+        assertThat(load.failures.get()).isZero();
+        assertThat(load.answers).allMatch(Admission::admitted);
+
+        // counting happens in Redis again: a second limiter on the same Redis sees the first's admission
+        Scope one = Scope.of("key:shared-after", RateLimit.requestsPerMinute(1));
+        assertThat(await(limiter.admit(AdmissionRequest.of(List.of(one), 1, 0))).admitted()).isTrue();
+        assertThat(await(redisLimiter.admit(AdmissionRequest.of(List.of(one), 1, 0))).admitted()).isFalse();
+    }
+
+    @Test
+    void failClosedRefusesWhileRedisIsAwayAndSwitchesBack() throws Exception {
+        degrading(false);
+        AdmissionRequest req = AdmissionRequest.of(List.of(Scope.of("key:closed", RateLimit.requestsPerMinute(1_000_000))), 1, 0);
+        assertThat(await(limiter.admit(req)).admitted()).isTrue();
+        Load load = new Load(req);
+
+        redis.stop();
+        eventually(() -> limiter.mode() == LimiterMode.CLOSED);
+        Admission refused = await(limiter.admit(req));
+        assertThat(refused.refusal().orElseThrow().kind()).isEqualTo(LimitKind.UNAVAILABLE);
+        assertThat(refused.retryAfterSeconds()).isEqualTo(1);
+
+        redis.start();
+        eventually(() -> limiter.mode() == LimiterMode.REDIS);
+        load.stop();
+        assertThat(load.failures.get()).isZero();
+        assertThat(await(limiter.admit(req)).admitted()).isTrue();
+    }
+
+    @Test
+    void aHungRedisTimesOutToTheLocalLimiter() throws Exception {
+        degrading(true);
+        AdmissionRequest req = AdmissionRequest.of(List.of(Scope.of("key:hung", RateLimit.requestsPerMinute(100))), 1, 0);
+        assertThat(await(limiter.admit(req)).admitted()).isTrue();
+        Redis other = Redis.createClient(vertx, redis.uri());
+        // the server stops answering for two seconds, longer than the 500 ms call timeout
+        io.vertx.redis.client.RedisAPI.api(other).debug(List.of("SLEEP", "2"));
+        Thread.sleep(100);
+        long start = System.nanoTime();
+        assertThat(await(limiter.admit(req)).admitted()).isTrue();
+        assertThat(System.nanoTime() - start).isLessThan(TimeUnit.MILLISECONDS.toNanos(1500));
+        assertThat(limiter.mode()).isEqualTo(LimiterMode.LOCAL_FALLBACK);
+        eventually(() -> limiter.mode() == LimiterMode.REDIS);
+        other.close();
+    }
+}
