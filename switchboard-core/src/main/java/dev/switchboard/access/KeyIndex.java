@@ -1,7 +1,6 @@
 package dev.switchboard.access;
 
 import dev.switchboard.config.KeyConfig;
-import dev.switchboard.config.KeyDigest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +13,18 @@ public final class KeyIndex {
 
     public KeyIndex(List<KeyConfig> keys) {
         for (KeyConfig k : keys) {
-            byDigest.put(k.sha256(), new ClientKey(k.name(), new ModelPolicy(k.models())));
+            byDigest.put(k.sha256(), new ClientKey("cfg:" + k.name(), k.name(), k.team(), k.metadata(),
+                    new ModelPolicy(k.models()), new Quota(k.limits(), k.budget(), k.ip()), ModelPolicy.ALL, Quota.NONE, null));
         }
     }
 
     /** The key's owner, or null when the presented key is unknown. */
     public ClientKey find(String presentedKey) {
-        return byDigest.get(KeyDigest.sha256Hex(presentedKey));
+        return findDigest(dev.switchboard.config.KeyDigest.sha256Hex(presentedKey));
+    }
+
+    public ClientKey findDigest(String sha256Hex) {
+        return byDigest.get(sha256Hex);
     }
 
     public boolean isEmpty() {

@@ -25,13 +25,14 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("version", "server", "timeouts", "providers", "models", "keys", "routes",
-            "retry", "breaker");
+            "retry", "breaker", "store", "admin", "redis", "jwt", "network", "limits", "prices");
     private static final Set<String> SERVER = Set.of("listen", "max_body", "event_loops", "access_log", "drain_timeout");
     private static final Set<String> TIMEOUTS = Set.of("connect", "first_byte", "idle", "total");
     private static final Set<String> PROVIDER = Set.of("name", "type", "base_url", "api_key", "headers", "api_version", "models", "timeouts",
             "unsupported_params", "health_check");
     private static final Set<String> MODEL = Set.of("name", "target");
-    private static final Set<String> KEY = Set.of("name", "key", "key_sha256", "models");
+    private static final Set<String> KEY = Set.of("name", "key", "key_sha256", "models", "team", "metadata", "limits",
+            "budget", "ip");
 
     private final ProviderCatalogue catalogue;
     private final Function<String, String> env;
@@ -89,14 +90,15 @@ public final class ConfigLoader {
         Map<String, ProviderConfig> byName = new LinkedHashMap<>();
         providers.forEach(p -> byName.put(p.name(), p));
         List<ModelAlias> models = models(root.get("models"), byName, r);
-        List<KeyConfig> keys = keys(root.get("keys"), r);
+        List<KeyConfig> keys = keys(root.get("keys"), "keys", r);
         RetryPolicy retry = ResilienceReader.retry(root.get("retry"), "retry", RetryPolicy.NONE, r);
         BreakerSettings breaker = ResilienceReader.breaker(root.get("breaker"), r);
         Set<String> aliases = new HashSet<>();
         models.forEach(m -> aliases.add(m.name()));
         List<RouteConfig> routes = RoutesReader.read(root.get("routes"), byName, aliases, retry, r);
+        GovernanceConfig governance = GovernanceReader.read(root, r, this::keys);
         return new GatewayConfig(server, timeouts, List.copyOf(providers), List.copyOf(models), List.copyOf(keys),
-                List.copyOf(routes), retry, breaker);
+                List.copyOf(routes), retry, breaker, governance);
     }
 
     private ServerConfig server(JsonNode n, Reader r) {
@@ -268,19 +270,19 @@ public final class ConfigLoader {
         return out;
     }
 
-    private List<KeyConfig> keys(JsonNode n, Reader r) {
+    private List<KeyConfig> keys(JsonNode n, String listPath, Reader r) {
         List<KeyConfig> out = new ArrayList<>();
         if (n == null) {
             return out;
         }
         if (!n.isArray()) {
-            r.problems.add("keys", "expected a list of keys");
+            r.problems.add(listPath, "expected a list of keys");
             return out;
         }
         Set<String> names = new HashSet<>();
         Set<String> digests = new HashSet<>();
         for (int i = 0; i < n.size(); i++) {
-            String path = "keys[" + i + "]";
+            String path = listPath + "[" + i + "]";
             JsonNode k = n.get(i);
             if (!r.object(k, path)) {
                 continue;
@@ -311,7 +313,9 @@ public final class ConfigLoader {
             if (digest != null && !digests.add(digest)) {
                 r.problems.add(path, "the same key is configured twice");
             }
-            out.add(new KeyConfig(name, digest, r.stringList(k, "models", path)));
+            out.add(new KeyConfig(name, digest, r.stringList(k, "models", path), r.string(k, "team", path, false),
+                    r.stringMap(k, "metadata", path), GovernanceReader.rate(k.get("limits"), path + ".limits", r),
+                    GovernanceReader.budget(k.get("budget"), path + ".budget", r), GovernanceReader.ip(k.get("ip"), path + ".ip", r)));
         }
         return out;
     }

@@ -13,4 +13,5 @@ public record GatewayConfig(
         List<KeyConfig> keys,
         List<RouteConfig> routes,
         RetryPolicy retry,
-        BreakerSettings breaker) {}
+        BreakerSettings breaker,
+        GovernanceConfig governance) {}

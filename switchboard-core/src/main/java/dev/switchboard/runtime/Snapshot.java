@@ -6,6 +6,7 @@ import dev.switchboard.catalogue.ProviderType;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.ProviderConfig;
 import dev.switchboard.config.RouteConfig;
+import dev.switchboard.config.Secret;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.routing.ModelResolver;
 import dev.switchboard.routing.PriceLookup;
@@ -26,6 +27,8 @@ import java.util.function.UnaryOperator;
  * snapshot when it starts and keeps it to the end, so a reload never changes a request in flight.
  */
 public record Snapshot(GatewayConfig config, Router router, KeyIndex keys) {
+    /** The {@code api_key} value that means: the provider's key is an encrypted credential in the store. */
+    public static final String STORE_CREDENTIAL = "store";
 
     public ModelResolver resolver() {
         return router.resolver();
@@ -33,15 +36,17 @@ public record Snapshot(GatewayConfig config, Router router, KeyIndex keys) {
 
     /** A snapshot with its own target registry (tests and tools; the gateway shares one across reloads). */
     public static Snapshot build(GatewayConfig config, ProviderCatalogue catalogue, UnaryOperator<String> builtinBaseUrl) {
-        return build(config, catalogue, builtinBaseUrl, new TargetRegistry(), PriceLookup.UNKNOWN);
+        return build(config, catalogue, builtinBaseUrl, new TargetRegistry(), PriceLookup.UNKNOWN, Map.of());
     }
 
     /**
      * @param builtinBaseUrl the base URL of a built-in provider type by type name (the demo upstream), or null
      * @param registry the live target state, kept across reloads
+     * @param storeCredentials upstream keys from the store by provider name, for providers configured with
+     *                         {@code api_key: store} (or none)
      */
     public static Snapshot build(GatewayConfig config, ProviderCatalogue catalogue, UnaryOperator<String> builtinBaseUrl,
-                                 TargetRegistry registry, PriceLookup prices) {
+                                 TargetRegistry registry, PriceLookup prices, Map<String, Secret> storeCredentials) {
         Map<String, ProviderEndpoint> providers = new LinkedHashMap<>();
         for (ProviderConfig pc : config.providers()) {
             ProviderType type = catalogue.find(pc.type()).orElseThrow();
@@ -50,7 +55,11 @@ public record Snapshot(GatewayConfig config, Router router, KeyIndex keys) {
             Map<String, String> headers = new LinkedHashMap<>(type.headers());
             headers.putAll(pc.headers());
             String apiVersion = pc.apiVersion() != null ? pc.apiVersion() : type.apiVersion();
-            providers.put(pc.name(), new ProviderEndpoint(pc.name(), type, baseUrl, pc.apiKey(),
+            Secret key = pc.apiKey();
+            if (key == null || key.value().equals(STORE_CREDENTIAL)) {
+                key = storeCredentials.getOrDefault(pc.name(), key == null ? null : new Secret(""));
+            }
+            providers.put(pc.name(), new ProviderEndpoint(pc.name(), type, baseUrl, key,
                     Map.copyOf(headers), apiVersion, pc.models(), pc.timeouts(), pc.unsupportedParams()));
         }
         ModelResolver resolver = new ModelResolver(providers, config.models());

@@ -67,7 +67,7 @@ class RouterTest {
                 case "a" -> 10.0;
                 case "b" -> 0.5;
                 default -> Double.NaN; // c's price is unknown
-            }).router();
+            }, Map.of()).router();
 
     /** Hand-set request facts. */
     private static final class Facts implements RequestFacts {
@@ -341,7 +341,7 @@ class RouterTest {
     void theRegistryKeepsOneStatePerProviderModelAcrossRoutes() {
         assertThat(state("fast", "a")).isSameAs(state("safe", "a"));
         Router rebuilt = Snapshot.build(new ConfigLoader(ProviderCatalogue.bundled(), Map.<String, String>of()::get)
-                .parse(CONFIG), ProviderCatalogue.bundled(), t -> null, registry, PriceLookup.UNKNOWN).router();
+                .parse(CONFIG), ProviderCatalogue.bundled(), t -> null, registry, PriceLookup.UNKNOWN, Map.of()).router();
         assertThat(rebuilt.registry().state(rebuilt.routes().get("split").rules().getFirst().targets().getFirst()))
                 .as("a reload keeps live state").isSameAs(state("fast", "a"));
     }

@@ -31,6 +31,6 @@ public record Identity(String name, String team, Map<String, String> metadata, L
         } else {
             models = allowedModels.isEmpty() ? NO_MODELS : new ModelPolicy(allowedModels);
         }
-        return new ClientKey(name, team, metadata, models);
+        return new ClientKey("jwt:" + name, name, team, metadata, models, null, null, null, null);
     }
 }

@@ -24,6 +24,11 @@ final class Exchange {
     ClientKey key;
     ModelRequest request;
     Target target;
+    /** What admission reserved (null: nothing counted), settled when the exchange finishes. */
+    dev.switchboard.limits.Reservation reservation;
+    long estimatedInputTokens = -1;
+    /** The request's cost in micro-USD once known, -1 when unknown. */
+    long costMicroUsd = -1;
     /** Upstream attempts so far (retries and fallbacks included). */
     int attempts;
     int status;

@@ -4,6 +4,8 @@ import dev.switchboard.catalogue.ProviderCatalogue;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.ServerConfig;
+import dev.switchboard.config.Secret;
+import dev.switchboard.cost.PriceTable;
 import dev.switchboard.routing.PriceLookup;
 import dev.switchboard.routing.TargetRegistry;
 import dev.switchboard.runtime.Snapshot;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,7 +43,11 @@ public final class Gateway implements AutoCloseable {
     private final int demoPort;
     private final ConfigWatcher watcher;
 
-    private Gateway(Vertx vertx, SnapshotHolder snapshots, GatewayMetrics metrics, int port, int demoPort, ConfigWatcher watcher) {
+    private final GovernanceRuntime governance;
+
+    private Gateway(Vertx vertx, SnapshotHolder snapshots, GatewayMetrics metrics, int port, int demoPort, ConfigWatcher watcher,
+                    GovernanceRuntime governance) {
+        this.governance = governance;
         this.vertx = vertx;
         this.snapshots = snapshots;
         this.metrics = metrics;
@@ -81,17 +88,28 @@ public final class Gateway implements AutoCloseable {
             int demoPort = await(demo.start());
             String demoUrl = "http://127.0.0.1:" + demoPort + "/v1";
             TargetRegistry registry = new TargetRegistry();
-            SnapshotHolder snapshots = new SnapshotHolder(build(config, demoUrl, registry));
+            SnapshotHolder snapshots = new SnapshotHolder(build(config, demoUrl, registry, Map.of()));
+            // store credentials arrive with the store's directory, and again whenever an admin changes them
+            GovernanceRuntime governance = new GovernanceRuntime(vertx, config.governance(), dir -> {
+                if (!dir.credentials().equals(snapshots.storeCredentials())) {
+                    snapshots.storeCredentials(dir.credentials());
+                    snapshots.set(build(snapshots.get().config(), demoUrl, registry, dir.credentials()));
+                }
+            });
             GatewayMetrics metrics = new GatewayMetrics();
-            OutcomeRecorder recorder = new OutcomeRecorder(metrics, options.usageSink());
+            UsageSink usageSink = governance.ledger == null ? options.usageSink() : event -> {
+                governance.ledger.record(event);
+                options.usageSink().record(event);
+            };
+            OutcomeRecorder recorder = new OutcomeRecorder(metrics, usageSink, governance.admission);
             RoutingMetrics routingMetrics = new RoutingMetrics(metrics, () -> snapshots.get().router().breaker());
             // The first instance picks the port (it may be 0); the others share it.
-            GatewayVerticle first = new GatewayVerticle(snapshots, metrics, recorder, routingMetrics, sc.host(), sc.port());
+            GatewayVerticle first = new GatewayVerticle(snapshots, metrics, recorder, routingMetrics, governance, sc.host(), sc.port());
             await(vertx.deployVerticle(first, new DeploymentOptions()));
             int port = first.actualPort();
             List<Future<String>> rest = new ArrayList<>();
             for (int i = 1; i < loops; i++) {
-                rest.add(vertx.deployVerticle(new GatewayVerticle(snapshots, metrics, recorder, routingMetrics, sc.host(), port)));
+                rest.add(vertx.deployVerticle(new GatewayVerticle(snapshots, metrics, recorder, routingMetrics, governance, sc.host(), port)));
             }
             await(Future.all(rest));
             HealthChecker health = new HealthChecker(vertx, snapshots::get, registry);
@@ -103,13 +121,13 @@ public final class Gateway implements AutoCloseable {
                     if (next.server().port() != sc.port() || !next.server().host().equals(sc.host())) {
                         LOG.warn("server.listen changed: it takes effect after a restart");
                     }
-                    snapshots.set(build(next, demoUrl, registry));
+                    snapshots.set(build(next, demoUrl, registry, snapshots.storeCredentials()));
                 });
                 watcher.start(options.reloadInterval());
             }
             LOG.info("switchboard listening on {}:{} ({} event loops, {} transport, {} providers, {} keys)",
                     sc.host(), port, loops, transport.name(), config.providers().size(), config.keys().size());
-            return new Gateway(vertx, snapshots, metrics, port, demoPort, watcher);
+            return new Gateway(vertx, snapshots, metrics, port, demoPort, watcher, governance);
         } catch (RuntimeException e) {
             vertx.close();
             throw e;
@@ -123,12 +141,17 @@ public final class Gateway implements AutoCloseable {
     /** Swaps in a new config: requests already running finish on the snapshot they started with. */
     public void reload(GatewayConfig config) {
         String demoUrl = "http://127.0.0.1:" + demoPort + "/v1";
-        snapshots.set(build(config, demoUrl, snapshots.get().router().registry()));
+        snapshots.set(build(config, demoUrl, snapshots.get().router().registry(), snapshots.storeCredentials()));
     }
 
-    private static Snapshot build(GatewayConfig config, String demoUrl, TargetRegistry registry) {
-        return Snapshot.build(config, ProviderCatalogue.bundled(), type -> demoUrl, registry, PriceLookup.UNKNOWN);
+    private static Snapshot build(GatewayConfig config, String demoUrl, TargetRegistry registry,
+                                  Map<String, Secret> storeCredentials) {
+        return Snapshot.build(config, ProviderCatalogue.bundled(), type -> demoUrl, registry, PRICES, storeCredentials);
     }
+
+    /** Blended price (3 input : 1 output) for the lowest-cost strategy. */
+    private static final PriceLookup PRICES = (provider, model) -> PriceTable.bundled().find(provider, model)
+            .map(p -> (3 * p.inputPerMillion() + p.outputPerMillion()) / 4).orElse(Double.NaN);
 
     public GatewayMetrics metrics() {
         return metrics;
@@ -149,6 +172,7 @@ public final class Gateway implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("shutdown did not complete cleanly: {}", e.toString());
         }
+        governance.close(); // after the drain: the last usage records are flushed (or journaled) before the store closes
     }
 
     /** io_uring when the kernel allows it (least CPU per request), else epoll, else NIO; SWITCHBOARD_TRANSPORT overrides. */

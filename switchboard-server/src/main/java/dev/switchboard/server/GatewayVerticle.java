@@ -36,6 +36,7 @@ final class GatewayVerticle extends VerticleBase {
     private final GatewayMetrics metrics;
     private final OutcomeRecorder recorder;
     private final RoutingMetrics routingMetrics;
+    private final GovernanceRuntime governance;
     private final String host;
     private final int port;
     private ModelCallHandler models;
@@ -43,7 +44,8 @@ final class GatewayVerticle extends VerticleBase {
     private HttpClient client;
 
     GatewayVerticle(SnapshotHolder snapshots, GatewayMetrics metrics, OutcomeRecorder recorder, RoutingMetrics routingMetrics,
-                    String host, int port) {
+                    GovernanceRuntime governance, String host, int port) {
+        this.governance = governance;
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.recorder = recorder;
@@ -61,7 +63,7 @@ final class GatewayVerticle extends VerticleBase {
                         .setMaxInitialLineLength(16 * 1024)
                         .setMaxHeaderSize(64 * 1024),
                 new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
-        models = new ModelCallHandler(vertx, new DeadlineSweeper(vertx), client, recorder, routingMetrics);
+        models = new ModelCallHandler(vertx, new DeadlineSweeper(vertx), client, recorder, routingMetrics, governance.admission);
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(host)
                 .setPort(port)
@@ -121,10 +123,11 @@ final class GatewayVerticle extends VerticleBase {
             case "/v1/models" -> {
                 ex.operation = "models";
                 requireMethod(req, HttpMethod.GET);
-                ex.key = ClientAuth.authenticate(req, ex.snapshot.keys());
-                ex.status = 200;
-                ModelsHandler.list(ex.snapshot.router(), ex.key, req.response());
-                recorder.finish(ex);
+                authenticated(ex, () -> {
+                    ex.status = 200;
+                    ModelsHandler.list(ex.snapshot.router(), ex.key, req.response());
+                    recorder.finish(ex);
+                });
             }
             case "/healthz" -> plain(ex, 200, "application/json", "{\"status\":\"ok\"}");
             case "/readyz" -> {
@@ -141,10 +144,12 @@ final class GatewayVerticle extends VerticleBase {
                 if (path.startsWith("/v1/models/")) {
                     ex.operation = "models";
                     requireMethod(req, HttpMethod.GET);
-                    ex.key = ClientAuth.authenticate(req, ex.snapshot.keys());
-                    ex.status = 200;
-                    ModelsHandler.one(ex.snapshot.router(), ex.key, decodeSegment(path.substring("/v1/models/".length())), req.response());
-                    recorder.finish(ex);
+                    authenticated(ex, () -> {
+                        ex.status = 200;
+                        ModelsHandler.one(ex.snapshot.router(), ex.key, decodeSegment(path.substring("/v1/models/".length())),
+                                req.response());
+                        recorder.finish(ex);
+                    });
                 } else {
                     throw new GatewayException(ErrorKind.NOT_FOUND, "Unknown path: " + method + " " + path);
                 }
@@ -159,7 +164,10 @@ final class GatewayVerticle extends VerticleBase {
             case EMBEDDINGS -> "embeddings";
         };
         requireMethod(ex.http, HttpMethod.POST);
-        ex.key = ClientAuth.authenticate(ex.http, ex.snapshot.keys());
+        authenticated(ex, () -> readModelCall(ex, op));
+    }
+
+    private void readModelCall(Exchange ex, Operation op) {
         BodyReader.read(ex.http, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> {
             if (ar.failed()) {
                 GatewayException e = ar.cause() instanceof GatewayException g ? g
@@ -183,8 +191,7 @@ final class GatewayVerticle extends VerticleBase {
     private void countTokens(Exchange ex) {
         ex.operation = "count_tokens";
         requireMethod(ex.http, HttpMethod.POST);
-        ex.key = ClientAuth.authenticate(ex.http, ex.snapshot.keys());
-        BodyReader.read(ex.http, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> guarded(ex, () -> {
+        authenticated(ex, () -> BodyReader.read(ex.http, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> guarded(ex, () -> {
             if (ar.failed()) {
                 throw ar.cause() instanceof GatewayException g ? g
                         : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
@@ -194,7 +201,36 @@ final class GatewayVerticle extends VerticleBase {
             ex.http.response().setStatusCode(200).putHeader(HeaderNames.CONTENT_TYPE, HeaderNames.APPLICATION_JSON)
                     .end(io.vertx.core.buffer.Buffer.buffer(body));
             recorder.finish(ex);
-        }));
+        })));
+    }
+
+    /**
+     * Finds the caller (config key, store key or JWT; expiry and network rules checked), then runs the next step.
+     * Usually immediate; a JWT whose signing key must be fetched first continues when it arrives. The request body
+     * is paused meanwhile, so nothing is lost.
+     */
+    private void authenticated(Exchange ex, Runnable next) {
+        var auth = governance.auth.authenticate(ex.http, ex.snapshot.keys());
+        if (auth.succeeded()) {
+            ex.key = auth.result();
+            next.run();
+            return;
+        }
+        if (auth.failed()) {
+            throw auth.cause() instanceof GatewayException g ? g : new GatewayException(ErrorKind.UNAUTHENTICATED, "Invalid API key.");
+        }
+        ex.http.pause();
+        auth.onComplete(ar -> {
+            ex.http.resume();
+            guarded(ex, () -> {
+                if (ar.failed()) {
+                    throw ar.cause() instanceof GatewayException g ? g
+                            : new GatewayException(ErrorKind.UNAUTHENTICATED, "Invalid API key.");
+                }
+                ex.key = ar.result();
+                next.run();
+            });
+        });
     }
 
     /**

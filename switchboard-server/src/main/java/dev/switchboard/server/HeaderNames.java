@@ -11,6 +11,7 @@ final class HeaderNames {
     static final CharSequence PROVIDER = HttpHeaders.createOptimized("x-switchboard-provider");
     static final CharSequence MODEL = HttpHeaders.createOptimized("x-switchboard-model");
     static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("x-switchboard-attempts");
+    static final CharSequence COST = HttpHeaders.createOptimized("x-switchboard-cost-usd");
     static final CharSequence ROUTE = HttpHeaders.createOptimized("x-switchboard-route");
     static final CharSequence DROPPED_PARAMS = HttpHeaders.createOptimized("x-switchboard-dropped-params");
     static final CharSequence CONTENT_TYPE = HttpHeaders.CONTENT_TYPE;

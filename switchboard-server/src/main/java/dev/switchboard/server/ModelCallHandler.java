@@ -35,10 +35,12 @@ final class ModelCallHandler {
     private final CredentialSource credentials;
     private final RoutingMetrics routingMetrics;
     private final Vertx vertx;
+    private final AdmissionControl admission;
 
     ModelCallHandler(Vertx vertx, DeadlineSweeper sweeper, HttpClient client, OutcomeRecorder recorder,
-                     RoutingMetrics routingMetrics) {
+                     RoutingMetrics routingMetrics, AdmissionControl admission) {
         this.vertx = vertx;
+        this.admission = admission;
         this.sweeper = sweeper;
         this.client = client;
         this.recorder = recorder;
@@ -51,12 +53,36 @@ final class ModelCallHandler {
         ex.request = req;
         Router router = ex.snapshot.router();
         RoutePlan plan = router.plan(req.model(), new ExchangeFacts(ex, req));
-        if (!ex.key.models().allows(req.model())) {
+        if (!ex.key.mayUse(req.model())) {
             throw GatewayException.param(ErrorKind.MODEL_NOT_ALLOWED, "model",
                     "The key '" + ex.key.name() + "' may not use the model '" + req.model() + "'.");
         }
-        new RoutedCall(ex, plan, router.registry(), router.breaker(), (e, call, n) -> attempt(e, call, n, op, body),
-                recorder, routingMetrics, vertx).start();
+        admission.admit(ex, plan).onComplete(ar -> {
+            if (ex.isFinished()) {
+                return;
+            }
+            if (ar.failed()) {
+                recorder.fail(ex, ar.cause() instanceof GatewayException g ? g
+                        : new GatewayException(ErrorKind.INTERNAL, "Limits could not be checked."));
+                return;
+            }
+            if (ex.http.response().closed()) { // left while waiting in the queue for capacity
+                ex.status = 499;
+                ex.errorType = "client_closed";
+                recorder.finish(ex);
+                return;
+            }
+            new RoutedCall(ex, plan, router.registry(), router.breaker(), (e, call, n) -> attempt(e, call, n, op, body),
+                    recorder, routingMetrics, vertx).start();
+        });
+    }
+
+    /** The request's cost, on answers whose usage is known before the body goes out. */
+    private void costHeader(Exchange ex) {
+        long micro = admission.cost(ex);
+        if (micro >= 0) {
+            ex.http.response().putHeader(HeaderNames.COST, String.format(java.util.Locale.ROOT, "%.6f", micro / 1_000_000.0));
+        }
     }
 
     /** One attempt at the routed call's current target: translate for its provider, sign, send. */
@@ -180,6 +206,7 @@ final class ModelCallHandler {
             if (ok) {
                 ex.usage = AnthropicPassthrough.usage(bytes);
                 ex.status = 200;
+                costHeader(ex);
                 response.setStatusCode(200)
                         .putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type)
                         .end(collected);
@@ -242,6 +269,7 @@ final class ModelCallHandler {
             }
             ex.usage = answer.usage();
             ex.status = 200;
+            costHeader(ex);
             boolean passedThrough = encoded == bytes; // same dialect: the provider's bytes as they came
             String type = passedThrough ? upstream.getHeader("content-type") : null;
             ex.http.response()

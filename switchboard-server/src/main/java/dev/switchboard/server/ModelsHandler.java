@@ -36,7 +36,7 @@ final class ModelsHandler {
     }
 
     private static List<String> visible(Router router, ClientKey key) {
-        return router.advertised().stream().filter(key.models()::allows).toList();
+        return router.advertised().stream().filter(key::mayUse).toList();
     }
 
     private static ObjectNode model(String id) {

@@ -17,10 +17,12 @@ final class OutcomeRecorder {
 
     private final GatewayMetrics metrics;
     private final UsageSink usageSink;
+    private final AdmissionControl admission;
 
-    OutcomeRecorder(GatewayMetrics metrics, UsageSink usageSink) {
+    OutcomeRecorder(GatewayMetrics metrics, UsageSink usageSink, AdmissionControl admission) {
         this.metrics = metrics;
         this.usageSink = usageSink;
+        this.admission = admission;
     }
 
     private static String status(int status) {
@@ -43,6 +45,9 @@ final class OutcomeRecorder {
             return;
         }
         long duration = System.nanoTime() - ex.startNanos;
+        if (ex.request != null) {
+            admission.settle(ex); // the real usage and cost replace what admission reserved
+        }
         String provider = ex.target == null ? "none" : ex.target.provider().name();
         String model = ex.target == null ? "none" : ex.target.publicModel();
         GatewayMetrics.MeterSet meters = metrics.meters(new GatewayMetrics.Labels(ex.operation, provider, model,
@@ -61,7 +66,7 @@ final class OutcomeRecorder {
                     ex.operation, ex.request.model(), provider, ex.target == null ? null : ex.target.upstreamModel(),
                     ex.request.stream(), ex.status, usage == null ? Usage.NONE : usage, usage != null,
                     duration / 1_000_000, ttft < 0 ? -1 : ttft / 1_000_000, ex.key == null ? null : ex.key.team(),
-                    UsageEvent.UNKNOWN_COST));
+                    ex.costMicroUsd < 0 ? UsageEvent.UNKNOWN_COST : ex.costMicroUsd / 1_000_000.0));
         }
         if (ex.snapshot.config().server().accessLog() && ACCESS.isInfoEnabled()) {
             ACCESS.info("{} {} {} {} key={} model={} provider={} upstream_model={} ms={} ttft_ms={} in={} out={}{}",

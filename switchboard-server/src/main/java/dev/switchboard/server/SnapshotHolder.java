@@ -10,6 +10,16 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class SnapshotHolder {
     private final AtomicReference<Snapshot> current;
     private volatile boolean draining;
+    private volatile java.util.Map<String, dev.switchboard.config.Secret> storeCredentials = java.util.Map.of();
+
+    /** The upstream keys last read from the store, applied to every snapshot built from now on. */
+    public java.util.Map<String, dev.switchboard.config.Secret> storeCredentials() {
+        return storeCredentials;
+    }
+
+    public void storeCredentials(java.util.Map<String, dev.switchboard.config.Secret> credentials) {
+        this.storeCredentials = credentials;
+    }
 
     public boolean draining() {
         return draining;

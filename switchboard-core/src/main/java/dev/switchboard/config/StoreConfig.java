@@ -1,0 +1,11 @@
+package dev.switchboard.config;
+
+import java.time.Duration;
+
+/**
+ * The persistent store: {@code sqlite:/path/file.db} (embedded default) or {@code jdbc:postgresql://…} (shared
+ * by many gateways). The master key for upstream credentials comes from {@code SWITCHBOARD_MASTER_KEY} or
+ * {@code masterKeyFile}; usage records wait in {@code usageJournal} while the database is unreachable.
+ */
+public record StoreConfig(String url, String user, Secret password, int poolSize, String masterKeyFile,
+                          String usageJournal, Duration keyRefresh) {}

@@ -1,0 +1,90 @@
+package dev.switchboard.governance;
+
+import dev.switchboard.access.ClientKey;
+import dev.switchboard.access.KeyIndex;
+import dev.switchboard.access.Quota;
+import dev.switchboard.auth.JwtAuthenticator;
+import dev.switchboard.auth.JwtRejectedException;
+import dev.switchboard.auth.JwtShape;
+import dev.switchboard.config.KeyDigest;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/**
+ * Finds the caller of a request: a config key, a store key (from the in-memory {@link StoreDirectory}, no database
+ * round trip) or a JWT, presented as {@code Authorization: Bearer} or {@code x-api-key}; then checks expiry and the
+ * network rules. Thread-safe; the answer is immediate except for a JWT whose signing key must first be fetched.
+ */
+public final class CallerAuth {
+    private final Supplier<StoreDirectory> directory;
+    private final JwtAuthenticator jwt;
+    private final NetworkGuard network;
+
+    /** @param jwt null when JWT callers are not configured */
+    public CallerAuth(Supplier<StoreDirectory> directory, JwtAuthenticator jwt, NetworkGuard network) {
+        this.directory = directory;
+        this.jwt = jwt;
+        this.network = network;
+    }
+
+    public Future<ClientKey> authenticate(HttpServerRequest req, KeyIndex configKeys) {
+        String presented = presented(req);
+        if (jwt != null && JwtShape.looksLikeJwt(presented)) {
+            return jwt.verifyAsync(presented).transform(ar -> {
+                if (ar.failed()) {
+                    String why = ar.cause() instanceof JwtRejectedException j ? j.getMessage() : "The token could not be verified.";
+                    return Future.failedFuture(new GatewayException(ErrorKind.UNAUTHENTICATED, why));
+                }
+                ClientKey key = withStoreTeam(ar.result().toClientKey(null));
+                return Future.succeededFuture(network.check(req, key));
+            });
+        }
+        String digest = KeyDigest.sha256Hex(presented);
+        ClientKey key = configKeys.findDigest(digest);
+        if (key == null) {
+            key = directory.get().keysByDigest().get(digest);
+            if (key == null) {
+                throw new GatewayException(ErrorKind.UNAUTHENTICATED, "Invalid API key.");
+            }
+        } else {
+            key = withStoreTeam(key);
+        }
+        if (key.expired(Instant.now())) {
+            throw new GatewayException(ErrorKind.UNAUTHENTICATED, "The API key has expired.");
+        }
+        return Future.succeededFuture(network.check(req, key));
+    }
+
+    /** A config key or a token naming a team the store knows gets that team's models and quota. */
+    private ClientKey withStoreTeam(ClientKey key) {
+        if (key.team() == null || key.teamQuota() != Quota.NONE) {
+            return key;
+        }
+        StoreDirectory.Team team = directory.get().teamsByName().get(key.team());
+        if (team == null) {
+            return key;
+        }
+        return new ClientKey(key.id(), key.name(), key.team(), key.metadata(), key.models(), key.quota(),
+                team.models(), team.quota(), key.expiresAt());
+    }
+
+    private static String presented(HttpServerRequest req) {
+        String presented = null;
+        String auth = req.getHeader("authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            presented = auth.substring(7).trim();
+        }
+        if (presented == null || presented.isEmpty()) {
+            presented = req.getHeader("x-api-key");
+        }
+        if (presented == null || presented.isEmpty()) {
+            throw new GatewayException(ErrorKind.UNAUTHENTICATED,
+                    "Missing API key: send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
+        }
+        return presented;
+    }
+}

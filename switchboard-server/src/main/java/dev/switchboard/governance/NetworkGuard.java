@@ -1,0 +1,60 @@
+package dev.switchboard.governance;
+
+import dev.switchboard.access.ClientKey;
+import dev.switchboard.auth.CidrSet;
+import dev.switchboard.auth.ClientAddress;
+import dev.switchboard.auth.IpPolicy;
+import dev.switchboard.auth.IpRules;
+import dev.switchboard.config.IpRulesConfig;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayException;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Applies the IP allow and deny lists (global, the caller's team, the caller's key) to the client's address:
+ * the peer's, or from {@code X-Forwarded-For} when the peer is a trusted proxy. Rules are compiled once per
+ * distinct list; a request pays nothing when no rule applies to it.
+ */
+public final class NetworkGuard {
+    private final IpPolicy global;
+    private final boolean globalEmpty;
+    private final CidrSet trustedProxies;
+    private final Map<IpRulesConfig, IpRules> compiled = new ConcurrentHashMap<>();
+
+    public NetworkGuard(IpRulesConfig global, List<String> trustedProxies) {
+        this.global = new IpPolicy(IpRules.parse(global.allow(), global.deny()));
+        this.globalEmpty = global.isEmpty();
+        this.trustedProxies = CidrSet.parse(trustedProxies);
+    }
+
+    /** The key, when its request may come from where it comes from; a 403 otherwise. */
+    public ClientKey check(HttpServerRequest req, ClientKey key) {
+        IpRulesConfig team = key.teamQuota().ip();
+        IpRulesConfig own = key.quota().ip();
+        if (globalEmpty && team.isEmpty() && own.isEmpty()) {
+            return key;
+        }
+        ClientAddress client;
+        try {
+            client = ClientAddress.resolve(req.remoteAddress().hostAddress(), req.headers().getAll("x-forwarded-for"),
+                    trustedProxies);
+        } catch (IllegalArgumentException e) {
+            throw new GatewayException(ErrorKind.ADDRESS_NOT_ALLOWED, "The client address could not be determined.");
+        }
+        IpPolicy.Decision d = global.check(client.address(), rules(team), rules(own));
+        if (!d.allowed()) {
+            throw new GatewayException(ErrorKind.ADDRESS_NOT_ALLOWED, d.message() + ".");
+        }
+        return key;
+    }
+
+    private IpRules rules(IpRulesConfig c) {
+        if (c.isEmpty()) {
+            return null;
+        }
+        return compiled.computeIfAbsent(c, k -> IpRules.parse(k.allow(), k.deny()));
+    }
+}

@@ -1,0 +1,149 @@
+package dev.switchboard.server;
+
+import dev.switchboard.auth.JwtAuthenticator;
+import dev.switchboard.auth.JwtClaimMapping;
+import dev.switchboard.auth.JwtSettings;
+import dev.switchboard.config.GovernanceConfig;
+import dev.switchboard.config.JwtConfig;
+import dev.switchboard.config.RedisConfig;
+import dev.switchboard.config.StoreConfig;
+import dev.switchboard.cost.PriceTable;
+import dev.switchboard.governance.CallerAuth;
+import dev.switchboard.governance.NetworkGuard;
+import dev.switchboard.governance.StoreDirectory;
+import dev.switchboard.governance.StoreSync;
+import dev.switchboard.limits.DegradingLimiter;
+import dev.switchboard.limits.DegradingSettings;
+import dev.switchboard.limits.Limiter;
+import dev.switchboard.limits.LocalLimiter;
+import dev.switchboard.limits.QueueingLimiter;
+import dev.switchboard.limits.RedisLimiter;
+import dev.switchboard.limits.RedisLimiterSettings;
+import dev.switchboard.store.MasterKey;
+import dev.switchboard.store.Store;
+import dev.switchboard.store.StoreSettings;
+import dev.switchboard.store.UsageLedger;
+import dev.switchboard.store.UsageLedgerSettings;
+import dev.switchboard.tokens.TokenEstimator;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds and owns everything governance needs at run time from the config read at startup: the store and its
+ * usage ledger, the in-memory key directory, JWT verification, the network rules, the limiter (Redis-backed when
+ * configured, with a local fallback) and the price table. Changing these sections takes a restart.
+ */
+final class GovernanceRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GovernanceRuntime.class);
+
+    final Store store;
+    final MasterKey masterKey;
+    final UsageLedger ledger;
+    final StoreSync storeSync;
+    final CallerAuth auth;
+    final AdmissionControl admission;
+    final Limiter limiter;
+    private final JwtAuthenticator jwt;
+    private final DegradingLimiter degrading;
+    private final RedisLimiter redis;
+
+    GovernanceRuntime(Vertx vertx, GovernanceConfig g, Consumer<StoreDirectory> onStoreChange) {
+        StoreConfig sc = g.store();
+        if (sc != null) {
+            store = Store.open(new StoreSettings(sc.url(), sc.user(), sc.password() == null ? null : sc.password().value(),
+                    sc.poolSize()));
+            masterKey = masterKey(sc);
+            ledger = store.usageLedger(UsageLedgerSettings.defaults(Path.of(sc.usageJournal())));
+            storeSync = new StoreSync(vertx, store, masterKey == null ? null : store.credentials(masterKey), onStoreChange);
+            storeSync.start(sc.keyRefresh());
+        } else {
+            store = null;
+            masterKey = null;
+            ledger = null;
+            storeSync = null;
+        }
+        jwt = g.jwt() == null ? null : JwtAuthenticator.create(vertx, jwtSettings(g.jwt()));
+        if (jwt != null) {
+            jwt.start().onFailure(e -> LOG.warn("JWT keys not loaded yet (retrying in the background): {}", e.getMessage()));
+        }
+        auth = new CallerAuth(storeSync == null ? () -> StoreDirectory.EMPTY : storeSync::directory, jwt,
+                new NetworkGuard(g.network(), g.trustedProxies()));
+        RedisConfig rc = g.redis();
+        LocalLimiter local = new LocalLimiter();
+        if (rc != null) {
+            redis = RedisLimiter.create(vertx, rc.url(), new RedisLimiterSettings(rc.prefix(), Duration.ofMillis(20), 100));
+            try {
+                redis.warmUp().await(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("redis at startup: {} (counting locally until it answers)", e.getMessage());
+            }
+            degrading = new DegradingLimiter(vertx, redis, local, new DegradingSettings(rc.failOpen(), rc.timeout(),
+                    Duration.ofSeconds(1)));
+            limiter = new QueueingLimiter(vertx, degrading);
+        } else {
+            redis = null;
+            degrading = null;
+            limiter = new QueueingLimiter(vertx, local);
+        }
+        admission = new AdmissionControl(limiter, new TokenEstimator(), PriceTable.bundled().withOverrides(g.prices()));
+    }
+
+    /** REDIS, LOCAL_FALLBACK or CLOSED with Redis; LOCAL without. */
+    String limiterMode() {
+        return degrading == null ? "LOCAL" : degrading.mode().name();
+    }
+
+    private static MasterKey masterKey(StoreConfig sc) {
+        if (System.getenv(MasterKey.ENV_VAR) == null && sc.masterKeyFile() == null) {
+            LOG.info("no master key ({} or store.master_key_file): upstream credentials in the store are not used",
+                    MasterKey.ENV_VAR);
+            return null;
+        }
+        return MasterKey.fromEnvOrFile(sc.masterKeyFile() == null ? null : Path.of(sc.masterKeyFile()));
+    }
+
+    private static JwtSettings jwtSettings(JwtConfig j) {
+        JwtSettings.Builder b = JwtSettings.builder().issuer(j.issuer()).audiences(j.audiences())
+                .clockSkew(j.clockSkew())
+                .claims(new JwtClaimMapping(j.nameClaim(), j.teamClaim(), j.metadataClaims(), j.modelsClaim()));
+        if (j.jwksUrl() != null) {
+            b.jwksUrl(URI.create(j.jwksUrl()));
+        } else if (j.publicKeyPem() != null) {
+            b.publicKeyPem(j.publicKeyPem());
+        } else {
+            b.hmacSecret(j.hmacSecret().value());
+        }
+        if (!j.algorithms().isEmpty()) {
+            b.algorithms(j.algorithms().toArray(String[]::new));
+        }
+        return b.build();
+    }
+
+    @Override
+    public void close() {
+        if (storeSync != null) {
+            storeSync.close();
+        }
+        if (degrading != null) {
+            degrading.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+        if (jwt != null) {
+            jwt.close();
+        }
+        if (ledger != null) {
+            ledger.flush(Duration.ofSeconds(5));
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+}
