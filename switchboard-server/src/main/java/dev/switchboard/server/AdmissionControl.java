@@ -70,12 +70,15 @@ final class AdmissionControl {
         RequestEstimate estimate = estimator.estimate(first.upstreamModel(), ex.request.raw());
         long maxOut = estimate.hasMaxOutput() ? estimate.maxOutputTokens() : limits.defaultMaxTokens();
         long worstCase = 0;
+        long step = 0;
         for (var t : plan.targets()) { // the dearest target the plan may reach
             Optional<Price> p = prices.find(t.target().provider().name(), t.target().upstreamModel());
             if (p.isPresent()) {
                 worstCase = Math.max(worstCase, CostCalculator.worstCaseMicroUsd(p.get(), estimate.inputTokens(), maxOut));
+                step = Math.max(step, CostCalculator.worstCaseMicroUsd(p.get(), 0, StreamAllowance.STEP_TOKENS));
             }
         }
+        long stepCost = step;
         ex.estimatedInputTokens = estimate.inputTokens();
         AdmissionRequest request = AdmissionRequest.of(scopes, estimate.inputTokens() + maxOut, worstCase)
                 .withMaxWait(limits.queue());
@@ -88,6 +91,9 @@ final class AdmissionControl {
                 return Future.failedFuture(refused(admission));
             }
             ex.reservation = admission.reservation();
+            if (ex.request.stream()) {
+                ex.allowance = new StreamAllowance(ex.reservation, maxOut, stepCost);
+            }
             return Future.succeededFuture();
         });
     }

@@ -27,6 +27,8 @@ final class Exchange {
     /** What admission reserved (null: nothing counted), settled when the exchange finishes. */
     dev.switchboard.limits.Reservation reservation;
     long estimatedInputTokens = -1;
+    /** For an admitted stream with limits: asks for more room as the stream outgrows its reservation. */
+    StreamAllowance allowance;
     /** The request's cost in micro-USD once known, -1 when unknown. */
     long costMicroUsd = -1;
     /** Upstream attempts so far (retries and fallbacks included). */

@@ -21,6 +21,7 @@ abstract class StreamRelay {
     private final HttpServerResponse client;
     private final Runnable onFinish;
     private boolean ended;
+    private long relayedBytes;
 
     StreamRelay(Exchange ex, UpstreamCall call, HttpServerResponse client, Runnable onFinish) {
         this.ex = ex;
@@ -79,6 +80,10 @@ abstract class StreamRelay {
                     ex.firstTokenNanos = System.nanoTime();
                 }
                 client.write(out);
+                relayedBytes += out.length();
+                if (ex.allowance != null) {
+                    checkAllowance();
+                }
             }
             GatewayException relayed = relayedError();
             GatewayException failure = failure();
@@ -112,6 +117,20 @@ abstract class StreamRelay {
         });
         upstream.exceptionHandler(err -> fail(call.failure(err)));
         call.onTimeout(() -> fail(call.failure(null)));
+    }
+
+    /** A stream that outgrew its reservation and finds no room left is stopped with a clear error event. */
+    private void checkAllowance() {
+        io.vertx.core.Future<Boolean> more = ex.allowance.check(relayedBytes);
+        if (more != null) {
+            more.onSuccess(ok -> {
+                if (!ok && !ended) {
+                    fail(new GatewayException(ErrorKind.BUDGET_EXCEEDED, 429,
+                            "The stream was stopped: a limit or budget of this key has no room left.", null, null));
+                    call.cancel();
+                }
+            });
+        }
     }
 
     /** Ends the client stream normally, with the usage the provider reported. */

@@ -1,0 +1,40 @@
+package dev.switchboard.server;
+
+import dev.switchboard.limits.Reservation;
+import io.vertx.core.Future;
+
+/**
+ * Keeps a stream within its reservation. Admission reserved the request's output cap; a stream that goes beyond
+ * it (bytes are counted as an upper bound of tokens: a token is at least one byte of output) asks for one more
+ * step of tokens and money at a time, and is stopped when a limit or budget has no room left. Reconciliation at
+ * the end replaces these steps with the real usage, so over-counting here is never billed.
+ */
+final class StreamAllowance {
+    static final long STEP_TOKENS = 1024;
+
+    private final Reservation reservation;
+    private final long microUsdPerStep;
+    private long nextCheckBytes;
+    private boolean asking;
+
+    StreamAllowance(Reservation reservation, long reservedOutputTokens, long microUsdPerStep) {
+        this.reservation = reservation;
+        this.microUsdPerStep = microUsdPerStep;
+        // framing makes bytes several times the tokens: the first check comes well after the cap could be reached
+        this.nextCheckBytes = Math.max(reservedOutputTokens, STEP_TOKENS) * 4;
+    }
+
+    /** Null when nothing is due; else a future telling whether the stream may go on. One question at a time. */
+    Future<Boolean> check(long relayedBytes) {
+        if (relayedBytes < nextCheckBytes || asking) {
+            return null;
+        }
+        asking = true;
+        nextCheckBytes += STEP_TOKENS * 4;
+        return reservation.extend(STEP_TOKENS, microUsdPerStep).transform(ar -> {
+            asking = false;
+            // counters unreachable: the stream goes on (the degraded limiter decides for new requests)
+            return Future.succeededFuture(ar.failed() || ar.result());
+        });
+    }
+}
