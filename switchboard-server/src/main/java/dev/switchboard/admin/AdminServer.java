@@ -7,6 +7,7 @@ import dev.switchboard.json.Json;
 import dev.switchboard.store.MasterKey;
 import dev.switchboard.store.NotFoundException;
 import dev.switchboard.store.Store;
+import dev.switchboard.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -183,6 +184,8 @@ public final class AdminServer {
             case AdminException a -> a;
             case NotFoundException n -> AdminException.notFound(n.getMessage());
             case IllegalArgumentException i -> AdminException.badRequest(i.getMessage());
+            case StoreException s when isConstraintViolation(s) ->
+                    AdminException.conflict("The change conflicts with existing data (a duplicate or a row still in use).");
             default -> {
                 // class name only: driver messages can quote values
                 LOG.warn("admin request failed: {}", t.getClass().getName());
@@ -196,6 +199,17 @@ public final class AdminServer {
         err.put("type", e.type);
         err.put("code", e.code);
         return new AdminReply(e.status, body);
+    }
+
+    /** SQLSTATE class 23 (PostgreSQL) or SQLITE_CONSTRAINT: someone else got there first. */
+    private static boolean isConstraintViolation(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.sql.SQLException sql && ((sql.getSQLState() != null && sql.getSQLState().startsWith("23"))
+                    || (sql.getErrorCode() & 0xff) == 19)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void reply(HttpServerRequest req, AdminReply answer) {

@@ -49,7 +49,8 @@ final class CredentialsApi {
     private AdminReply add(AdminCall call) {
         ObjectNode body = AdminInput.object(call.body(), ADD_FIELDS);
         String provider = AdminInput.requiredText(body, "provider");
-        String label = AdminInput.text(body, "label");
+        String given = AdminInput.text(body, "label");
+        String label = given == null || given.isBlank() ? provider : given.strip();
         String apiKey = AdminInput.requiredText(body, "api_key");
         return underReadLock(() -> AdminReply.created(AdminViews.credential(
                 store.credentials(requireKey()).put(call.actor(), provider, label, apiKey))));
