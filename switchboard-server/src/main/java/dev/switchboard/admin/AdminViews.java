@@ -126,7 +126,8 @@ final class AdminViews {
             return Json.MAPPER.nullNode();
         }
         ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("usd", b.amountUsd());
+        // plain digits: the store may hold 100 as 1E+2
+        o.put("usd", new java.math.BigDecimal(b.amountUsd().toPlainString()));
         o.put("period", lower(b.period()));
         return o;
     }

@@ -47,7 +47,7 @@ final class TeamsCommand {
             for (JsonNode team : answer.path("data")) {
                 JsonNode b = team.path("budget");
                 t.row(text(team.get("id")), text(team.get("name")), KeysCommand.models(team),
-                        b.isObject() ? b.path("usd").asText() + " USD/" + b.path("period").asText() : "-");
+                        b.isObject() ? b.path("usd").decimalValue().toPlainString() + " USD/" + b.path("period").asText() : "-");
             }
             t.print(out);
         }
