@@ -259,6 +259,14 @@ abstract class AdminApiContract {
     }
 
     @Test
+    void actorHeaderIsKeptPrintableAndShort() throws Exception {
+        ok(201, admin.callAs("eve\tforged " + "y".repeat(300), "POST", "/admin/teams", "{\"name\":\"t\"}"));
+        String actor = admin.store.audit().list(Instant.EPOCH, 10).getLast().actor();
+        assertThat(actor).startsWith("eveforged y").endsWith(" via " + admin.actorPrefix()).doesNotContain("\t");
+        assertThat(actor.length()).isLessThan(150);
+    }
+
+    @Test
     void refusesMissingWrongAndClientKeys() throws Exception {
         JsonNode client = createKey("{\"name\":\"client\"}");
         String clientSecret = client.get("key").asText();
@@ -307,6 +315,7 @@ abstract class AdminApiContract {
         ok(404, call("GET", "/admin/nothing-here", null));
         ok(404, call("GET", "/elsewhere", null));
         ok(405, call("PUT", "/admin/teams", "{}"));
+        ok(413, call("POST", "/admin/teams", "{\"name\":\"" + "x".repeat(70_000) + "\"}"));
     }
 
     @Test
