@@ -1,0 +1,55 @@
+package dev.switchboard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code switchboard usage [--from --to --group-by]}. */
+@Command(name = "usage", description = "Requests, tokens and cost over a time range.")
+final class UsageCommand extends AdminCommand {
+    @Option(names = "--from", description = "Start (ISO-8601 instant, inclusive).")
+    String from;
+
+    @Option(names = "--to", description = "End (ISO-8601 instant, exclusive).")
+    String to;
+
+    @Option(names = "--group-by", defaultValue = "model", description = "key, team, model or provider (default ${DEFAULT-VALUE}).")
+    String groupBy;
+
+    @Override
+    JsonNode call(AdminClient client) throws AdminClient.AdminCallException {
+        StringBuilder q = new StringBuilder("/admin/usage?group_by=").append(enc(groupBy));
+        if (from != null) {
+            q.append("&from=").append(enc(from));
+        }
+        if (to != null) {
+            q.append("&to=").append(enc(to));
+        }
+        return client.get(q.toString());
+    }
+
+    @Override
+    void print(JsonNode answer, PrintWriter out) {
+        String group = answer.path("group_by").asText("group");
+        Table t = new Table(group.toUpperCase(java.util.Locale.ROOT), "REQUESTS", "PROMPT", "COMPLETION", "CACHED",
+                "REASONING", "COST USD");
+        for (JsonNode r : answer.path("data")) {
+            t.row(cells(text(r.get(group)), r));
+        }
+        t.row(cells("TOTAL", answer.path("totals")));
+        t.print(out);
+    }
+
+    private static String[] cells(String name, JsonNode r) {
+        return new String[] {name, text(r.get("requests")), text(r.get("prompt_tokens")),
+                text(r.get("completion_tokens")), text(r.get("cached_tokens")), text(r.get("reasoning_tokens")),
+                String.format(java.util.Locale.ROOT, "%.6f", r.path("cost_usd").asDouble())};
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
