@@ -39,8 +39,13 @@ final class GovernanceReader {
             network = new IpRulesConfig(cidrs(net, "allow", "network", r), cidrs(net, "deny", "network", r));
             trusted = cidrs(net, "trusted_proxies", "network", r);
         }
-        return new GovernanceConfig(store(root.get("store"), r), admin(root.get("admin"), r, keys), redis(root.get("redis"), r),
-                jwt(root.get("jwt"), r), network, trusted, limits(root.get("limits"), r), prices(root.get("prices"), r));
+        StoreConfig store = store(root.get("store"), r);
+        AdminConfig admin = admin(root.get("admin"), r, keys);
+        if (admin != null && store == null && root.has("admin")) {
+            r.problems.add("admin", "the admin API manages the store: configure 'store' too (e.g. url: sqlite:./switchboard.db)");
+        }
+        return new GovernanceConfig(store, admin, redis(root.get("redis"), r), jwt(root.get("jwt"), r), network, trusted,
+                limits(root.get("limits"), r), prices(root.get("prices"), r));
     }
 
     /** Reads a list of keys the way the top-level {@code keys} section is read (for admin keys). */

@@ -24,7 +24,7 @@ public final class StoreSync implements AutoCloseable {
 
     private final Vertx vertx;
     private final Store store;
-    private final CredentialRepository credentials;
+    private volatile CredentialRepository credentials;
     private final AtomicReference<StoreDirectory> current = new AtomicReference<>(StoreDirectory.EMPTY);
     private final Consumer<StoreDirectory> onChange;
     private volatile boolean failing;
@@ -36,6 +36,11 @@ public final class StoreSync implements AutoCloseable {
         this.store = store;
         this.credentials = credentials;
         this.onChange = onChange;
+    }
+
+    /** After a master key rotation: credentials are decrypted with the new key from the next load on. */
+    public void credentials(CredentialRepository rotated) {
+        this.credentials = rotated;
     }
 
     public StoreDirectory directory() {

@@ -1,9 +1,13 @@
 package dev.switchboard.server;
 
+import dev.switchboard.admin.AdminServer;
+import dev.switchboard.admin.AdminSettings;
 import dev.switchboard.auth.JwtAuthenticator;
 import dev.switchboard.auth.JwtClaimMapping;
 import dev.switchboard.auth.JwtSettings;
+import dev.switchboard.config.AdminConfig;
 import dev.switchboard.config.GovernanceConfig;
+import dev.switchboard.config.KeyConfig;
 import dev.switchboard.config.JwtConfig;
 import dev.switchboard.config.RedisConfig;
 import dev.switchboard.config.StoreConfig;
@@ -29,6 +33,7 @@ import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -49,6 +54,7 @@ final class GovernanceRuntime implements AutoCloseable {
     final CallerAuth auth;
     final AdmissionControl admission;
     final Limiter limiter;
+    final AdminServer admin;
     private final JwtAuthenticator jwt;
     private final DegradingLimiter degrading;
     private final RedisLimiter redis;
@@ -92,6 +98,20 @@ final class GovernanceRuntime implements AutoCloseable {
             limiter = new QueueingLimiter(vertx, local);
         }
         admission = new AdmissionControl(limiter, new TokenEstimator(), PriceTable.bundled().withOverrides(g.prices()));
+        admin = g.admin() == null || store == null ? null : startAdmin(vertx, g.admin());
+    }
+
+    private AdminServer startAdmin(Vertx vertx, AdminConfig ac) {
+        List<String> digests = ac.keys().stream().map(KeyConfig::sha256).toList();
+        try {
+            AdminServer server = AdminServer.start(vertx, new AdminSettings(ac.host(), ac.port(), digests), store, masterKey)
+                    .await(30, TimeUnit.SECONDS);
+            server.onMasterKeyRotated(key -> storeSync.credentials(store.credentials(key)));
+            LOG.info("admin API listening on {}:{}", ac.host(), server.port());
+            return server;
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the admin API did not start within 30 s", e);
+        }
     }
 
     /** REDIS, LOCAL_FALLBACK or CLOSED with Redis; LOCAL without. */
@@ -127,6 +147,9 @@ final class GovernanceRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        if (admin != null) {
+            admin.close();
+        }
         if (storeSync != null) {
             storeSync.close();
         }
