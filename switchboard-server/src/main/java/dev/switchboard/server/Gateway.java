@@ -97,6 +97,7 @@ public final class Gateway implements AutoCloseable {
                 }
             });
             GatewayMetrics metrics = new GatewayMetrics();
+            governance.registerMetrics(metrics.registry());
             UsageSink usageSink = governance.ledger == null ? options.usageSink() : event -> {
                 governance.ledger.record(event);
                 options.usageSink().record(event);

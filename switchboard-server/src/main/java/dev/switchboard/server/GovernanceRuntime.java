@@ -114,6 +114,15 @@ final class GovernanceRuntime implements AutoCloseable {
         }
     }
 
+    /** Exports whether shared counting is degraded: 0 on Redis (or no Redis configured), 1 counting locally, 2 refusing. */
+    void registerMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        io.micrometer.core.instrument.Gauge.builder("switchboard.limiter.degraded", this, g -> switch (g.limiterMode()) {
+            case "LOCAL_FALLBACK" -> 1;
+            case "CLOSED" -> 2;
+            default -> 0;
+        }).description("Shared limit counters: 0 in Redis (or not configured), 1 counted locally, 2 refusing").register(registry);
+    }
+
     /** REDIS, LOCAL_FALLBACK or CLOSED with Redis; LOCAL without. */
     String limiterMode() {
         return degrading == null ? "LOCAL" : degrading.mode().name();
