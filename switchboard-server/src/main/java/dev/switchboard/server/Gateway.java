@@ -154,6 +154,11 @@ public final class Gateway implements AutoCloseable {
     private static final PriceLookup PRICES = (provider, model) -> PriceTable.bundled().find(provider, model)
             .map(p -> (3 * p.inputPerMillion() + p.outputPerMillion()) / 4).orElse(Double.NaN);
 
+    /** The admin API's port, or -1 when it is not configured. */
+    public int adminPort() {
+        return governance.admin == null ? -1 : governance.admin.port();
+    }
+
     public GatewayMetrics metrics() {
         return metrics;
     }

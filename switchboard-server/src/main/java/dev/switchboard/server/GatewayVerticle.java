@@ -137,6 +137,25 @@ final class GatewayVerticle extends VerticleBase {
                     plain(ex, 200, "application/json", "{\"status\":\"ready\"}");
                 }
             }
+            case "/v1/access-requests" -> {
+                ex.operation = "access_request";
+                requireMethod(ex.http, HttpMethod.POST);
+                authenticated(ex, () -> BodyReader.read(ex.http, 64 * 1024).onComplete(ar -> guarded(ex, () -> {
+                    if (ar.failed()) {
+                        throw new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
+                    }
+                    AccessRequestHandler.submit(vertx, governance.store, ex, ar.result()).onComplete(done -> guarded(ex, () -> {
+                        if (done.failed()) {
+                            throw done.cause() instanceof GatewayException g ? g
+                                    : new GatewayException(ErrorKind.INTERNAL, "The access request could not be stored.");
+                        }
+                        ex.status = 202;
+                        ex.http.response().setStatusCode(202).putHeader(HeaderNames.CONTENT_TYPE, HeaderNames.APPLICATION_JSON)
+                                .end(io.vertx.core.buffer.Buffer.buffer(done.result()));
+                        recorder.finish(ex);
+                    }));
+                })));
+            }
             case "/health/providers" -> plain(ex, 200, "application/json",
                     HealthReport.json(ex.snapshot, ex.snapshot.router().registry()));
             case "/metrics" -> plain(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());

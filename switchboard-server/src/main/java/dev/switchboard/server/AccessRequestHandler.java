@@ -1,0 +1,54 @@
+package dev.switchboard.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayException;
+import dev.switchboard.json.Json;
+import dev.switchboard.store.AccessRequest;
+import dev.switchboard.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * {@code POST /v1/access-requests} {@code {"model": "...", "reason": "..."}}: a store key asks for a model it may not
+ * use yet (or for its team with {@code "for": "team"}); an admin approves or rejects it through the admin API.
+ * Answers 202 with the request's id and status. The store write runs on a worker thread.
+ */
+final class AccessRequestHandler {
+    private AccessRequestHandler() {}
+
+    static Future<byte[]> submit(Vertx vertx, Store store, Exchange ex, Buffer body) {
+        if (store == null) {
+            throw new GatewayException(ErrorKind.NOT_FOUND, "Access requests need the store (configure 'store').");
+        }
+        if (ex.key.id().startsWith("cfg:") || ex.key.id().startsWith("jwt:")) {
+            throw new GatewayException(ErrorKind.INVALID_REQUEST,
+                    "Only keys from the store can request access; config-file and token callers are configured by their owners.");
+        }
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(body.getBytes());
+        } catch (Exception e) {
+            throw new GatewayException(ErrorKind.MALFORMED_JSON, "The request body is not valid JSON.");
+        }
+        String model = json == null ? null : json.path("model").asText(null);
+        if (model == null || model.isBlank()) {
+            throw GatewayException.param(ErrorKind.MISSING_PARAMETER, "model", "Name the model you ask access to.");
+        }
+        String reason = json.path("reason").asText("");
+        boolean forTeam = "team".equals(json.path("for").asText("key"));
+        if (forTeam && ex.key.team() == null) {
+            throw GatewayException.param(ErrorKind.INVALID_PARAMETER, "for", "This key belongs to no team.");
+        }
+        String teamName = ex.key.team();
+        return vertx.executeBlocking(() -> {
+            AccessRequest r = forTeam
+                    ? store.approvals().request(AccessRequest.RequesterKind.TEAM,
+                            store.teams().findByName(teamName).orElseThrow().id(), model, reason)
+                    : store.approvals().request(AccessRequest.RequesterKind.KEY, ex.key.id(), model, reason);
+            return Json.MAPPER.createObjectNode().put("id", r.id()).put("status", r.status().name().toLowerCase())
+                    .put("model", r.model()).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }, false);
+    }
+}
