@@ -172,7 +172,8 @@ final class ModelCallHandler {
             } else if (req.stream() && adapter.isStream(upstream.getHeader("content-type"))) {
                 new SseRelay(ex, call, response, adapter,
                         ex.dialect.encodeStream(req, adapter.newStream(req, target.provider(), attempt.injectUsage())),
-                        attempt::done).start(upstream);
+                        attempt::done).onFailureBeforeFirstByte(e -> attempt.routed().recover(attempt.n(), e, null))
+                        .start(upstream);
             } else {
                 relayBody(ex, call, upstream, attempt);
             }
@@ -183,7 +184,8 @@ final class ModelCallHandler {
     private void relayNative(Exchange ex, UpstreamCall call, HttpClientResponse upstream, Attempt attempt) {
         ChatAdapter adapter = attempt.adapter();
         if (ex.request.stream() && upstream.statusCode() / 100 == 2 && adapter.isStream(upstream.getHeader("content-type"))) {
-            new NativeSseRelay(ex, call, ex.http.response(), attempt::done).start(upstream);
+            new NativeSseRelay(ex, call, ex.http.response(), attempt::done)
+                    .onFailureBeforeFirstByte(e -> attempt.routed().recover(attempt.n(), e, null)).start(upstream);
             return;
         }
         Buffer collected = Buffer.buffer();

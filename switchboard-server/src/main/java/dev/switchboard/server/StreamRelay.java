@@ -22,6 +22,7 @@ abstract class StreamRelay {
     private final Runnable onFinish;
     private boolean ended;
     private long relayedBytes;
+    private java.util.function.Predicate<GatewayException> beforeFirstByte;
 
     StreamRelay(Exchange ex, UpstreamCall call, HttpServerResponse client, Runnable onFinish) {
         this.ex = ex;
@@ -54,6 +55,15 @@ abstract class StreamRelay {
     }
 
     protected abstract String contentType(HttpClientResponse upstream);
+
+    /**
+     * Who may take over a failure that happens before any byte reached the client (e.g. retry or fall back): when it
+     * answers true the stream is left to it, unanswered.
+     */
+    StreamRelay onFailureBeforeFirstByte(java.util.function.Predicate<GatewayException> recovery) {
+        this.beforeFirstByte = recovery;
+        return this;
+    }
 
     void start(HttpClientResponse upstream) {
         client.setStatusCode(200)
@@ -153,6 +163,9 @@ abstract class StreamRelay {
             return;
         }
         ended = true;
+        if (relayedBytes == 0 && beforeFirstByte != null && !client.headWritten() && beforeFirstByte.test(e)) {
+            return; // nothing went out yet: another attempt answers instead
+        }
         ex.errorType = e.kind().code();
         ex.usage = usage();
         if (!client.closed() && !client.ended()) {

@@ -127,6 +127,18 @@ class FallbackAndRetryIT {
     }
 
     @Test
+    void aStreamThatBreaksBeforeItsFirstEventFallsBack() {
+        start(ROUTE);
+        primary.enqueue(primary.dropAfter(List.of(), Duration.ofMillis(5))); // 200, event-stream headers, then gone
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", STREAM.formatted("chat"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String> data = SseEvents.data(r.body());
+        assertThat(data).last().isEqualTo("[DONE]");
+        assertThat(r.headers().firstValue("x-switchboard-provider")).hasValue("backup");
+        assertThat(r.headers().firstValue("x-switchboard-attempts")).hasValue("2");
+    }
+
+    @Test
     void nothingIsRetriedOrFailedOverOnceTheStreamHasStarted() {
         start("""
                 retry: { retries: 3, backoff: 10ms }
