@@ -5,6 +5,9 @@ import static dev.switchboard.testing.FakeIdentityProvider.validClaims;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.switchboard.store.AccessPolicy;
+import dev.switchboard.store.Store;
+import dev.switchboard.store.StoreSettings;
 import dev.switchboard.testing.FakeIdentityProvider;
 import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.GatewayFixture;
@@ -12,6 +15,7 @@ import dev.switchboard.testing.GovHttp;
 import dev.switchboard.testing.LogCapture;
 import dev.switchboard.usage.UsageEvent;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -22,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * JWT callers through a real gateway whose signing keys come from a JWKS endpoint over HTTP: a valid token is
@@ -29,6 +34,8 @@ import org.junit.jupiter.api.Test;
  * claims reach routing, usage and the model check.
  */
 class JwtGatewayIT {
+    @TempDir
+    static Path dir;
     static FakeIdentityProvider idp;
     static FakeUpstream upstream;
     static GatewayFixture gateway;
@@ -40,9 +47,14 @@ class JwtGatewayIT {
         logs = LogCapture.start();
         idp = FakeIdentityProvider.start();
         upstream = FakeUpstream.start();
+        String url = "sqlite:" + dir.resolve("store.db");
+        try (Store store = Store.open(new StoreSettings(url, null, null, 1))) {
+            store.teams().create("admin", "restricted", AccessPolicy.OPEN.withAllowedModels(List.of("fake/allowed")));
+        }
         gateway = GatewayFixture.withYaml("""
                 version: 1
                 server: { listen: 127.0.0.1:0, event_loops: 1 }
+                store: { url: "%s", key_refresh: 100ms }
                 jwt:
                   issuer: %s
                   audience: [%s]
@@ -60,7 +72,7 @@ class JwtGatewayIT {
                       - when: { key.metadata.tier: gold }
                         targets: [fake/gold-model]
                       - targets: [fake/default-model]
-                """.formatted(FakeIdentityProvider.ISSUER, FakeIdentityProvider.AUDIENCE, idp.jwksUrl(),
+                """.formatted(url, FakeIdentityProvider.ISSUER, FakeIdentityProvider.AUDIENCE, idp.jwksUrl(),
                 upstream.baseUrl(), GatewayFixture.UPSTREAM_KEY, GatewayFixture.KEY));
     }
 
@@ -171,6 +183,16 @@ class JwtGatewayIT {
 
         assertThat(call(limited, "fake/allowed").statusCode()).isEqualTo(200);
         assertError(call(limited, "auto"), 403, "permission_error", "model_not_allowed");
+    }
+
+    @Test
+    void aTeamClaimNamingAStoreTeamGetsThatTeamsModelList() {
+        String member = token(validClaims("ivan").claim("team", "restricted").build());
+
+        HttpResponse<String> ok = call(member, "fake/allowed");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(eventFor(ok).team()).isEqualTo("restricted");
+        assertError(call(member, "auto"), 403, "permission_error", "model_not_allowed");
     }
 
     @Test

@@ -133,7 +133,7 @@ class StoreKeysIT {
 
     @Test
     void aKeyPastItsExpiryIsRefusedAsExpired() throws Exception {
-        Instant expiry = Instant.now().plusSeconds(4);
+        Instant expiry = Instant.now().plusSeconds(5);
         CreatedKey k = create(new NewKey("svc-expiring", null, expiry, AccessPolicy.OPEN));
         HttpResponse<String> before = awaitStatus(200, PICKUP, () -> call(k.secret(), "smart"));
         assertThat(before.statusCode()).isEqualTo(200);
@@ -170,6 +170,20 @@ class StoreKeysIT {
             assertThat(ev.team()).isEqualTo("research");
             assertThat(ev.status()).isEqualTo(200);
         });
+    }
+
+    @Test
+    void ipRulesInAStoreKeysOrTeamsMetadataApply() {
+        CreatedKey office = create(new NewKey("svc-office", null, null,
+                AccessPolicy.OPEN.withMetadata(java.util.Map.of("ip_allow", "10.0.0.0/8, 192.168.0.0/16"))));
+        TeamRecord team = store.teams().create("admin", "no-loopback",
+                AccessPolicy.OPEN.withMetadata(java.util.Map.of("ip_deny", "127.0.0.0/8")));
+        CreatedKey member = create(new NewKey("svc-member", team.id(), null, AccessPolicy.OPEN));
+        CreatedKey marker = create(new NewKey("svc-marker-ip", null, null, AccessPolicy.OPEN));
+        awaitStatus(200, PICKUP, () -> call(marker.secret(), "smart"));
+
+        assertError(call(office.secret(), "smart"), 403, "permission_error", "ip_not_allowed");
+        assertError(call(member.secret(), "smart"), 403, "permission_error", "ip_not_allowed");
     }
 
     static String rawRows(String table) throws Exception {
