@@ -5,10 +5,12 @@ import dev.switchboard.store.CredentialRepository;
 import dev.switchboard.store.DecryptedCredential;
 import dev.switchboard.store.Store;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -28,6 +30,8 @@ public final class StoreSync implements AutoCloseable {
     private final AtomicReference<StoreDirectory> current = new AtomicReference<>(StoreDirectory.EMPTY);
     private final Consumer<StoreDirectory> onChange;
     private volatile boolean failing;
+    /** The check under way, if any, so timer ticks do not pile up on the worker pool while the database is down. */
+    private final AtomicReference<Future<Void>> inFlight = new AtomicReference<>();
     private long timer = -1;
 
     /** @param credentials null when no master key is configured (store credentials are then not used) */
@@ -55,28 +59,56 @@ public final class StoreSync implements AutoCloseable {
             failing = true;
             LOG.warn("store unreachable at startup, serving config keys only until it answers: {}", e.getMessage());
         }
-        timer = vertx.setPeriodic(interval.toMillis(), id -> poll());
+        timer = vertx.setPeriodic(interval.toMillis(), id -> tick());
     }
 
-    /** Checks the revision now (on a worker); completes when any reload finished. */
+    /** Checks the revision now (on a worker), after any check under way; completes when any reload finished. */
     public Future<Void> poll() {
-        return vertx.<Void>executeBlocking(() -> {
-            try {
-                if (store.revision() != current.get().revision()) {
-                    load();
-                }
-                if (failing) {
-                    failing = false;
-                    LOG.info("store reachable again");
-                }
-            } catch (RuntimeException e) {
-                if (!failing) {
-                    failing = true;
-                    LOG.warn("store unreachable, serving the last known keys: {}", e.getMessage());
-                }
+        Future<Void> running = inFlight.get();
+        return running == null ? runCheck() : running.transform(ar -> runCheck());
+    }
+
+    /** A timer tick: skipped while a check is under way (during an outage each waits out the connection timeout). */
+    private void tick() {
+        if (inFlight.get() == null) {
+            runCheck();
+        }
+    }
+
+    private Future<Void> runCheck() {
+        Promise<Void> done = Promise.promise();
+        inFlight.set(done.future());
+        try {
+            vertx.<Void>executeBlocking(() -> {
+                check();
+                return null;
+            }, false).onComplete(ar -> {
+                inFlight.compareAndSet(done.future(), null);
+                done.handle(ar);
+            });
+        } catch (RejectedExecutionException e) {
+            // a tick racing the shutdown of Vert.x (the worker pool is gone): nothing left to refresh
+            inFlight.compareAndSet(done.future(), null);
+            done.tryFail(e);
+        }
+        return done.future();
+    }
+
+    private void check() {
+        try {
+            if (store.revision() != current.get().revision()) {
+                load();
             }
-            return null;
-        }, false);
+            if (failing) {
+                failing = false;
+                LOG.info("store reachable again");
+            }
+        } catch (RuntimeException e) {
+            if (!failing) {
+                failing = true;
+                LOG.warn("store unreachable, serving the last known keys: {}", e.getMessage());
+            }
+        }
     }
 
     private void load() {
