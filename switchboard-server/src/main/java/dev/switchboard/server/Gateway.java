@@ -170,6 +170,7 @@ public final class Gateway implements AutoCloseable {
             watcher.close();
         }
         snapshots.startDraining();
+        governance.stopTimers();
         long drainMs = snapshots.get().config().server().drainTimeout().toMillis();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(drainMs + 10_000, TimeUnit.MILLISECONDS);

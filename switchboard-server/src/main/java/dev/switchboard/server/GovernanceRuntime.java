@@ -154,16 +154,21 @@ final class GovernanceRuntime implements AutoCloseable {
         return b.build();
     }
 
-    @Override
-    public void close() {
-        if (admin != null) {
-            admin.close();
-        }
+    /** Before Vert.x stops: no more refresh polls or Redis probes. */
+    void stopTimers() {
         if (storeSync != null) {
             storeSync.close();
         }
         if (degrading != null) {
             degrading.close();
+        }
+    }
+
+    /** After the drain: the admin API, Redis, JWT refresh, then the last usage records and the store. */
+    @Override
+    public void close() {
+        if (admin != null) {
+            admin.close();
         }
         if (redis != null) {
             redis.close();
