@@ -45,6 +45,13 @@ final class Exchange {
         this.snapshot = snapshot;
     }
 
+    /** What routing conditions read about this request; the costly parts are computed only when a rule asks. */
+    static dev.switchboard.routing.condition.RequestFacts facts(Exchange ex, ModelRequest req) {
+        return new dev.switchboard.routing.condition.StandardRequestFacts(ex.http::getHeader,
+                ex.key == null ? null : ex.key.name(), ex.key == null ? null : ex.key.team(),
+                ex.key == null ? java.util.Map.of() : ex.key.metadata(), req);
+    }
+
     /** True the first time only: the caller then records the outcome. */
     boolean markFinished() {
         if (finished) {

@@ -52,7 +52,7 @@ final class ModelCallHandler {
         ModelRequest req = ex.dialect.decode(op, body.getBytes());
         ex.request = req;
         Router router = ex.snapshot.router();
-        RoutePlan plan = router.plan(req.model(), new ExchangeFacts(ex, req));
+        RoutePlan plan = router.plan(req.model(), Exchange.facts(ex, req));
         if (!ex.key.mayUse(req.model())) {
             throw GatewayException.param(ErrorKind.MODEL_NOT_ALLOWED, "model",
                     "The key '" + ex.key.name() + "' may not use the model '" + req.model() + "'.");

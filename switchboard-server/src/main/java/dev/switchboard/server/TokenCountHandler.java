@@ -18,7 +18,7 @@ final class TokenCountHandler {
 
     static byte[] count(Exchange ex, byte[] body) {
         ModelRequest req = AnthropicRequestDecoder.decode(body, false);
-        Target target = ex.snapshot.router().plan(req.model(), new ExchangeFacts(ex, req)).targets().get(0).target();
+        Target target = ex.snapshot.router().plan(req.model(), Exchange.facts(ex, req)).targets().get(0).target();
         if (!ex.key.mayUse(req.model())) {
             throw GatewayException.param(ErrorKind.MODEL_NOT_ALLOWED, "model",
                     "The key '" + ex.key.name() + "' may not use the model '" + req.model() + "'.");
