@@ -12,7 +12,7 @@ import java.util.function.IntFunction;
 /** Helpers for limit tests: raw chat requests with a chosen key, bursts of concurrent requests, minute windows. */
 public final class LimitTesting {
     private static final long MINUTE = 60_000;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     private LimitTesting() {
     }
