@@ -11,7 +11,11 @@ import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.LimitTesting;
 import dev.switchboard.testing.RedisProcess;
 import java.net.http.HttpResponse;
+import dev.switchboard.testing.GatedAnswers;
+import dev.switchboard.tokens.TokenEstimator;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -134,6 +138,51 @@ class SharedRedisLimitsIT {
         }
         assertThat(header(res, "x-ratelimit-remaining-requests")).as("counted in the restarted (empty) Redis").isGreaterThan(990);
         assertThat(upstream.requests()).as("refused requests never reached the upstream").hasSize(reachedUpstream + 1);
+    }
+
+    @Test
+    void aBudgetSharedThroughRedisIsNeverOvershotByABurstOverThreeGateways() {
+        List<GatewayFixture> three = Stream.of("a", "b", "c").map(n -> {
+            GatewayFixture g = GatewayFixture.withYaml("""
+                    version: 1
+                    server: { listen: 127.0.0.1:0, event_loops: 1 }
+                    redis: { url: "%s", prefix: "budget:", timeout: 3s }
+                    providers:
+                      - { name: fake, type: openai, base_url: %s, api_key: sk-up-redis, models: [gpt-4o] }
+                    prices:
+                      "gpt-4o": { input: 1000, output: 2000 }
+                    keys:
+                      - { name: shared, key: %s, budget: { usd: 1.0, period: day } }
+                    """.formatted(redis.url(), upstream.baseUrl(), KEY));
+            gateways.add(g);
+            return g;
+        }).toList();
+        String body = chat("fake/gpt-4o", 100, false);
+        long input = new TokenEstimator().estimate("gpt-4o", body.getBytes(StandardCharsets.UTF_8)).inputTokens();
+        long worstCase = input * 1000 + 100 * 2000;
+        long affordable = 1_000_000 / worstCase;
+
+        GatedAnswers gate = new GatedAnswers();
+        for (int i = 0; i < 200; i++) {
+            upstream.enqueue(gate.behavior());
+        }
+        List<CompletableFuture<HttpResponse<String>>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            all.add(LimitTesting.http().sendAsync(LimitTesting.chatRequest(three.get(i % 3).baseUrl(), KEY, body),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (all.stream().filter(CompletableFuture::isDone).count() + gate.held() < 200) {
+            assertThat(System.nanoTime()).as("every request answered or held").isLessThan(end);
+            sleep(20);
+        }
+        sleep(200);
+        assertThat(gate.held()).as("admitted across the three gateways").isEqualTo((int) affordable);
+        all.stream().filter(CompletableFuture::isDone)
+                .forEach(f -> ErrorBodies.assertError(f.join(), 429, "insufficient_quota", "budget_exceeded"));
+        gate.release();
+        assertThat(all.stream().map(CompletableFuture::join).filter(r -> r.statusCode() == 200)).hasSize((int) affordable);
+        upstream.reset();
     }
 
     /** Waits until a request on {@code two} sees the one just made on {@code one} in the same count. */
