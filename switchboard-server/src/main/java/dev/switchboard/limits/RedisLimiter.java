@@ -19,6 +19,7 @@ import java.util.Map;
  * node (standalone or replicated Redis, not Cluster).
  */
 public final class RedisLimiter extends CountingLimiter {
+    private static final int POOL_SIZE = 16;
     private final Redis redis;
     private final RedisAPI api;
     private final ReconcileBatcher batcher;
@@ -38,7 +39,7 @@ public final class RedisLimiter extends CountingLimiter {
     /** Pool options suited to many concurrent admissions (the client's default wait queue is small). */
     public static RedisOptions clientOptions(String connectionString) {
         return new RedisOptions().setConnectionString(connectionString)
-                .setMaxPoolSize(16).setMaxPoolWaiting(10_000).setMaxWaitingHandlers(10_000);
+                .setMaxPoolSize(POOL_SIZE).setMaxPoolWaiting(10_000).setMaxWaitingHandlers(10_000);
     }
 
     @Override
@@ -80,7 +81,16 @@ public final class RedisLimiter extends CountingLimiter {
      * trip a short timeout in {@link DegradingLimiter}). Call once at startup; failure is harmless.
      */
     public Future<Void> warmUp() {
-        return RedisScripts.ADMIT.load(api).compose(v -> RedisScripts.ADJUST.load(api));
+        return RedisScripts.ADMIT.load(api).compose(v -> RedisScripts.ADJUST.load(api)).compose(v -> fillPool());
+    }
+
+    /** Opens the pool's connections now: a burst right after startup would otherwise wait for connects. */
+    private Future<Void> fillPool() {
+        List<Future<Void>> pings = new ArrayList<>(POOL_SIZE);
+        for (int i = 0; i < POOL_SIZE; i++) {
+            pings.add(ping());
+        }
+        return Future.all(pings).mapEmpty();
     }
 
     /** Whether Redis answers. */
