@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Limiter shared by every gateway instance through Redis. An admission is one round trip: one Lua script
@@ -19,6 +21,7 @@ import java.util.Map;
  * node (standalone or replicated Redis, not Cluster).
  */
 public final class RedisLimiter extends CountingLimiter {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisLimiter.class);
     private static final int POOL_SIZE = 16;
     private final Redis redis;
     private final RedisAPI api;
@@ -98,8 +101,16 @@ public final class RedisLimiter extends CountingLimiter {
         return api.ping(List.of()).mapEmpty();
     }
 
-    /** Flushes pending reconciles and closes the client. */
+    /**
+     * Flushes pending reconciles and closes the client. Never throws: when the event loops are already gone
+     * (the gateway closes Vert.x first), the pending adjustments are dropped, which only errs on the strict side.
+     */
     public Future<Void> close() {
-        return batcher.flush().otherwiseEmpty().compose(v -> redis.close());
+        try {
+            return batcher.flush().otherwiseEmpty().compose(v -> redis.close());
+        } catch (RuntimeException e) {
+            LOG.warn("limiter closed after its event loops; pending counter adjustments dropped: {}", e.toString());
+            return Future.failedFuture(e);
+        }
     }
 }
