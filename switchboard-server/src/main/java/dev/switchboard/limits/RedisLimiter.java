@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Limiter shared by every gateway instance through Redis. An admission is one round trip: one Lua script
@@ -19,6 +21,8 @@ import java.util.Map;
  * node (standalone or replicated Redis, not Cluster).
  */
 public final class RedisLimiter extends CountingLimiter {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisLimiter.class);
+    private static final int POOL_SIZE = 16;
     private final Redis redis;
     private final RedisAPI api;
     private final ReconcileBatcher batcher;
@@ -38,7 +42,7 @@ public final class RedisLimiter extends CountingLimiter {
     /** Pool options suited to many concurrent admissions (the client's default wait queue is small). */
     public static RedisOptions clientOptions(String connectionString) {
         return new RedisOptions().setConnectionString(connectionString)
-                .setMaxPoolSize(16).setMaxPoolWaiting(10_000).setMaxWaitingHandlers(10_000);
+                .setMaxPoolSize(POOL_SIZE).setMaxPoolWaiting(10_000).setMaxWaitingHandlers(10_000);
     }
 
     @Override
@@ -80,7 +84,16 @@ public final class RedisLimiter extends CountingLimiter {
      * trip a short timeout in {@link DegradingLimiter}). Call once at startup; failure is harmless.
      */
     public Future<Void> warmUp() {
-        return RedisScripts.ADMIT.load(api).compose(v -> RedisScripts.ADJUST.load(api));
+        return RedisScripts.ADMIT.load(api).compose(v -> RedisScripts.ADJUST.load(api)).compose(v -> fillPool());
+    }
+
+    /** Opens the pool's connections now: a burst right after startup would otherwise wait for connects. */
+    private Future<Void> fillPool() {
+        List<Future<Void>> pings = new ArrayList<>(POOL_SIZE);
+        for (int i = 0; i < POOL_SIZE; i++) {
+            pings.add(ping());
+        }
+        return Future.all(pings).mapEmpty();
     }
 
     /** Whether Redis answers. */
@@ -88,8 +101,16 @@ public final class RedisLimiter extends CountingLimiter {
         return api.ping(List.of()).mapEmpty();
     }
 
-    /** Flushes pending reconciles and closes the client. */
+    /**
+     * Flushes pending reconciles and closes the client. Never throws: when the event loops are already gone
+     * (the gateway closes Vert.x first), the pending adjustments are dropped, which only errs on the strict side.
+     */
     public Future<Void> close() {
-        return batcher.flush().otherwiseEmpty().compose(v -> redis.close());
+        try {
+            return batcher.flush().otherwiseEmpty().compose(v -> redis.close());
+        } catch (RuntimeException e) {
+            LOG.warn("limiter closed after its event loops; pending counter adjustments dropped: {}", e.toString());
+            return Future.failedFuture(e);
+        }
     }
 }
