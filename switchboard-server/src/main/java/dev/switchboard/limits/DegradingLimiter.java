@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 public final class DegradingLimiter implements Limiter {
     private static final Logger LOG = LoggerFactory.getLogger(DegradingLimiter.class);
     private static final long CLOSED_RETRY_MILLIS = 1000;
+    private static final int SLOW_CALLS_BEFORE_DEGRADING = 3;
 
     private final Vertx vertx;
     private final RedisLimiter redis;
@@ -23,6 +24,7 @@ public final class DegradingLimiter implements Limiter {
     private final DegradingSettings settings;
     private final long probeTimer;
     private final AtomicBoolean probing = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger slowCalls = new java.util.concurrent.atomic.AtomicInteger();
     private volatile LimiterMode mode = LimiterMode.REDIS;
 
     public DegradingLimiter(Vertx vertx, RedisLimiter redis, LocalLimiter local, DegradingSettings settings) {
@@ -44,8 +46,17 @@ public final class DegradingLimiter implements Limiter {
         }
         return redis.admit(request)
                 .timeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .recover(err -> {
-                    degrade(err);
+                .transform(ar -> {
+                    if (ar.succeeded()) {
+                        slowCalls.set(0);
+                        return Future.succeededFuture(ar.result());
+                    }
+                    // A broken connection is an outage at once; a slow answer only after several in a row (a burst
+                    // right after startup, or a GC pause, must not drop every request to local counting).
+                    if (!(ar.cause() instanceof java.util.concurrent.TimeoutException)
+                            || slowCalls.incrementAndGet() >= SLOW_CALLS_BEFORE_DEGRADING) {
+                        degrade(ar.cause());
+                    }
                     return degraded(request);
                 });
     }
@@ -80,6 +91,7 @@ public final class DegradingLimiter implements Limiter {
                 .onComplete(ar -> {
                     probing.set(false);
                     if (ar.succeeded() && mode != LimiterMode.REDIS) {
+                        slowCalls.set(0);
                         mode = LimiterMode.REDIS;
                         LOG.info("Redis limiter reachable again; back to REDIS");
                     }

@@ -173,7 +173,14 @@ public final class Gateway implements AutoCloseable {
         governance.stopTimers();
         long drainMs = snapshots.get().config().server().drainTimeout().toMillis();
         try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(drainMs + 10_000, TimeUnit.MILLISECONDS);
+            // undeploying drains the requests in flight; then the counters are flushed while Vert.x still runs
+            List<Future<Void>> undeploys = new ArrayList<>();
+            for (String id : vertx.deploymentIDs()) {
+                undeploys.add(vertx.undeploy(id));
+            }
+            Future.join(undeploys).toCompletionStage().toCompletableFuture().get(drainMs + 10_000, TimeUnit.MILLISECONDS);
+            governance.flushCounters();
+            vertx.close().toCompletionStage().toCompletableFuture().get(10_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {

@@ -154,8 +154,22 @@ final class GovernanceRuntime implements AutoCloseable {
         return b.build();
     }
 
-    /** Before Vert.x stops: no more refresh polls or Redis probes. */
+    /** After the drain, while Vert.x still runs: reconciliations still queued for Redis are sent. */
+    void flushCounters() {
+        if (redis != null) {
+            try {
+                redis.flushReconciles().await(2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("pending limit reconciliations not sent to Redis: {}", e.toString());
+            }
+        }
+    }
+
+    /** Before the drain: no more admin changes, refresh polls or Redis probes. */
     void stopTimers() {
+        if (admin != null) {
+            admin.close();
+        }
         if (storeSync != null) {
             storeSync.close();
         }
@@ -164,12 +178,9 @@ final class GovernanceRuntime implements AutoCloseable {
         }
     }
 
-    /** After the drain: the admin API, Redis, JWT refresh, then the last usage records and the store. */
+    /** After the drain: Redis, JWT refresh, then the last usage records and the store. */
     @Override
     public void close() {
-        if (admin != null) {
-            admin.close();
-        }
         if (redis != null) {
             redis.close();
         }
