@@ -40,7 +40,9 @@ run() { # label body key seconds
   reqs=$(echo "$out" | grep -oE '[0-9]+ requests in' | awk '{print $1}')
   non2xx=$(echo "$out" | grep -oE 'Non-2xx or 3xx responses: [0-9]+' | grep -oE '[0-9]+$' || echo 0)
   printf '%-9s reqs=%-7s non2xx=%-5s cpu_us_per_req=%s\n' "$1" "$reqs" "$non2xx" "$(echo "scale=1; ($c1-$c0)*10000/$reqs" | bc)"
+  echo "$1 $reqs $((c1-c0))" >> "$totals"
 }
+totals="$(mktemp /tmp/overhead-totals-XXXX)"
 echo "warming up for ${GW_WARMUP:-40} s" >&2
 run warm-base "$body" sk-bench-client-key $(( ${GW_WARMUP:-40} / 2 )) >/dev/null
 run warm-gov "$body" "$key" $(( ${GW_WARMUP:-40} / 4 )) >/dev/null
@@ -51,6 +53,8 @@ for r in $(seq 1 "$rounds"); do
   run routed "$routed" sk-bench-client-key "$secs"
   run governed "$body" "$key" "$secs"
 done
+echo "totals over all rounds (CPU ticks are 10 ms; interleaving spreads the machine's drift over all three):"
+awk '$1 !~ /^warm/ { r[$1] += $2; t[$1] += $3 } END { for (k in r) printf "  %-9s reqs=%-8d cpu_us_per_req=%.1f\n", k, r[k], t[k] * 10000 / r[k] }' "$totals" | sort
 if [ -n "${REDIS_URL:-}" ]; then
   echo "redis command stats over the measured rounds:"; redis-cli -u "$REDIS_URL" info commandstats | grep -E 'evalsha|eval:|calls' || true
 fi
