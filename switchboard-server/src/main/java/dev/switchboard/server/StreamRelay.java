@@ -93,6 +93,9 @@ abstract class StreamRelay {
                 relayedBytes += out.length();
                 if (ex.allowance != null) {
                     checkAllowance();
+                    if (ended) { // no room left: the stream was stopped (the answer can come at once)
+                        return;
+                    }
                 }
             }
             GatewayException relayed = relayedError();
