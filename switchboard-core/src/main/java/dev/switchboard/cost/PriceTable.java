@@ -19,6 +19,8 @@ import java.util.Optional;
  * {@code us.anthropic.claude-3-haiku-20240307-v1:0}) through {@link ModelNames}.
  */
 public final class PriceTable {
+    private static final int MAX_REMEMBERED = 10_000;
+    private final java.util.concurrent.ConcurrentHashMap<String, Optional<Price>> found = new java.util.concurrent.ConcurrentHashMap<>();
     private static final String BUNDLED = "/dev/switchboard/cost/prices.yaml";
     private static final PriceTable BUNDLED_TABLE = load();
 
@@ -45,11 +47,28 @@ public final class PriceTable {
         return new PriceTable(merged);
     }
 
-    /** Price for a model as sent upstream; provider may be null. */
+    /**
+     * Price for a model as sent upstream; provider may be null. Answers are remembered (the lookup tries name
+     * variants with regexes and a family scan, too slow for every request); the memory is bounded because model
+     * names can come from clients.
+     */
     public Optional<Price> find(String provider, String upstreamModel) {
         if (upstreamModel == null || upstreamModel.isBlank()) {
             return Optional.empty();
         }
+        String key = provider + "\u0000" + upstreamModel;
+        Optional<Price> known = found.get(key);
+        if (known != null) {
+            return known;
+        }
+        Optional<Price> result = lookup(provider, upstreamModel);
+        if (found.size() < MAX_REMEMBERED) {
+            found.put(key, result);
+        }
+        return result;
+    }
+
+    private Optional<Price> lookup(String provider, String upstreamModel) {
         String prefix = provider == null || provider.isBlank() ? null : provider.toLowerCase(Locale.ROOT) + "/";
         for (String name : ModelNames.variants(upstreamModel)) {
             if (prefix != null && prices.containsKey(prefix + name)) {

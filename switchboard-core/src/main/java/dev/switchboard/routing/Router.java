@@ -21,6 +21,9 @@ public final class Router {
     private final BreakerSettings breaker;
     private final RetryPolicy defaultRetry;
     private final PriceLookup prices;
+    /** A model that names one target always gets the same (immutable) plan: built once, not per request. */
+    private final java.util.concurrent.ConcurrentHashMap<String, RoutePlan> directPlans = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_DIRECT_PLANS = 10_000;
 
     public Router(List<Route> routes, ModelResolver resolver, TargetRegistry registry, BreakerSettings breaker,
                   RetryPolicy defaultRetry, PriceLookup prices) {
@@ -38,9 +41,16 @@ public final class Router {
     public RoutePlan plan(String model, RequestFacts facts) {
         Route route = route(model);
         if (route == null) {
-            Target t = resolver.resolve(model);
-            return new RoutePlan(null, List.of(new RouteTarget(t, 1, defaultRetry,
-                    prices.pricePerMillion(t.provider().name(), t.upstreamModel()))), Set.of());
+            RoutePlan direct = directPlans.get(model);
+            if (direct == null) {
+                Target t = resolver.resolve(model);
+                direct = new RoutePlan(null, List.of(new RouteTarget(t, 1, defaultRetry,
+                        prices.pricePerMillion(t.provider().name(), t.upstreamModel()))), Set.of());
+                if (directPlans.size() < MAX_DIRECT_PLANS) { // names come from clients: keep the memory bounded
+                    directPlans.put(model, direct);
+                }
+            }
+            return direct;
         }
         for (Rule rule : route.rules()) {
             if (rule.when() == null || rule.when().test(facts)) {
