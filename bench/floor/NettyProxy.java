@@ -24,10 +24,10 @@ import java.util.ArrayDeque;
 /**
  * The raw-Netty floor: one event loop, HttpServerCodec + aggregator in front, pooled keep-alive
  * HttpClientCodec channels to the upstream on the same loop, no futures beyond connect, no thread hops.
- * Listens on 127.0.0.1:8091 and forwards every request to 127.0.0.1:19001.
+ * Listens on 127.0.0.1:8091 (-Dport=) and forwards every request to 127.0.0.1:19001; -Dtransport=epoll|nio to compare.
  */
 public class NettyProxy {
-    static final int PORT = 8091, UP_PORT = 19001;
+    static final int PORT = Integer.getInteger("port", 8091), UP_PORT = 19001;
     static final String UP_HOST = "127.0.0.1";
     static final AsciiString UP_HOST_HEADER = AsciiString.of(UP_HOST + ":" + UP_PORT);
     static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
@@ -43,9 +43,10 @@ public class NettyProxy {
         IoHandlerFactory ioFactory;
         Class<? extends ServerSocketChannel> serverCls;
         Class<? extends SocketChannel> clientCls;
-        if (IoUring.isAvailable()) {
+        String wanted = System.getProperty("transport", "io_uring"); // io_uring | epoll | nio, for comparison runs
+        if (wanted.equals("io_uring") && IoUring.isAvailable()) {
             ioFactory = IoUringIoHandler.newFactory(); serverCls = IoUringServerSocketChannel.class; clientCls = IoUringSocketChannel.class;
-        } else if (Epoll.isAvailable()) {
+        } else if (!wanted.equals("nio") && Epoll.isAvailable()) {
             ioFactory = EpollIoHandler.newFactory(); serverCls = EpollServerSocketChannel.class; clientCls = EpollSocketChannel.class;
         } else {
             ioFactory = NioIoHandler.newFactory(); serverCls = NioServerSocketChannel.class; clientCls = NioSocketChannel.class;
