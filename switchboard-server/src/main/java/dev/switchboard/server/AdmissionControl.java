@@ -109,8 +109,12 @@ final class AdmissionControl {
         }
         if (usage != null) {
             r.reconcile(usage.promptTokens() + usage.completionTokens(), Math.max(cost, 0));
+        } else if (ex.firstTokenNanos >= 0) {
+            // output went out but no usage came back (client left, stream broke): what was spent is unknown, so
+            // the reservation stands as the charge, never less than what may have been used
+            return;
         } else {
-            r.reconcile(0, 0); // the request counted, its tokens and money did not
+            r.reconcile(0, 0); // nothing was generated: the request counts, its tokens and money do not
         }
     }
 
