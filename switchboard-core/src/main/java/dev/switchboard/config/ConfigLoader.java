@@ -107,21 +107,9 @@ public final class ConfigLoader {
             return d;
         }
         r.fields(n, "server", SERVER);
-        String host = d.host();
-        int port = d.port();
-        String listen = r.string(n, "listen", "server", false);
-        if (listen != null) {
-            int colon = listen.lastIndexOf(':');
-            try {
-                port = Integer.parseInt(listen.substring(colon + 1));
-                host = colon <= 0 ? d.host() : listen.substring(0, colon).replace("[", "").replace("]", "");
-                if (port < 0 || port > 65535) {
-                    throw new NumberFormatException();
-                }
-            } catch (RuntimeException e) {
-                r.problems.add("server.listen", "expected host:port, e.g. 0.0.0.0:8080, got '" + listen + "'");
-            }
-        }
+        Reader.HostPort listen = r.listen(n, "server", new Reader.HostPort(d.host(), d.port()), "0.0.0.0:8080");
+        String host = listen.host();
+        int port = listen.port();
         long maxBody = d.maxBodyBytes();
         String size = r.scalarText(n, "max_body", "server");
         if (size != null) {

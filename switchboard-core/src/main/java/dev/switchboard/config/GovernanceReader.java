@@ -78,23 +78,12 @@ final class GovernanceReader {
             return null;
         }
         r.fields(n, "admin", ADMIN);
-        String listen = r.string(n, "listen", "admin", false);
-        String host = "127.0.0.1";
-        int port = 8081;
-        if (listen != null) {
-            int colon = listen.lastIndexOf(':');
-            try {
-                port = Integer.parseInt(listen.substring(colon + 1));
-                host = colon <= 0 ? host : listen.substring(0, colon).replace("[", "").replace("]", "");
-            } catch (RuntimeException e) {
-                r.problems.add("admin.listen", "expected host:port, e.g. 127.0.0.1:8081, got '" + listen + "'");
-            }
-        }
+        Reader.HostPort listen = r.listen(n, "admin", new Reader.HostPort("127.0.0.1", 8081), "127.0.0.1:8081");
         List<KeyConfig> adminKeys = keys.read(n.get("keys"), "admin.keys", r);
         if (adminKeys.isEmpty()) {
             r.problems.add("admin.keys", "at least one admin key is required (key: ${env:SWITCHBOARD_ADMIN_KEY})");
         }
-        return new AdminConfig(host, port, adminKeys);
+        return new AdminConfig(listen.host(), listen.port(), adminKeys);
     }
 
     private static RedisConfig redis(JsonNode n, Reader r) {

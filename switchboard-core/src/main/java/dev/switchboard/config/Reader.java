@@ -149,6 +149,60 @@ final class Reader {
         return Map.copyOf(out);
     }
 
+    /**
+     * The value whose config word is {@code text} (case ignored), or null, reported as
+     * "unknown NOUN 'text' (use a, b, …)" with the nearest word.
+     */
+    <E> E word(String text, String path, E[] values, java.util.function.Function<E, String> name, String noun) {
+        List<String> known = new ArrayList<>();
+        for (E v : values) {
+            if (name.apply(v).equalsIgnoreCase(text)) {
+                return v;
+            }
+            known.add(name.apply(v));
+        }
+        problems.add(path, "unknown " + noun + " '" + text + "' (use " + String.join(", ", known) + ")"
+                + NearMiss.hint(text, known));
+        return null;
+    }
+
+    /** A list of such words; each unknown entry is reported with its index. */
+    <E extends Enum<E>> java.util.EnumSet<E> words(JsonNode n, String field, String path, Class<E> type,
+                                                   java.util.function.Function<E, String> name, String noun) {
+        java.util.EnumSet<E> out = java.util.EnumSet.noneOf(type);
+        List<String> texts = stringList(n, field, path);
+        for (int i = 0; i < texts.size(); i++) {
+            E v = word(texts.get(i), join(path, field) + "[" + i + "]", type.getEnumConstants(), name, noun);
+            if (v != null) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /** A listen address as {@code host:port} (IPv6 in brackets); the defaults when absent or unreadable (reported). */
+    HostPort listen(JsonNode n, String path, HostPort fallback, String example) {
+        String listen = string(n, "listen", path, false);
+        if (listen == null) {
+            return fallback;
+        }
+        int colon = listen.lastIndexOf(':');
+        try {
+            int port = Integer.parseInt(listen.substring(colon + 1));
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            String host = colon <= 0 ? fallback.host() : listen.substring(0, colon).replace("[", "").replace("]", "");
+            return new HostPort(host, port);
+        } catch (RuntimeException e) {
+            problems.add(join(path, "listen"), "expected host:port, e.g. " + example + ", got '" + listen + "'");
+            return fallback;
+        }
+    }
+
+    /** A listen address. */
+    record HostPort(String host, int port) {}
+
     static String join(String path, String field) {
         return path.isEmpty() ? field : path + "." + field;
     }

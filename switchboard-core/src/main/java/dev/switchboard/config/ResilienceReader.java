@@ -5,8 +5,6 @@ import dev.switchboard.routing.BreakerSettings;
 import dev.switchboard.routing.RetryOn;
 import dev.switchboard.routing.RetryPolicy;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -31,27 +29,7 @@ final class ResilienceReader {
         Duration maxRetryAfter = r.duration(n, "max_retry_after", path, d.maxRetryAfter());
         Set<RetryOn> on = d.on();
         if (n.has("on")) {
-            List<String> words = r.stringList(n, "on", path);
-            EnumSet<RetryOn> parsed = EnumSet.noneOf(RetryOn.class);
-            List<String> known = new ArrayList<>();
-            for (RetryOn o : RetryOn.values()) {
-                known.add(o.configName());
-            }
-            for (int i = 0; i < words.size(); i++) {
-                RetryOn match = null;
-                for (RetryOn o : RetryOn.values()) {
-                    if (o.configName().equalsIgnoreCase(words.get(i))) {
-                        match = o;
-                    }
-                }
-                if (match == null) {
-                    r.problems.add(path + ".on[" + i + "]", "unknown condition '" + words.get(i) + "' (use "
-                            + String.join(", ", known) + ")" + NearMiss.hint(words.get(i), known));
-                } else {
-                    parsed.add(match);
-                }
-            }
-            on = parsed;
+            on = r.words(n, "on", path, RetryOn.class, RetryOn::configName, "condition");
         }
         return new RetryPolicy(retries, backoff, maxBackoff, maxRetryAfter, on);
     }

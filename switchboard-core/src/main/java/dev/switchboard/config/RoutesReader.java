@@ -66,28 +66,7 @@ final class RoutesReader {
         if (!route.has("fallback_on")) {
             return EnumSet.of(FallbackTrigger.ERROR);
         }
-        EnumSet<FallbackTrigger> out = EnumSet.noneOf(FallbackTrigger.class);
-        List<String> words = r.stringList(route, "fallback_on", path);
-        List<String> known = new ArrayList<>();
-        for (FallbackTrigger t : FallbackTrigger.values()) {
-            known.add(t.configName());
-        }
-        for (int i = 0; i < words.size(); i++) {
-            String w = words.get(i);
-            FallbackTrigger match = null;
-            for (FallbackTrigger t : FallbackTrigger.values()) {
-                if (t.configName().equals(w)) {
-                    match = t;
-                }
-            }
-            if (match == null) {
-                r.problems.add(path + ".fallback_on[" + i + "]", "unknown trigger '" + w + "' (use "
-                        + String.join(", ", known) + ")" + NearMiss.hint(w, known));
-            } else {
-                out.add(match);
-            }
-        }
-        return out;
+        return r.words(route, "fallback_on", path, FallbackTrigger.class, FallbackTrigger::configName, "trigger");
     }
 
     private static List<RouteConfig.RuleConfig> rules(JsonNode n, String path, Map<String, ProviderConfig> providers,
@@ -129,16 +108,8 @@ final class RoutesReader {
         if (text == null) {
             return Strategy.FALLBACK;
         }
-        List<String> known = new ArrayList<>();
-        for (Strategy s : Strategy.values()) {
-            if (s.configName().equals(text)) {
-                return s;
-            }
-            known.add(s.configName());
-        }
-        r.problems.add(path, "unknown strategy '" + text + "' (use " + String.join(", ", known) + ")"
-                + NearMiss.hint(text, known));
-        return Strategy.FALLBACK;
+        Strategy s = r.word(text, path, Strategy.values(), Strategy::configName, "strategy");
+        return s == null ? Strategy.FALLBACK : s;
     }
 
     private static StickyBy sticky(String text, String path, Strategy strategy, Reader r) {
