@@ -56,7 +56,7 @@ public final class ProviderCheck {
 
     private static HealthCheckConfig defaultCheck(ProviderEndpoint p) {
         String dialect = p.type().dialect();
-        Duration timeout = Duration.ofSeconds(5);
+        Duration timeout = Duration.ofSeconds(10); // a one-off check from a cold JVM: the first connection is slow
         if (dialect.equals("openai") || dialect.equals("gemini")) {
             return new HealthCheckConfig(Duration.ofSeconds(30), timeout, HealthCheckConfig.Kind.MODELS, null, 1);
         }
