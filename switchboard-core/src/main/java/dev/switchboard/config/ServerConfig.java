@@ -4,9 +4,11 @@ import java.time.Duration;
 
 /**
  * The listener: host, port, largest accepted request body, event-loop count (0 = one per core),
- * whether the access log is written, and how long a shutdown waits for requests in flight.
+ * whether the access log is written, how long a shutdown waits for requests in flight, and whether model calls take
+ * the gateway's own Netty lane (server and upstream side) instead of Vert.x's HTTP server and client.
  */
-public record ServerConfig(String host, int port, long maxBodyBytes, int eventLoops, boolean accessLog, Duration drainTimeout) {
+public record ServerConfig(String host, int port, long maxBodyBytes, int eventLoops, boolean accessLog, Duration drainTimeout,
+                           boolean fastLane) {
     public static final long DEFAULT_MAX_BODY = 32L * 1024 * 1024;
-    public static final ServerConfig DEFAULTS = new ServerConfig("0.0.0.0", 8080, DEFAULT_MAX_BODY, 0, true, Duration.ofSeconds(30));
+    public static final ServerConfig DEFAULTS = new ServerConfig("0.0.0.0", 8080, DEFAULT_MAX_BODY, 0, true, Duration.ofSeconds(30), true);
 }

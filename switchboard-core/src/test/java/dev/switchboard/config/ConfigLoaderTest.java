@@ -56,7 +56,7 @@ class ConfigLoaderTest {
     @Test
     void validConfigIsRead() {
         GatewayConfig c = parse(VALID);
-        assertThat(c.server()).isEqualTo(new ServerConfig("127.0.0.1", 9000, 1024 * 1024, 2, true, Duration.ofSeconds(30)));
+        assertThat(c.server()).isEqualTo(new ServerConfig("127.0.0.1", 9000, 1024 * 1024, 2, true, Duration.ofSeconds(30), true));
         assertThat(c.timeouts().connect()).isEqualTo(Duration.ofSeconds(2));
         ProviderConfig p = c.providers().get(0);
         assertThat(p.timeouts()).isEqualTo(new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofMillis(500),

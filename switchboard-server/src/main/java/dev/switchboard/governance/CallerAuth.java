@@ -10,7 +10,6 @@ import dev.switchboard.config.KeyDigest;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpServerRequest;
 import java.time.Instant;
 import java.util.function.Supplier;
 
@@ -31,7 +30,7 @@ public final class CallerAuth {
         this.network = network;
     }
 
-    public Future<ClientKey> authenticate(HttpServerRequest req, KeyIndex configKeys) {
+    public Future<ClientKey> authenticate(CallerRequest req, KeyIndex configKeys) {
         String presented = presented(req);
         if (jwt != null && JwtShape.looksLikeJwt(presented)) {
             return jwt.verifyAsync(presented).transform(ar -> {
@@ -72,14 +71,14 @@ public final class CallerAuth {
                 team.models(), team.quota(), key.expiresAt());
     }
 
-    private static String presented(HttpServerRequest req) {
+    private static String presented(CallerRequest req) {
         String presented = null;
-        String auth = req.getHeader("authorization");
+        String auth = req.header("authorization");
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
             presented = auth.substring(7).trim();
         }
         if (presented == null || presented.isEmpty()) {
-            presented = req.getHeader("x-api-key");
+            presented = req.header("x-api-key");
         }
         if (presented == null || presented.isEmpty()) {
             throw new GatewayException(ErrorKind.UNAUTHENTICATED,

@@ -8,7 +8,6 @@ import dev.switchboard.auth.IpRules;
 import dev.switchboard.config.IpRulesConfig;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
-import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +30,7 @@ public final class NetworkGuard {
     }
 
     /** The key, when its request may come from where it comes from; a 403 otherwise. */
-    public ClientKey check(HttpServerRequest req, ClientKey key) {
+    public ClientKey check(CallerRequest req, ClientKey key) {
         IpRulesConfig team = key.teamQuota().ip();
         IpRulesConfig own = key.quota().ip();
         if (globalEmpty && team.isEmpty() && own.isEmpty()) {
@@ -39,7 +38,7 @@ public final class NetworkGuard {
         }
         ClientAddress client;
         try {
-            client = ClientAddress.resolve(req.remoteAddress().hostAddress(), req.headers().getAll("x-forwarded-for"),
+            client = ClientAddress.resolve(req.remoteAddress(), req.headers("x-forwarded-for"),
                     trustedProxies);
         } catch (IllegalArgumentException e) {
             throw new GatewayException(ErrorKind.ADDRESS_NOT_ALLOWED, "The client address could not be determined.");

@@ -24,7 +24,6 @@ import dev.switchboard.tokens.RequestEstimate;
 import dev.switchboard.tokens.TokenEstimator;
 import dev.switchboard.usage.Usage;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,9 +82,8 @@ final class AdmissionControl {
         AdmissionRequest request = AdmissionRequest.of(scopes, estimate.inputTokens() + maxOut, worstCase)
                 .withMaxWait(limits.queue());
         return limiter.admit(request).compose(admission -> {
-            HttpServerResponse response = ex.http.response();
             for (Map.Entry<String, String> h : admission.headers().entrySet()) {
-                response.putHeader(h.getKey(), h.getValue());
+                ex.client.putHeader(h.getKey(), h.getValue());
             }
             if (!admission.admitted()) {
                 return Future.failedFuture(refused(admission));

@@ -7,7 +7,6 @@ import dev.switchboard.model.ModelRequest;
 import dev.switchboard.routing.Target;
 import dev.switchboard.runtime.Snapshot;
 import dev.switchboard.usage.Usage;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The typed state of one request as it moves through the gateway. Confined to the event loop that
@@ -16,7 +15,8 @@ import io.vertx.core.http.HttpServerRequest;
 final class Exchange {
     final String requestId;
     final long startNanos = System.nanoTime();
-    final HttpServerRequest http;
+    /** The client's request head and the answer going back to it. */
+    final ClientSide client;
     final Snapshot snapshot;
     /** The client's API dialect: how its request is read and its answers and errors are written. */
     IngressDialect dialect = OpenAiIngress.INSTANCE;
@@ -39,15 +39,15 @@ final class Exchange {
     long firstTokenNanos = -1;
     private boolean finished;
 
-    Exchange(String requestId, HttpServerRequest http, Snapshot snapshot) {
+    Exchange(String requestId, ClientSide client, Snapshot snapshot) {
         this.requestId = requestId;
-        this.http = http;
+        this.client = client;
         this.snapshot = snapshot;
     }
 
     /** What routing conditions read about this request; the costly parts are computed only when a rule asks. */
     static dev.switchboard.routing.condition.RequestFacts facts(Exchange ex, ModelRequest req) {
-        return new dev.switchboard.routing.condition.StandardRequestFacts(ex.http::getHeader,
+        return new dev.switchboard.routing.condition.StandardRequestFacts(ex.client::header,
                 ex.key == null ? null : ex.key.name(), ex.key == null ? null : ex.key.team(),
                 ex.key == null ? java.util.Map.of() : ex.key.metadata(), req);
     }

@@ -4,6 +4,7 @@ import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.ingress.anthropic.AnthropicIngress;
 import dev.switchboard.model.Operation;
+import dev.switchboard.server.upstream.UpstreamClient;
 import dev.switchboard.telemetry.GatewayMetrics;
 import dev.switchboard.telemetry.RoutingMetrics;
 import io.vertx.core.Future;
@@ -15,7 +16,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import java.net.URLDecoder;
@@ -40,8 +40,10 @@ final class GatewayVerticle extends VerticleBase {
     private final String host;
     private final int port;
     private ModelCallHandler models;
+    private CallerStep callers;
     private HttpServer server;
     private HttpClient client;
+    private UpstreamClient upstreams;
 
     GatewayVerticle(SnapshotHolder snapshots, GatewayMetrics metrics, OutcomeRecorder recorder, RoutingMetrics routingMetrics,
                     GovernanceRuntime governance, String host, int port) {
@@ -63,13 +65,23 @@ final class GatewayVerticle extends VerticleBase {
                         .setMaxInitialLineLength(16 * 1024)
                         .setMaxHeaderSize(64 * 1024),
                 new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
-        models = new ModelCallHandler(vertx, new DeadlineSweeper(vertx), client, recorder, routingMetrics, governance.admission);
+        upstreams = new VertxUpstreamClient(client);
+        models = new ModelCallHandler(vertx, new DeadlineSweeper(vertx), upstreams, client, recorder, routingMetrics,
+                governance.admission);
+        callers = new CallerStep(governance.auth, recorder);
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(host)
                 .setPort(port)
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
+                // no WebSockets here: without their extension handler, every answer skips one pipeline step
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(false)
                 .setMaxHeaderSize(64 * 1024));
+        if (snapshots.get().config().server().fastLane()) {
+            LaneCalls lane = new LaneCalls(snapshots, recorder, callers, models);
+            server.connectionHandler(connection -> FastLaneInstaller.install(connection, lane));
+        }
         return server.requestHandler(this::handle).listen();
     }
 
@@ -81,89 +93,76 @@ final class GatewayVerticle extends VerticleBase {
     public Future<?> stop() {
         // Stop accepting, let requests in flight (long streams included) finish up to the drain timeout.
         long drainMs = snapshots.get().config().server().drainTimeout().toMillis();
-        return server.shutdown(drainMs, java.util.concurrent.TimeUnit.MILLISECONDS).eventually(() -> client.close());
+        return server.shutdown(drainMs, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .eventually(() -> upstreams.close())
+                .eventually(() -> client.close());
     }
 
     private void handle(HttpServerRequest req) {
-        Exchange ex = new Exchange(RequestIds.next(req.getHeader("x-request-id")), req, snapshots.get());
-        HttpServerResponse response = req.response();
-        response.putHeader(HeaderNames.REQUEST_ID, ex.requestId);
-        guarded(ex, () -> route(ex));
+        Exchange ex = new Exchange(RequestIds.next(req.getHeader("x-request-id")), new VertxClientSide(req), snapshots.get());
+        req.response().putHeader(HeaderNames.REQUEST_ID, ex.requestId);
+        recorder.guarded(ex, () -> route(ex, req));
     }
 
-    /** Runs a step of the exchange; any failure becomes the caller's error answer, never a dropped request. */
-    private void guarded(Exchange ex, Runnable step) {
-        try {
-            step.run();
-        } catch (GatewayException e) {
-            recorder.fail(ex, e);
-        } catch (RuntimeException e) {
-            LOG.error("request {} failed unexpectedly", ex.requestId, e);
-            recorder.fail(ex, new GatewayException(ErrorKind.INTERNAL, "The gateway failed to handle the request (request id "
-                    + ex.requestId + ")."));
-        }
-    }
-
-    private void route(Exchange ex) {
-        HttpServerRequest req = ex.http;
+    private void route(Exchange ex, HttpServerRequest req) {
         String path = req.path();
         HttpMethod method = req.method();
         switch (path) {
-            case "/v1/chat/completions" -> modelCall(ex, Operation.CHAT);
-            case "/v1/completions" -> modelCall(ex, Operation.COMPLETIONS);
-            case "/v1/embeddings" -> modelCall(ex, Operation.EMBEDDINGS);
+            case "/v1/chat/completions" -> modelCall(ex, req, Operation.CHAT);
+            case "/v1/completions" -> modelCall(ex, req, Operation.COMPLETIONS);
+            case "/v1/embeddings" -> modelCall(ex, req, Operation.EMBEDDINGS);
             case "/v1/messages" -> {
                 ex.dialect = AnthropicIngress.INSTANCE;
-                modelCall(ex, Operation.CHAT);
+                modelCall(ex, req, Operation.CHAT);
             }
             case "/v1/messages/count_tokens" -> {
                 ex.dialect = AnthropicIngress.INSTANCE;
-                countTokens(ex);
+                countTokens(ex, req);
             }
             case "/v1/models" -> {
                 ex.operation = "models";
                 requireMethod(req, HttpMethod.GET);
-                authenticated(ex, () -> {
+                authenticated(ex, req, () -> {
                     ex.status = 200;
                     ModelsHandler.list(ex.snapshot.router(), ex.key, req.response());
                     recorder.finish(ex);
                 });
             }
-            case "/healthz" -> plain(ex, 200, "application/json", "{\"status\":\"ok\"}");
+            case "/healthz" -> plain(ex, req, 200, "application/json", "{\"status\":\"ok\"}");
             case "/readyz" -> {
                 if (snapshots.draining()) {
-                    plain(ex, 503, "application/json", "{\"status\":\"draining\"}");
+                    plain(ex, req, 503, "application/json", "{\"status\":\"draining\"}");
                 } else {
-                    plain(ex, 200, "application/json", "{\"status\":\"ready\"}");
+                    plain(ex, req, 200, "application/json", "{\"status\":\"ready\"}");
                 }
             }
             case "/v1/access-requests" -> {
                 ex.operation = "access_request";
-                requireMethod(ex.http, HttpMethod.POST);
-                authenticated(ex, () -> BodyReader.read(ex.http, 64 * 1024).onComplete(ar -> guarded(ex, () -> {
+                requireMethod(req, HttpMethod.POST);
+                authenticated(ex, req, () -> BodyReader.read(req, 64 * 1024).onComplete(ar -> recorder.guarded(ex, () -> {
                     if (ar.failed()) {
                         throw new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
                     }
-                    AccessRequestHandler.submit(vertx, governance.store, ex, ar.result()).onComplete(done -> guarded(ex, () -> {
+                    AccessRequestHandler.submit(vertx, governance.store, ex, ar.result()).onComplete(done -> recorder.guarded(ex, () -> {
                         if (done.failed()) {
                             throw done.cause() instanceof GatewayException g ? g
                                     : new GatewayException(ErrorKind.INTERNAL, "The access request could not be stored.");
                         }
                         ex.status = 202;
-                        ex.http.response().setStatusCode(202).putHeader(HeaderNames.CONTENT_TYPE, HeaderNames.APPLICATION_JSON)
+                        req.response().setStatusCode(202).putHeader(HeaderNames.CONTENT_TYPE, HeaderNames.APPLICATION_JSON)
                                 .end(io.vertx.core.buffer.Buffer.buffer(done.result()));
                         recorder.finish(ex);
                     }));
                 })));
             }
-            case "/health/providers" -> plain(ex, 200, "application/json",
+            case "/health/providers" -> plain(ex, req, 200, "application/json",
                     HealthReport.json(ex.snapshot, ex.snapshot.router().registry()));
-            case "/metrics" -> plain(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+            case "/metrics" -> plain(ex, req, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
             default -> {
                 if (path.startsWith("/v1/models/")) {
                     ex.operation = "models";
                     requireMethod(req, HttpMethod.GET);
-                    authenticated(ex, () -> {
+                    authenticated(ex, req, () -> {
                         ex.status = 200;
                         ModelsHandler.one(ex.snapshot.router(), ex.key, decodeSegment(path.substring("/v1/models/".length())),
                                 req.response());
@@ -176,80 +175,52 @@ final class GatewayVerticle extends VerticleBase {
         }
     }
 
-    private void modelCall(Exchange ex, Operation op) {
-        ex.operation = switch (op) {
-            case CHAT -> "chat";
-            case COMPLETIONS -> "text_completion";
-            case EMBEDDINGS -> "embeddings";
-        };
-        requireMethod(ex.http, HttpMethod.POST);
-        authenticated(ex, () -> readModelCall(ex, op));
+    private void modelCall(Exchange ex, HttpServerRequest req, Operation op) {
+        ex.operation = LaneCalls.operationName(op);
+        requireMethod(req, HttpMethod.POST);
+        authenticated(ex, req, () -> readModelCall(ex, req, op));
     }
 
-    private void readModelCall(Exchange ex, Operation op) {
-        BodyReader.read(ex.http, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> {
+    private void readModelCall(Exchange ex, HttpServerRequest req, Operation op) {
+        BodyReader.read(req, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> {
             if (ar.failed()) {
                 GatewayException e = ar.cause() instanceof GatewayException g ? g
                         : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
                 // HTTP/1.x only: HTTP/2 forbids connection-specific headers (clients reject the response)
-                boolean close = e.kind() == ErrorKind.BODY_TOO_LARGE && ex.http.version() != HttpVersion.HTTP_2;
+                boolean close = e.kind() == ErrorKind.BODY_TOO_LARGE && req.version() != HttpVersion.HTTP_2;
                 if (close) {
-                    ex.http.response().putHeader("connection", "close");
+                    req.response().putHeader("connection", "close");
                 }
                 recorder.fail(ex, e);
                 if (close) {
-                    closeAfterSwallowing(ex.http);
+                    closeAfterSwallowing(req);
                 }
                 return;
             }
-            guarded(ex, () -> models.handle(ex, op, ar.result()));
+            recorder.guarded(ex, () -> models.handle(ex, op, ar.result().getBytes()));
         });
     }
 
     /** Anthropic's token counting: the same checks as a call (key, model, policy), answered with an estimate. */
-    private void countTokens(Exchange ex) {
+    private void countTokens(Exchange ex, HttpServerRequest req) {
         ex.operation = "count_tokens";
-        requireMethod(ex.http, HttpMethod.POST);
-        authenticated(ex, () -> BodyReader.read(ex.http, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> guarded(ex, () -> {
+        requireMethod(req, HttpMethod.POST);
+        authenticated(ex, req, () -> BodyReader.read(req, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> recorder.guarded(ex, () -> {
             if (ar.failed()) {
                 throw ar.cause() instanceof GatewayException g ? g
                         : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
             }
             ex.status = 200;
             byte[] body = TokenCountHandler.count(ex, ar.result().getBytes());
-            ex.http.response().setStatusCode(200).putHeader(HeaderNames.CONTENT_TYPE, HeaderNames.APPLICATION_JSON)
+            req.response().setStatusCode(200).putHeader(HeaderNames.CONTENT_TYPE, HeaderNames.APPLICATION_JSON)
                     .end(io.vertx.core.buffer.Buffer.buffer(body));
             recorder.finish(ex);
         })));
     }
 
-    /**
-     * Finds the caller (config key, store key or JWT; expiry and network rules checked), then runs the next step.
-     * Usually immediate; a JWT whose signing key must be fetched first continues when it arrives. The request body
-     * is paused meanwhile, so nothing is lost.
-     */
-    private void authenticated(Exchange ex, Runnable next) {
-        var auth = governance.auth.authenticate(ex.http, ex.snapshot.keys());
-        if (auth.succeeded()) {
-            ex.key = auth.result();
-            next.run();
-            return;
-        }
-        if (auth.failed()) {
-            throw auth.cause() instanceof GatewayException g ? g : new GatewayException(ErrorKind.UNAUTHENTICATED, "Invalid API key.");
-        }
-        ex.http.pause();
-        auth.onComplete(ar -> {
-            ex.http.resume();
-            guarded(ex, () -> {
-                if (ar.failed()) {
-                    throw ar.cause() instanceof GatewayException g ? g
-                            : new GatewayException(ErrorKind.UNAUTHENTICATED, "Invalid API key.");
-                }
-                ex.key = ar.result();
-                next.run();
-            });
-        });
+    /** Finds the caller, then runs the next step; the request body waits (paused) while a JWT's key is fetched. */
+    private void authenticated(Exchange ex, HttpServerRequest req, Runnable next) {
+        callers.then(ex, req::pause, req::resume, next);
     }
 
     /**
@@ -280,9 +251,9 @@ final class GatewayVerticle extends VerticleBase {
         });
     }
 
-    private void plain(Exchange ex, int status, String type, String body) {
+    private void plain(Exchange ex, HttpServerRequest req, int status, String type, String body) {
         ex.status = status;
-        ex.http.response().setStatusCode(status).putHeader("content-type", type).end(body);
+        req.response().setStatusCode(status).putHeader("content-type", type).end(body);
         ex.markFinished(); // probes and scrapes are not model traffic: no metrics, no access log
     }
 

@@ -14,12 +14,12 @@ import dev.switchboard.provider.anthropic.AnthropicPassthrough;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.Router;
 import dev.switchboard.routing.Target;
+import dev.switchboard.server.upstream.UpstreamClient;
+import dev.switchboard.server.upstream.UpstreamResponse;
 import dev.switchboard.telemetry.RoutingMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpServerResponse;
 
 /**
  * Serves chat completions, legacy completions and embeddings, in the client's dialect: decode, plan the route,
@@ -30,26 +30,27 @@ final class ModelCallHandler {
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
     private final DeadlineSweeper sweeper;
-    private final HttpClient client;
+    private final UpstreamClient client;
     private final OutcomeRecorder recorder;
     private final CredentialSource credentials;
     private final RoutingMetrics routingMetrics;
     private final Vertx vertx;
     private final AdmissionControl admission;
 
-    ModelCallHandler(Vertx vertx, DeadlineSweeper sweeper, HttpClient client, OutcomeRecorder recorder,
-                     RoutingMetrics routingMetrics, AdmissionControl admission) {
+    /** @param tokenClient for credential exchanges (OAuth2 token endpoints), not model calls */
+    ModelCallHandler(Vertx vertx, DeadlineSweeper sweeper, UpstreamClient client, HttpClient tokenClient,
+                     OutcomeRecorder recorder, RoutingMetrics routingMetrics, AdmissionControl admission) {
         this.vertx = vertx;
         this.admission = admission;
         this.sweeper = sweeper;
         this.client = client;
         this.recorder = recorder;
         this.routingMetrics = routingMetrics;
-        this.credentials = new JwtBearerCredentialSource(client, System::currentTimeMillis);
+        this.credentials = new JwtBearerCredentialSource(tokenClient, System::currentTimeMillis);
     }
 
-    void handle(Exchange ex, Operation op, Buffer body) {
-        ModelRequest req = ex.dialect.decode(op, body.getBytes());
+    void handle(Exchange ex, Operation op, byte[] body) {
+        ModelRequest req = ex.dialect.decode(op, body);
         ex.request = req;
         Router router = ex.snapshot.router();
         RoutePlan plan = router.plan(req.model(), Exchange.facts(ex, req));
@@ -66,7 +67,7 @@ final class ModelCallHandler {
                         : new GatewayException(ErrorKind.INTERNAL, "Limits could not be checked."));
                 return;
             }
-            if (ex.http.response().closed()) { // left while waiting in the queue for capacity
+            if (ex.client.closed()) { // left while waiting in the queue for capacity
                 ex.status = 499;
                 ex.errorType = "client_closed";
                 recorder.finish(ex);
@@ -81,12 +82,12 @@ final class ModelCallHandler {
     private void costHeader(Exchange ex) {
         long micro = admission.cost(ex);
         if (micro >= 0) {
-            ex.http.response().putHeader(HeaderNames.COST, String.format(java.util.Locale.ROOT, "%.6f", micro / 1_000_000.0));
+            ex.client.putHeader(HeaderNames.COST, String.format(java.util.Locale.ROOT, "%.6f", micro / 1_000_000.0));
         }
     }
 
     /** One attempt at the routed call's current target: translate for its provider, sign, send. */
-    private void attempt(Exchange ex, RoutedCall routed, int n, Operation op, Buffer body) {
+    private void attempt(Exchange ex, RoutedCall routed, int n, Operation op, byte[] body) {
         ModelRequest req = ex.request;
         Target target = routed.target().target();
         boolean injectUsage = req.stream() && !req.clientRequestedUsage() && op != Operation.EMBEDDINGS;
@@ -94,8 +95,8 @@ final class ModelCallHandler {
         // An Anthropic client at an Anthropic provider: the client's own request, native fields intact
         boolean nativeAnthropic = ex.dialect == AnthropicIngress.INSTANCE && AnthropicPassthrough.serves(target.provider());
         UpstreamRequest built = nativeAnthropic
-                ? AnthropicPassthrough.toUpstream(body.getBytes(), target.provider(), target.upstreamModel(),
-                        joined(ex, "anthropic-beta"), ex.http.getHeader("anthropic-version"))
+                ? AnthropicPassthrough.toUpstream(body, target.provider(), target.upstreamModel(),
+                        joined(ex, "anthropic-beta"), ex.client.header("anthropic-version"))
                 : adapter.toUpstream(req, target.provider(), target.upstreamModel(), injectUsage);
         Attempt attempt = new Attempt(req, target, adapter, injectUsage, nativeAnthropic, routed, n);
         if (target.provider().type().auth() == AuthStyle.OAUTH2) {
@@ -145,32 +146,29 @@ final class ModelCallHandler {
         ChatAdapter adapter = attempt.adapter();
         UpstreamCall call = new UpstreamCall(sweeper, client, target.provider());
         attempt.routed().calling(call);
-        HttpServerResponse response = ex.http.response();
         if (!up.dropped().isEmpty()) {
             // unsupported_params: drop left these out of the upstream request; the client is told which
-            response.putHeader(HeaderNames.DROPPED_PARAMS, String.join(",", up.dropped()));
+            ex.client.putHeader(HeaderNames.DROPPED_PARAMS, String.join(",", up.dropped()));
         } else {
-            response.headers().remove(HeaderNames.DROPPED_PARAMS); // an earlier attempt's target may have dropped some
+            ex.client.removeHeader(HeaderNames.DROPPED_PARAMS); // an earlier attempt's target may have dropped some
         }
         call.onTimeout(() -> failAttempt(ex, attempt, call.failure(null), null));
         call.send(up).onComplete(ar -> {
             if (ex.isFinished()) {
-                if (ar.succeeded()) {
-                    ar.result().request().reset();
-                }
+                call.cancel();
                 return;
             }
             if (ar.failed()) {
                 failAttempt(ex, attempt, call.failure(ar.cause()), null);
                 return;
             }
-            HttpClientResponse upstream = ar.result();
+            UpstreamResponse upstream = ar.result();
             if (attempt.nativePassthrough()) {
                 relayNative(ex, call, upstream, attempt);
             } else if (upstream.statusCode() / 100 != 2) {
                 relayError(ex, call, upstream, attempt);
             } else if (req.stream() && adapter.isStream(upstream.getHeader("content-type"))) {
-                new SseRelay(ex, call, response, adapter,
+                new SseRelay(ex, call, ex.client, adapter,
                         ex.dialect.encodeStream(req, adapter.newStream(req, target.provider(), attempt.injectUsage())),
                         attempt::done).onFailureBeforeFirstByte(e -> attempt.routed().recover(attempt.n(), e, null))
                         .start(upstream);
@@ -181,10 +179,10 @@ final class ModelCallHandler {
     }
 
     /** The native Anthropic path: answers, events and Anthropic's own errors go back as the provider sent them. */
-    private void relayNative(Exchange ex, UpstreamCall call, HttpClientResponse upstream, Attempt attempt) {
+    private void relayNative(Exchange ex, UpstreamCall call, UpstreamResponse upstream, Attempt attempt) {
         ChatAdapter adapter = attempt.adapter();
         if (ex.request.stream() && upstream.statusCode() / 100 == 2 && adapter.isStream(upstream.getHeader("content-type"))) {
-            new NativeSseRelay(ex, call, ex.http.response(), attempt::done)
+            new NativeSseRelay(ex, call, ex.client, attempt::done)
                     .onFailureBeforeFirstByte(e -> attempt.routed().recover(attempt.n(), e, null)).start(upstream);
             return;
         }
@@ -204,14 +202,12 @@ final class ModelCallHandler {
             call.complete();
             byte[] bytes = collected.getBytes();
             String type = upstream.getHeader("content-type");
-            HttpServerResponse response = ex.http.response();
             if (ok) {
                 ex.usage = AnthropicPassthrough.usage(bytes);
                 ex.status = 200;
                 costHeader(ex);
-                response.setStatusCode(200)
-                        .putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type)
-                        .end(collected);
+                ex.client.putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type);
+                ex.client.end(200, collected);
                 attempt.done();
                 return;
             }
@@ -228,21 +224,20 @@ final class ModelCallHandler {
             ex.errorType = e.kind().code();
             String retryAfter = upstream.getHeader("retry-after");
             if (retryAfter != null) {
-                response.putHeader("retry-after", retryAfter);
+                ex.client.putHeader("retry-after", retryAfter);
             }
-            response.setStatusCode(upstream.statusCode())
-                    .putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type)
-                    .end(collected);
+            ex.client.putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type);
+            ex.client.end(upstream.statusCode(), collected);
             recorder.finish(ex);
         });
     }
 
     private static String joined(Exchange ex, String header) {
-        java.util.List<String> values = ex.http.headers().getAll(header);
+        java.util.List<String> values = ex.client.headers(header);
         return values.isEmpty() ? null : String.join(",", values);
     }
 
-    private void relayBody(Exchange ex, UpstreamCall call, HttpClientResponse upstream, Attempt attempt) {
+    private void relayBody(Exchange ex, UpstreamCall call, UpstreamResponse upstream, Attempt attempt) {
         ChatAdapter adapter = attempt.adapter();
         Buffer collected = Buffer.buffer();
         upstream.handler(b -> {
@@ -274,15 +269,13 @@ final class ModelCallHandler {
             costHeader(ex);
             boolean passedThrough = encoded == bytes; // same dialect: the provider's bytes as they came
             String type = passedThrough ? upstream.getHeader("content-type") : null;
-            ex.http.response()
-                    .setStatusCode(200)
-                    .putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type)
-                    .end(passedThrough ? collected : Buffer.buffer(encoded));
+            ex.client.putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type);
+            ex.client.end(200, passedThrough ? collected : Buffer.buffer(encoded));
             attempt.done();
         });
     }
 
-    private void relayError(Exchange ex, UpstreamCall call, HttpClientResponse upstream, Attempt attempt) {
+    private void relayError(Exchange ex, UpstreamCall call, UpstreamResponse upstream, Attempt attempt) {
         Buffer collected = Buffer.buffer();
         upstream.handler(b -> {
             call.activity();

@@ -5,8 +5,7 @@ import dev.switchboard.provider.StreamFraming;
 import dev.switchboard.provider.anthropic.AnthropicPassthrough;
 import dev.switchboard.usage.Usage;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpServerResponse;
+import dev.switchboard.server.upstream.UpstreamResponse;
 
 /**
  * Relays an Anthropic stream to an Anthropic client byte for byte, while its events are read for usage, the end
@@ -16,7 +15,7 @@ final class NativeSseRelay extends StreamRelay {
     private final AnthropicPassthrough.StreamWatcher watcher;
     private final StreamFraming parser;
 
-    NativeSseRelay(Exchange ex, UpstreamCall call, HttpServerResponse client, Runnable onFinish) {
+    NativeSseRelay(Exchange ex, UpstreamCall call, ClientSide client, Runnable onFinish) {
         super(ex, call, client, onFinish);
         this.watcher = AnthropicPassthrough.newStreamWatcher(ex.target.provider());
         this.parser = StreamFraming.sse(watcher::onEvent);
@@ -54,7 +53,7 @@ final class NativeSseRelay extends StreamRelay {
     }
 
     @Override
-    protected String contentType(HttpClientResponse upstream) {
+    protected String contentType(UpstreamResponse upstream) {
         String type = upstream.getHeader("content-type");
         return type != null ? type : "text/event-stream; charset=utf-8";
     }

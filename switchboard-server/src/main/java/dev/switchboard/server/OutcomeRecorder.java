@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 final class OutcomeRecorder {
     private static final Logger ACCESS = LoggerFactory.getLogger("switchboard.access");
+    private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecorder.class);
 
     private final GatewayMetrics metrics;
     private final UsageSink usageSink;
@@ -29,6 +30,19 @@ final class OutcomeRecorder {
         return status == 200 ? "200" : Integer.toString(status);
     }
 
+    /** Runs a step of the exchange; any failure becomes the caller's error answer, never a dropped request. */
+    void guarded(Exchange ex, Runnable step) {
+        try {
+            step.run();
+        } catch (dev.switchboard.error.GatewayException e) {
+            fail(ex, e);
+        } catch (RuntimeException e) {
+            LOG.error("request {} failed unexpectedly", ex.requestId, e);
+            fail(ex, new dev.switchboard.error.GatewayException(dev.switchboard.error.ErrorKind.INTERNAL,
+                    "The gateway failed to handle the request (request id " + ex.requestId + ")."));
+        }
+    }
+
     /** Answers with the error in the caller's dialect (unless an answer already went out) and records the outcome. */
     void fail(Exchange ex, dev.switchboard.error.GatewayException e) {
         if (ex.isFinished()) {
@@ -36,7 +50,7 @@ final class OutcomeRecorder {
         }
         ex.status = e.status();
         ex.errorType = e.kind().code();
-        ErrorWriter.write(ex.http.response(), ex.dialect, e);
+        ErrorWriter.write(ex.client, ex.dialect, e);
         finish(ex);
     }
 
@@ -70,7 +84,7 @@ final class OutcomeRecorder {
         }
         if (ex.snapshot.config().server().accessLog() && ACCESS.isInfoEnabled()) {
             ACCESS.info("{} {} {} {} key={} model={} provider={} upstream_model={} ms={} ttft_ms={} in={} out={}{}",
-                    ex.requestId, ex.http.method(), ex.http.path(), ex.status,
+                    ex.requestId, ex.client.method(), ex.client.path(), ex.status,
                     ex.key == null ? "-" : ex.key.name(), model, provider,
                     ex.target == null ? "-" : ex.target.upstreamModel(), duration / 1_000_000,
                     ttft < 0 ? "-" : Long.toString(ttft / 1_000_000),

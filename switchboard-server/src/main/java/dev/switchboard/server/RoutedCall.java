@@ -11,7 +11,6 @@ import dev.switchboard.routing.TargetRegistry;
 import dev.switchboard.routing.TargetState;
 import dev.switchboard.telemetry.RoutingMetrics;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerResponse;
 import java.util.Locale;
 
 /**
@@ -60,9 +59,8 @@ final class RoutedCall {
     }
 
     void start() {
-        HttpServerResponse response = ex.http.response();
-        response.closeHandler(v -> {
-            if (ex.isFinished() || response.ended()) {
+        ex.client.closeHandler(() -> {
+            if (ex.isFinished() || ex.client.ended()) {
                 // Answered already (HTTP/2 closes each stream after its response, even inside end() before the
                 // outcome is recorded): not a client abort, nothing to cancel.
                 return;
@@ -85,7 +83,7 @@ final class RoutedCall {
             }
         });
         if (plan.route() != null) {
-            response.putHeader(HeaderNames.ROUTE, plan.route());
+            ex.client.putHeader(HeaderNames.ROUTE, plan.route());
         }
         nextTarget();
     }
@@ -220,10 +218,9 @@ final class RoutedCall {
         ex.target = current.target();
         ex.attempts = attempts;
         state.stats().started();
-        HttpServerResponse response = ex.http.response();
-        response.putHeader(HeaderNames.PROVIDER, current.target().provider().name());
-        response.putHeader(HeaderNames.MODEL, current.target().upstreamModel());
-        response.putHeader(HeaderNames.ATTEMPTS, Integer.toString(attempts));
+        ex.client.putHeader(HeaderNames.PROVIDER, current.target().provider().name());
+        ex.client.putHeader(HeaderNames.MODEL, current.target().upstreamModel());
+        ex.client.putHeader(HeaderNames.ATTEMPTS, Integer.toString(attempts));
         int n = attempts;
         try {
             runner.run(ex, this, n);

@@ -8,8 +8,7 @@ import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.sse.SseEvent;
 import dev.switchboard.usage.Usage;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpServerResponse;
+import dev.switchboard.server.upstream.UpstreamResponse;
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +21,7 @@ final class SseRelay extends StreamRelay {
     private Buffer pending;
     private GatewayException streamError;
 
-    SseRelay(Exchange ex, UpstreamCall call, HttpServerResponse client, ChatAdapter adapter, StreamTranslator translator,
+    SseRelay(Exchange ex, UpstreamCall call, ClientSide client, ChatAdapter adapter, StreamTranslator translator,
              Runnable onFinish) {
         super(ex, call, client, onFinish);
         this.translator = translator;
@@ -67,7 +66,7 @@ final class SseRelay extends StreamRelay {
     }
 
     @Override
-    protected String contentType(HttpClientResponse upstream) {
+    protected String contentType(UpstreamResponse upstream) {
         return "text/event-stream; charset=utf-8";
     }
 

@@ -4,8 +4,7 @@ import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.usage.Usage;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpServerResponse;
+import dev.switchboard.server.upstream.UpstreamResponse;
 import java.util.function.Consumer;
 
 /**
@@ -18,13 +17,13 @@ import java.util.function.Consumer;
 abstract class StreamRelay {
     protected final Exchange ex;
     private final UpstreamCall call;
-    private final HttpServerResponse client;
+    private final ClientSide client;
     private final Runnable onFinish;
     private boolean ended;
     private long relayedBytes;
     private java.util.function.Predicate<GatewayException> beforeFirstByte;
 
-    StreamRelay(Exchange ex, UpstreamCall call, HttpServerResponse client, Runnable onFinish) {
+    StreamRelay(Exchange ex, UpstreamCall call, ClientSide client, Runnable onFinish) {
         this.ex = ex;
         this.call = call;
         this.client = client;
@@ -54,7 +53,7 @@ abstract class StreamRelay {
     protected void onEnd(Consumer<byte[]> out) {
     }
 
-    protected abstract String contentType(HttpClientResponse upstream);
+    protected abstract String contentType(UpstreamResponse upstream);
 
     /**
      * Who may take over a failure that happens before any byte reached the client (e.g. retry or fall back): when it
@@ -65,12 +64,11 @@ abstract class StreamRelay {
         return this;
     }
 
-    void start(HttpClientResponse upstream) {
-        client.setStatusCode(200)
-                .setChunked(true)
-                .putHeader("content-type", contentType(upstream))
-                .putHeader("cache-control", "no-cache")
-                .putHeader("x-accel-buffering", "no");
+    void start(UpstreamResponse upstream) {
+        client.putHeader("content-type", contentType(upstream));
+        client.putHeader("cache-control", "no-cache");
+        client.putHeader("x-accel-buffering", "no");
+        client.startChunked(200);
         ex.status = 200;
         upstream.handler(buf -> {
             if (ended) {
@@ -113,7 +111,7 @@ abstract class StreamRelay {
                 finish();
             } else if (client.writeQueueFull()) {
                 upstream.pause();
-                client.drainHandler(v -> upstream.resume());
+                client.drainHandler(upstream::resume);
             }
         });
         upstream.endHandler(v -> {
@@ -152,11 +150,7 @@ abstract class StreamRelay {
         ex.usage = usage();
         Buffer tail = Buffer.buffer();
         onEnd(tail::appendBytes);
-        if (tail.length() > 0) {
-            client.end(tail);
-        } else {
-            client.end();
-        }
+        client.endChunked(tail.length() > 0 ? tail : null);
         onFinish.run();
     }
 
@@ -172,7 +166,7 @@ abstract class StreamRelay {
         ex.errorType = e.kind().code();
         ex.usage = usage();
         if (!client.closed() && !client.ended()) {
-            client.end(Buffer.buffer(ex.dialect.encodeStreamError(e)));
+            client.endChunked(Buffer.buffer(ex.dialect.encodeStreamError(e)));
         }
         onFinish.run();
     }

@@ -5,14 +5,12 @@ import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.UpstreamRequest;
+import dev.switchboard.server.upstream.UpstreamClient;
+import dev.switchboard.server.upstream.UpstreamExchange;
+import dev.switchboard.server.upstream.UpstreamResponse;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -22,7 +20,7 @@ import java.util.Map;
  */
 final class UpstreamCall implements DeadlineSweeper.Watched {
     private final DeadlineSweeper sweeper;
-    private final HttpClient client;
+    private final UpstreamClient client;
     private final ProviderEndpoint provider;
     private final Timeouts timeouts;
     private final long startNanos = System.nanoTime();
@@ -30,43 +28,30 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
     private boolean headersReceived;
     private boolean done;
     private int slot = -1;
-    private HttpClientRequest request;
+    private UpstreamExchange exchange;
     private GatewayException timeout;
     private Runnable onTimeout = () -> { };
 
-    UpstreamCall(DeadlineSweeper sweeper, HttpClient client, ProviderEndpoint provider) {
+    UpstreamCall(DeadlineSweeper sweeper, UpstreamClient client, ProviderEndpoint provider) {
         this.sweeper = sweeper;
         this.client = client;
         this.provider = provider;
         this.timeouts = provider.timeouts();
     }
 
-    Future<HttpClientResponse> send(UpstreamRequest up) {
-        RequestOptions options = UpstreamAddress.apply(new RequestOptions(), up.url())
-                .setMethod(HttpMethod.valueOf(up.method()))
-                .setConnectTimeout(timeouts.connect().toMillis());
-        for (Map.Entry<String, String> h : up.headers().entrySet()) {
-            options.putHeader(HeaderNames.of(h.getKey()), h.getValue());
-        }
-        options.putHeader(HeaderNames.USER_AGENT, HeaderNames.USER_AGENT_VALUE);
+    Future<UpstreamResponse> send(UpstreamRequest up) {
+        Map<String, String> headers = new LinkedHashMap<>(up.headers());
+        headers.put(HeaderNames.USER_AGENT.toString(), HeaderNames.USER_AGENT_VALUE.toString());
         sweeper.add(this);
-        return client.request(options)
-                .compose(req -> {
-                    request = req;
-                    if (done) {
-                        req.reset();
-                        return Future.failedFuture(timeout != null ? timeout : cancelled());
-                    }
-                    return up.body() == null ? req.send() : req.send(Buffer.buffer(up.body()));
-                })
-                .transform(ar -> {
-                    if (ar.succeeded()) {
-                        headersReceived = true;
-                        lastActivityNanos = System.nanoTime();
-                        return Future.succeededFuture(ar.result());
-                    }
-                    return Future.failedFuture(failure(ar.cause()));
-                });
+        exchange = client.send(up.method(), up.url(), headers, up.body(), timeouts.connect().toMillis());
+        return exchange.response().transform(ar -> {
+            if (ar.succeeded()) {
+                headersReceived = true;
+                lastActivityNanos = System.nanoTime();
+                return Future.succeededFuture(ar.result());
+            }
+            return Future.failedFuture(failure(ar.cause()));
+        });
     }
 
     /** A body chunk arrived: the idle deadline moves. */
@@ -90,8 +75,8 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
         if (!done) {
             done = true;
             cancelTimer();
-            if (request != null) {
-                request.reset();
+            if (exchange != null) {
+                exchange.reset(cancelled());
             }
         }
     }
@@ -167,8 +152,8 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
                 + "' timed out (" + which + " timeout of " + limit + " ms).");
         done = true;
         cancelTimer();
-        if (request != null) {
-            request.reset(0, timeout);
+        if (exchange != null) {
+            exchange.reset(timeout);
         }
         onTimeout.run();
     }

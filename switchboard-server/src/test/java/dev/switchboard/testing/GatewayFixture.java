@@ -36,9 +36,20 @@ public final class GatewayFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        GatewayConfig config = new ConfigLoader(dev.switchboard.catalogue.ProviderCatalogue.bundled(), env::get).parse(yaml);
+        GatewayConfig config = transport(new ConfigLoader(dev.switchboard.catalogue.ProviderCatalogue.bundled(), env::get).parse(yaml));
         Gateway.Options options = Gateway.Options.defaults().withUsageSink(usage).withReloadInterval(Duration.ofMillis(200));
         gateway = Gateway.start(config, watchFile ? options.withConfigFile(configFile) : options);
+    }
+
+    /** {@code -Dswitchboard.test.fastLane=false} runs a suite on Vert.x's HTTP server and client instead of the fast lane. */
+    private static GatewayConfig transport(GatewayConfig c) {
+        if (!"false".equals(System.getProperty("switchboard.test.fastLane"))) {
+            return c;
+        }
+        dev.switchboard.config.ServerConfig s = c.server();
+        return new GatewayConfig(new dev.switchboard.config.ServerConfig(s.host(), s.port(), s.maxBodyBytes(), s.eventLoops(),
+                s.accessLog(), s.drainTimeout(), false), c.timeouts(), c.providers(), c.models(), c.keys(), c.routes(), c.retry(),
+                c.breaker(), c.governance());
     }
 
     /** A gateway with one OpenAI-type provider named {@code fake} pointing at the upstream, and the test key. */

@@ -1,0 +1,112 @@
+package dev.switchboard.server;
+
+import dev.switchboard.server.upstream.UpstreamClient;
+import dev.switchboard.server.upstream.UpstreamExchange;
+import dev.switchboard.server.upstream.UpstreamResponse;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.util.Map;
+
+/** Upstream calls over Vert.x's pooled HTTP client: the transport when the Netty lane is switched off. */
+final class VertxUpstreamClient implements UpstreamClient {
+    private final HttpClient client;
+
+    VertxUpstreamClient(HttpClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public UpstreamExchange send(String method, String url, Map<String, String> headers, byte[] body, long connectTimeoutMillis) {
+        RequestOptions options = UpstreamAddress.apply(new RequestOptions(), url)
+                .setMethod(HttpMethod.valueOf(method))
+                .setConnectTimeout(connectTimeoutMillis);
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            options.putHeader(HeaderNames.of(h.getKey()), h.getValue());
+        }
+        Call call = new Call();
+        call.response = client.request(options)
+                .compose(req -> {
+                    call.request = req;
+                    if (call.resetCause != null) {
+                        req.reset();
+                        return Future.failedFuture(call.resetCause);
+                    }
+                    return body == null ? req.send() : req.send(Buffer.buffer(body));
+                })
+                .map(Response::new);
+        return call;
+    }
+
+    @Override
+    public Future<Void> close() {
+        return client.close();
+    }
+
+    private static final class Call implements UpstreamExchange {
+        private Future<UpstreamResponse> response;
+        private HttpClientRequest request;
+        private Throwable resetCause;
+
+        @Override
+        public Future<UpstreamResponse> response() {
+            return response;
+        }
+
+        @Override
+        public void reset(Throwable cause) {
+            if (resetCause != null) {
+                return;
+            }
+            resetCause = cause;
+            if (request != null) {
+                request.reset(0, cause);
+            }
+        }
+    }
+
+    private record Response(HttpClientResponse http) implements UpstreamResponse {
+        @Override
+        public int statusCode() {
+            return http.statusCode();
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return http.getHeader(name);
+        }
+
+        @Override
+        public UpstreamResponse handler(Handler<Buffer> chunk) {
+            http.handler(chunk);
+            return this;
+        }
+
+        @Override
+        public UpstreamResponse endHandler(Handler<Void> end) {
+            http.endHandler(end);
+            return this;
+        }
+
+        @Override
+        public UpstreamResponse exceptionHandler(Handler<Throwable> failure) {
+            http.exceptionHandler(failure);
+            return this;
+        }
+
+        @Override
+        public void pause() {
+            http.pause();
+        }
+
+        @Override
+        public void resume() {
+            http.resume();
+        }
+    }
+}
