@@ -1,7 +1,6 @@
 package dev.switchboard.server.upstream;
 
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.ssl.SslContext;
 import io.vertx.core.Future;
 import io.vertx.core.internal.ContextInternal;
@@ -47,28 +46,30 @@ public final class NettyUpstreamClient implements UpstreamClient {
     @Override
     public UpstreamExchange send(String method, String url, Map<String, String> headers, byte[] body, long connectTimeoutMillis) {
         NettyExchange exchange = new NettyExchange(context, connectTimeoutMillis);
-        UpstreamUrls.Target target;
-        FullHttpRequest request;
-        try {
-            target = urls.parse(url);
-            request = UpstreamRequests.build(method, target, headers, body);
-        } catch (IllegalArgumentException e) {
-            exchange.onConnectFailure(e);
-            return exchange;
-        }
-        exchange.request(request);
         if (eventLoop.inEventLoop()) {
-            start(exchange, target.origin());
+            begin(exchange, method, url, headers, body);
         } else {
-            eventLoop.execute(() -> start(exchange, target.origin())); // the pools are confined to the loop
+            eventLoop.execute(() -> begin(exchange, method, url, headers, body)); // the pools are confined to the loop
         }
         return exchange;
     }
 
-    private void start(NettyExchange exchange, UpstreamOrigin origin) {
+    private void begin(NettyExchange exchange, String method, String url, Map<String, String> headers, byte[] body) {
         if (exchange.isOver()) {
             return; // reset before it got here
         }
+        UpstreamUrls.Target target;
+        try {
+            target = urls.parse(url);
+            exchange.request(UpstreamRequests.build(method, target, headers, body));
+        } catch (IllegalArgumentException e) {
+            exchange.onConnectFailure(e);
+            return;
+        }
+        start(exchange, target.origin());
+    }
+
+    private void start(NettyExchange exchange, UpstreamOrigin origin) {
         if (closed) {
             exchange.onConnectFailure(new IllegalStateException("upstream client closed"));
             return;
