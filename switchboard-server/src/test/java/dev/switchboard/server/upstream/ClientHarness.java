@@ -1,9 +1,12 @@
 package dev.switchboard.server.upstream;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +23,12 @@ final class ClientHarness implements AutoCloseable {
     final NettyUpstreamClient client;
     /** Set when any client callback ran outside the client's context. */
     final AtomicBoolean offContext = new AtomicBoolean();
+
+    /** A Vert.x on {@code transport} (the gateway prefers io_uring, then epoll); the test is skipped where it is unavailable. */
+    static Vertx vertx(Transport transport) {
+        Assumptions.assumeTrue(transport.available(), () -> "transport unavailable: " + transport.unavailabilityCause());
+        return Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).withTransport(transport).build();
+    }
 
     ClientHarness(Vertx vertx, Function<ContextInternal, NettyUpstreamClient> factory) {
         this.vertx = vertx;

@@ -5,6 +5,7 @@ import static dev.switchboard.server.upstream.ClientHarness.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -25,8 +26,13 @@ class NettyUpstreamClientFailureTest {
 
     @BeforeEach
     void start() {
-        vertx = Vertx.vertx();
+        vertx = ClientHarness.vertx(transport());
         harness = new ClientHarness(vertx, NettyUpstreamClient::new);
+    }
+
+    /** The transport the client's event loop runs on; subclasses repeat the tests on the native ones. */
+    Transport transport() {
+        return Transport.NIO;
     }
 
     @AfterEach

@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.vertx.core.Vertx;
+import io.vertx.core.transport.Transport;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
@@ -41,8 +42,13 @@ class NettyUpstreamClientFlowTest {
 
     @BeforeEach
     void start() {
-        vertx = Vertx.vertx();
+        vertx = ClientHarness.vertx(transport());
         harness = new ClientHarness(vertx, NettyUpstreamClient::new);
+    }
+
+    /** The transport the client's event loop runs on; subclasses repeat the tests on the native ones. */
+    Transport transport() {
+        return Transport.NIO;
     }
 
     @AfterEach

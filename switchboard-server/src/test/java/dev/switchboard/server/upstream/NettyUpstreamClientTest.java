@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.transport.Transport;
 import io.vertx.core.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -23,8 +24,13 @@ class NettyUpstreamClientTest {
 
     @BeforeEach
     void start() {
-        vertx = Vertx.vertx();
+        vertx = ClientHarness.vertx(transport());
         harness = new ClientHarness(vertx, NettyUpstreamClient::new);
+    }
+
+    /** The transport the client's event loop runs on; subclasses repeat the tests on the native ones. */
+    Transport transport() {
+        return Transport.NIO;
     }
 
     @AfterEach
