@@ -54,6 +54,11 @@ final class ConnectionPool {
         }
     }
 
+    /** Open or opening connections, idle or in use. */
+    int openConnections() {
+        return open.size();
+    }
+
     /** A waiting exchange was reset. */
     void cancel(NettyExchange exchange) {
         waiters.remove(exchange);

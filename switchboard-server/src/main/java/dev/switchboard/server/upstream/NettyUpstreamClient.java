@@ -78,6 +78,15 @@ public final class NettyUpstreamClient implements UpstreamClient {
                 .acquire(exchange);
     }
 
+    /** Open or opening connections over all origins; call on the event loop. */
+    int openConnections() {
+        int count = 0;
+        for (ConnectionPool pool : pools.values()) {
+            count += pool.openConnections();
+        }
+        return count;
+    }
+
     @Override
     public Future<Void> close() {
         PromiseInternal<Void> done = context.promise();

@@ -52,6 +52,22 @@ final class ClientHarness implements AutoCloseable {
         context.runOnContext(v -> action.run());
     }
 
+    /** Waits until the client holds {@code expected} connections (read on its event loop). */
+    void awaitOpenConnections(int expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (true) {
+            CompletableFuture<Integer> count = new CompletableFuture<>();
+            onContext(() -> count.complete(client.openConnections()));
+            if (await(count) == expected) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("client still holds " + count.join() + " connections, expected " + expected);
+            }
+            Thread.sleep(10);
+        }
+    }
+
     /** Sends on the context; {@code withExchange} sees the exchange right after send (on the context). */
     CompletableFuture<Answer> fetch(String method, String url, Map<String, String> headers, byte[] body,
                                     Consumer<UpstreamExchange> withExchange) {

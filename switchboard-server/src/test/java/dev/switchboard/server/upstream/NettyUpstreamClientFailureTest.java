@@ -55,6 +55,7 @@ class NettyUpstreamClientFailureTest {
 
             assertThat(failureOf(answer)).isSameAs(cause);
             await(serverSawClose);
+            harness.awaitOpenConnections(0);
             assertThat(harness.offContext).isFalse();
         }
     }
@@ -101,6 +102,7 @@ class NettyUpstreamClientFailureTest {
             assertThat(ends).hasValue(0);
             assertThat(piecesAfterReset).hasValue(0);
             assertThat(server.seen.get(1).connection()).isNotSameAs(server.seen.get(0).connection());
+            harness.awaitOpenConnections(1);
             assertThat(harness.offContext).isFalse();
         }
     }

@@ -124,6 +124,7 @@ class NettyUpstreamClientTest {
             await(harness.get(server.url("/one")));
             await(harness.get(server.url("/two")));
 
+            harness.awaitOpenConnections(1);
             assertThat(server.seen).hasSize(2);
             assertThat(server.seen.get(1).connection()).isSameAs(server.seen.get(0).connection());
         }
@@ -150,6 +151,7 @@ class NettyUpstreamClientTest {
             await(harness.get(server.url("/two")));
 
             assertThat(server.seen.get(1).connection()).isNotSameAs(server.seen.get(0).connection());
+            harness.awaitOpenConnections(0);
         }
     }
 
@@ -163,7 +165,7 @@ class NettyUpstreamClientTest {
             CompletableFuture<Void> serverClosed = new CompletableFuture<>();
             server.seen.getFirst().connection().closeHandler(v -> serverClosed.complete(null));
             await(serverClosed);
-            Thread.sleep(100); // the client's loop notices the close on its next turn
+            harness.awaitOpenConnections(0);
 
             assertThat(await(harness.get(server.url("/two"))).text()).isEqualTo("ok");
             assertThat(server.seen.get(1).connection()).isNotSameAs(server.seen.get(0).connection());
@@ -204,6 +206,7 @@ class NettyUpstreamClientTest {
             server.seen.getFirst().connection().closeHandler(v -> serverClosed.complete(null));
 
             await(serverClosed);
+            quick.awaitOpenConnections(0);
         } finally {
             quick.close();
         }
