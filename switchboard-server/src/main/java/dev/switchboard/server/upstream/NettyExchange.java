@@ -117,8 +117,11 @@ final class NettyExchange implements UpstreamExchange {
         NettyResponse answer = new NettyResponse(context, this, responseHead);
         response = answer;
         context.emit(answer, delivered -> {
-            head.tryComplete(delivered);
-            delivered.open(); // the caller set its handlers in the future's callback: pieces can flow now
+            try {
+                head.tryComplete(delivered);
+            } finally {
+                delivered.open(); // the caller set its handlers in the future's callback: pieces can flow now
+            }
         });
     }
 

@@ -23,8 +23,9 @@ final class UpstreamRequests {
         if (headers != null) {
             for (Map.Entry<String, String> header : headers.entrySet()) {
                 String name = header.getKey();
-                if (name.equalsIgnoreCase("host") || name.equalsIgnoreCase("content-length")) {
-                    continue; // ours below are authoritative: a second one would make the request ambiguous
+                if (name.equalsIgnoreCase("host") || name.equalsIgnoreCase("content-length")
+                        || name.equalsIgnoreCase("transfer-encoding")) {
+                    continue; // the body is always sent whole with our length: other framing would make it ambiguous
                 }
                 String value = header.getValue();
                 checkValue(name, value);

@@ -48,6 +48,7 @@ class NettyUpstreamClientTest {
             headers.put("content-type", "application/json");
             headers.put("Host", "spoofed.example");
             headers.put("Content-Length", "999");
+            headers.put("Transfer-Encoding", "chunked");
             byte[] body = "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8);
 
             ClientHarness.Answer answer = await(harness.fetch("POST", server.url("/v1/chat?x=1&y=2"), headers, body, e -> { }));
@@ -61,6 +62,7 @@ class NettyUpstreamClientTest {
             assertThat(seen.uri()).isEqualTo("/v1/chat?x=1&y=2");
             assertThat(seen.headers().getAll("host")).containsExactly("127.0.0.1:" + server.port());
             assertThat(seen.headers().getAll("content-length")).containsExactly(String.valueOf(body.length));
+            assertThat(seen.headers().contains("transfer-encoding")).isFalse();
             assertThat(seen.headers().getAll("authorization")).containsExactly("Bearer secret");
             assertThat(seen.headers().getAll("content-type")).containsExactly("application/json");
             assertThat(seen.body().getBytes()).isEqualTo(body);
