@@ -1,0 +1,96 @@
+package dev.switchboard.server.upstream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+
+/**
+ * The last handler of one pooled connection: hands decoded messages and transport events to the exchange currently
+ * using the connection, and closes the connection when it sits idle in the pool. Event-loop confined.
+ */
+final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+    private final ConnectionPool pool;
+    private Channel channel;
+    private NettyExchange exchange;
+
+    UpstreamConnection(ConnectionPool pool) {
+        this.pool = pool;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    void bind(Channel channel) {
+        this.channel = channel;
+    }
+
+    /** Starts {@code next} on this connection (fresh or taken from the pool). */
+    void assign(NettyExchange next) {
+        exchange = next;
+        next.start(this);
+    }
+
+    /** The exchange read its response to the end: the connection goes back to the pool or, if not reusable, closes. */
+    void finished(boolean reusable) {
+        exchange = null;
+        if (reusable && channel.isActive()) {
+            channel.config().setAutoRead(true); // idle connections must notice the peer closing
+            pool.release(this);
+        } else {
+            channel.close();
+        }
+    }
+
+    /** The exchange gave up (reset or failure): the connection is closed and never reused. */
+    void abandon() {
+        exchange = null;
+        channel.close();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        NettyExchange current = exchange;
+        if (current == null) {
+            // a response nobody asked for: the connection's framing can no longer be trusted
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+            return;
+        }
+        current.onMessage(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        NettyExchange current = exchange;
+        exchange = null;
+        if (current != null) {
+            current.onTransportFailure(new IOException("upstream closed the connection"));
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        NettyExchange current = exchange;
+        exchange = null;
+        if (current != null) {
+            current.onTransportFailure(cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            if (exchange == null) {
+                ctx.close(); // idle in the pool too long; a slow response in flight is the caller's timeout to judge
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+}

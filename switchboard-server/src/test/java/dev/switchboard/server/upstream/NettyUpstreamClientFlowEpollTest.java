@@ -1,0 +1,11 @@
+package dev.switchboard.server.upstream;
+
+import io.vertx.core.transport.Transport;
+
+/** The same tests on the Epoll transport (the gateway picks io_uring, then epoll, when available). */
+class NettyUpstreamClientFlowEpollTest extends NettyUpstreamClientFlowTest {
+    @Override
+    Transport transport() {
+        return Transport.EPOLL;
+    }
+}
