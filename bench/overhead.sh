@@ -18,7 +18,7 @@ if [ -n "${REDIS_URL:-}" ]; then
   { cat "$root/bench/overhead.yaml"; echo "redis: { url: \"$REDIS_URL\", on_failure: fail_open }"; } > "$config"
 fi
 "$harness/mock/start.sh"
-taskset -c "${SUT_CPUS:-0}" "$JAVA_HOME/bin/java" -XX:+UseZGC -Xmx512m --enable-native-access=ALL-UNNAMED \
+taskset -c "${SUT_CPUS:-0}" "$JAVA_HOME/bin/java" -XX:+UseZGC -Xmx512m $("$root/bin/jvm-flags" "$JAVA_HOME") \
   -jar "$jar" serve --config "$config" > /tmp/switchboard-overhead.log 2>&1 &
 gw=$!
 trap 'kill $gw 2>/dev/null; wait $gw 2>/dev/null || true; "$harness/mock/stop.sh"; rm -f "$BENCH_STORE"*' EXIT

@@ -10,7 +10,7 @@ jar="$root/switchboard-server/target/switchboard.jar"
 [ -f "$jar" ] || (cd "$root" && ./mvnw -q -B -DskipTests -pl switchboard-server -am package)
 "$harness/mock/start.sh"
 taskset -c "${SUT_CPUS:-0}" "$JAVA_HOME/bin/java" ${GW_JAVA_OPTS:--XX:+UseZGC -Xmx512m} \
-  --enable-native-access=ALL-UNNAMED -jar "$jar" serve --config "$root/bench/gateway-bench.yaml" > /tmp/switchboard-bench.log 2>&1 &
+  $("$root/bin/jvm-flags" "$JAVA_HOME") -jar "$jar" serve --config "$root/bench/gateway-bench.yaml" > /tmp/switchboard-bench.log 2>&1 &
 gw=$!
 trap 'kill $gw 2>/dev/null; wait $gw 2>/dev/null || true; "$harness/mock/stop.sh"' EXIT
 for _ in $(seq 1 60); do curl -sf http://127.0.0.1:8080/readyz >/dev/null && break; sleep 0.5; done

@@ -15,7 +15,7 @@ jar="$root/switchboard-server/target/switchboard.jar"
 DURATION="${DURATION:-10}"; WARMUP="${WARMUP:-30}"; CONC="${CONC:-100}"
 "$harness/mock/start.sh" >/dev/null
 taskset -c 1 node "$root/bench/mock-anthropic.js" --port 19003 & anth=$!
-taskset -c 0 "$JAVA_HOME/bin/java" -XX:+UseZGC -Xmx512m --enable-native-access=ALL-UNNAMED -jar "$jar" \
+taskset -c 0 "$JAVA_HOME/bin/java" -XX:+UseZGC -Xmx512m $("$root/bin/jvm-flags" "$JAVA_HOME") -jar "$jar" \
   serve --config "$root/bench/translated.yaml" > /tmp/switchboard-translated.log 2>&1 &
 gw=$!
 trap 'kill $gw $anth 2>/dev/null; wait $gw $anth 2>/dev/null || true; "$harness/mock/stop.sh" >/dev/null' EXIT

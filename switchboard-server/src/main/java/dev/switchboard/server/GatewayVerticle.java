@@ -4,6 +4,7 @@ import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.ingress.anthropic.AnthropicIngress;
 import dev.switchboard.model.Operation;
+import dev.switchboard.server.upstream.NettyUpstreamClient;
 import dev.switchboard.server.upstream.UpstreamClient;
 import dev.switchboard.telemetry.GatewayMetrics;
 import dev.switchboard.telemetry.RoutingMetrics;
@@ -18,6 +19,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.internal.ContextInternal;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
@@ -65,7 +67,8 @@ final class GatewayVerticle extends VerticleBase {
                         .setMaxInitialLineLength(16 * 1024)
                         .setMaxHeaderSize(64 * 1024),
                 new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
-        upstreams = new VertxUpstreamClient(client);
+        boolean fastLane = snapshots.get().config().server().fastLane();
+        upstreams = fastLane ? new NettyUpstreamClient((ContextInternal) context) : new VertxUpstreamClient(client);
         models = new ModelCallHandler(vertx, new DeadlineSweeper(vertx), upstreams, client, recorder, routingMetrics,
                 governance.admission);
         callers = new CallerStep(governance.auth, recorder);
@@ -78,7 +81,7 @@ final class GatewayVerticle extends VerticleBase {
                 .setPerFrameWebSocketCompressionSupported(false)
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setMaxHeaderSize(64 * 1024));
-        if (snapshots.get().config().server().fastLane()) {
+        if (fastLane) {
             LaneCalls lane = new LaneCalls(snapshots, recorder, callers, models);
             server.connectionHandler(connection -> FastLaneInstaller.install(connection, lane));
         }

@@ -82,8 +82,14 @@ final class ModelCallHandler {
     private void costHeader(Exchange ex) {
         long micro = admission.cost(ex);
         if (micro >= 0) {
-            ex.client.putHeader(HeaderNames.COST, String.format(java.util.Locale.ROOT, "%.6f", micro / 1_000_000.0));
+            ex.client.putHeader(HeaderNames.COST, usd(micro));
         }
+    }
+
+    /** Micro-USD as dollars with six decimals, without String.format (which showed in per-request profiles). */
+    static String usd(long micro) {
+        String fraction = Long.toString(1_000_000 + micro % 1_000_000).substring(1);
+        return (micro / 1_000_000) + "." + fraction;
     }
 
     /** One attempt at the routed call's current target: translate for its provider, sign, send. */

@@ -10,8 +10,6 @@ import dev.switchboard.server.upstream.UpstreamExchange;
 import dev.switchboard.server.upstream.UpstreamResponse;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * One attempt against an upstream, with its deadlines: connect, first byte (response headers), idle gap
@@ -40,10 +38,8 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
     }
 
     Future<UpstreamResponse> send(UpstreamRequest up) {
-        Map<String, String> headers = new LinkedHashMap<>(up.headers());
-        headers.put(HeaderNames.USER_AGENT.toString(), HeaderNames.USER_AGENT_VALUE.toString());
         sweeper.add(this);
-        exchange = client.send(up.method(), up.url(), headers, up.body(), timeouts.connect().toMillis());
+        exchange = client.send(up.method(), up.url(), up.headers(), up.body(), timeouts.connect().toMillis());
         return exchange.response().transform(ar -> {
             if (ar.succeeded()) {
                 headersReceived = true;

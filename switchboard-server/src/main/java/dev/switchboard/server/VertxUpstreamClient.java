@@ -29,6 +29,9 @@ final class VertxUpstreamClient implements UpstreamClient {
         for (Map.Entry<String, String> h : headers.entrySet()) {
             options.putHeader(HeaderNames.of(h.getKey()), h.getValue());
         }
+        if (options.getHeaders() == null || !options.getHeaders().contains(HeaderNames.USER_AGENT)) {
+            options.putHeader(HeaderNames.USER_AGENT, HeaderNames.USER_AGENT_VALUE);
+        }
         Call call = new Call();
         call.response = client.request(options)
                 .compose(req -> {

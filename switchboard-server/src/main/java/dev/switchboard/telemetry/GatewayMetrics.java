@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
  * Prometheus metrics named after the OpenTelemetry GenAI semantic conventions. Meters are cached per label
  * set so the request path does a map lookup, not a registration. Thread-safe.
  * Labels never carry keys or prompt text: only operation, provider, model (as resolved) and outcome.
+ * Histograms keep one window buffer (Prometheus reads cumulative buckets): a record updates one bucket array, not three.
  */
 public final class GatewayMetrics {
     private static final Duration[] DURATION_BUCKETS = seconds(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12,
@@ -44,6 +45,7 @@ public final class GatewayMetrics {
             duration = Timer.builder("gen_ai.server.request.duration")
                     .description("Time from request to the end of the response")
                     .serviceLevelObjectives(DURATION_BUCKETS)
+                    .distributionStatisticBufferLength(1)
                     .tags(tags(labels)).register(registry);
         }
 
@@ -58,6 +60,7 @@ public final class GatewayMetrics {
                 t = ttft = Timer.builder("gen_ai.server.time_to_first_token")
                         .description("Time from request to the first streamed chunk")
                         .serviceLevelObjectives(TTFT_BUCKETS)
+                        .distributionStatisticBufferLength(1)
                         .tags(tags(labels)).register(registry);
             }
             t.record(nanos, TimeUnit.NANOSECONDS);
@@ -81,6 +84,7 @@ public final class GatewayMetrics {
                     .description("Tokens used per request")
                     .baseUnit("tokens")
                     .serviceLevelObjectives(TOKEN_BUCKETS)
+                    .distributionStatisticBufferLength(1)
                     .tags(tags(labels)).tag("gen_ai.token.type", type)
                     .register(registry);
         }

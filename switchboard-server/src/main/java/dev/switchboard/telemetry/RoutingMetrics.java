@@ -50,7 +50,8 @@ public final class RoutingMetrics {
 
     /** Registers the breaker gauge of a target the first time it is seen. */
     public void watch(TargetState target) {
-        if (gauges.add(target.key())) {
+        // contains first: an add of a present key still locks its bin, on every attempt
+        if (!gauges.contains(target.key()) && gauges.add(target.key())) {
             Gauge.builder("switchboard.breaker.state", target,
                             t -> t.breaker().state(settings.get(), System.nanoTime()).gauge())
                     .description("Circuit breaker state per target: 0 closed, 1 open, 2 half-open")

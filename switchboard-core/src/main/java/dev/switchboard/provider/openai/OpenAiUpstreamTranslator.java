@@ -76,11 +76,30 @@ public final class OpenAiUpstreamTranslator {
     }
 
     private static byte[] quote(String s) {
+        if (plainAscii(s)) { // model names: no escaping needed, no generator to set up
+            byte[] out = new byte[s.length() + 2];
+            out[0] = '"';
+            for (int i = 0; i < s.length(); i++) {
+                out[i + 1] = (byte) s.charAt(i);
+            }
+            out[out.length - 1] = '"';
+            return out;
+        }
         try {
             return Json.MAPPER.writeValueAsBytes(s);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static boolean plainAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static UpstreamRequest listModels(ProviderEndpoint p) {

@@ -10,7 +10,7 @@ import java.util.Map;
 public interface UpstreamClient {
     /**
      * Starts one request. {@code url} is absolute (http or https); {@code headers} are sent as given (the client adds
-     * {@code host} and {@code content-length}); {@code body} may be null (no body).
+     * {@code host}, {@code content-length} and, unless given, the gateway's {@code user-agent}); {@code body} may be null (no body).
      */
     UpstreamExchange send(String method, String url, Map<String, String> headers, byte[] body, long connectTimeoutMillis);
 

@@ -8,10 +8,13 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.util.Map;
 
 /** Builds the HTTP/1.1 request for one exchange; rejects what would break the framing (CR/LF in a header value). */
 final class UpstreamRequests {
+    static final AsciiString USER_AGENT = AsciiString.cached("switchboard/0.1");
+
     private UpstreamRequests() {}
 
     /** @throws IllegalArgumentException for an invalid method, header name or header value */
@@ -33,6 +36,9 @@ final class UpstreamRequests {
             }
         }
         out.set(HttpHeaderNames.HOST, target.origin().hostHeader());
+        if (!out.contains(HttpHeaderNames.USER_AGENT)) {
+            out.set(HttpHeaderNames.USER_AGENT, USER_AGENT);
+        }
         if (body != null) {
             out.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
         } else if (httpMethod == HttpMethod.POST || httpMethod == HttpMethod.PUT || httpMethod == HttpMethod.PATCH) {
