@@ -31,6 +31,7 @@ public final class JwksCache implements KeySource {
     private final Duration refreshInterval;
     private final long minRefetchNanos;
     private final HttpClient client;
+    private final io.vertx.core.Context context;
 
     private volatile KeyRing ring = KeyRing.EMPTY;
     private Future<KeyRing> inFlight;
@@ -45,6 +46,7 @@ public final class JwksCache implements KeySource {
         this.refreshInterval = refreshInterval;
         this.minRefetchNanos = minRefetch.toNanos();
         this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) CONNECT_TIMEOUT_MS));
+        this.context = vertx.getOrCreateContext();
     }
 
     public static JwksCache of(Vertx vertx, JwtSettings settings) {
@@ -89,7 +91,8 @@ public final class JwksCache implements KeySource {
         lastFetchStartNanos = System.nanoTime();
         fetchedOnce = true;
         Promise<KeyRing> promise = Promise.promise();
-        inFlight = promise.future();
+        Future<KeyRing> answer = promise.future(); // returned even if the fetch ends (and clears inFlight) right away
+        inFlight = answer;
         fetchCount++;
         fetch().onComplete(result -> {
             synchronized (this) {
@@ -105,7 +108,7 @@ public final class JwksCache implements KeySource {
                 promise.complete(result.result());
             }
         });
-        return inFlight;
+        return answer;
     }
 
     /** Fetches again unless a fetch started less than the minimum interval ago; then answers the current keys. */
@@ -125,7 +128,17 @@ public final class JwksCache implements KeySource {
         return fetchCount;
     }
 
+    /**
+     * Fetches on the cache's own context, whichever thread asked: the HTTP client's callbacks then always run on one
+     * event loop (a refresh called from a non-Vert.x thread sometimes never saw its answer).
+     */
     private Future<KeyRing> fetch() {
+        Promise<KeyRing> done = Promise.promise();
+        context.runOnContext(v -> fetchHere().onComplete(done));
+        return done.future();
+    }
+
+    private Future<KeyRing> fetchHere() {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setAbsoluteURI(url.toString())
