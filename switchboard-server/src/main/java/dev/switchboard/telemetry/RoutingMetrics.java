@@ -18,6 +18,8 @@ public final class RoutingMetrics {
     private final Supplier<BreakerSettings> settings;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final Set<String> gauges = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, Counter> successes = new ConcurrentHashMap<>();
+    private static final String SUCCESS = "success";
 
     public RoutingMetrics(GatewayMetrics metrics, Supplier<BreakerSettings> settings) {
         this.registry = metrics.registry();
@@ -27,8 +29,20 @@ public final class RoutingMetrics {
     /** {@code outcome}: success, or the failure class (connect, timeout, server_error, rate_limited, …). */
     public void attempt(TargetState target, String outcome) {
         watch(target);
-        counter("switchboard.upstream.attempts", "Upstream attempts per target and outcome",
-                target, "outcome", outcome).increment();
+        if (SUCCESS.equals(outcome)) { // the common case, looked up without building a key string
+            Counter c = successes.get(target.key());
+            if (c == null) {
+                c = attempts(target, outcome);
+                successes.putIfAbsent(target.key(), c);
+            }
+            c.increment();
+            return;
+        }
+        attempts(target, outcome).increment();
+    }
+
+    private Counter attempts(TargetState target, String outcome) {
+        return counter("switchboard.upstream.attempts", "Upstream attempts per target and outcome", target, "outcome", outcome);
     }
 
     public void retry(TargetState target) {
