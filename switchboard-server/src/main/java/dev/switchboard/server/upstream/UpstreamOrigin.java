@@ -4,7 +4,7 @@ package dev.switchboard.server.upstream;
  * Where connections go: one pool per origin. {@code host} is bare (an IPv6 literal without brackets);
  * {@code hostHeader} is what the {@code host} request header carries.
  */
-record UpstreamOrigin(boolean https, String host, int port, String hostHeader) {
+public record UpstreamOrigin(boolean https, String host, int port, String hostHeader) {
     static UpstreamOrigin of(boolean https, String host, int port) {
         String bracketed = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
         boolean defaultPort = port == (https ? 443 : 80);

@@ -7,27 +7,18 @@ import java.util.Map;
  * Splits absolute http(s) URLs by hand (java.net.URL showed in per-request profiles) and remembers the origin of each
  * distinct scheme+authority, so a hot URL costs one substring and one map lookup. Event-loop confined.
  */
-final class UpstreamUrls {
+public final class UpstreamUrls {
     /** URLs come from config, so few distinct origins; the bound only guards against a pathological caller. */
     private static final int MAX_CACHED = 1024;
 
     private final Map<String, UpstreamOrigin> origins = new HashMap<>();
 
-    record Target(UpstreamOrigin origin, String pathAndQuery) {}
+    /** Where a URL points: its origin, and the path with the query (never empty: at least "/"). */
+    public record Target(UpstreamOrigin origin, String pathAndQuery) {}
 
     Target parse(String url) {
-        int hostStart = url.startsWith("https://") ? 8 : url.startsWith("http://") ? 7 : -1;
-        if (hostStart < 0) {
-            throw new IllegalArgumentException("not an absolute http(s) URL");
-        }
-        int pathStart = hostStart;
-        while (pathStart < url.length()) {
-            char c = url.charAt(pathStart);
-            if (c == '/' || c == '?' || c == '#') {
-                break;
-            }
-            pathStart++;
-        }
+        int hostStart = hostStart(url);
+        int pathStart = pathStart(url, hostStart);
         String base = url.substring(0, pathStart);
         UpstreamOrigin origin = origins.get(base);
         if (origin == null) {
@@ -38,6 +29,37 @@ final class UpstreamUrls {
             origins.put(base, origin);
         }
         return new Target(origin, pathAndQuery(url, pathStart));
+    }
+
+    /**
+     * The same split without the origin cache, for callers off the event loop that owns an instance.
+     *
+     * @throws IllegalArgumentException when the URL is not an absolute http(s) URL
+     */
+    public static Target parseOnce(String url) {
+        int hostStart = hostStart(url);
+        int pathStart = pathStart(url, hostStart);
+        return new Target(parseOrigin(hostStart == 8, url.substring(hostStart, pathStart)), pathAndQuery(url, pathStart));
+    }
+
+    private static int hostStart(String url) {
+        int hostStart = url.startsWith("https://") ? 8 : url.startsWith("http://") ? 7 : -1;
+        if (hostStart < 0) {
+            throw new IllegalArgumentException("not an absolute http(s) URL");
+        }
+        return hostStart;
+    }
+
+    private static int pathStart(String url, int hostStart) {
+        int pathStart = hostStart;
+        while (pathStart < url.length()) {
+            char c = url.charAt(pathStart);
+            if (c == '/' || c == '?' || c == '#') {
+                break;
+            }
+            pathStart++;
+        }
+        return pathStart;
     }
 
     private static String pathAndQuery(String url, int pathStart) {
