@@ -3,9 +3,9 @@ package dev.switchboard.server;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.provider.StreamFraming;
 import dev.switchboard.provider.anthropic.AnthropicPassthrough;
+import dev.switchboard.server.upstream.UpstreamResponse;
 import dev.switchboard.usage.Usage;
 import io.vertx.core.buffer.Buffer;
-import dev.switchboard.server.upstream.UpstreamResponse;
 
 /**
  * Relays an Anthropic stream to an Anthropic client byte for byte, while its events are read for usage, the end

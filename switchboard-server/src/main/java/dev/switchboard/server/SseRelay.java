@@ -5,10 +5,10 @@ import dev.switchboard.error.GatewayException;
 import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.provider.StreamFraming;
 import dev.switchboard.provider.StreamTranslator;
+import dev.switchboard.server.upstream.UpstreamResponse;
 import dev.switchboard.sse.SseEvent;
 import dev.switchboard.usage.Usage;
 import io.vertx.core.buffer.Buffer;
-import dev.switchboard.server.upstream.UpstreamResponse;
 import java.util.function.Consumer;
 
 /**

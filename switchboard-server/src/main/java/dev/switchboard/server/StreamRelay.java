@@ -2,9 +2,9 @@ package dev.switchboard.server;
 
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
+import dev.switchboard.server.upstream.UpstreamResponse;
 import dev.switchboard.usage.Usage;
 import io.vertx.core.buffer.Buffer;
-import dev.switchboard.server.upstream.UpstreamResponse;
 import java.util.function.Consumer;
 
 /**
