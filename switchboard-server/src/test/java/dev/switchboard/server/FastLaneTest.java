@@ -1,0 +1,186 @@
+package dev.switchboard.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lane's bookkeeping on one connection, message by message: which requests it takes, what it hands to Vert.x
+ * (a recording handler standing where Vert.x's connection handler sits), and the order of answers.
+ */
+class FastLaneTest {
+    private static final long MAX_BODY = 64;
+
+    private Vertx vertx;
+    private EmbeddedChannel channel;
+    private final List<Object> toVertx = new ArrayList<>();
+    private final List<String> started = new ArrayList<>();
+    private final List<NettyClientSide> clients = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        vertx = Vertx.vertx();
+        FastLane.Calls calls = new FastLane.Calls() {
+            @Override
+            public boolean serves(String path) {
+                return path.equals("/v1/chat/completions");
+            }
+
+            @Override
+            public long maxBodyBytes() {
+                return MAX_BODY;
+            }
+
+            @Override
+            public long drainMillis() {
+                return 60_000;
+            }
+
+            @Override
+            public void start(NettyClientSide client, String path, byte[] body) {
+                started.add(new String(body, StandardCharsets.UTF_8));
+                clients.add(client);
+            }
+        };
+        channel = new EmbeddedChannel(new FastLane(calls, (ContextInternal) vertx.getOrCreateContext()),
+                new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        toVertx.add(msg);
+                    }
+                });
+    }
+
+    @AfterEach
+    void tearDown() {
+        toVertx.forEach(ReferenceCountUtil::release);
+        channel.finishAndReleaseAll();
+        vertx.close().await();
+    }
+
+    @Test
+    void takesAModelCallAndGivesItsWholeBody() {
+        channel.writeInbound(post("/v1/chat/completions", null));
+        channel.writeInbound(new DefaultHttpContent(bytes("{\"model\":")));
+        channel.writeInbound(new DefaultLastHttpContent(bytes("\"m\"}")));
+        assertThat(started).containsExactly("{\"model\":\"m\"}");
+        assertThat(toVertx).isEmpty();
+    }
+
+    @Test
+    void handsEverythingElseToVertxUnchanged() {
+        DefaultFullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/v1/models");
+        channel.writeInbound(get);
+        HttpRequest withQuery = post("/v1/chat/completions?x=1", null);
+        channel.writeInbound(withQuery);
+        assertThat(toVertx).containsExactly(get, withQuery);
+        assertThat(started).isEmpty();
+    }
+
+    @Test
+    void aBodyOverTheLimitIsHandedOverWithWhatWasGathered() {
+        HttpRequest head = post("/v1/chat/completions", null);
+        channel.writeInbound(head);
+        HttpContent first = new DefaultHttpContent(bytes("x".repeat(40)));
+        HttpContent second = new DefaultHttpContent(bytes("y".repeat(40)));
+        channel.writeInbound(first);
+        channel.writeInbound(second);
+        LastHttpContent rest = new DefaultLastHttpContent(bytes("z"));
+        channel.writeInbound(rest);
+        assertThat(toVertx).containsExactly(head, first, second, rest);
+        assertThat(started).isEmpty();
+    }
+
+    @Test
+    void whileVertxAnswersEverythingGoesToVertxThenTheLaneTakesOver() {
+        DefaultFullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/metrics");
+        channel.writeInbound(get);
+        postWhole("{\"a\":1}");
+        assertThat(started).as("pipelined behind Vert.x's answer: Vert.x keeps the order").isEmpty();
+        assertThat(toVertx).hasSize(3);
+        // an informational answer does not end an answer
+        channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+        postWhole("{\"b\":2}");
+        assertThat(started).as("one answer of two still open").isEmpty();
+        channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+        channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+        postWhole("{\"c\":3}");
+        assertThat(started).as("Vert.x answered both: the lane takes the next one").containsExactly("{\"c\":3}");
+        assertThat(toVertx).hasSize(5);
+    }
+
+    @Test
+    void requestsBehindALaneAnswerWaitInOrder() {
+        postWhole("{\"n\":1}");
+        DefaultFullHttpRequest probe = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/healthz");
+        channel.writeInbound(probe);
+        postWhole("{\"n\":2}");
+        assertThat(started).containsExactly("{\"n\":1}");
+        assertThat(toVertx).isEmpty();
+        assertThat(channel.config().isAutoRead()).as("a pipelining client waits in its socket").isFalse();
+
+        clients.get(0).end(200, Buffer.buffer("one"));
+        assertThat(toVertx).as("then the waiting requests, in order: the probe, and behind it the next call")
+                .hasSize(3).first().isSameAs(probe);
+        assertThat(channel.config().isAutoRead()).isTrue();
+        Object answer = channel.readOutbound();
+        assertThat(answer).isInstanceOf(io.netty.handler.codec.http.FullHttpResponse.class);
+        ReferenceCountUtil.release(answer);
+    }
+
+    @Test
+    void closeWaitsForTheLaneAnswerInFlight() {
+        postWhole("{}");
+        channel.close();
+        assertThat(channel.isOpen()).as("Vert.x's close of a connection it sees idle waits").isTrue();
+        clients.get(0).end(200, Buffer.buffer("done"));
+        assertThat(channel.isOpen()).isFalse();
+        Object answer = channel.readOutbound();
+        assertThat(answer).isInstanceOf(io.netty.handler.codec.http.FullHttpResponse.class);
+        ReferenceCountUtil.release(answer);
+    }
+
+    private static HttpRequest post(String uri, Integer length) {
+        HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri);
+        if (length != null) {
+            req.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
+        }
+        return req;
+    }
+
+    /** A model call as Vert.x's decoder hands it on: the head, then the body as the last content. */
+    private void postWhole(String body) {
+        channel.writeInbound(post("/v1/chat/completions", body.length()));
+        channel.writeInbound(new DefaultLastHttpContent(bytes(body)));
+    }
+
+    private static io.netty.buffer.ByteBuf bytes(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
+    }
+}
