@@ -4,8 +4,6 @@ import static dev.switchboard.server.upstream.ClientHarness.await;
 import static dev.switchboard.server.upstream.ClientHarness.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -15,32 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Resets, broken peers and unreachable ports. */
-class NettyUpstreamClientFailureTest {
-    private Vertx vertx;
-    private ClientHarness harness;
-
-    @BeforeEach
-    void start() {
-        vertx = ClientHarness.vertx(transport());
-        harness = new ClientHarness(vertx, NettyUpstreamClient::new);
-    }
-
-    /** The transport the client's event loop runs on; subclasses repeat the tests on the native ones. */
-    Transport transport() {
-        return Transport.NIO;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        harness.close();
-        vertx.close().await(ClientHarness.WAIT_SECONDS, TimeUnit.SECONDS);
-    }
-
+class NettyUpstreamClientFailureTest extends ClientTestBase {
     @Test
     void resetBeforeHeadFailsWithTheCauseAndClosesTheConnection() throws Exception {
         CompletableFuture<Void> serverSawClose = new CompletableFuture<>();

@@ -8,8 +8,6 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import io.vertx.core.Vertx;
-import io.vertx.core.transport.Transport;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
@@ -23,39 +21,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 import org.assertj.core.api.Assertions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Back-pressure, TLS and connect timeouts. */
-class NettyUpstreamClientFlowTest {
+class NettyUpstreamClientFlowTest extends ClientTestBase {
     private static final int TOTAL = 50 * 1024 * 1024;
     private static final int CHUNK = 64 * 1024;
     private static final int PERIOD = 251; // a prime, so misplaced chunks show as wrong bytes
-
-    private Vertx vertx;
-    private ClientHarness harness;
-
-    @BeforeEach
-    void start() {
-        vertx = ClientHarness.vertx(transport());
-        harness = new ClientHarness(vertx, NettyUpstreamClient::new);
-    }
-
-    /** The transport the client's event loop runs on; subclasses repeat the tests on the native ones. */
-    Transport transport() {
-        return Transport.NIO;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        harness.close();
-        vertx.close().await(ClientHarness.WAIT_SECONDS, TimeUnit.SECONDS);
-    }
 
     @Test
     void pauseStopsReadingFromTheSocketAndResumeDeliversEverythingInOrder() throws Exception {

@@ -6,39 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.transport.Transport;
 import io.vertx.core.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Well-behaved peers: request framing, the answer framings, keep-alive reuse and callbacks on the context. */
-class NettyUpstreamClientTest {
-    private Vertx vertx;
-    private ClientHarness harness;
-
-    @BeforeEach
-    void start() {
-        vertx = ClientHarness.vertx(transport());
-        harness = new ClientHarness(vertx, NettyUpstreamClient::new);
-    }
-
-    /** The transport the client's event loop runs on; subclasses repeat the tests on the native ones. */
-    Transport transport() {
-        return Transport.NIO;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        harness.close();
-        vertx.close().await(ClientHarness.WAIT_SECONDS, TimeUnit.SECONDS);
-    }
-
+class NettyUpstreamClientTest extends ClientTestBase {
     @Test
     void postsBodyAndHeadersExactlyAndReadsContentLengthAnswer() throws Exception {
         try (RecordingServer server = new RecordingServer(vertx, request -> request.response()
