@@ -11,6 +11,8 @@ import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import io.vertx.core.Future;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -19,7 +21,15 @@ import java.util.function.Supplier;
  * network rules. Thread-safe; the answer is immediate except for a JWT whose signing key must first be fetched.
  */
 public final class CallerAuth {
+    /** Enough for every key of a busy gateway; beyond it the cache starts over. */
+    private static final int MAX_DIGESTS = 4096;
+
     private final Supplier<StoreDirectory> directory;
+    /**
+     * Presented key → its SHA-256: hashing was a visible share of each request's CPU. A digest depends on nothing but
+     * the key, so revoking or adding keys needs no invalidation (lookups by digest always use the current keys).
+     */
+    private final Map<String, String> digests = new ConcurrentHashMap<>();
     private final JwtAuthenticator jwt;
     private final NetworkGuard network;
 
@@ -42,7 +52,14 @@ public final class CallerAuth {
                 return Future.succeededFuture(network.check(req, key));
             });
         }
-        String digest = KeyDigest.sha256Hex(presented);
+        String digest = digests.get(presented);
+        if (digest == null) {
+            digest = KeyDigest.sha256Hex(presented);
+            if (digests.size() >= MAX_DIGESTS) {
+                digests.clear(); // bounded whatever callers present; the keys in use come back on their next request
+            }
+            digests.put(presented, digest);
+        }
         ClientKey key = configKeys.findDigest(digest);
         if (key == null) {
             key = directory.get().keysByDigest().get(digest);
@@ -52,7 +69,7 @@ public final class CallerAuth {
         } else {
             key = withStoreTeam(key);
         }
-        if (key.expired(Instant.now())) {
+        if (key.expiresAt() != null && key.expired(Instant.now())) {
             throw new GatewayException(ErrorKind.UNAUTHENTICATED, "The API key has expired.");
         }
         return Future.succeededFuture(network.check(req, key));

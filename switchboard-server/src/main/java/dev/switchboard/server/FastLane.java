@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class FastLane extends ChannelDuplexHandler {
     static final String NAME = "switchboard-fast-lane";
+    /** Vert.x's name for the HTTP/1.x response encoder; the lane sits right after it. */
+    static final String ENCODER = "httpEncoder";
 
     /** What the lane needs from the gateway. */
     interface Calls {
@@ -58,6 +60,8 @@ final class FastLane extends ChannelDuplexHandler {
     private boolean vertxBodyOpen;
     private ChannelPromise deferredClose;
     private ChannelHandlerContext ctx;
+    /** Where the lane's answers are written: past Vert.x's HTTP encoder, as they are already HTTP/1.1 bytes. */
+    private ChannelHandlerContext answers;
 
     FastLane(Calls calls, ContextInternal context) {
         this.calls = calls;
@@ -67,6 +71,8 @@ final class FastLane extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        ChannelHandlerContext encoder = ctx.pipeline().context(ENCODER);
+        this.answers = encoder != null ? encoder : ctx;
     }
 
     @Override
@@ -155,7 +161,7 @@ final class FastLane extends ChannelDuplexHandler {
         }
         parts.clear();
         String path = head.uri();
-        NettyClientSide client = new NettyClientSide(ctx, head, path, this);
+        NettyClientSide client = new NettyClientSide(answers, head, path, this);
         head = null;
         current = client;
         state = State.ANSWERING;
@@ -213,7 +219,7 @@ final class FastLane extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        // Only Vert.x's writes pass here (the lane writes from its own context, below this handler).
+        // Only Vert.x's writes pass here (the lane writes its bytes past the encoder, below this handler).
         boolean ends = msg instanceof LastHttpContent
                 && !(msg instanceof HttpResponse r && r.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL);
         ctx.write(msg, promise);

@@ -22,15 +22,15 @@ final class FastLaneInstaller {
             return; // HTTP/2 keeps Vert.x's path
         }
         ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
-        if (pipeline.get("httpDecoder") == null || pipeline.get("httpEncoder") == null || pipeline.get("handler") == null) {
+        if (pipeline.get("httpDecoder") == null || pipeline.get(FastLane.ENCODER) == null || pipeline.get("handler") == null) {
             if (!warned) {
                 warned = true;
                 LOG.warn("The fast lane is off: Vert.x's HTTP/1.1 pipeline is not the one it expects {}.", pipeline.names());
             }
             return;
         }
-        // Right after the codec: the lane's own answers skip Vert.x's h2c-upgrade and chunked-write handlers, while
-        // Vert.x's answers still pass through the lane (which counts them to keep answers in order).
-        pipeline.addAfter("httpEncoder", FastLane.NAME, new FastLane(calls, (ContextInternal) base.context()));
+        // Right after the codec: the lane's own answers (bytes written past the encoder) skip Vert.x's h2c-upgrade and
+        // chunked-write handlers, while Vert.x's answers still pass through the lane (which counts them to keep order).
+        pipeline.addAfter(FastLane.ENCODER, FastLane.NAME, new FastLane(calls, (ContextInternal) base.context()));
     }
 }

@@ -192,13 +192,11 @@ final class ModelCallHandler {
                     .onFailureBeforeFirstByte(e -> attempt.routed().recover(attempt.n(), e, null)).start(upstream);
             return;
         }
-        Buffer collected = Buffer.buffer();
         boolean ok = upstream.statusCode() / 100 == 2;
+        BodyCollector collected = new BodyCollector(ok ? Integer.MAX_VALUE : MAX_ERROR_BODY);
         upstream.handler(b -> {
             call.activity();
-            if (ok || collected.length() < MAX_ERROR_BODY) {
-                collected.appendBuffer(b);
-            }
+            collected.add(b);
         });
         upstream.exceptionHandler(err -> failAttempt(ex, attempt, call.failure(err), null));
         upstream.endHandler(v -> {
@@ -206,14 +204,14 @@ final class ModelCallHandler {
                 return;
             }
             call.complete();
-            byte[] bytes = collected.getBytes();
+            byte[] bytes = collected.bytes();
             String type = upstream.getHeader("content-type");
             if (ok) {
                 ex.usage = AnthropicPassthrough.usage(bytes);
                 ex.status = 200;
                 costHeader(ex);
                 ex.client.putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type);
-                ex.client.end(200, collected);
+                ex.client.end(200, collected.buffer());
                 attempt.done();
                 return;
             }
@@ -233,7 +231,7 @@ final class ModelCallHandler {
                 ex.client.putHeader("retry-after", retryAfter);
             }
             ex.client.putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type);
-            ex.client.end(upstream.statusCode(), collected);
+            ex.client.end(upstream.statusCode(), collected.buffer());
             recorder.finish(ex);
         });
     }
@@ -245,10 +243,10 @@ final class ModelCallHandler {
 
     private void relayBody(Exchange ex, UpstreamCall call, UpstreamResponse upstream, Attempt attempt) {
         ChatAdapter adapter = attempt.adapter();
-        Buffer collected = Buffer.buffer();
+        BodyCollector collected = new BodyCollector(Integer.MAX_VALUE);
         upstream.handler(b -> {
             call.activity(); // each piece moves the idle deadline, as for streams
-            collected.appendBuffer(b);
+            collected.add(b);
         });
         upstream.exceptionHandler(err -> failAttempt(ex, attempt, call.failure(err), null));
         upstream.endHandler(v -> {
@@ -256,7 +254,7 @@ final class ModelCallHandler {
                 return;
             }
             call.complete();
-            byte[] bytes = collected.getBytes();
+            byte[] bytes = collected.bytes();
             ChatAdapter.Answer answer;
             byte[] encoded;
             try {
@@ -276,23 +274,21 @@ final class ModelCallHandler {
             boolean passedThrough = encoded == bytes; // same dialect: the provider's bytes as they came
             String type = passedThrough ? upstream.getHeader("content-type") : null;
             ex.client.putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type);
-            ex.client.end(200, passedThrough ? collected : Buffer.buffer(encoded));
+            ex.client.end(200, passedThrough ? collected.buffer() : Buffer.buffer(encoded));
             attempt.done();
         });
     }
 
     private void relayError(Exchange ex, UpstreamCall call, UpstreamResponse upstream, Attempt attempt) {
-        Buffer collected = Buffer.buffer();
+        BodyCollector collected = new BodyCollector(MAX_ERROR_BODY);
         upstream.handler(b -> {
             call.activity();
-            if (collected.length() < MAX_ERROR_BODY) {
-                collected.appendBuffer(b);
-            }
+            collected.add(b);
         });
         upstream.exceptionHandler(err -> failAttempt(ex, attempt, call.failure(err), null));
         upstream.endHandler(v -> {
             call.complete();
-            byte[] bytes = collected.getBytes();
+            byte[] bytes = collected.bytes();
             failAttempt(ex, attempt, attempt.adapter().toError(ex.target.provider(), upstream.statusCode(),
                     upstream.getHeader("retry-after"), bytes), bytes);
         });

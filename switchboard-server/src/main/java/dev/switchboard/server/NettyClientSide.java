@@ -1,21 +1,10 @@
 package dev.switchboard.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.net.InetSocketAddress;
@@ -24,18 +13,21 @@ import java.util.List;
 
 /**
  * A model call carried by the {@link FastLane}: the request head Netty decoded, and the answer written straight to
- * the connection as Netty messages (no Vert.x request or response objects). The head of a chunked answer goes out with
- * its first bytes, as with Vert.x, so a stream that fails before its first byte can still be answered differently.
+ * the connection as HTTP/1.1 bytes (no Vert.x request or response objects, no HTTP encoder). The head of a chunked
+ * answer goes out with its first bytes, as with Vert.x, so a stream that fails before its first byte can still be
+ * answered differently.
  */
 final class NettyClientSide implements ClientSide {
-    // The gateway names every header it sets; values come from its own code or from headers Netty already parsed.
-    private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    private static final ByteBuf CHUNK_END = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(2).writeByte('\r').writeByte('\n')).asReadOnly();
+    private static final ByteBuf LAST_CHUNK = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(5).writeBytes(new byte[] {'0', '\r', '\n', '\r', '\n'})).asReadOnly();
 
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
     private final String path;
     private final FastLane lane;
-    private final HttpHeaders answer = HEADERS.newHeaders();
+    private final AnswerHead answer = new AnswerHead();
     private int chunkedStatus = -1;
     private boolean headWritten;
     private boolean ended;
@@ -43,6 +35,7 @@ final class NettyClientSide implements ClientSide {
     private Runnable onDrain;
     private Runnable onClose;
 
+    /** @param ctx where answer bytes are written: the context just past the HTTP encoder, which they skip */
     NettyClientSide(ChannelHandlerContext ctx, HttpRequest request, String path, FastLane lane) {
         this.ctx = ctx;
         this.request = request;
@@ -79,7 +72,7 @@ final class NettyClientSide implements ClientSide {
 
     @Override
     public void putHeader(CharSequence name, CharSequence value) {
-        answer.set(name, value);
+        answer.put(name, value);
     }
 
     @Override
@@ -95,11 +88,11 @@ final class NettyClientSide implements ClientSide {
         ended = true;
         headWritten = true;
         ByteBuf content = bytes(body);
-        DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(status), content, answer, HEADERS.newEmptyHeaders());
-        answer.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        answer.setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
-        ctx.writeAndFlush(response, ctx.voidPromise());
+        int length = content.readableBytes();
+        ByteBuf out = answer.encodeFixed(ctx.alloc(), status, length);
+        out.writeBytes(content, content.readerIndex(), length); // one buffer, one write: head and body in one segment
+        content.release();
+        ctx.writeAndFlush(out, ctx.voidPromise());
         lane.answered(this);
     }
 
@@ -114,7 +107,10 @@ final class NettyClientSide implements ClientSide {
             return;
         }
         writeHead();
-        ctx.writeAndFlush(new DefaultHttpContent(bytes(chunk)), ctx.voidPromise());
+        ByteBuf data = bytes(chunk);
+        if (writeChunk(data)) {
+            ctx.flush();
+        }
     }
 
     @Override
@@ -124,9 +120,27 @@ final class NettyClientSide implements ClientSide {
         }
         writeHead();
         ended = true;
-        ctx.writeAndFlush(tail == null ? LastHttpContent.EMPTY_LAST_CONTENT : new DefaultLastHttpContent(bytes(tail)),
-                ctx.voidPromise());
+        if (tail != null) {
+            writeChunk(bytes(tail));
+        }
+        ctx.writeAndFlush(LAST_CHUNK.duplicate(), ctx.voidPromise());
         lane.answered(this);
+    }
+
+    /** Writes one chunk's framing and bytes (an empty one would end the body, so it is dropped); true if written. */
+    private boolean writeChunk(ByteBuf data) {
+        int length = data.readableBytes();
+        if (length == 0) {
+            data.release();
+            return headWritten;
+        }
+        ByteBuf size = ctx.alloc().directBuffer(10);
+        ByteBufUtil.writeAscii(size, Integer.toHexString(length));
+        size.writeByte('\r').writeByte('\n');
+        ctx.write(size, ctx.voidPromise());
+        ctx.write(data, ctx.voidPromise());
+        ctx.write(CHUNK_END.duplicate(), ctx.voidPromise());
+        return true;
     }
 
     private void writeHead() {
@@ -134,10 +148,8 @@ final class NettyClientSide implements ClientSide {
             return;
         }
         headWritten = true;
-        answer.remove(HttpHeaderNames.CONTENT_LENGTH);
-        answer.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         int status = chunkedStatus < 0 ? 200 : chunkedStatus;
-        ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), answer), ctx.voidPromise());
+        ctx.write(answer.encodeChunked(ctx.alloc(), status), ctx.voidPromise());
     }
 
     private static ByteBuf bytes(Buffer buffer) {

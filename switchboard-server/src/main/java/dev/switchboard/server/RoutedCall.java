@@ -170,14 +170,15 @@ final class RoutedCall {
     }
 
     private void nextTarget() {
+        long now = System.nanoTime();
         while (index < plan.targets().size()) {
             RouteTarget candidate = plan.targets().get(index);
             TargetState s = registry.state(candidate);
-            if (s.breaker().tryAcquire(breaker, System.nanoTime()) || alone()) {
+            if (s.breaker().tryAcquire(breaker, now) || alone()) {
                 current = candidate;
                 state = s;
                 retriesUsed = 0;
-                attempt();
+                attempt(now);
                 return;
             }
             metrics.attempt(s, "breaker_open");
@@ -203,18 +204,19 @@ final class RoutedCall {
         if (ex.isFinished()) {
             return;
         }
-        if (!state.breaker().tryAcquire(breaker, System.nanoTime()) && !alone()) {
+        long now = System.nanoTime();
+        if (!state.breaker().tryAcquire(breaker, now) && !alone()) {
             index++; // the failures that led here opened the breaker: go on to the next target
             nextTarget();
             return;
         }
-        attempt();
+        attempt(now);
     }
 
-    private void attempt() {
+    private void attempt(long nowNanos) {
         attempts++;
         inAttempt = true;
-        attemptStartNanos = System.nanoTime();
+        attemptStartNanos = nowNanos;
         ex.target = current.target();
         ex.attempts = attempts;
         state.stats().started();

@@ -23,6 +23,8 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
     private final Timeouts timeouts;
     private final long startNanos = System.nanoTime();
     private long lastActivityNanos = startNanos;
+    /** Something arrived since the sweeper's last tick; the tick then stamps the time (no clock read per chunk). */
+    private boolean activeSinceTick;
     private boolean headersReceived;
     private boolean done;
     private int slot = -1;
@@ -43,16 +45,16 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
         return exchange.response().transform(ar -> {
             if (ar.succeeded()) {
                 headersReceived = true;
-                lastActivityNanos = System.nanoTime();
+                activeSinceTick = true;
                 return Future.succeededFuture(ar.result());
             }
             return Future.failedFuture(failure(ar.cause()));
         });
     }
 
-    /** A body chunk arrived: the idle deadline moves. */
+    /** A body chunk arrived: the idle deadline moves (to the next tick, so it can fire up to one tick later). */
     void activity() {
-        lastActivityNanos = System.nanoTime();
+        activeSinceTick = true;
     }
 
     /** Called on the event loop when a deadline passes, after the request was reset. */
@@ -124,6 +126,10 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
         if (done) {
             cancelTimer();
             return;
+        }
+        if (activeSinceTick) {
+            activeSinceTick = false;
+            lastActivityNanos = now;
         }
         long total = startNanos + timeouts.total().toNanos();
         long phase = headersReceived

@@ -10,27 +10,35 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The keep-alive connections to one origin: idle ones ready for reuse, a cap on how many are open, and a FIFO of
- * exchanges waiting for one when the cap is reached. Event-loop confined, so no locks.
+ * The keep-alive connections to one origin: idle ones ready for reuse (closed once idle longer than the idle timeout),
+ * a cap on how many are open, and a FIFO of exchanges waiting for one when the cap is reached. Event-loop confined, so
+ * no locks.
  */
 final class ConnectionPool {
     private final ContextInternal context;
     private final UpstreamOrigin origin;
     private final UpstreamConnector connector;
     private final int maxConnections;
+    private final long idleTimeoutNanos;
     /** Most recently used at the tail: reusing warm connections lets the cold ones reach their idle timeout. */
     private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<NettyExchange> waiters = new ArrayDeque<>();
     private final Set<UpstreamConnection> open = new HashSet<>();
     private boolean closed;
+    /** The one timer that closes idle connections; pending only while some are idle. */
+    private ScheduledFuture<?> sweep;
 
-    ConnectionPool(ContextInternal context, UpstreamOrigin origin, UpstreamConnector connector, int maxConnections) {
+    ConnectionPool(ContextInternal context, UpstreamOrigin origin, UpstreamConnector connector, int maxConnections,
+            long idleTimeoutMillis) {
         this.context = context;
         this.origin = origin;
         this.connector = connector;
         this.maxConnections = maxConnections;
+        this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
     }
 
     void acquire(NettyExchange exchange) {
@@ -70,8 +78,31 @@ final class ConnectionPool {
         if (next != null) {
             connection.assign(next);
         } else {
+            connection.idleSince(System.nanoTime());
             idle.addLast(connection);
+            scheduleSweep();
         }
+    }
+
+    /** One timer for the pool rather than one per connection: set for when the least recently used one times out. */
+    private void scheduleSweep() {
+        UpstreamConnection oldest = idle.peekFirst();
+        if (sweep != null || oldest == null || closed) {
+            return;
+        }
+        long wait = oldest.idleSince() + idleTimeoutNanos - System.nanoTime();
+        sweep = context.nettyEventLoop().schedule(this::closeTimedOut, Math.max(0, wait), TimeUnit.NANOSECONDS);
+    }
+
+    private void closeTimedOut() {
+        sweep = null;
+        long now = System.nanoTime();
+        UpstreamConnection oldest;
+        while ((oldest = idle.peekFirst()) != null && now - oldest.idleSince() >= idleTimeoutNanos) {
+            idle.pollFirst();
+            oldest.channel().close();
+        }
+        scheduleSweep();
     }
 
     private void connect(NettyExchange exchange) {
@@ -113,6 +144,10 @@ final class ConnectionPool {
     /** Closes every connection, idle or in use; waiting exchanges fail. */
     Future<Void> close() {
         closed = true;
+        if (sweep != null) {
+            sweep.cancel(false);
+            sweep = null;
+        }
         NettyExchange waiter;
         while ((waiter = waiters.pollFirst()) != null) {
             waiter.onConnectFailure(new IllegalStateException("upstream client closed"));

@@ -1,7 +1,6 @@
 package dev.switchboard.server.upstream;
 
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -23,7 +22,7 @@ final class NettyExchange implements UpstreamExchange {
     private final ContextInternal context;
     private final PromiseInternal<UpstreamResponse> head;
     private final long connectTimeoutMillis;
-    private FullHttpRequest request;
+    private UpstreamRequests.Encoded request;
     private State state = State.NEW;
     private ConnectionPool waitingIn;
     private Channel connectingChannel;
@@ -51,7 +50,7 @@ final class NettyExchange implements UpstreamExchange {
         return state == State.OVER;
     }
 
-    void request(FullHttpRequest built) {
+    void request(UpstreamRequests.Encoded built) {
         request = built;
     }
 
@@ -79,11 +78,10 @@ final class NettyExchange implements UpstreamExchange {
         connectingChannel = null;
         waitingIn = null;
         state = State.SENT;
-        reusable = !request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
-        FullHttpRequest toWrite = request;
-        request = null; // the encoder owns and releases it now
-        Channel channel = chosen.channel();
-        channel.writeAndFlush(toWrite, channel.voidPromise()); // a failed write reaches exceptionCaught
+        reusable = !request.closesConnection();
+        UpstreamRequests.Encoded toWrite = request;
+        request = null; // the transport owns and releases its bytes now
+        chosen.write(toWrite);
     }
 
     void onMessage(Object msg) {
@@ -205,7 +203,7 @@ final class NettyExchange implements UpstreamExchange {
         waitingIn = null;
         connectingChannel = null;
         if (request != null) {
-            request.release();
+            request.bytes().release();
             request = null;
         }
         context.emit(cause, head::tryFail);

@@ -1,7 +1,6 @@
 package dev.switchboard.server.upstream;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
@@ -9,6 +8,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayDeque;
 
 /**
@@ -100,9 +100,13 @@ final class NettyResponse implements UpstreamResponse {
 
     void onContent(HttpContent content) {
         ByteBuf bytes = content.content();
-        Buffer piece = bytes.isReadable() ? Buffer.buffer(ByteBufUtil.getBytes(bytes)) : null;
         boolean last = content instanceof LastHttpContent;
-        content.release();
+        Buffer piece = null;
+        if (bytes.isReadable()) {
+            piece = BufferInternal.safeBuffer(bytes); // one copy out of the pooled buffer, which it releases
+        } else {
+            content.release();
+        }
         if (piece != null) {
             offer(piece);
         }

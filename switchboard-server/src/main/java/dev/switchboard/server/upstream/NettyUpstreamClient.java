@@ -1,5 +1,6 @@
 package dev.switchboard.server.upstream;
 
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
 import io.vertx.core.Future;
@@ -22,6 +23,7 @@ public final class NettyUpstreamClient implements UpstreamClient {
     private final EventLoop eventLoop;
     private final UpstreamConnector connector;
     private final int maxConnectionsPerOrigin;
+    private final long idleTimeoutMillis;
     private final UpstreamUrls urls = new UpstreamUrls();
     private final Map<UpstreamOrigin, ConnectionPool> pools = new HashMap<>();
     private boolean closed;
@@ -39,7 +41,8 @@ public final class NettyUpstreamClient implements UpstreamClient {
     NettyUpstreamClient(ContextInternal context, SslContext tls, long idleTimeoutMillis, int maxConnectionsPerOrigin) {
         this.context = context;
         this.eventLoop = context.nettyEventLoop();
-        this.connector = new UpstreamConnector(context, tls, idleTimeoutMillis);
+        this.connector = new UpstreamConnector(context, tls);
+        this.idleTimeoutMillis = idleTimeoutMillis;
         this.maxConnectionsPerOrigin = maxConnectionsPerOrigin;
     }
 
@@ -61,7 +64,7 @@ public final class NettyUpstreamClient implements UpstreamClient {
         UpstreamUrls.Target target;
         try {
             target = urls.parse(url);
-            exchange.request(UpstreamRequests.build(method, target, headers, body));
+            exchange.request(UpstreamRequests.build(PooledByteBufAllocator.DEFAULT, method, target, headers, body));
         } catch (IllegalArgumentException e) {
             exchange.onConnectFailure(e);
             return;
@@ -74,7 +77,7 @@ public final class NettyUpstreamClient implements UpstreamClient {
             exchange.onConnectFailure(new IllegalStateException("upstream client closed"));
             return;
         }
-        pools.computeIfAbsent(origin, o -> new ConnectionPool(context, o, connector, maxConnectionsPerOrigin))
+        pools.computeIfAbsent(origin, o -> new ConnectionPool(context, o, connector, maxConnectionsPerOrigin, idleTimeoutMillis))
                 .acquire(exchange);
     }
 

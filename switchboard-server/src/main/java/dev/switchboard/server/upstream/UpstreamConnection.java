@@ -4,18 +4,19 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 
 /**
  * The last handler of one pooled connection: hands decoded messages and transport events to the exchange currently
- * using the connection, and closes the connection when it sits idle in the pool. Event-loop confined.
+ * using the connection. Event-loop confined.
  */
 final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private final ConnectionPool pool;
     private Channel channel;
+    private UpstreamResponseDecoder decoder;
     private NettyExchange exchange;
+    private long idleSinceNanos;
 
     UpstreamConnection(ConnectionPool pool) {
         this.pool = pool;
@@ -27,6 +28,25 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     void bind(Channel channel) {
         this.channel = channel;
+    }
+
+    UpstreamResponseDecoder decoder(UpstreamResponseDecoder installed) {
+        decoder = installed;
+        return installed;
+    }
+
+    /** Writes a request; the decoder learns whether its response can have a body. */
+    void write(UpstreamRequests.Encoded request) {
+        decoder.headRequest(request.headRequest());
+        channel.writeAndFlush(request.bytes(), channel.voidPromise()); // a failed write reaches exceptionCaught
+    }
+
+    long idleSince() {
+        return idleSinceNanos;
+    }
+
+    void idleSince(long nanos) {
+        idleSinceNanos = nanos;
     }
 
     /** Starts {@code next} on this connection (fresh or taken from the pool). */
@@ -83,14 +103,4 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent) {
-            if (exchange == null) {
-                ctx.close(); // idle in the pool too long; a slow response in flight is the caller's timeout to judge
-            }
-            return;
-        }
-        ctx.fireUserEventTriggered(event);
-    }
 }

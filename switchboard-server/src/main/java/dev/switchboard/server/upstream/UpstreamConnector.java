@@ -7,35 +7,33 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
-/** Opens connections on the context's event loop with the client pipeline: [TLS] → HTTP/1.1 codec → idle timer → connection. */
+/**
+ * Opens connections on the context's event loop with the client pipeline: [TLS] → HTTP/1.1 response decoder → connection.
+ * Requests are written as bytes ({@link UpstreamRequests}), so there is no request encoder.
+ */
 final class UpstreamConnector {
     private static final int MAX_INITIAL_LINE = 16 * 1024;
     private static final int MAX_HEADERS = 64 * 1024;
     private static final int MAX_CHUNK = 8 * 1024;
 
     private final Bootstrap bootstrap;
-    private final long idleTimeoutMillis;
     private SslContext tls;
 
-    UpstreamConnector(ContextInternal context, SslContext tls, long idleTimeoutMillis) {
+    UpstreamConnector(ContextInternal context, SslContext tls) {
         VertxInternal vertx = context.owner();
         this.tls = tls;
-        this.idleTimeoutMillis = idleTimeoutMillis;
         this.bootstrap = new Bootstrap()
                 .group(context.nettyEventLoop())
                 .channelFactory(vertx.transport().channelFactory(false)) // the channel class must match the loop's transport
@@ -59,8 +57,7 @@ final class UpstreamConnector {
                         if (sslContext != null) {
                             pipeline.addLast(sslHandler(sslContext, channel, origin));
                         }
-                        pipeline.addLast(new HttpClientCodec(decoderConfig(), false, false));
-                        pipeline.addLast(new IdleStateHandler(idleTimeoutMillis, 0, 0, TimeUnit.MILLISECONDS));
+                        pipeline.addLast(connection.decoder(new UpstreamResponseDecoder(decoderConfig())));
                         pipeline.addLast(connection);
                     }
                 });

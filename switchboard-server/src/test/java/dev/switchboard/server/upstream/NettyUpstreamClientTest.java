@@ -176,6 +176,44 @@ class NettyUpstreamClientTest extends ClientTestBase {
     }
 
     @Test
+    void rejectsPathsAndNamesThatWouldBreakTheRequestLine() throws Exception {
+        try (RecordingServer server = new RecordingServer(vertx, request -> request.response().end())) {
+            // a model name from a caller can end up in a provider's path
+            Throwable badPath = failureOf(harness.fetch("POST", server.url("/v1/models/a\r\nx-evil: 1"), Map.of(),
+                    new byte[0], e -> { }));
+            Throwable space = failureOf(harness.fetch("POST", server.url("/v1/models/a b"), Map.of(), new byte[0], e -> { }));
+            Throwable badName = failureOf(harness.fetch("GET", server.url("/"), Map.of("x bad", "1"), null, e -> { }));
+            Throwable badMethod = failureOf(harness.fetch("GE T", server.url("/"), Map.of(), null, e -> { }));
+
+            assertThat(badPath).isInstanceOf(IllegalArgumentException.class);
+            assertThat(space).isInstanceOf(IllegalArgumentException.class);
+            assertThat(badName).isInstanceOf(IllegalArgumentException.class);
+            assertThat(badMethod).isInstanceOf(IllegalArgumentException.class);
+            assertThat(server.seen).isEmpty();
+        }
+    }
+
+    @Test
+    void aHeadAnswerHasNoBodyAndTheConnectionGoesOn() throws Exception {
+        try (RecordingServer server = new RecordingServer(vertx, request -> {
+            if (request.method().name().equals("HEAD")) {
+                request.response().putHeader("content-length", "5").end(); // describes a body it does not send
+            } else {
+                request.response().end("after");
+            }
+        })) {
+            ClientHarness.Answer head = await(harness.fetch("HEAD", server.url("/h"), Map.of(), null, e -> { }));
+            ClientHarness.Answer next = await(harness.get(server.url("/next")));
+
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.text()).isEmpty();
+            assertThat(next.text()).isEqualTo("after");
+            assertThat(server.seen).hasSize(2);
+            harness.awaitOpenConnections(1);
+        }
+    }
+
+    @Test
     void closesIdleConnectionsAfterIdleTimeout() throws Exception {
         ClientHarness quick = new ClientHarness(vertx, context -> new NettyUpstreamClient(context, null, 200, 8));
         try (RecordingServer server = new RecordingServer(vertx, request -> request.response().end("ok"))) {
