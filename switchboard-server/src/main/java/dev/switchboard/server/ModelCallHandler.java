@@ -159,7 +159,7 @@ final class ModelCallHandler {
             ex.client.removeHeader(HeaderNames.DROPPED_PARAMS); // an earlier attempt's target may have dropped some
         }
         call.onTimeout(() -> failAttempt(ex, attempt, call.failure(null), null));
-        call.send(up).onComplete(ar -> {
+        call.send(up, ar -> {
             if (ex.isFinished()) {
                 call.cancel();
                 return;
