@@ -20,7 +20,10 @@ import java.util.Optional;
  */
 public final class PriceTable {
     private static final int MAX_REMEMBERED = 10_000;
-    private final java.util.concurrent.ConcurrentHashMap<String, Optional<Price>> found = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<Key, Optional<Price>> found = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A record of the two names rather than a joined string: their hashes are cached, a joined string's is not. */
+    private record Key(String provider, String upstreamModel) {}
     private static final String BUNDLED = "/dev/switchboard/cost/prices.yaml";
     private static final PriceTable BUNDLED_TABLE = load();
 
@@ -56,7 +59,7 @@ public final class PriceTable {
         if (upstreamModel == null || upstreamModel.isBlank()) {
             return Optional.empty();
         }
-        String key = provider + "\u0000" + upstreamModel;
+        Key key = new Key(provider, upstreamModel);
         Optional<Price> known = found.get(key);
         if (known != null) {
             return known;

@@ -121,8 +121,14 @@ final class AdmissionControl {
         if (ex.usage == null || ex.target == null) {
             return -1;
         }
+        if (ex.costedUsage == ex.usage) {
+            return ex.costMicroUsd; // the cost header already priced this usage
+        }
         Optional<Price> p = prices.find(ex.target.provider().name(), ex.target.upstreamModel());
-        return p.map(price -> CostCalculator.microUsd(price, ex.usage)).orElse(-1L);
+        long cost = p.map(price -> CostCalculator.microUsd(price, ex.usage)).orElse(-1L);
+        ex.costMicroUsd = cost;
+        ex.costedUsage = ex.usage;
+        return cost;
     }
 
     private static void add(List<Scope> scopes, String id, RateLimitConfig limits, BudgetConfig budget) {

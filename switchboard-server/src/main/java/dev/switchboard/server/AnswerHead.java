@@ -18,6 +18,8 @@ final class AnswerHead {
     private static final byte[] CONTENT_LENGTH = "content-length: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHUNKED = "transfer-encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int CRLF = ('\r' << 8) | '\n';
+    /** Room for a typical head (about 200 bytes); a longer one grows the buffer. */
+    private static final int HEAD_ROOM = 512;
     private static final AsciiString FRAMING_LENGTH = AsciiString.cached("content-length");
     private static final AsciiString FRAMING_CHUNKED = AsciiString.cached("transfer-encoding");
 
@@ -83,7 +85,7 @@ final class AnswerHead {
      * framing headers the gateway set (content-length, transfer-encoding) are replaced by the real framing.
      */
     ByteBuf encodeFixed(ByteBufAllocator alloc, int status, int contentLength) {
-        ByteBuf out = alloc.directBuffer(estimate(status) + CONTENT_LENGTH.length + 12 + contentLength);
+        ByteBuf out = alloc.directBuffer(HEAD_ROOM + contentLength);
         writeStatusAndHeaders(out, status);
         out.writeBytes(CONTENT_LENGTH);
         writeDecimal(out, contentLength);
@@ -94,18 +96,10 @@ final class AnswerHead {
 
     /** The head of a chunked answer. */
     ByteBuf encodeChunked(ByteBufAllocator alloc, int status) {
-        ByteBuf out = alloc.directBuffer(estimate(status) + CHUNKED.length);
+        ByteBuf out = alloc.directBuffer(HEAD_ROOM);
         writeStatusAndHeaders(out, status);
         out.writeBytes(CHUNKED);
         return out;
-    }
-
-    private int estimate(int status) {
-        int n = statusLine(status).length;
-        for (int i = 0; i < size; i++) {
-            n += names[i].length() + values[i].length() + 4;
-        }
-        return n;
     }
 
     private void writeStatusAndHeaders(ByteBuf out, int status) {
@@ -132,10 +126,11 @@ final class AnswerHead {
             ByteBufUtil.copy(ascii, out); // the gateway's own constants
             return;
         }
-        int n = text.length();
+        String s = text.toString(); // values are Strings but for the odd builder: one concrete type to loop over
+        int n = s.length();
         out.ensureWritable(n);
         for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
+            char c = s.charAt(i);
             out.writeByte(c > 0xff ? '?' : (c < 0x20 && c != '\t') || c == 0x7f ? ' ' : c);
         }
     }

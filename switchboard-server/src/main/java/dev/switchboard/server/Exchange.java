@@ -31,6 +31,8 @@ final class Exchange {
     StreamAllowance allowance;
     /** The request's cost in micro-USD once known, -1 when unknown. */
     long costMicroUsd = -1;
+    /** The usage {@link #costMicroUsd} was computed for (the cost header and the settlement need the same figure). */
+    Usage costedUsage;
     /** Upstream attempts so far (retries and fallbacks included). */
     int attempts;
     int status;
