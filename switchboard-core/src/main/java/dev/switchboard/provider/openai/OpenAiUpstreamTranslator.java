@@ -11,6 +11,7 @@ import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.UpstreamRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -41,6 +42,10 @@ public final class OpenAiUpstreamTranslator {
     private static byte[] splice(ModelRequest req, String upstreamModel, boolean injectUsage) {
         byte[] raw = req.raw();
         byte[] model = quote(upstreamModel);
+        if (!injectUsage && req.modelStart() >= 0
+                && Arrays.equals(raw, req.modelStart(), req.modelEnd(), model, 0, model.length)) {
+            return raw; // the client named the provider's model as the provider spells it: its bytes go as they are
+        }
         byte[] tail = injectUsage ? INCLUDE_USAGE : new byte[0];
         int afterModel = raw.length - req.modelEnd();
         byte[] out = new byte[req.modelStart() + model.length + afterModel + tail.length];

@@ -48,6 +48,19 @@ class OpenAiUpstreamTranslatorTest {
     }
 
     @Test
+    void aModelNamedAsTheProviderSpellsItSendsTheClientsBytesUntouched() {
+        String client = "{\"model\" : \"gpt-4o\",\n \"messages\":[{\"role\":\"user\",\"content\":\"hi\"}], \"temperature\": 0.50 }";
+        byte[] raw = client.getBytes(StandardCharsets.UTF_8);
+        ModelRequest req = OpenAiRequestDecoder.decode(Operation.CHAT, raw);
+        assertThat(OpenAiUpstreamTranslator.toUpstream(req, ENDPOINT, "gpt-4o", false).body()).isEqualTo(raw);
+        // a different spelling, or usage to ask for, still rewrites
+        assertThat(new String(OpenAiUpstreamTranslator.toUpstream(req, ENDPOINT, "gpt-4o-mini", false).body(),
+                StandardCharsets.UTF_8)).isEqualTo(client.replace("\"gpt-4o\"", "\"gpt-4o-mini\""));
+        assertThat(new String(OpenAiUpstreamTranslator.toUpstream(req, ENDPOINT, "gpt-4o", true).body(),
+                StandardCharsets.UTF_8)).contains("\"include_usage\":true");
+    }
+
+    @Test
     void mergesIncludeUsageIntoTheClientsOwnStreamOptions() throws IOException {
         ModelRequest req = OpenAiRequestDecoder.decode(Operation.CHAT,
                 "{\"model\":\"a/b\",\"stream\":true,\"stream_options\":{\"x\":1},\"messages\":[{\"role\":\"user\"}]}"
