@@ -61,11 +61,6 @@ final class AnswerHead {
         values[size] = null;
     }
 
-    CharSequence get(CharSequence name) {
-        int i = indexOf(name, AsciiString.hashCode(name));
-        return i < 0 ? null : values[i];
-    }
-
     private int indexOf(CharSequence name, int hash) {
         for (int i = 0; i < size; i++) {
             if (hashes[i] == hash && sameName(names[i], name)) {
@@ -88,7 +83,7 @@ final class AnswerHead {
         ByteBuf out = alloc.directBuffer(HEAD_ROOM + contentLength);
         writeStatusAndHeaders(out, status);
         out.writeBytes(CONTENT_LENGTH);
-        writeDecimal(out, contentLength);
+        ByteBufUtil.writeAscii(out, Integer.toString(contentLength));
         out.writeShort(CRLF);
         out.writeShort(CRLF);
         return out;
@@ -133,14 +128,6 @@ final class AnswerHead {
             char c = s.charAt(i);
             out.writeByte(c > 0xff ? '?' : (c < 0x20 && c != '\t') || c == 0x7f ? ' ' : c);
         }
-    }
-
-    static void writeDecimal(ByteBuf out, long value) {
-        if (value < 10) {
-            out.writeByte('0' + (int) value);
-            return;
-        }
-        ByteBufUtil.writeAscii(out, Long.toString(value));
     }
 
     private static byte[] statusLine(int status) {

@@ -77,7 +77,8 @@ final class OutcomeRecorder {
         }
         if (ex.request != null) {
             // millisecond precision, as stored; Instant.now() costs a VM call per request
-            usageSink.record(new UsageEvent(Instant.ofEpochMilli(System.currentTimeMillis()), ex.requestId, ex.key == null ? null : ex.key.name(),
+            Instant at = Instant.ofEpochMilli(System.currentTimeMillis());
+            usageSink.record(new UsageEvent(at, ex.requestId, ex.key == null ? null : ex.key.name(),
                     ex.operation, ex.request.model(), provider, ex.target == null ? null : ex.target.upstreamModel(),
                     ex.request.stream(), ex.status, usage == null ? Usage.NONE : usage, usage != null,
                     duration / 1_000_000, ttft < 0 ? -1 : ttft / 1_000_000, ex.key == null ? null : ex.key.team(),

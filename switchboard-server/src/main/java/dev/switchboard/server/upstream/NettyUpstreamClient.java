@@ -77,7 +77,8 @@ public final class NettyUpstreamClient implements UpstreamClient {
             exchange.onConnectFailure(new IllegalStateException("upstream client closed"));
             return;
         }
-        pools.computeIfAbsent(origin, o -> new ConnectionPool(context, o, connector, maxConnectionsPerOrigin, idleTimeoutMillis))
+        pools.computeIfAbsent(origin,
+                        o -> new ConnectionPool(context, o, connector, maxConnectionsPerOrigin, idleTimeoutMillis))
                 .acquire(exchange);
     }
 
