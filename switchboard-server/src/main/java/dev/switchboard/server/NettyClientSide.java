@@ -18,6 +18,9 @@ import java.util.List;
  * answered differently.
  */
 final class NettyClientSide implements ClientSide {
+    private static final int CRLF = ('\r' << 8) | '\n';
+    /** Direct chunks up to this size are copied into their framing too; larger ones go out as they are. */
+    private static final int SMALL_CHUNK = 4096;
     private static final ByteBuf CHUNK_END = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(2).writeByte('\r').writeByte('\n')).asReadOnly();
     private static final ByteBuf LAST_CHUNK = Unpooled.unreleasableBuffer(
@@ -134,9 +137,19 @@ final class NettyClientSide implements ClientSide {
             data.release();
             return headWritten;
         }
+        if (!data.isDirect() || length <= SMALL_CHUNK) {
+            // heap bytes are copied to a direct buffer on their way out anyway: copy them once, framing included, so a
+            // stream event is one buffer rather than three
+            ByteBuf framed = ctx.alloc().directBuffer(length + 12);
+            ByteBufUtil.writeAscii(framed, Integer.toHexString(length));
+            framed.writeShort(CRLF).writeBytes(data, data.readerIndex(), length).writeShort(CRLF);
+            data.release();
+            ctx.write(framed, ctx.voidPromise());
+            return true;
+        }
         ByteBuf size = ctx.alloc().directBuffer(10);
         ByteBufUtil.writeAscii(size, Integer.toHexString(length));
-        size.writeByte('\r').writeByte('\n');
+        size.writeShort(CRLF);
         ctx.write(size, ctx.voidPromise());
         ctx.write(data, ctx.voidPromise());
         ctx.write(CHUNK_END.duplicate(), ctx.voidPromise());

@@ -194,11 +194,15 @@ class FastLaneTest {
         client.write(Buffer.buffer("data: one\n\n"));
         client.write(Buffer.buffer()); // an empty chunk would end the body early
         client.write(Buffer.buffer("x".repeat(300)));
+        // a large direct chunk goes out as it is, between its framing
+        client.write(io.vertx.core.internal.buffer.BufferInternal.buffer(
+                Unpooled.directBuffer().writeBytes("y".repeat(5000).getBytes(StandardCharsets.US_ASCII))));
         client.endChunked(null);
         assertThat(written()).isEqualTo("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
                 + "transfer-encoding: chunked\r\n\r\n"
                 + "b\r\ndata: one\n\n\r\n"
                 + "12c\r\n" + "x".repeat(300) + "\r\n"
+                + "1388\r\n" + "y".repeat(5000) + "\r\n"
                 + "0\r\n\r\n");
         postWhole("{}");
         assertThat(clients).as("the connection is free for the next call").hasSize(2);
