@@ -36,9 +36,9 @@ measure() { # PID URL -> µs of CPU per request over one window
   reqs=$(echo "$out" | grep -oE '[0-9]+ requests in' | awk '{print $1}')
   echo "scale=1; ($c1 - $c0) * 1000000 / $(getconf CLK_TCK) / $reqs" | bc
 }
-echo "warming up both JVMs for ${GW_WARMUP:-40} s each" >&2
-load http://127.0.0.1:8080/v1/chat/completions "${GW_WARMUP:-40}" >/dev/null
-load http://127.0.0.1:8090/v1/chat/completions "${GW_WARMUP:-40}" >/dev/null
+echo "warming up both JVMs for ${GW_WARMUP:-120} s each" >&2
+load http://127.0.0.1:8080/v1/chat/completions "${GW_WARMUP:-120}" >/dev/null
+load http://127.0.0.1:8090/v1/chat/completions "${GW_WARMUP:-120}" >/dev/null
 ratios=()
 for i in $(seq 1 "$rounds"); do
   a=$(measure "$pid_a" http://127.0.0.1:8080/v1/chat/completions)
