@@ -1,7 +1,6 @@
 package dev.switchboard.server;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
@@ -18,11 +17,6 @@ import java.util.List;
  * answered differently.
  */
 final class NettyClientSide implements ClientSide {
-    private static final int CRLF = ('\r' << 8) | '\n';
-    /** Direct chunks up to this size are copied into their framing too; larger ones go out as they are. */
-    private static final int SMALL_CHUNK = 4096;
-    private static final ByteBuf CHUNK_END = Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer(2).writeByte('\r').writeByte('\n')).asReadOnly();
     private static final ByteBuf LAST_CHUNK = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(5).writeBytes(new byte[] {'0', '\r', '\n', '\r', '\n'})).asReadOnly();
 
@@ -130,29 +124,13 @@ final class NettyClientSide implements ClientSide {
         lane.answered(this);
     }
 
-    /** Writes one chunk's framing and bytes (an empty one would end the body, so it is dropped); true if written. */
+    /** Writes one chunk, framed (an empty one would end the body, so it is dropped); true if written. */
     private boolean writeChunk(ByteBuf data) {
-        int length = data.readableBytes();
-        if (length == 0) {
+        if (!data.isReadable()) {
             data.release();
             return headWritten;
         }
-        if (!data.isDirect() || length <= SMALL_CHUNK) {
-            // heap bytes are copied to a direct buffer on their way out anyway: copy them once, framing included, so a
-            // stream event is one buffer rather than three
-            ByteBuf framed = ctx.alloc().directBuffer(length + 12);
-            ByteBufUtil.writeAscii(framed, Integer.toHexString(length));
-            framed.writeShort(CRLF).writeBytes(data, data.readerIndex(), length).writeShort(CRLF);
-            data.release();
-            ctx.write(framed, ctx.voidPromise());
-            return true;
-        }
-        ByteBuf size = ctx.alloc().directBuffer(10);
-        ByteBufUtil.writeAscii(size, Integer.toHexString(length));
-        size.writeShort(CRLF);
-        ctx.write(size, ctx.voidPromise());
-        ctx.write(data, ctx.voidPromise());
-        ctx.write(CHUNK_END.duplicate(), ctx.voidPromise());
+        ctx.write(AnswerHead.chunk(ctx.alloc(), data), ctx.voidPromise());
         return true;
     }
 

@@ -194,7 +194,7 @@ class FastLaneTest {
         client.write(Buffer.buffer("data: one\n\n"));
         client.write(Buffer.buffer()); // an empty chunk would end the body early
         client.write(Buffer.buffer("x".repeat(300)));
-        // a large direct chunk goes out as it is, between its framing
+        // a large direct chunk is framed the same way
         client.write(io.vertx.core.internal.buffer.BufferInternal.buffer(
                 Unpooled.directBuffer().writeBytes("y".repeat(5000).getBytes(StandardCharsets.US_ASCII))));
         client.endChunked(null);

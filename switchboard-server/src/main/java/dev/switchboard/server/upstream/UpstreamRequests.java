@@ -13,7 +13,7 @@ import java.util.Map;
  * path or in a header value.
  */
 final class UpstreamRequests {
-    static final String USER_AGENT = "switchboard/0.1";
+    private static final String USER_AGENT = "switchboard/0.1";
     private static final byte[] HTTP_1_1 = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HOST = "host: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] USER_AGENT_LINE = ("user-agent: " + USER_AGENT + "\r\n").getBytes(StandardCharsets.US_ASCII);
