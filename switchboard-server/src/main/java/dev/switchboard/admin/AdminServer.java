@@ -184,6 +184,7 @@ public final class AdminServer {
             case AdminException a -> a;
             case NotFoundException n -> AdminException.notFound(n.getMessage());
             case IllegalArgumentException i -> AdminException.badRequest(i.getMessage());
+            case dev.switchboard.store.MasterKeyMismatchException m -> AdminException.conflict(m.getMessage() + ".");
             case StoreException s when isConstraintViolation(s) ->
                     AdminException.conflict("The change conflicts with existing data (a duplicate or a row still in use).");
             default -> {

@@ -2,13 +2,11 @@ package dev.switchboard.governance;
 
 import dev.switchboard.config.Secret;
 import dev.switchboard.store.CredentialRepository;
-import dev.switchboard.store.DecryptedCredential;
 import dev.switchboard.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,13 +18,18 @@ import org.slf4j.LoggerFactory;
  * Keeps the {@link StoreDirectory} current: polls the store's revision (one cheap query) on a worker thread and
  * reloads keys, teams and credentials when it moved. When the database is unreachable the last directory keeps
  * serving (every known key still works) and the poll retries; the outage and the recovery are logged once.
+ * Keys and teams never depend on credentials: a credential that cannot be decrypted (for example after a master key
+ * rotation on another replica) is handled by {@link CredentialSync} and never holds back a revocation.
  */
 public final class StoreSync implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreSync.class);
 
     private final Vertx vertx;
     private final Store store;
-    private volatile CredentialRepository credentials;
+    private final CredentialSync credentials;
+    /** The credentials could not be read at the last load: read them again on the next tick. */
+    private volatile boolean credentialsStale;
+    private volatile boolean credentialsFailing;
     private final AtomicReference<StoreDirectory> current = new AtomicReference<>(StoreDirectory.EMPTY);
     private final Consumer<StoreDirectory> onChange;
     private volatile boolean failing;
@@ -38,13 +41,19 @@ public final class StoreSync implements AutoCloseable {
     public StoreSync(Vertx vertx, Store store, CredentialRepository credentials, Consumer<StoreDirectory> onChange) {
         this.vertx = vertx;
         this.store = store;
-        this.credentials = credentials;
+        this.credentials = credentials == null ? null : new CredentialSync(credentials);
         this.onChange = onChange;
     }
 
     /** After a master key rotation: credentials are decrypted with the new key from the next load on. */
     public void credentials(CredentialRepository rotated) {
-        this.credentials = rotated;
+        credentials.repository(rotated);
+        credentialsStale = true; // the rotation's own reload may have run with the old key
+    }
+
+    /** What is wrong with credentials here (a master key other than the store's, rows that cannot be decrypted). */
+    public CredentialSync.Alarm credentialAlarm() {
+        return credentials == null ? CredentialSync.Alarm.CLEAR : credentials.alarm();
     }
 
     public StoreDirectory directory() {
@@ -96,7 +105,7 @@ public final class StoreSync implements AutoCloseable {
 
     private void check() {
         try {
-            if (store.revision() != current.get().revision()) {
+            if (store.revision() != current.get().revision() || credentialsStale) {
                 load();
             }
             if (failing) {
@@ -113,16 +122,27 @@ public final class StoreSync implements AutoCloseable {
 
     private void load() {
         long revision = store.revision();
-        Map<String, Secret> creds = new HashMap<>();
+        var keys = store.keys().listActiveKeys();
+        var teams = store.teams().list();
+        Map<String, Secret> creds = current.get().credentials();
         if (credentials != null) {
-            for (var record : credentials.list()) {
-                if (!creds.containsKey(record.provider())) {
-                    DecryptedCredential d = credentials.decrypt(record.id());
-                    creds.put(record.provider(), new Secret(d.secret()));
+            credentialsStale = false;
+            try {
+                creds = credentials.refresh();
+                if (credentialsFailing) {
+                    credentialsFailing = false;
+                    LOG.info("store credentials readable again");
+                }
+            } catch (RuntimeException e) {
+                // keys and teams still move on; the credentials are read again on the next tick
+                credentialsStale = true;
+                if (!credentialsFailing) {
+                    credentialsFailing = true;
+                    LOG.warn("cannot read the store's credentials, keeping the last ones: {}", e.getMessage());
                 }
             }
         }
-        StoreDirectory next = StoreDirectory.of(revision, store.keys().listActiveKeys(), store.teams().list(), creds);
+        StoreDirectory next = StoreDirectory.of(revision, keys, teams, creds);
         current.set(next);
         onChange.accept(next);
     }

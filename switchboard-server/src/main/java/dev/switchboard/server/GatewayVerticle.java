@@ -136,7 +136,7 @@ final class GatewayVerticle extends VerticleBase {
                 if (snapshots.draining()) {
                     plain(ex, req, 503, "application/json", "{\"status\":\"draining\"}");
                 } else {
-                    plain(ex, req, 200, "application/json", "{\"status\":\"ready\"}");
+                    plain(ex, req, 200, "application/json", governance.readyBody());
                 }
             }
             case "/v1/access-requests" -> {

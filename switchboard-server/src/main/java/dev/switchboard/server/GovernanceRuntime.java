@@ -13,6 +13,7 @@ import dev.switchboard.config.RedisConfig;
 import dev.switchboard.config.StoreConfig;
 import dev.switchboard.cost.PriceTable;
 import dev.switchboard.governance.CallerAuth;
+import dev.switchboard.governance.CredentialSync;
 import dev.switchboard.governance.NetworkGuard;
 import dev.switchboard.governance.StoreDirectory;
 import dev.switchboard.governance.StoreSync;
@@ -121,6 +122,32 @@ final class GovernanceRuntime implements AutoCloseable {
             case "CLOSED" -> 2;
             default -> 0;
         }).description("Shared limit counters: 0 in Redis (or not configured), 1 counted locally, 2 refusing").register(registry);
+        if (storeSync != null) {
+            io.micrometer.core.instrument.Gauge.builder("switchboard.store.master_key.mismatch", storeSync,
+                    s -> s.credentialAlarm().mismatch() ? 1 : 0)
+                    .description("1 when the store's credentials are under another master key than this server's")
+                    .register(registry);
+            io.micrometer.core.instrument.Gauge.builder("switchboard.store.credentials.undecryptable", storeSync,
+                    s -> s.credentialAlarm().undecryptable())
+                    .description("Store credentials this server cannot decrypt (last good copies keep serving)")
+                    .register(registry);
+        }
+    }
+
+    /** The {@code /readyz} body: ready, plus the credential alarm when there is one (the replica still serves). */
+    String readyBody() {
+        CredentialSync.Alarm alarm = storeSync == null ? CredentialSync.Alarm.CLEAR : storeSync.credentialAlarm();
+        if (alarm.equals(CredentialSync.Alarm.CLEAR)) {
+            return "{\"status\":\"ready\"}";
+        }
+        var o = dev.switchboard.json.Json.MAPPER.createObjectNode().put("status", "ready");
+        var store = o.putObject("store");
+        if (alarm.mismatch()) {
+            store.put("alarm", "master_key_mismatch").put("master_key_in_force", alarm.masterKeyInForce())
+                    .put("master_key", alarm.masterKey());
+        }
+        store.put("undecryptable_credentials", alarm.undecryptable());
+        return o.toString();
     }
 
     /** REDIS, LOCAL_FALLBACK or CLOSED with Redis; LOCAL without. */

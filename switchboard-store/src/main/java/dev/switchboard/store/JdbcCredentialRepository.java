@@ -27,6 +27,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
                 masterKey.fingerprint(), Instant.ofEpochMilli(Instant.now().toEpochMilli()));
         CredentialCipher.Sealed sealed = CredentialCipher.encrypt(masterKey, rec.id(), provider, plaintext);
         return jdbc.inTransaction(c -> {
+            MasterKeyInForce.requireOrClaim(c, jdbc.dialect, masterKey);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO upstream_credentials "
                     + "(id, provider, label, ciphertext, nonce, key_fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, rec.id());
@@ -42,6 +43,11 @@ final class JdbcCredentialRepository implements CredentialRepository {
                     Map.of("provider", provider, "label", label));
             return rec;
         });
+    }
+
+    @Override
+    public String masterKeyFingerprint() {
+        return masterKey.fingerprint();
     }
 
     @Override
@@ -89,7 +95,9 @@ final class JdbcCredentialRepository implements CredentialRepository {
     @Override
     public int rotate(String actor, MasterKey oldKey, MasterKey newKey) {
         return jdbc.inTransaction(c -> {
-            List<Row> rows = rows(c, null, null, oldKey);
+            // the in-force row first (serialises with puts and other rotations), then the rows rewritten
+            MasterKeyInForce.requireOrClaim(c, jdbc.dialect, oldKey);
+            List<Row> rows = rows(c, null, null, oldKey, jdbc.dialect == Dialect.POSTGRESQL);
             try (PreparedStatement ps = c.prepareStatement("UPDATE upstream_credentials SET ciphertext = ?, nonce = ?, "
                     + "key_fingerprint = ? WHERE id = ?")) {
                 for (Row row : rows) {
@@ -105,6 +113,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
                     ps.executeBatch();
                 }
             }
+            MasterKeyInForce.set(c, newKey.fingerprint());
             AdminChange.record(c, actor, "credential.rotate", "credential", null, Map.of("count", rows.size(),
                     "from", oldKey.fingerprint(), "to", newKey.fingerprint()));
             return rows.size();
@@ -112,7 +121,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
     }
 
     private List<DecryptedCredential> select(String column, String value) {
-        return jdbc.read(c -> rows(c, column, value, masterKey)).stream()
+        return jdbc.read(c -> rows(c, column, value, masterKey, false)).stream()
                 .map(r -> new DecryptedCredential(r.meta, r.plaintext)).toList();
     }
 
@@ -123,10 +132,35 @@ final class JdbcCredentialRepository implements CredentialRepository {
         }
     }
 
-    private static List<Row> rows(Connection c, String column, String value, MasterKey key) throws SQLException {
+    @Override
+    public List<CredentialRead> readEach() {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + META + ", ciphertext, nonce FROM upstream_credentials "
+                    + "ORDER BY provider, created_at, id"); ResultSet rs = ps.executeQuery()) {
+                List<CredentialRead> out = new ArrayList<>();
+                while (rs.next()) {
+                    CredentialRecord meta = meta(rs);
+                    try {
+                        out.add(new CredentialRead(meta, open(meta, rs, masterKey), null));
+                    } catch (CredentialDecryptionException e) {
+                        out.add(new CredentialRead(meta, null, e.getMessage()));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public String masterKeyInForce() {
+        return jdbc.read(MasterKeyInForce::read);
+    }
+
+    private static List<Row> rows(Connection c, String column, String value, MasterKey key, boolean forUpdate)
+            throws SQLException {
         String where = column == null ? "" : " WHERE " + column + " = ?";
         try (PreparedStatement ps = c.prepareStatement("SELECT " + META + ", ciphertext, nonce FROM upstream_credentials"
-                + where + " ORDER BY created_at, id")) {
+                + where + " ORDER BY created_at, id" + (forUpdate ? " FOR UPDATE" : ""))) {
             if (column != null) {
                 ps.setString(1, value);
             }
@@ -134,16 +168,19 @@ final class JdbcCredentialRepository implements CredentialRepository {
                 List<Row> out = new ArrayList<>();
                 while (rs.next()) {
                     CredentialRecord meta = meta(rs);
-                    if (!meta.keyFingerprint().equals(key.fingerprint())) {
-                        throw new CredentialDecryptionException("credential " + meta.id() + " was encrypted under master "
-                                + "key " + meta.keyFingerprint() + ", not " + key.fingerprint());
-                    }
-                    out.add(new Row(meta, CredentialCipher.decrypt(key, meta.id(), meta.provider(),
-                            rs.getBytes("ciphertext"), rs.getBytes("nonce"))));
+                    out.add(new Row(meta, open(meta, rs, key)));
                 }
                 return out;
             }
         }
+    }
+
+    private static String open(CredentialRecord meta, ResultSet rs, MasterKey key) throws SQLException {
+        if (!meta.keyFingerprint().equals(key.fingerprint())) {
+            throw new CredentialDecryptionException("credential " + meta.id() + " was encrypted under master "
+                    + "key " + meta.keyFingerprint() + ", not " + key.fingerprint());
+        }
+        return CredentialCipher.decrypt(key, meta.id(), meta.provider(), rs.getBytes("ciphertext"), rs.getBytes("nonce"));
     }
 
     private static CredentialRecord meta(ResultSet rs) throws SQLException {
