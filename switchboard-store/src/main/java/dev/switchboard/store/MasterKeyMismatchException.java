@@ -1,7 +1,7 @@
 package dev.switchboard.store;
 
 /** A credential write was refused: the store's credentials are encrypted under another master key than this one. */
-public class MasterKeyMismatchException extends StoreException {
+public class MasterKeyMismatchException extends CredentialDecryptionException {
     public MasterKeyMismatchException(String message) {
         super(message);
     }

@@ -58,8 +58,9 @@ abstract class StoreContractTest {
         store.close();
         store = Store.open(settings);
         assertThat(store.teams().findByName("a-team")).isPresent();
+        // each migration applied once, whatever their number
         assertThat(queryLong("SELECT COUNT(*) FROM flyway_schema_history WHERE success = " + trueLiteral()))
-                .isEqualTo(1);
+                .isPositive().isEqualTo(queryLong("SELECT COUNT(DISTINCT version) FROM flyway_schema_history"));
         assertThat(queryLong("SELECT COUNT(*) FROM usage")).isZero();
     }
 
