@@ -13,12 +13,19 @@ import io.vertx.core.buffer.Buffer;
 /**
  * {@code POST /v1/access-requests} {@code {"model": "...", "reason": "..."}}: a store key asks for a model it may not
  * use yet (or for its team with {@code "for": "team"}); an admin approves or rejects it through the admin API.
- * Answers 202 with the request's id and status. The store write runs on a worker thread.
+ * Answers 202 with the request's id and status; asking again for the same model while a request is pending answers
+ * that request. Bounded against spam: {@value AccessRequestLimit#PER_WINDOW} per key per hour (429 with
+ * retry-after), a reason of at most {@value #MAX_REASON_CHARS} characters and a body of at most
+ * {@value #MAX_BODY_BYTES} bytes. The store write runs on a worker thread.
  */
 final class AccessRequestHandler {
+    static final int MAX_BODY_BYTES = 16 * 1024;
+    static final int MAX_REASON_CHARS = 2048;
+    static final int MAX_MODEL_CHARS = 256;
+
     private AccessRequestHandler() {}
 
-    static Future<byte[]> submit(Vertx vertx, Store store, Exchange ex, Buffer body) {
+    static Future<byte[]> submit(Vertx vertx, Store store, AccessRequestLimit limit, Exchange ex, Buffer body) {
         if (store == null) {
             throw new GatewayException(ErrorKind.NOT_FOUND, "Access requests need the store (configure 'store').");
         }
@@ -36,10 +43,23 @@ final class AccessRequestHandler {
         if (model == null || model.isBlank()) {
             throw GatewayException.param(ErrorKind.MISSING_PARAMETER, "model", "Name the model you ask access to.");
         }
+        if (model.length() > MAX_MODEL_CHARS) {
+            throw GatewayException.param(ErrorKind.INVALID_PARAMETER, "model",
+                    "The model name is longer than " + MAX_MODEL_CHARS + " characters.");
+        }
         String reason = json.path("reason").asText("");
+        if (reason.length() > MAX_REASON_CHARS) {
+            throw GatewayException.param(ErrorKind.INVALID_PARAMETER, "reason",
+                    "The reason is longer than " + MAX_REASON_CHARS + " characters.");
+        }
         boolean forTeam = "team".equals(json.path("for").asText("key"));
         if (forTeam && ex.key.team() == null) {
             throw GatewayException.param(ErrorKind.INVALID_PARAMETER, "for", "This key belongs to no team.");
+        }
+        long wait = limit.take(ex.key.id(), System.currentTimeMillis());
+        if (wait > 0) {
+            throw new GatewayException(ErrorKind.RATE_LIMITED, 429, "Too many access requests from this key: at most "
+                    + AccessRequestLimit.PER_WINDOW + " per hour. Try again later.", null, Long.toString(wait));
         }
         String teamName = ex.key.team();
         return vertx.executeBlocking(() -> {

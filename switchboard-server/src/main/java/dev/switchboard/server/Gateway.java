@@ -88,14 +88,10 @@ public final class Gateway implements AutoCloseable {
             int demoPort = await(demo.start());
             String demoUrl = "http://127.0.0.1:" + demoPort + "/v1";
             TargetRegistry registry = new TargetRegistry();
-            SnapshotHolder snapshots = new SnapshotHolder(build(config, demoUrl, registry, Map.of()));
+            SnapshotHolder snapshots = new SnapshotHolder(config, (c, creds) -> build(c, demoUrl, registry, creds));
             // store credentials arrive with the store's directory, and again whenever an admin changes them
-            GovernanceRuntime governance = new GovernanceRuntime(vertx, config.governance(), dir -> {
-                if (!dir.credentials().equals(snapshots.storeCredentials())) {
-                    snapshots.storeCredentials(dir.credentials());
-                    snapshots.set(build(snapshots.get().config(), demoUrl, registry, dir.credentials()));
-                }
-            });
+            GovernanceRuntime governance = new GovernanceRuntime(vertx, config.governance(),
+                    dir -> snapshots.storeCredentials(dir.credentials()));
             GatewayMetrics metrics = new GatewayMetrics();
             governance.registerMetrics(metrics.registry());
             UsageSink usageSink = governance.ledger == null ? options.usageSink() : event -> {
@@ -122,7 +118,7 @@ public final class Gateway implements AutoCloseable {
                     if (next.server().port() != sc.port() || !next.server().host().equals(sc.host())) {
                         LOG.warn("server.listen changed: it takes effect after a restart");
                     }
-                    snapshots.set(build(next, demoUrl, registry, snapshots.storeCredentials()));
+                    snapshots.reconfigure(next);
                 });
                 watcher.start(options.reloadInterval());
             }
@@ -141,8 +137,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Swaps in a new config: requests already running finish on the snapshot they started with. */
     public void reload(GatewayConfig config) {
-        String demoUrl = "http://127.0.0.1:" + demoPort + "/v1";
-        snapshots.set(build(config, demoUrl, snapshots.get().router().registry(), snapshots.storeCredentials()));
+        snapshots.reconfigure(config);
     }
 
     private static Snapshot build(GatewayConfig config, String demoUrl, TargetRegistry registry,

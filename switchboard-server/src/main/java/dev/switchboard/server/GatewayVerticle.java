@@ -142,11 +142,11 @@ final class GatewayVerticle extends VerticleBase {
             case "/v1/access-requests" -> {
                 ex.operation = "access_request";
                 requireMethod(req, HttpMethod.POST);
-                authenticated(ex, req, () -> BodyReader.read(req, 64 * 1024).onComplete(ar -> recorder.guarded(ex, () -> {
+                authenticated(ex, req, () -> BodyReader.read(req, AccessRequestHandler.MAX_BODY_BYTES).onComplete(ar -> recorder.guarded(ex, () -> {
                     if (ar.failed()) {
                         throw new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
                     }
-                    AccessRequestHandler.submit(vertx, governance.store, ex, ar.result()).onComplete(done -> recorder.guarded(ex, () -> {
+                    AccessRequestHandler.submit(vertx, governance.store, governance.accessRequestLimit, ex, ar.result()).onComplete(done -> recorder.guarded(ex, () -> {
                         if (done.failed()) {
                             throw done.cause() instanceof GatewayException g ? g
                                     : new GatewayException(ErrorKind.INTERNAL, "The access request could not be stored.");

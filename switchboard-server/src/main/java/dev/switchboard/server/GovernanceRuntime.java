@@ -56,6 +56,7 @@ final class GovernanceRuntime implements AutoCloseable {
     final AdmissionControl admission;
     final Limiter limiter;
     final AdminServer admin;
+    final AccessRequestLimit accessRequestLimit = new AccessRequestLimit();
     private final JwtAuthenticator jwt;
     private final DegradingLimiter degrading;
     private final RedisLimiter redis;

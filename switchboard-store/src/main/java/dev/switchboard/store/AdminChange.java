@@ -16,6 +16,18 @@ final class AdminChange {
     /** {@code details} must not contain secrets. */
     static void record(Connection c, String actor, String action, String targetKind, String targetId,
             Map<String, ?> details) throws SQLException {
+        audit(c, actor, action, targetKind, targetId, details);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE store_revision SET revision = revision + 1 WHERE id = 1")) {
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * The audit row only, for changes gateways do not serve from (an access request): no revision bump, so
+     * replicas do not reload keys, teams and credentials for it.
+     */
+    static void audit(Connection c, String actor, String action, String targetKind, String targetId,
+            Map<String, ?> details) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log "
                 + "(at_ms, actor, action, target_kind, target_id, details) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setLong(1, Instant.now().toEpochMilli());
@@ -24,9 +36,6 @@ final class AdminChange {
             ps.setString(4, targetKind);
             ps.setString(5, targetId);
             ps.setString(6, PolicyColumns.toJson(details == null ? Map.of() : details));
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE store_revision SET revision = revision + 1 WHERE id = 1")) {
             ps.executeUpdate();
         }
     }

@@ -5,6 +5,10 @@ import java.util.Optional;
 
 /** Model access requests and their decisions. */
 public interface ApprovalRepository {
+    /**
+     * Files a pending request, or returns the one already pending for the same requester and model. Audited, but
+     * does not move the store revision (gateways reload nothing for it).
+     */
     AccessRequest request(AccessRequest.RequesterKind kind, String requesterId, String model, String reason);
 
     Optional<AccessRequest> get(String id);

@@ -28,6 +28,10 @@ final class JdbcApprovalRepository implements ApprovalRepository {
                 AccessRequest.Status.PENDING, Instant.ofEpochMilli(Instant.now().toEpochMilli()), null, null, null);
         return jdbc.inTransaction(c -> {
             requireRequester(c, kind, requesterId);
+            Optional<AccessRequest> pending = pending(c, kind, requesterId, model);
+            if (pending.isPresent()) {
+                return pending.get(); // the same ask again: one request to decide, not a pile
+            }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO access_requests (id, requester_kind, "
                     + "requester_id, model, reason, status, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, req.id());
@@ -39,10 +43,25 @@ final class JdbcApprovalRepository implements ApprovalRepository {
                 ps.setLong(7, req.requestedAt().toEpochMilli());
                 ps.executeUpdate();
             }
-            AdminChange.record(c, lower(kind) + ":" + requesterId, "approval.request", "access_request", req.id(),
+            // audited, but no revision bump: nothing gateways serve from changed until an admin decides
+            AdminChange.audit(c, lower(kind) + ":" + requesterId, "approval.request", "access_request", req.id(),
                     Map.of("model", model));
             return req;
         });
+    }
+
+    private static Optional<AccessRequest> pending(Connection c, AccessRequest.RequesterKind kind, String requesterId,
+            String model) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM access_requests WHERE requester_kind = ? "
+                + "AND requester_id = ? AND model = ? AND status = ? ORDER BY requested_at, id")) {
+            ps.setString(1, lower(kind));
+            ps.setString(2, requesterId);
+            ps.setString(3, model);
+            ps.setString(4, lower(AccessRequest.Status.PENDING));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+            }
+        }
     }
 
     @Override
