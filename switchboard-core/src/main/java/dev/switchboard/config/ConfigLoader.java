@@ -37,9 +37,16 @@ public final class ConfigLoader {
     private final ProviderCatalogue catalogue;
     private final Function<String, String> env;
 
+    private volatile List<String> warnings = List.of();
+
     public ConfigLoader(ProviderCatalogue catalogue, Function<String, String> env) {
         this.catalogue = catalogue;
         this.env = env;
+    }
+
+    /** Warnings of the last successful {@link #parse} (e.g. a secret that used its {@code :-default}); to log at startup. */
+    public List<String> warnings() {
+        return warnings;
     }
 
     public static ConfigLoader withSystemEnv() {
@@ -67,8 +74,10 @@ public final class ConfigLoader {
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ConfigException(List.of("the config is empty"));
         }
-        Reader r = new Reader(new Problems(), new EnvSubstitution(env));
+        EnvSubstitution substitution = new EnvSubstitution(env);
+        Reader r = new Reader(new Problems(), substitution);
         GatewayConfig config = read(root, r);
+        warnings = substitution.defaultedSecrets();
         if (!r.problems.isEmpty()) {
             throw new ConfigException(r.problems.list());
         }
@@ -90,13 +99,13 @@ public final class ConfigLoader {
         Map<String, ProviderConfig> byName = new LinkedHashMap<>();
         providers.forEach(p -> byName.put(p.name(), p));
         List<ModelAlias> models = models(root.get("models"), byName, r);
-        List<KeyConfig> keys = keys(root.get("keys"), "keys", r);
+        List<KeyConfig> keys = keys(root.get("keys"), "keys", r, 8);
         RetryPolicy retry = ResilienceReader.retry(root.get("retry"), "retry", RetryPolicy.NONE, r);
         BreakerSettings breaker = ResilienceReader.breaker(root.get("breaker"), r);
         Set<String> aliases = new HashSet<>();
         models.forEach(m -> aliases.add(m.name()));
         List<RouteConfig> routes = RoutesReader.read(root.get("routes"), byName, aliases, retry, r);
-        GovernanceConfig governance = GovernanceReader.read(root, r, this::keys);
+        GovernanceConfig governance = GovernanceReader.read(root, r, this::keys, keys);
         return new GatewayConfig(server, timeouts, List.copyOf(providers), List.copyOf(models), List.copyOf(keys),
                 List.copyOf(routes), retry, breaker, governance);
     }
@@ -260,7 +269,7 @@ public final class ConfigLoader {
         return out;
     }
 
-    private List<KeyConfig> keys(JsonNode n, String listPath, Reader r) {
+    private List<KeyConfig> keys(JsonNode n, String listPath, Reader r, int minLength) {
         List<KeyConfig> out = new ArrayList<>();
         if (n == null) {
             return out;
@@ -288,8 +297,9 @@ public final class ConfigLoader {
             if (plain != null && hashed != null) {
                 r.problems.add(path, "give either key or key_sha256, not both");
             } else if (plain != null) {
-                if (plain.length() < 8) {
-                    r.problems.add(path + ".key", "too short: client keys need at least 8 characters");
+                if (plain.length() < minLength) {
+                    r.problems.add(path + ".key", "too short: " + (minLength > 8 ? "admin" : "client")
+                            + " keys need at least " + minLength + " characters");
                 }
                 digest = KeyDigest.sha256Hex(plain);
             } else if (hashed != null) {

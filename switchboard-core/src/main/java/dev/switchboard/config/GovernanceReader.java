@@ -17,7 +17,11 @@ import java.util.Set;
 final class GovernanceReader {
     private static final Set<String> STORE = Set.of("url", "user", "password", "pool_size", "master_key_file",
             "usage_journal", "key_refresh");
-    private static final Set<String> ADMIN = Set.of("listen", "keys");
+    private static final Set<String> ADMIN = Set.of("listen", "keys", "tls", "allow");
+    private static final Set<String> TLS = Set.of("cert", "key");
+    /** A whole value of {@code ${env:NAME:-}}: an optional secret. */
+    private static final java.util.regex.Pattern OPTIONAL_ENV = java.util.regex.Pattern.compile(
+            "\\$\\{env:[A-Za-z_][A-Za-z0-9_]*:-}");
     private static final Set<String> REDIS = Set.of("url", "prefix", "timeout", "on_failure");
     private static final Set<String> JWT = Set.of("issuer", "audience", "jwks_url", "public_key", "hmac_secret",
             "algorithms", "clock_skew", "claims");
@@ -30,7 +34,8 @@ final class GovernanceReader {
 
     private GovernanceReader() {}
 
-    static GovernanceConfig read(JsonNode root, Reader r, KeyListReader keys) {
+    /** @param clientKeys the config's client keys: an admin key may not be one of them */
+    static GovernanceConfig read(JsonNode root, Reader r, KeyListReader keys, List<KeyConfig> clientKeys) {
         IpRulesConfig network = IpRulesConfig.NONE;
         List<String> trusted = List.of();
         JsonNode net = root.get("network");
@@ -40,7 +45,7 @@ final class GovernanceReader {
             trusted = cidrs(net, "trusted_proxies", "network", r);
         }
         StoreConfig store = store(root.get("store"), r);
-        AdminConfig admin = admin(root.get("admin"), r, keys);
+        AdminConfig admin = admin(root.get("admin"), r, keys, clientKeys);
         if (admin != null && store == null && root.has("admin")) {
             r.problems.add("admin", "the admin API manages the store: configure 'store' too (e.g. url: sqlite:./switchboard.db)");
         }
@@ -50,7 +55,7 @@ final class GovernanceReader {
 
     /** Reads a list of keys the way the top-level {@code keys} section is read (for admin keys). */
     interface KeyListReader {
-        List<KeyConfig> read(JsonNode n, String path, Reader r);
+        List<KeyConfig> read(JsonNode n, String path, Reader r, int minLength);
     }
 
     private static StoreConfig store(JsonNode n, Reader r) {
@@ -73,17 +78,55 @@ final class GovernanceReader {
                 r.duration(n, "key_refresh", "store", Duration.ofSeconds(1)));
     }
 
-    private static AdminConfig admin(JsonNode n, Reader r, KeyListReader keys) {
+    private static AdminConfig admin(JsonNode n, Reader r, KeyListReader keys, List<KeyConfig> clientKeys) {
         if (n == null || !r.object(n, "admin")) {
             return null;
         }
         r.fields(n, "admin", ADMIN);
         Reader.HostPort listen = r.listen(n, "admin", new Reader.HostPort("127.0.0.1", 8081), "127.0.0.1:8081");
-        List<KeyConfig> adminKeys = keys.read(n.get("keys"), "admin.keys", r);
-        if (adminKeys.isEmpty()) {
+        JsonNode listed = n.get("keys");
+        // key: ${env:NAME:-} with NAME unset leaves the admin API off instead of failing the load (the example)
+        com.fasterxml.jackson.databind.node.ArrayNode set = JsonNodeFactory.instance.arrayNode();
+        int unset = 0;
+        if (listed != null && listed.isArray()) {
+            for (JsonNode k : listed) {
+                JsonNode key = k.get("key");
+                if (key != null && key.isTextual() && OPTIONAL_ENV.matcher(key.asText().strip()).matches()
+                        && r.string(k, "key", "admin.keys", false).isEmpty()) {
+                    unset++;
+                } else {
+                    set.add(k);
+                }
+            }
+        }
+        List<KeyConfig> adminKeys = keys.read(listed != null && listed.isArray() ? set : listed, "admin.keys", r,
+                AdminConfig.MIN_KEY_LENGTH);
+        if (adminKeys.isEmpty() && unset == 0) {
             r.problems.add("admin.keys", "at least one admin key is required (key: ${env:SWITCHBOARD_ADMIN_KEY})");
         }
-        return new AdminConfig(listen.host(), listen.port(), adminKeys);
+        java.util.Set<String> clientDigests = new java.util.HashSet<>();
+        clientKeys.forEach(k -> clientDigests.add(k.sha256()));
+        for (KeyConfig k : adminKeys) {
+            if (k.sha256() != null && clientDigests.contains(k.sha256())) {
+                r.problems.add("admin.keys", "admin key '" + k.name() + "' is also a client key; use a separate key");
+            }
+        }
+        String cert = null;
+        String tlsKey = null;
+        JsonNode tls = n.get("tls");
+        if (tls != null && r.object(tls, "admin.tls")) {
+            r.fields(tls, "admin.tls", TLS);
+            cert = readable(r.string(tls, "cert", "admin.tls", true), "admin.tls.cert", r);
+            tlsKey = readable(r.string(tls, "key", "admin.tls", true), "admin.tls.key", r);
+        }
+        return new AdminConfig(listen.host(), listen.port(), adminKeys, cert, tlsKey, cidrs(n, "allow", "admin", r));
+    }
+
+    private static String readable(String file, String path, Reader r) {
+        if (file != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
+            r.problems.add(path, "cannot read '" + file + "' (a PEM file)");
+        }
+        return file;
     }
 
     private static RedisConfig redis(JsonNode n, Reader r) {

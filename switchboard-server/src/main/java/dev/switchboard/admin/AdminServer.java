@@ -35,6 +35,7 @@ public final class AdminServer {
 
     private final Vertx vertx;
     private final AdminAuth auth;
+    private final AdminGate gate;
     private final AdminRoutes routes = new AdminRoutes();
     private final CredentialsApi credentials;
     private HttpServer http;
@@ -42,6 +43,7 @@ public final class AdminServer {
     private AdminServer(Vertx vertx, AdminSettings settings, Store store, MasterKey masterKey) {
         this.vertx = vertx;
         this.auth = new AdminAuth(settings.adminKeySha256());
+        this.gate = new AdminGate(dev.switchboard.auth.CidrSet.parse(settings.allow()));
         TeamsApi teams = new TeamsApi(store);
         KeysApi keys = new KeysApi(store, teams);
         this.credentials = new CredentialsApi(store, masterKey);
@@ -62,12 +64,18 @@ public final class AdminServer {
         if (settings.adminKeySha256().isEmpty()) {
             LOG.warn("admin API has no admin keys configured: every request will be refused");
         }
-        return vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port()))
+        HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port());
+        if (settings.tls()) {
+            options.setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+                    .setCertPath(settings.tlsCertPath()).setKeyPath(settings.tlsKeyPath()));
+        }
+        return vertx.createHttpServer(options)
                 .requestHandler(server::handle)
                 .listen()
                 .map(h -> {
                     server.http = h;
-                    LOG.info("admin API listening on {}:{}", settings.host(), h.actualPort());
+                    LOG.info("admin API listening on {}:{} ({})", settings.host(), h.actualPort(),
+                            settings.tls() ? "TLS" : "plain HTTP");
                     return server;
                 });
     }
@@ -96,8 +104,24 @@ public final class AdminServer {
             reply(req, error(AdminException.notFound("Unknown path; the admin API lives under /admin/.")));
             return;
         }
+        // the peer first: a refused network, or a peer that keeps failing, never gets its key checked
+        String peer = req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
+        if (peer == null || !gate.allowed(peer)) {
+            reply(req, error(new AdminException(403, "permission_error", "ip_not_allowed",
+                    "This address may not use the admin API (admin.allow).")));
+            return;
+        }
+        long now = System.currentTimeMillis();
+        long wait = gate.blockedFor(peer, now);
+        if (wait > 0) {
+            req.response().putHeader("Retry-After", Long.toString(wait));
+            reply(req, error(new AdminException(429, "rate_limit_error", "too_many_failed_logins",
+                    "Too many failed admin logins from this address; try again in " + wait + " s.")));
+            return;
+        }
         String actor = auth.authenticate(req.getHeader("Authorization"), req.getHeader("X-Switchboard-Actor"));
         if (actor == null) {
+            gate.failed(peer, now);
             reply(req, error(new AdminException(401, "authentication_error", "invalid_admin_key",
                     "A valid admin key is required: Authorization: Bearer <admin key>.")));
             return;

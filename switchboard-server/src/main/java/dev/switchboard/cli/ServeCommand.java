@@ -20,7 +20,9 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         GatewayConfig cfg;
         try {
-            cfg = ConfigLoader.withSystemEnv().load(config);
+            ConfigLoader loader = ConfigLoader.withSystemEnv();
+            cfg = loader.load(config);
+            loader.warnings().forEach(w -> org.slf4j.LoggerFactory.getLogger(ServeCommand.class).warn("config {}", w));
         } catch (ConfigException e) {
             System.err.println("Invalid config " + config + ":");
             e.problems().forEach(p -> System.err.println("  " + p));

@@ -100,19 +100,28 @@ final class GovernanceRuntime implements AutoCloseable {
             limiter = new QueueingLimiter(vertx, local);
         }
         admission = new AdmissionControl(limiter, new TokenEstimator(), PriceTable.bundled().withOverrides(g.prices()));
-        admin = g.admin() == null || store == null ? null : startAdmin(vertx, g.admin());
+        if (g.admin() != null && g.admin().keys().isEmpty()) {
+            LOG.warn("admin API off: no admin key is set (e.g. SWITCHBOARD_ADMIN_KEY, at least {} characters)",
+                    AdminConfig.MIN_KEY_LENGTH);
+        }
+        admin = g.admin() == null || g.admin().keys().isEmpty() || store == null ? null : startAdmin(vertx, g.admin());
     }
 
     private AdminServer startAdmin(Vertx vertx, AdminConfig ac) {
         List<String> digests = ac.keys().stream().map(KeyConfig::sha256).toList();
         try {
-            AdminServer server = AdminServer.start(vertx, new AdminSettings(ac.host(), ac.port(), digests), store, masterKey)
+            AdminServer server = AdminServer.start(vertx, new AdminSettings(ac.host(), ac.port(), digests, ac.tlsCert(), ac.tlsKey(), ac.allow()), store, masterKey)
                     .await(30, TimeUnit.SECONDS);
             server.onMasterKeyRotated(key -> storeSync.credentials(store.credentials(key)));
-            LOG.info("admin API listening on {}:{}", ac.host(), server.port());
+            if (ac.tlsCert() == null && !java.net.InetAddress.getByName(ac.host()).isLoopbackAddress()) {
+                LOG.warn("admin API on {} without TLS: admin keys and master keys cross the network in clear text "
+                        + "(set admin.tls)", ac.host());
+            }
             return server;
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("the admin API did not start within 30 s", e);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("admin.listen host is unknown: " + ac.host(), e);
         }
     }
 

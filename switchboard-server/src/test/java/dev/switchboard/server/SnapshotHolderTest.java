@@ -49,7 +49,7 @@ class SnapshotHolderTest {
         };
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            for (int round = 0; round < 20; round++) {
+            for (int round = 0; round < 10; round++) {
                 SnapshotHolder holder = new SnapshotHolder(configs.getFirst(), builder);
                 CyclicBarrier go = new CyclicBarrier(2);
                 Map<String, Secret> lastCreds = Map.of("vault", new Secret("sk-upstream-round-" + round + "-last"));
