@@ -23,7 +23,7 @@ taskset -c "${SUT_CPUS:-0}" "$JAVA_HOME/bin/java" -XX:+UseZGC -Xmx512m $("$root/
 gw=$!
 trap 'kill $gw 2>/dev/null; wait $gw 2>/dev/null || true; "$harness/mock/stop.sh"; rm -f "$BENCH_STORE"*' EXIT
 for _ in $(seq 1 60); do curl -sf http://127.0.0.1:8080/readyz >/dev/null && break; sleep 0.5; done
-export SWITCHBOARD_ADMIN_KEY=sk-bench-admin-key-123
+export SWITCHBOARD_ADMIN_KEY=sk-bench-admin-key-0123456789abcdef-123
 key=$("$JAVA_HOME/bin/java" -jar "$jar" keys create governed --rpm 100000000 --budget-usd 1000000 --budget-period day \
   | grep -oE 'sk-sb-[A-Za-z0-9]{40}')
 sleep 2 # the gateway picks the key up within key_refresh

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AccessApprovalIT {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String ADMIN_KEY = "sk-admin-approval-test-1";
+    static final String ADMIN_KEY = "sk-admin-approval-test-1-0123456789abcdef";
 
     @TempDir
     Path dir;
