@@ -102,4 +102,17 @@ class AdminConfigTest {
                 "[ { name: demo, key: \"${env:DEMO_KEY:-sk-public-demo}\" } ]"));
         assertThat(set.warnings()).isEmpty();
     }
+
+    @Test
+    void theExampleConfigHasNoPublicAdminKeyAndKeepsTheDemoKeyOnTheDemo() {
+        Path example = Path.of("..", "config", "switchboard.example.yaml");
+        GatewayConfig c = loader(Map.of()).load(example);
+        assertThat(c.server().host()).isEqualTo("127.0.0.1");
+        assertThat(c.governance().admin().host()).isEqualTo("127.0.0.1");
+        assertThat(c.governance().admin().keys()).as("admin off without SWITCHBOARD_ADMIN_KEY").isEmpty();
+        assertThat(c.keys()).singleElement().satisfies(k -> {
+            assertThat(k.models()).containsExactlyInAnyOrder("echo", "demo/echo");
+        });
+        assertThat(loader(Map.of("SWITCHBOARD_ADMIN_KEY", ADMIN_KEY)).load(example).governance().admin().keys()).hasSize(1);
+    }
 }
