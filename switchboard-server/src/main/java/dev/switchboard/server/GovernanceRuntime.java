@@ -104,11 +104,28 @@ final class GovernanceRuntime implements AutoCloseable {
             LOG.warn("admin API off: no admin key is set (e.g. SWITCHBOARD_ADMIN_KEY, at least {} characters)",
                     AdminConfig.MIN_KEY_LENGTH);
         }
-        admin = g.admin() == null || g.admin().keys().isEmpty() || store == null ? null : startAdmin(vertx, g.admin());
+        try {
+            admin = g.admin() == null || g.admin().keys().isEmpty() || store == null ? null : startAdmin(vertx, g.admin());
+        } catch (RuntimeException e) {
+            close(); // the store and the ledger opened above
+            throw e;
+        }
     }
 
     private AdminServer startAdmin(Vertx vertx, AdminConfig ac) {
         List<String> digests = ac.keys().stream().map(KeyConfig::sha256).toList();
+        for (KeyConfig k : ac.keys()) { // config client keys are checked at load; store keys here
+            boolean clash;
+            try {
+                clash = store.keys().findActiveByHash(k.sha256()).isPresent();
+            } catch (dev.switchboard.store.StoreException e) {
+                clash = false; // the store is down: StoreSync reports it
+            }
+            if (clash) {
+                throw new IllegalStateException("admin key '" + k.name() + "' is also a client key in the store; "
+                        + "admin keys must be separate");
+            }
+        }
         try {
             AdminServer server = AdminServer.start(vertx, new AdminSettings(ac.host(), ac.port(), digests, ac.tlsCert(), ac.tlsKey(), ac.allow()), store, masterKey)
                     .await(30, TimeUnit.SECONDS);

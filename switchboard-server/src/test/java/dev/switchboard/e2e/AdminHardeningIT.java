@@ -1,7 +1,12 @@
 package dev.switchboard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.store.AccessPolicy;
+import dev.switchboard.store.NewKey;
+import dev.switchboard.store.Store;
+import dev.switchboard.store.StoreSettings;
 import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.LogCapture;
 import io.vertx.core.net.SelfSignedCertificate;
@@ -147,5 +152,22 @@ class AdminHardeningIT {
             // while throttled even the right key waits: the guesser cannot tell a hit
             assertThat(get(http, url, ADMIN_KEY).statusCode()).isEqualTo(429);
         }
+    }
+
+    @Test
+    void anAdminKeyThatIsAStoreClientKeyIsRefusedAtStartup() {
+        String clientKey;
+        try (Store store = Store.open(new StoreSettings("sqlite:" + dir.resolve("store.db"), null, null, 1))) {
+            clientKey = store.keys().createKey("test", new NewKey("app", null, null, AccessPolicy.OPEN)).secret();
+        }
+        String yaml = """
+                version: 1
+                server: { listen: 127.0.0.1:0, event_loops: 1, drain_timeout: 1s }
+                providers: [ { name: demo, type: demo } ]
+                store: { url: "sqlite:%s" }
+                admin: { listen: "127.0.0.1:0", keys: [ { name: ops, key: %s } ] }
+                """.formatted(dir.resolve("store.db"), clientKey);
+        assertThatThrownBy(() -> GatewayFixture.withYaml(yaml).close())
+                .hasMessageContaining("also a client key").hasMessageNotContaining(clientKey);
     }
 }
