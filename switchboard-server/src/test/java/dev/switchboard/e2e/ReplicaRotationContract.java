@@ -134,6 +134,9 @@ abstract class ReplicaRotationContract {
             assertThat(bReady).contains("master_key_mismatch").contains(MasterKey.fromBase64(newB64).fingerprint());
             String aReady = a.send(HttpRequest.newBuilder(URI.create(a.baseUrl() + "/readyz")).GET().build()).body();
             assertThat(aReady).doesNotContain("master_key_mismatch");
+            assertThat(b.gateway().metrics().scrape()).contains("switchboard_store_master_key_mismatch 1")
+                    .contains("switchboard_store_credentials_undecryptable 1");
+            assertThat(a.gateway().metrics().scrape()).contains("switchboard_store_master_key_mismatch 0");
             assertThat(logs.text()).contains("ERROR").contains("master key");
             assertThat(logs.text()).doesNotContain("store unreachable");
             // B cannot write a credential under the stale key (it would be unreadable everywhere else)
