@@ -99,16 +99,16 @@ public final class AdminServer {
     }
 
     private void handle(HttpServerRequest req) {
-        String path = req.path();
-        if (!path.startsWith(PREFIX)) {
-            reply(req, error(AdminException.notFound("Unknown path; the admin API lives under /admin/.")));
-            return;
-        }
         // the peer first: a refused network, or a peer that keeps failing, never gets its key checked
         String peer = req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
         if (peer == null || !gate.allowed(peer)) {
             reply(req, error(new AdminException(403, "permission_error", "ip_not_allowed",
                     "This address may not use the admin API (admin.allow).")));
+            return;
+        }
+        String path = req.path();
+        if (!path.startsWith(PREFIX)) {
+            reply(req, error(AdminException.notFound("Unknown path; the admin API lives under /admin/.")));
             return;
         }
         long now = System.currentTimeMillis();
