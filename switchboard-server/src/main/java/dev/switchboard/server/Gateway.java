@@ -159,6 +159,11 @@ public final class Gateway implements AutoCloseable {
         return governance.admin == null ? -1 : governance.admin.port();
     }
 
+    /** The telemetry listener's port, or -1 when {@code telemetry.listen} is not configured. */
+    public int telemetryPort() {
+        return -1;
+    }
+
     public GatewayMetrics metrics() {
         return metrics;
     }
