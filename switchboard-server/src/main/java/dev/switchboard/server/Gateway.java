@@ -41,6 +41,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final int port;
     private final int demoPort;
+    private int telemetryPort = -1;
     private final ConfigWatcher watcher;
 
     private final GovernanceRuntime governance;
@@ -113,6 +114,8 @@ public final class Gateway implements AutoCloseable {
                 rest.add(vertx.deployVerticle(new GatewayVerticle(snapshots, metrics, recorder, routingMetrics, governance, sc.host(), port)));
             }
             await(Future.all(rest));
+            int telemetryPort = config.telemetry().ownListener()
+                    ? await(TelemetryListener.start(vertx, config.telemetry(), metrics, snapshots)) : -1;
             HealthChecker health = new HealthChecker(vertx, snapshots::get, registry);
             health.start(); // stopped with Vert.x
             ConfigWatcher watcher = null;
@@ -128,7 +131,9 @@ public final class Gateway implements AutoCloseable {
             }
             LOG.info("switchboard listening on {}:{} ({} event loops, {} transport, {} providers, {} keys)",
                     sc.host(), port, loops, transport.name(), config.providers().size(), config.keys().size());
-            return new Gateway(vertx, snapshots, metrics, port, demoPort, watcher, governance);
+            Gateway gateway = new Gateway(vertx, snapshots, metrics, port, demoPort, watcher, governance);
+            gateway.telemetryPort = telemetryPort;
+            return gateway;
         } catch (RuntimeException e) {
             vertx.close();
             throw e;
@@ -161,7 +166,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The telemetry listener's port, or -1 when {@code telemetry.listen} is not configured. */
     public int telemetryPort() {
-        return -1;
+        return telemetryPort;
     }
 
     public GatewayMetrics metrics() {

@@ -19,6 +19,7 @@ final class OutcomeRecorder {
     private final GatewayMetrics metrics;
     private final UsageSink usageSink;
     private final AdmissionControl admission;
+    private final dev.switchboard.telemetry.ModelLabels modelLabels = new dev.switchboard.telemetry.ModelLabels();
 
     OutcomeRecorder(GatewayMetrics metrics, UsageSink usageSink, AdmissionControl admission) {
         this.metrics = metrics;
@@ -27,7 +28,7 @@ final class OutcomeRecorder {
     }
 
     private static String status(int status) {
-        return status == 200 ? "200" : Integer.toString(status);
+        return status == 200 ? "200" : status >= 100 && status <= 599 ? Integer.toString(status) : "other";
     }
 
     /** Runs a step of the exchange; any failure becomes the caller's error answer, never a dropped request. */
@@ -64,8 +65,9 @@ final class OutcomeRecorder {
         }
         String provider = ex.target == null ? "none" : ex.target.provider().name();
         String model = ex.target == null ? "none" : ex.target.publicModel();
-        GatewayMetrics.MeterSet meters = metrics.meters(new GatewayMetrics.Labels(ex.operation, provider, model,
-                status(ex.status), ex.errorType));
+        // labels are bounded: a client-chosen provider/model name is counted as "other" (see ModelLabels)
+        GatewayMetrics.MeterSet meters = metrics.meters(new GatewayMetrics.Labels(ex.operation, provider,
+                modelLabels.label(ex.snapshot.router(), ex.target == null ? null : model), status(ex.status), ex.errorType));
         meters.request(duration);
         long ttft = ex.firstTokenNanos < 0 ? -1 : ex.firstTokenNanos - ex.startNanos;
         if (ttft >= 0) {
