@@ -62,19 +62,33 @@ class TelemetryExposureIT {
             assertThat(gw.post("/v1/chat/completions",
                     "{\"model\":\"smart\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode()).isEqualTo(200);
             int total = 5_000;
-            int batch = 100;
-            try (RawHttp conn = RawHttp.connect(gw.port())) {
-                for (int b = 0; b < total / batch; b++) {
-                    StringBuilder pipelined = new StringBuilder();
-                    for (int i = 0; i < batch; i++) {
-                        pipelined.append(chat("fake/attacker-%04d".formatted(b * batch + i)));
+            int connections = 4;
+            int batch = 125;
+            AtomicInteger ok = new AtomicInteger();
+            List<Thread> senders = new ArrayList<>();
+            for (int c = 0; c < connections; c++) {
+                int first = c * (total / connections);
+                senders.add(Thread.ofPlatform().start(() -> {
+                    try (RawHttp conn = RawHttp.connect(gw.port())) { // keep-alive, pipelined batches
+                        for (int b = 0; b < total / connections / batch; b++) {
+                            StringBuilder pipelined = new StringBuilder();
+                            for (int i = 0; i < batch; i++) {
+                                pipelined.append(chat("fake/attacker-%04d".formatted(first + b * batch + i)));
+                            }
+                            conn.write(pipelined.toString());
+                            for (int i = 0; i < batch; i++) {
+                                if (conn.readResponse(Duration.ofSeconds(10)).status() == 200) {
+                                    ok.incrementAndGet();
+                                }
+                            }
+                        }
                     }
-                    conn.write(pipelined.toString());
-                    for (int i = 0; i < batch; i++) {
-                        assertThat(conn.readResponse(Duration.ofSeconds(10)).status()).isEqualTo(200);
-                    }
-                }
+                }));
             }
+            for (Thread t : senders) {
+                t.join(30_000);
+            }
+            assertThat(ok.get()).isEqualTo(total);
             HttpResponse<String> metrics = get(gw, gw.port(), "/metrics", null);
             assertThat(metrics.statusCode()).isEqualTo(200);
             String scrape = metrics.body();
@@ -110,6 +124,21 @@ class TelemetryExposureIT {
             }
             assertThat(get(gw, gw.port(), "/metrics", "Bearer " + TOKEN).body()).contains("switchboard_");
             assertThat(get(gw, gw.port(), "/healthz", null).statusCode()).isEqualTo(200);
+            assertThat(cli("check", "--gateway", gw.baseUrl())).as("check without the token").isEqualTo(2);
+            assertThat(cli("check", "--gateway", gw.baseUrl(), "--token", TOKEN)).as("check with the token").isZero();
+        }
+    }
+
+    private static synchronized int cli(String... args) {
+        java.io.PrintStream out = System.out;
+        java.io.PrintStream err = System.err;
+        try {
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            return dev.switchboard.cli.SwitchboardCli.run(args);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
         }
     }
 
