@@ -116,6 +116,9 @@ public final class Gateway implements AutoCloseable {
             await(Future.all(rest));
             int telemetryPort = config.telemetry().ownListener()
                     ? await(TelemetryListener.start(vertx, config.telemetry(), metrics, snapshots)) : -1;
+            if (telemetryPort > 0) {
+                LOG.info("/metrics and /health/providers on {}:{} only", config.telemetry().host(), telemetryPort);
+            }
             HealthChecker health = new HealthChecker(vertx, snapshots::get, registry);
             health.start(); // stopped with Vert.x
             ConfigWatcher watcher = null;
