@@ -2,6 +2,7 @@ package dev.switchboard.store;
 
 import dev.switchboard.usage.UsageEvent;
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -9,28 +10,27 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Append-only file of usage events (one JSON line each) that could not yet reach the database. Only the
  * ledger's writer thread touches it.
  */
 final class UsageJournal {
-    private static final Logger LOG = LoggerFactory.getLogger(UsageJournal.class);
-
     @FunctionalInterface
     interface BatchSink {
         void write(List<UsageEvent> batch) throws Exception;
     }
 
     private final Path file;
+    private final UsageQuarantine quarantine;
 
-    UsageJournal(Path file) {
+    UsageJournal(Path file, UsageQuarantine quarantine) {
         this.file = file;
+        this.quarantine = quarantine;
     }
 
     Path file() {
@@ -45,7 +45,7 @@ final class UsageJournal {
         }
     }
 
-    /** Appends and syncs to disk so the events survive a crash. */
+    /** Appends and syncs to disk (one sync for the whole group) so the events survive a crash. */
     void append(Collection<UsageEvent> events) throws IOException {
         if (events.isEmpty()) {
             return;
@@ -67,8 +67,9 @@ final class UsageJournal {
     }
 
     /**
-     * Feeds every journaled event to the sink in batches, then deletes the file. When the sink fails the file is
-     * kept whole and replayed again later (inserts are idempotent on request id).
+     * Feeds every journaled event to the sink in batches, then deletes the file. A line that is not an event is
+     * quarantined. When the sink fails, the lines not yet taken are kept (the file is rewritten to hold only them)
+     * and replayed later; a batch taken twice is harmless (inserts are idempotent on the gateway's request id).
      *
      * @return events replayed
      */
@@ -77,29 +78,72 @@ final class UsageJournal {
             return 0;
         }
         long count = 0;
+        long taken = 0; // lines whose events the sink has accepted (or that were quarantined)
+        long read = 0;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             List<UsageEvent> batch = new ArrayList<>(batchSize);
             String line;
             while ((line = r.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    batch.add(UsageEventJson.fromLine(line));
-                } catch (IOException damaged) {
-                    LOG.warn("skipping a damaged line in usage journal {}", file);
-                    continue;
+                read++;
+                if (!line.isBlank()) {
+                    try {
+                        batch.add(UsageEventJson.fromLine(line));
+                    } catch (IOException | RuntimeException damaged) {
+                        quarantine.addDamaged(line);
+                    }
                 }
                 if (batch.size() >= batchSize) {
-                    sink.write(batch);
+                    sinkOrKeep(sink, batch, taken);
                     count += batch.size();
                     batch = new ArrayList<>(batchSize);
+                    taken = read;
                 }
             }
-            sink.write(batch);
+            sinkOrKeep(sink, batch, taken);
             count += batch.size();
         }
         Files.deleteIfExists(file);
         return count;
+    }
+
+    private void sinkOrKeep(BatchSink sink, List<UsageEvent> batch, long taken) throws Exception {
+        try {
+            sink.write(batch);
+        } catch (Exception e) {
+            if (taken > 0) {
+                dropFirstLines(taken);
+            }
+            throw e;
+        }
+    }
+
+    /** Rewrites the journal without its first lines (already in the database), atomically. */
+    private void dropFirstLines(long lines) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                FileOutputStream out = new FileOutputStream(tmp.toFile());
+                BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8))) {
+            String line;
+            long n = 0;
+            while ((line = r.readLine()) != null) {
+                if (n++ >= lines) {
+                    w.write(line);
+                    w.write('\n');
+                }
+            }
+            w.flush();
+            out.getFD().sync();
+        } catch (IOException e) {
+            return; // keep the whole file: replaying it again is harmless
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the whole journal is kept
+            }
+        }
     }
 }

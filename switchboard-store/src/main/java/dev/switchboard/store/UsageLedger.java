@@ -17,10 +17,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Persists usage events without ever blocking or throwing in {@link #record}, which runs on the event loop.
- * Events queue in memory; one background thread writes them in batches (idempotent on request id). While the
- * database is unreachable it retries with backoff, and once the backlog passes the high-water mark it spills
- * to an append-only journal that is replayed when the database returns (and on the next start), so nothing
- * recorded is lost.
+ * Events queue in memory; one background thread writes them in batches (idempotent on the gateway's request id)
+ * at least every flush interval. A row the database refuses for its data is quarantined ({@link UsageWriter}),
+ * never retried forever. While the database is unreachable everything held in memory goes to an append-only
+ * journal at every flush interval (one fsync per group), and the journal is replayed when the database returns
+ * (and on the next start). So a hard kill loses at most the events of the last flush interval (plus, during an
+ * outage, those recorded while a retry waits for a connection); a graceful close loses none.
  */
 public final class UsageLedger implements UsageSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsageLedger.class);
@@ -30,6 +32,7 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
     private final UsageLedgerSettings settings;
     private final UsageWriter writer;
     private final UsageJournal journal;
+    private final UsageQuarantine quarantine;
     private final UsageQueries queries;
     private final ConcurrentLinkedQueue<UsageEvent> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -42,11 +45,14 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
     private volatile boolean flushRequested;
     private volatile boolean stopping;
     private volatile boolean databaseDown;
+    /** Logs a journal write failure once per run of failures, not every interval. */
+    private boolean spillFailing;
 
     UsageLedger(DataSource dataSource, UsageQueries queries, UsageLedgerSettings settings) {
         this.settings = settings;
-        this.writer = new UsageWriter(dataSource);
-        this.journal = new UsageJournal(settings.journalFile());
+        this.quarantine = new UsageQuarantine(settings.journalFile());
+        this.writer = new UsageWriter(dataSource, quarantine);
+        this.journal = new UsageJournal(settings.journalFile(), quarantine);
         this.queries = queries;
         this.journalHasData = journal.hasData();
         this.thread = Thread.ofPlatform().name("switchboard-usage-writer").daemon(true).unstarted(this::run);
@@ -114,6 +120,15 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
         return rejected.get();
     }
 
+    /** Rows the database refused for their data, moved to {@link #quarantineFile()} instead. */
+    public long quarantined() {
+        return quarantine.count();
+    }
+
+    public java.nio.file.Path quarantineFile() {
+        return quarantine.file();
+    }
+
     /** Aggregated usage; the same as {@link Store#usage()}. */
     public UsageReport usage(Instant from, Instant to, UsageGroupBy groupBy) {
         return queries.usage(from, to, groupBy);
@@ -136,7 +151,9 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
 
     private void run() {
         List<UsageEvent> batch = new ArrayList<>(settings.batchSize());
+        long interval = settings.flushInterval().toNanos();
         long backoff = 0;
+        long retryAt = 0;
         long batchStarted = System.nanoTime();
         while (true) {
             boolean wasEmpty = batch.isEmpty();
@@ -144,18 +161,30 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
             if (wasEmpty && !batch.isEmpty()) {
                 batchStarted = System.nanoTime();
             }
-            if (backoff > 0 && unwritten.get() > settings.highWaterMark()) {
-                spill(batch);
+            if (databaseDown || unwritten.get() > settings.highWaterMark()) {
+                spill(batch); // while the database is out of reach, what arrived waits on disk, not in memory
             }
             boolean nothing = batch.isEmpty() && !journalHasData;
             if (nothing && stopping && queue.isEmpty()) {
                 return;
             }
-            boolean partial = batch.size() < settings.batchSize() && !journalHasData;
-            long waited = System.nanoTime() - batchStarted;
-            if (nothing || (partial && !stopping && !flushRequested && waited < settings.flushInterval().toNanos())) {
-                LockSupport.parkNanos(nothing ? settings.flushInterval().toNanos()
-                        : settings.flushInterval().toNanos() - waited);
+            if (stopping && databaseDown && batch.isEmpty() && queue.isEmpty()) {
+                return; // all on disk; the next start replays it
+            }
+            long now = System.nanoTime();
+            long wait;
+            if (nothing) {
+                wait = interval;
+            } else if (databaseDown && !stopping) {
+                wait = retryAt - now; // the next retry; meanwhile arrivals spill every interval
+                wait = wait > 0 ? Math.min(wait, interval) : 0;
+            } else {
+                boolean partial = batch.size() < settings.batchSize() && !journalHasData;
+                long waited = now - batchStarted;
+                wait = partial && !stopping && !flushRequested && waited < interval ? interval - waited : 0;
+            }
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
                 continue;
             }
             try {
@@ -175,18 +204,19 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
                 backoff = 0;
             } catch (Exception e) {
                 if (!databaseDown) {
-                    LOG.warn("usage database unreachable, keeping events and retrying: {}", e.toString());
+                    LOG.warn("usage database unreachable, journaling events and retrying: {}", SqlFailures.describe(e));
                     databaseDown = true;
                 }
-                if (stopping) {
-                    drain(batch, Integer.MAX_VALUE);
-                    spill(batch);
-                    if (batch.isEmpty()) {
-                        return;
-                    }
+                journalHasData = journal.hasData();
+                spill(batch);
+                if (stopping && batch.isEmpty()) {
+                    continue; // drains and spills what is left, then ends
                 }
                 backoff = backoff == 0 ? FIRST_BACKOFF_NANOS : Math.min(backoff * 2, settings.maxBackoff().toNanos());
-                LockSupport.parkNanos(backoff);
+                retryAt = System.nanoTime() + backoff;
+                if (stopping) {
+                    LockSupport.parkNanos(backoff); // the journal cannot be written: retry the database until close gives up
+                }
             }
         }
     }
@@ -209,10 +239,16 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
             journal.append(batch);
             journalHasData = true;
             unwritten.addAndGet(-batch.size());
-            LOG.warn("spilled {} usage events to journal {}", batch.size(), journal.file());
+            LOG.debug("spilled {} usage events to journal {}", batch.size(), journal.file());
             batch.clear();
         } catch (Exception e) {
-            LOG.error("cannot spill usage events to journal {}: {}", journal.file(), e.toString());
+            if (!spillFailing) {
+                LOG.error("cannot spill usage events to journal {}, keeping them in memory: {}", journal.file(),
+                        e.toString());
+            }
+            spillFailing = true;
+            return;
         }
+        spillFailing = false;
     }
 }
