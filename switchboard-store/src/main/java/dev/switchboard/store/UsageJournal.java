@@ -16,8 +16,9 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Append-only file of usage events (one JSON line each) that could not yet reach the database. Only the
- * ledger's writer thread touches it.
+ * Append-only file of usage events (one JSON line each) that could not yet reach the database. The ledger's
+ * threads append to it (under this object's lock); a replay first moves it aside ({@code .replay}), so appends
+ * never wait for the database and nothing appended during a replay is deleted with it.
  */
 final class UsageJournal {
     @FunctionalInterface
@@ -26,10 +27,12 @@ final class UsageJournal {
     }
 
     private final Path file;
+    private final Path replaying;
     private final UsageQuarantine quarantine;
 
     UsageJournal(Path file, UsageQuarantine quarantine) {
         this.file = file;
+        this.replaying = file.resolveSibling(file.getFileName() + ".replay");
         this.quarantine = quarantine;
     }
 
@@ -38,15 +41,19 @@ final class UsageJournal {
     }
 
     boolean hasData() {
+        return nonEmpty(file) || nonEmpty(replaying);
+    }
+
+    private static boolean nonEmpty(Path p) {
         try {
-            return Files.exists(file) && Files.size(file) > 0;
+            return Files.exists(p) && Files.size(p) > 0;
         } catch (IOException e) {
             return false;
         }
     }
 
     /** Appends and syncs to disk (one sync for the whole group) so the events survive a crash. */
-    void append(Collection<UsageEvent> events) throws IOException {
+    synchronized void append(Collection<UsageEvent> events) throws IOException {
         if (events.isEmpty()) {
             return;
         }
@@ -67,20 +74,27 @@ final class UsageJournal {
     }
 
     /**
-     * Feeds every journaled event to the sink in batches, then deletes the file. A line that is not an event is
-     * quarantined. When the sink fails, the lines not yet taken are kept (the file is rewritten to hold only them)
-     * and replayed later; a batch taken twice is harmless (inserts are idempotent on the gateway's request id).
+     * Feeds the journaled events to the sink in batches, then deletes them. A line that is not an event is
+     * quarantined. When the sink fails, the lines not yet taken are kept (rewritten to hold only them) and replayed
+     * later; a batch taken twice is harmless (inserts are idempotent on the gateway's request id). Events appended
+     * meanwhile wait for the next call ({@link #hasData()}).
      *
      * @return events replayed
      */
     long replay(int batchSize, BatchSink sink) throws Exception {
-        if (!hasData()) {
+        synchronized (this) {
+            if (!nonEmpty(replaying) && nonEmpty(file)) {
+                Files.move(file, replaying, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        if (!nonEmpty(replaying)) {
+            Files.deleteIfExists(replaying);
             return 0;
         }
         long count = 0;
         long taken = 0; // lines whose events the sink has accepted (or that were quarantined)
         long read = 0;
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader r = Files.newBufferedReader(replaying, StandardCharsets.UTF_8)) {
             List<UsageEvent> batch = new ArrayList<>(batchSize);
             String line;
             while ((line = r.readLine()) != null) {
@@ -102,7 +116,7 @@ final class UsageJournal {
             sinkOrKeep(sink, batch, taken);
             count += batch.size();
         }
-        Files.deleteIfExists(file);
+        Files.deleteIfExists(replaying);
         return count;
     }
 
@@ -117,10 +131,10 @@ final class UsageJournal {
         }
     }
 
-    /** Rewrites the journal without its first lines (already in the database), atomically. */
+    /** Rewrites the file being replayed without its first lines (already in the database), atomically. */
     private void dropFirstLines(long lines) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        Path tmp = replaying.resolveSibling(replaying.getFileName() + ".tmp");
+        try (BufferedReader r = Files.newBufferedReader(replaying, StandardCharsets.UTF_8);
                 FileOutputStream out = new FileOutputStream(tmp.toFile());
                 BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8))) {
             String line;
@@ -137,7 +151,7 @@ final class UsageJournal {
             return; // keep the whole file: replaying it again is harmless
         }
         try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, replaying, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);

@@ -41,12 +41,19 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
     private final AtomicLong droppedAfterClose = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final Thread thread;
+    private final Thread spiller;
+    /** When the writer's current database attempt began (System.nanoTime), 0 when it is not in one. */
+    private volatile long attemptStarted;
+    /** A copy of the batch the writer is attempting; the spiller journals it too when the attempt is stuck. */
+    private volatile List<UsageEvent> inFlight = List.of();
+    /** The spiller journaled {@link #inFlight} (guarded by the journal's lock). */
+    private boolean inFlightJournaled;
     private volatile boolean journalHasData;
     private volatile boolean flushRequested;
     private volatile boolean stopping;
     private volatile boolean databaseDown;
     /** Logs a journal write failure once per run of failures, not every interval. */
-    private boolean spillFailing;
+    private volatile boolean spillFailing;
 
     UsageLedger(DataSource dataSource, UsageQueries queries, UsageLedgerSettings settings) {
         this.settings = settings;
@@ -56,7 +63,9 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
         this.queries = queries;
         this.journalHasData = journal.hasData();
         this.thread = Thread.ofPlatform().name("switchboard-usage-writer").daemon(true).unstarted(this::run);
+        this.spiller = Thread.ofPlatform().name("switchboard-usage-spill").daemon(true).unstarted(this::spillWhileStuck);
         thread.start();
+        spiller.start();
     }
 
     @Override
@@ -106,7 +115,7 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
         return unwritten.get() + (journalHasData ? 1 : 0);
     }
 
-    /** Events currently held in memory (bounded by the high-water mark while the database is down). */
+    /** Events currently held in memory (while the database is down: what arrived in the last flush interval). */
     public long inMemory() {
         return unwritten.get();
     }
@@ -141,6 +150,8 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
         LockSupport.unpark(thread);
         try {
             thread.join(CLOSE_WAIT);
+            LockSupport.unpark(spiller);
+            spiller.join(CLOSE_WAIT.toMillis() / 10);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -150,6 +161,9 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
     }
 
     private void run() {
+        // load the JSON encoder now, not during the first outage (class loading can take a second)
+        UsageEventJson.toLine(new UsageEvent(Instant.EPOCH, "warm-up", null, null, null, null, null, false, 0,
+                null, false, 0, 0));
         List<UsageEvent> batch = new ArrayList<>(settings.batchSize());
         long interval = settings.flushInterval().toNanos();
         long backoff = 0;
@@ -187,10 +201,14 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
                 LockSupport.parkNanos(wait);
                 continue;
             }
+            inFlight = batch.isEmpty() ? List.of() : List.copyOf(batch);
+            attemptStarted = Math.max(1, System.nanoTime());
             try {
                 if (journalHasData) {
                     long replayed = journal.replay(settings.batchSize(), writer::write);
-                    journalHasData = false;
+                    synchronized (journal) {
+                        journalHasData = journal.hasData(); // the spiller may have added more meanwhile
+                    }
                     LOG.info("replayed {} usage events from journal {}", replayed, journal.file());
                 }
                 writer.write(batch);
@@ -204,10 +222,16 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
                 backoff = 0;
             } catch (Exception e) {
                 if (!databaseDown) {
-                    LOG.warn("usage database unreachable, journaling events and retrying: {}", SqlFailures.describe(e));
+                    LOG.warn("usage database unreachable, journaling events and retrying: {}", e.toString());
                     databaseDown = true;
                 }
-                journalHasData = journal.hasData();
+                synchronized (journal) {
+                    journalHasData = journal.hasData();
+                    if (inFlightJournaled) { // the spiller already put this batch in the journal
+                        unwritten.addAndGet(-batch.size());
+                        batch.clear();
+                    }
+                }
                 spill(batch);
                 if (stopping && batch.isEmpty()) {
                     continue; // drains and spills what is left, then ends
@@ -217,6 +241,55 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
                 if (stopping) {
                     LockSupport.parkNanos(backoff); // the journal cannot be written: retry the database until close gives up
                 }
+            } finally {
+                attemptStarted = 0;
+                synchronized (journal) {
+                    inFlight = List.of();
+                    inFlightJournaled = false;
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs beside the writer: whenever the database is down, or the writer's attempt has been stuck for longer than
+     * a flush interval (waiting for a connection, a hung statement), what waits in the queue goes to the journal,
+     * so a hard kill during an outage loses at most about one interval of events.
+     */
+    private void spillWhileStuck() {
+        long interval = settings.flushInterval().toNanos();
+        while (!(stopping && !thread.isAlive())) {
+            LockSupport.parkNanos(interval);
+            long started = attemptStarted;
+            boolean stuck = started != 0 && System.nanoTime() - started > interval;
+            if (stuck) {
+                journalInFlight();
+            }
+            if ((databaseDown || stuck) && !queue.isEmpty()) {
+                List<UsageEvent> held = new ArrayList<>();
+                drain(held, Integer.MAX_VALUE);
+                spill(held);
+                for (UsageEvent e : held) { // the journal cannot be written: back to the queue
+                    queue.add(e);
+                    queued.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    /** Copies the stuck batch to the journal; should its write still succeed, the replay finds the rows present. */
+    private void journalInFlight() {
+        synchronized (journal) {
+            List<UsageEvent> batch = inFlight;
+            if (inFlightJournaled || batch.isEmpty() || attemptStarted == 0) {
+                return;
+            }
+            try {
+                journal.append(batch);
+                journalHasData = true;
+                inFlightJournaled = true;
+            } catch (Exception e) {
+                // it stays in memory; the writer spills it if the attempt fails
             }
         }
     }
@@ -236,8 +309,10 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
             return;
         }
         try {
-            journal.append(batch);
-            journalHasData = true;
+            synchronized (journal) {
+                journal.append(batch);
+                journalHasData = true;
+            }
             unwritten.addAndGet(-batch.size());
             LOG.debug("spilled {} usage events to journal {}", batch.size(), journal.file());
             batch.clear();

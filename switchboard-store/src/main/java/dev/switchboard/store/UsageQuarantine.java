@@ -18,8 +18,18 @@ import org.slf4j.LoggerFactory;
 final class UsageQuarantine {
     private static final Logger LOG = LoggerFactory.getLogger(UsageQuarantine.class);
 
+    private static final int REMEMBERED = 4096;
+
     private final Path file;
     private final AtomicLong count = new AtomicLong();
+    /** Recently quarantined rows, so one replayed twice (a batch journaled while stuck) is kept once. */
+    private final java.util.Set<String> recent = java.util.Collections.newSetFromMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                    return size() > REMEMBERED;
+                }
+            });
 
     UsageQuarantine(Path journalFile) {
         this.file = journalFile.resolveSibling(journalFile.getFileName() + ".quarantine");
@@ -34,12 +44,16 @@ final class UsageQuarantine {
     }
 
     void add(UsageEvent event, Throwable why) {
-        put(UsageEventJson.toLine(event), SqlFailures.describe(why));
+        if (recent.add("row " + event.requestId())) {
+            put(UsageEventJson.toLine(event), SqlFailures.describe(why));
+        }
     }
 
     /** A journal line that is not a usage event (e.g. cut short by a crash). */
     void addDamaged(String line) {
-        put(line, "unreadable journal line");
+        if (recent.add("line " + line.length() + ":" + line.hashCode())) {
+            put(line, "unreadable journal line");
+        }
     }
 
     private void put(String line, String why) {
