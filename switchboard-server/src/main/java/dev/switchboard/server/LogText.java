@@ -45,6 +45,36 @@ final class LogText {
         return sb.toString();
     }
 
+    /**
+     * The failure as it may be logged: exception messages can quote request values (a header value with CR/LF,
+     * a model name), so each message in the cause chain is cleaned and bounded; types and stack traces are kept.
+     */
+    static Throwable safe(Throwable t) {
+        return safe(t, 0);
+    }
+
+    private static Throwable safe(Throwable t, int depth) {
+        if (t == null || depth > 8) {
+            return null;
+        }
+        String message = t.getMessage() == null ? "" : ": " + clean(t.getMessage(), 512);
+        Throwable copy = new LoggedFailure(t.getClass().getName() + message, safe(t.getCause(), depth + 1));
+        copy.setStackTrace(t.getStackTrace());
+        return copy;
+    }
+
+    /** Stands in for a logged exception, its message cleaned. */
+    private static final class LoggedFailure extends RuntimeException {
+        LoggedFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        @Override
+        public String toString() {
+            return getMessage(); // already "original.Type: cleaned message"
+        }
+    }
+
     private static boolean isPlain(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

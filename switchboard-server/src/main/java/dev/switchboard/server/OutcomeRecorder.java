@@ -37,7 +37,7 @@ final class OutcomeRecorder {
         } catch (dev.switchboard.error.GatewayException e) {
             fail(ex, e);
         } catch (RuntimeException e) {
-            LOG.error("request {} failed unexpectedly", ex.requestId, e);
+            LOG.error("request {} failed unexpectedly", ex.requestId, LogText.safe(e)); // messages may quote client text
             fail(ex, new dev.switchboard.error.GatewayException(dev.switchboard.error.ErrorKind.INTERNAL,
                     "The gateway failed to handle the request (request id " + ex.requestId + ")."));
         }
