@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
  * Persists usage events without ever blocking or throwing in {@link #record}, which runs on the event loop.
  * Events queue in memory; one background thread writes them in batches (idempotent on the gateway's request id)
  * at least every flush interval. A row the database refuses for its data is quarantined ({@link UsageWriter}),
- * never retried forever. While the database is unreachable everything held in memory goes to an append-only
- * journal at every flush interval (one fsync per group), and the journal is replayed when the database returns
- * (and on the next start). So a hard kill loses at most the events of the last flush interval (plus, during an
- * outage, those recorded while a retry waits for a connection); a graceful close loses none.
+ * never retried forever. While the database is unreachable, or a write has been stuck for longer than a flush
+ * interval, a second thread moves what is held in memory to an append-only journal about every interval (one
+ * fsync per group), and the journal is replayed when the database returns (and on the next start). So a hard kill
+ * loses at most the events of about the last flush interval; a graceful close loses none.
  */
 public final class UsageLedger implements UsageSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsageLedger.class);
