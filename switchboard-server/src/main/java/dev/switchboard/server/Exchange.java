@@ -13,7 +13,10 @@ import dev.switchboard.usage.Usage;
  * received the request; finished exactly once.
  */
 final class Exchange {
+    /** The gateway's own id (the usage ledger's key); never chosen by the client. */
     final String requestId;
+    /** The caller's own {@code x-request-id} when it sent a plain one, else null; recorded beside requestId. */
+    String clientRequestId;
     final long startNanos = System.nanoTime();
     /** The client's request head and the answer going back to it. */
     final ClientSide client;

@@ -104,8 +104,7 @@ final class GatewayVerticle extends VerticleBase {
     }
 
     private void handle(HttpServerRequest req) {
-        Exchange ex = new Exchange(RequestIds.next(req.getHeader("x-request-id")), new VertxClientSide(req), snapshots.get());
-        req.response().putHeader(HeaderNames.REQUEST_ID, ex.requestId);
+        Exchange ex = RequestIds.open(new VertxClientSide(req), snapshots.get());
         recorder.guarded(ex, () -> route(ex, req));
     }
 

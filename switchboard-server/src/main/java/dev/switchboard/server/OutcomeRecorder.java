@@ -38,7 +38,7 @@ final class OutcomeRecorder {
         } catch (dev.switchboard.error.GatewayException e) {
             fail(ex, e);
         } catch (RuntimeException e) {
-            LOG.error("request {} failed unexpectedly", ex.requestId, e);
+            LOG.error("request {} failed unexpectedly", ex.requestId, LogText.safe(e)); // messages may quote client text
             fail(ex, new dev.switchboard.error.GatewayException(dev.switchboard.error.ErrorKind.INTERNAL,
                     "The gateway failed to handle the request (request id " + ex.requestId + ")."));
         }
@@ -81,20 +81,27 @@ final class OutcomeRecorder {
             // millisecond precision, as stored; Instant.now() costs a VM call per request
             Instant at = Instant.ofEpochMilli(System.currentTimeMillis());
             usageSink.record(new UsageEvent(at, ex.requestId, ex.key == null ? null : ex.key.name(),
-                    ex.operation, ex.request.model(), provider, ex.target == null ? null : ex.target.upstreamModel(),
+                    ex.operation, recordedModel(ex), provider, ex.target == null ? null : ex.target.upstreamModel(),
                     ex.request.stream(), ex.status, usage == null ? Usage.NONE : usage, usage != null,
                     duration / 1_000_000, ttft < 0 ? -1 : ttft / 1_000_000, ex.key == null ? null : ex.key.team(),
-                    ex.costMicroUsd < 0 ? UsageEvent.UNKNOWN_COST : ex.costMicroUsd / 1_000_000.0));
+                    ex.costMicroUsd < 0 ? UsageEvent.UNKNOWN_COST : ex.costMicroUsd / 1_000_000.0, ex.clientRequestId));
         }
         if (ex.snapshot.config().server().accessLog() && ACCESS.isInfoEnabled()) {
-            ACCESS.info("{} {} {} {} key={} model={} provider={} upstream_model={} ms={} ttft_ms={} in={} out={}{}",
-                    ex.requestId, ex.client.method(), ex.client.path(), ex.status,
-                    ex.key == null ? "-" : ex.key.name(), model, provider,
-                    ex.target == null ? "-" : ex.target.upstreamModel(), duration / 1_000_000,
+            // every client-influenced value escaped and bounded: one request, one line (LogText)
+            ACCESS.info("{} {} {} {} key={} model={} provider={} upstream_model={} ms={} ttft_ms={} in={} out={}{}{}",
+                    ex.requestId, LogText.clean(ex.client.method(), 32), LogText.clean(ex.client.path(), 512), ex.status,
+                    LogText.clean(ex.key == null ? null : ex.key.name()), LogText.clean(model), LogText.clean(provider),
+                    LogText.clean(ex.target == null ? null : ex.target.upstreamModel()), duration / 1_000_000,
                     ttft < 0 ? "-" : Long.toString(ttft / 1_000_000),
                     usage == null ? "-" : Long.toString(usage.promptTokens()),
                     usage == null ? "-" : Long.toString(usage.completionTokens()),
-                    ex.errorType.isEmpty() ? "" : " error=" + ex.errorType);
+                    ex.errorType.isEmpty() ? "" : " error=" + ex.errorType,
+                    ex.clientRequestId == null ? "" : " client_request_id=" + ex.clientRequestId);
         }
+    }
+
+    /** A model name that failed validation is recorded as {@code (unknown)}, not as whatever the client sent. */
+    private static String recordedModel(Exchange ex) {
+        return ex.target == null && "model_not_found".equals(ex.errorType) ? "(unknown)" : ex.request.model();
     }
 }
