@@ -1,5 +1,9 @@
 package dev.switchboard.json;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Checks that a request body is well-formed UTF-8 (RFC 3629: no overlong forms, no encoded surrogates, nothing
  * above U+10FFFF) and that its {@code \\u} escapes pair their surrogates. Jackson skips the strings the gateway
@@ -7,6 +11,11 @@ package dev.switchboard.json;
  * differently (or refuse) is stopped here. One pass, no allocation. Pure and thread-safe.
  */
 public final class Utf8Check {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+
     private Utf8Check() {}
 
     /** The byte offset of the first problem, or -1 when the body is clean. */
@@ -14,6 +23,14 @@ public final class Utf8Check {
         int n = b.length;
         int i = 0;
         while (i < n) {
+            if (i + 8 <= n) { // eight plain ASCII bytes without a backslash at once: most of any body
+                long x = (long) LONGS.get(b, i);
+                long y = x ^ BACKSLASHES; // a zero byte where a backslash was
+                if (((x | ((y - ONES) & ~y)) & HIGH_BITS) == 0) {
+                    i += 8;
+                    continue;
+                }
+            }
             int c = b[i];
             if (c >= 0) {
                 if (c == '\\') {

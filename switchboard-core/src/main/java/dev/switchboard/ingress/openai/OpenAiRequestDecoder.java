@@ -61,8 +61,8 @@ public final class OpenAiRequestDecoder {
         boolean sawMessages = false;
         boolean sawInput = false;
         boolean sawPrompt = false;
-        SeenKeys top = new SeenKeys();
-        SeenKeys inner = new SeenKeys();
+        SeenKeys top = new SeenKeys(32); // OpenAI's request has about 30 top-level parameters
+        SeenKeys inner = new SeenKeys(8); // a message or stream_options: a handful
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();

@@ -9,11 +9,14 @@ import java.util.Set;
  * hashing), a set beyond that so a hostile object with many keys stays linear. One per decode; not thread-safe.
  */
 final class SeenKeys {
-    private static final int ARRAY_LIMIT = 32;
-
-    private final String[] names = new String[ARRAY_LIMIT];
+    private final String[] names;
     private int size;
     private Set<String> many;
+
+    /** @param arrayLimit how many keys to compare one by one before hashing */
+    SeenKeys(int arrayLimit) {
+        names = new String[arrayLimit];
+    }
 
     void clear() {
         size = 0;
@@ -30,7 +33,7 @@ final class SeenKeys {
                 return false;
             }
         }
-        if (size < ARRAY_LIMIT) {
+        if (size < names.length) {
             names[size++] = name;
             return true;
         }
