@@ -24,8 +24,9 @@ public final class UpstreamModelName {
     public static String check(String provider, String model, boolean slash, boolean colon) {
         if (!valid(model, slash, colon)) {
             throw GatewayException.param(ErrorKind.INVALID_PARAMETER, "model", "The model name for provider '" + provider
-                    + "' is not valid: use letters, digits and . _ : @ -" + (slash ? " (and / between parts)" : "")
-                    + (colon ? "" : " except :") + ", at most " + MAX_LENGTH + " characters, no '.' or '..' part.");
+                    + "' is not valid: use letters, digits and " + (colon ? ". _ : @ -" : ". _ @ -")
+                    + (slash ? " (and / between parts)" : "") + ", at most " + MAX_LENGTH
+                    + " characters, no '.' or '..' part.");
         }
         return model;
     }
