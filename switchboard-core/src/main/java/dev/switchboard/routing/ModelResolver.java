@@ -26,7 +26,11 @@ public final class ModelResolver {
         for (ModelAlias a : aliasList) {
             int slash = a.target().indexOf('/');
             ProviderEndpoint p = providers.get(a.target().substring(0, slash));
-            aliases.put(a.name(), new Target(p, upstreamModel(p, a.target().substring(slash + 1)), a.name()));
+            try {
+                aliases.put(a.name(), new Target(p, upstreamModel(p, a.target().substring(slash + 1)), a.name()));
+            } catch (GatewayException e) { // the config's own name: refuse the config, naming the alias
+                throw new IllegalArgumentException("models: alias '" + a.name() + "': " + e.getMessage(), e);
+            }
         }
     }
 
