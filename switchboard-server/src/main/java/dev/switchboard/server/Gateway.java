@@ -8,6 +8,7 @@ import dev.switchboard.config.Secret;
 import dev.switchboard.cost.PriceTable;
 import dev.switchboard.routing.PriceLookup;
 import dev.switchboard.routing.TargetRegistry;
+import dev.switchboard.routing.condition.ClientChosenRules;
 import dev.switchboard.runtime.Snapshot;
 import dev.switchboard.telemetry.RoutingMetrics;
 import dev.switchboard.telemetry.GatewayMetrics;
@@ -89,6 +90,7 @@ public final class Gateway implements AutoCloseable {
             int demoPort = await(demo.start());
             String demoUrl = "http://127.0.0.1:" + demoPort + "/v1";
             TargetRegistry registry = new TargetRegistry();
+            warnClientChosenRules(config);
             SnapshotHolder snapshots = new SnapshotHolder(build(config, demoUrl, registry, Map.of()));
             // store credentials arrive with the store's directory, and again whenever an admin changes them
             GovernanceRuntime governance = new GovernanceRuntime(vertx, config.governance(), dir -> {
@@ -129,6 +131,7 @@ public final class Gateway implements AutoCloseable {
                         LOG.warn("server.listen changed: it takes effect after a restart");
                     }
                     snapshots.set(build(next, demoUrl, registry, snapshots.storeCredentials()));
+                    warnClientChosenRules(next);
                 });
                 watcher.start(options.reloadInterval());
             }
@@ -151,6 +154,12 @@ public final class Gateway implements AutoCloseable {
     public void reload(GatewayConfig config) {
         String demoUrl = "http://127.0.0.1:" + demoPort + "/v1";
         snapshots.set(build(config, demoUrl, snapshots.get().router().registry(), snapshots.storeCredentials()));
+        warnClientChosenRules(config);
+    }
+
+    /** Route rules a client can pick with a header (see {@link ClientChosenRules}): legal, but worth a look. */
+    private static void warnClientChosenRules(GatewayConfig config) {
+        ClientChosenRules.find(config.routes()).forEach(LOG::warn);
     }
 
     private static Snapshot build(GatewayConfig config, String demoUrl, TargetRegistry registry,
