@@ -46,6 +46,9 @@ final class ScopeIds {
 
     /** Whose limit a scope is, for messages: "your key's", "your team's", "this model's", ... */
     static String whose(String scopeId) {
+        if (scopeId == null) {
+            return "a";
+        }
         if (scopeId.startsWith(KEY)) {
             return scopeId.contains(KEY_MODEL) ? "your key's per-model" : "your key's";
         }
