@@ -98,7 +98,7 @@ final class AdmissionControl {
             }
             ex.reservation = admission.reservation();
             ex.reservedTokens = tokens;
-            ex.reservedMicroUsd = worstCase;
+            ex.reservedMicroUsd = planPrices.unpriced() == null ? worstCase : -1; // -1: no estimate of the cost
             if (ex.request.stream()) {
                 ex.allowance = new StreamAllowance(ex.reservation, maxOutAll, stepCost);
             }
@@ -121,7 +121,9 @@ final class AdmissionControl {
             return;
         }
         if (usage == null && ex.providerMayHaveWorked()) {
-            ex.costMicroUsd = ex.reservedMicroUsd + (ex.allowance == null ? 0 : ex.allowance.extendedMicroUsd());
+            if (ex.reservedMicroUsd >= 0) {
+                ex.costMicroUsd = ex.reservedMicroUsd + (ex.allowance == null ? 0 : ex.allowance.extendedMicroUsd());
+            }
             return; // what was spent is unknown: the reservation stands, never less than what may have been used
         }
         if (usage != null) {
