@@ -1,9 +1,6 @@
 package dev.switchboard.server;
 
-import dev.switchboard.access.ClientKey;
-import dev.switchboard.config.BudgetConfig;
 import dev.switchboard.config.LimitsConfig;
-import dev.switchboard.config.RateLimitConfig;
 import dev.switchboard.cost.CostCalculator;
 import dev.switchboard.cost.Price;
 import dev.switchboard.cost.PriceTable;
@@ -11,10 +8,8 @@ import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.limits.Admission;
 import dev.switchboard.limits.AdmissionRequest;
-import dev.switchboard.limits.Budget;
 import dev.switchboard.limits.LimitKind;
 import dev.switchboard.limits.Limiter;
-import dev.switchboard.limits.RateLimit;
 import dev.switchboard.limits.Refusal;
 import dev.switchboard.limits.Reservation;
 import dev.switchboard.limits.Scope;
@@ -24,7 +19,6 @@ import dev.switchboard.tokens.RequestEstimate;
 import dev.switchboard.tokens.TokenEstimator;
 import dev.switchboard.usage.Usage;
 import io.vertx.core.Future;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,31 +46,13 @@ final class AdmissionControl {
     /** Completes when the request may go ahead (the reservation is on the exchange), or fails with a 400/429/503. */
     Future<Void> admit(Exchange ex, RoutePlan plan) {
         LimitsConfig limits = ex.snapshot.config().governance().limits();
-        ClientKey key = ex.key;
         Target first = plan.targets().get(0).target();
-        // per-model counters follow the target the request goes to first, whatever the caller called it
-        String target = ScopeIds.target(first);
-        List<Scope> scopes = new ArrayList<>(5);
-        RateLimitConfig keyLimits = key.quota().limits().isEmpty() ? limits.keyDefault() : key.quota().limits();
-        add(scopes, ScopeIds.key(key.id()), keyLimits, key.quota().budget(), true);
-        if (key.team() != null) {
-            add(scopes, ScopeIds.team(key.team()), key.teamQuota().limits(), key.teamQuota().budget(), false);
-        }
-        ModelLimits modelLimits = modelLimits(ex);
-        RateLimitConfig perRoute = plan.route() == null ? null : modelLimits.forRoute(plan.route());
-        if (perRoute != null) {
-            add(scopes, ScopeIds.route(plan.route()), perRoute, null, false);
-        }
-        RateLimitConfig perModel = modelLimits.forTarget(target);
-        if (perModel != null) {
-            add(scopes, ScopeIds.model(target), perModel, null, false);
-        }
-        add(scopes, ScopeIds.keyAndModel(key.id(), target), limits.perKeyAndModel(), null, true);
+        List<Scope> scopes = AdmissionScopes.of(ex.key, plan, limits, modelLimits(ex));
         if (scopes.isEmpty()) {
             return Future.succeededFuture();
         }
         PlanPrices planPrices = PlanPrices.of(plan, prices);
-        if (planPrices.unpriced() != null && budgeted(scopes)) {
+        if (planPrices.unpriced() != null && AdmissionScopes.budgeted(scopes)) {
             return Future.failedFuture(planPrices.notPriced()); // unpriced would mean uncharged: fail closed
         }
         RequestEstimate estimate = estimator.estimate(first.upstreamModel(), ex.request.raw());
@@ -152,25 +128,6 @@ final class AdmissionControl {
         ex.costMicroUsd = cost;
         ex.costedUsage = ex.usage;
         return cost;
-    }
-
-    /** @param reported whether the caller may see the scope in the x-ratelimit-* headers (its own, not shared) */
-    private static void add(List<Scope> scopes, String id, RateLimitConfig limits, BudgetConfig budget, boolean reported) {
-        if (limits.isEmpty() && budget == null) {
-            return;
-        }
-        scopes.add(new Scope(id, limits.isEmpty() ? null
-                : new RateLimit(limits.requestsPerMinute(), limits.tokensPerMinute(), limits.tokensPerDay()),
-                budget == null ? null : Budget.usd(budget.usd(), Budget.Period.valueOf(budget.period().name())), reported));
-    }
-
-    private static boolean budgeted(List<Scope> scopes) {
-        for (Scope s : scopes) {
-            if (s.budget() != null) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The config's per-model limits keyed by target, built once per config snapshot. */

@@ -40,6 +40,10 @@ final class ModelLimits {
         return new ModelLimits(Map.copyOf(out));
     }
 
+    boolean isEmpty() {
+        return byScope.isEmpty();
+    }
+
     /** The limit of the target {@code provider/canonical-model} (see {@link ScopeIds#target}), or null. */
     RateLimitConfig forTarget(String target) {
         return byScope.isEmpty() ? null : byScope.get(ScopeIds.model(target));
