@@ -37,6 +37,8 @@ class BudgetBypassIT {
     static final String CHOICES = "sk-bypass-choices-0005"; // $0.05 a day
     static final String PLAIN = "sk-bypass-plain-0006";    // no budget, no limit of its own
     static final String HEADERS = "sk-bypass-headers-0007"; // 50 requests a minute of its own
+    static final String STREAMER = "sk-bypass-streamer-0008"; // $0.05 a day
+    static final String TPM = "sk-bypass-tpm-0009";         // 100000 tokens a minute
 
     static FakeUpstream upstream;
     static FakeGeminiUpstream gemini;
@@ -74,8 +76,10 @@ class BudgetBypassIT {
                   - { name: choices, key: %s, budget: { usd: 0.05, period: day } }
                   - { name: plain, key: %s }
                   - { name: headers, key: %s, limits: { requests_per_minute: 50 } }
+                  - { name: streamer, key: %s, budget: { usd: 0.05, period: day } }
+                  - { name: tpm, key: %s, limits: { tokens_per_minute: 100000 } }
                 """.formatted(upstream.baseUrl(), upstream.baseUrl(), deadPort, gemini.baseUrl(),
-                FakeGeminiUpstream.API_KEY, TINY, RICH, LEAVER, ERRS, CHOICES, PLAIN, HEADERS));
+                FakeGeminiUpstream.API_KEY, TINY, RICH, LEAVER, ERRS, CHOICES, PLAIN, HEADERS, STREAMER, TPM));
     }
 
     @AfterAll
@@ -164,6 +168,20 @@ class BudgetBypassIT {
     }
 
     @Test
+    void anAbandonedStreamIsChargedToo() throws Exception {
+        String body = chat("oa/gpt-4o", 1000, true);
+        int admitted = 0;
+        String answer = "";
+        for (int i = 0; i < 8 && !answer.startsWith("HTTP/1.1 429"); i++) {
+            upstream.enqueue(upstream.delayed(Duration.ofSeconds(3)));
+            answer = postAndLeave(STREAMER, body, Duration.ofMillis(500));
+            admitted += answer.isEmpty() ? 1 : 0;
+        }
+        assertThat(answer).startsWith("HTTP/1.1 429").contains("budget_exceeded");
+        assertThat(admitted).isBetween(1, 5);
+    }
+
+    @Test
     void callsTheProviderRefusedOrNeverSawCostNothing() {
         String body = chat("oa/gpt-4o", 1000, false);
         for (int i = 0; i < 8; i++) {
@@ -199,11 +217,23 @@ class BudgetBypassIT {
         assertThat(send(gateway.baseUrl(), CHOICES, chat("oa/gpt-4o", 3000, false)).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void absurdCountsAreRefusedCleanly() {
+        for (String extra : List.of("\"max_tokens\":9223372036854775807", "\"max_tokens\":4096,\"n\":9223372036854775807",
+                "\"max_tokens\":100000,\"n\":1000000000")) {
+            String body = "{\"model\":\"oa/gpt-4o\"," + extra + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            HttpResponse<String> budget = send(gateway.baseUrl(), CHOICES, body);
+            assertThat(budget.statusCode()).as(extra + ": " + budget.body()).isIn(400, 429);
+            HttpResponse<String> tokens = send(gateway.baseUrl(), TPM, body);
+            assertThat(tokens.statusCode()).as(extra + ": " + tokens.body()).isIn(400, 429);
+        }
+    }
+
     // ---- M3 and L8: per-model limits by the target; headers and messages about the caller's own scope ----
 
     @Test
     void aModelLimitHoldsUnderEverySpellingOfTheModel() throws InterruptedException {
-        LimitTesting.awayFromMinuteEdge(Duration.ofSeconds(10));
+        LimitTesting.awayFromMinuteEdge(Duration.ofSeconds(3));
         assertThat(send(gateway.baseUrl(), PLAIN, chat("gem/gemini-2.5-flash", 10, false)).statusCode()).isEqualTo(200);
         for (String model : List.of("gem/gemini-2.5-flash", "gem/models/gemini-2.5-flash", "gem/Gemini-2.5-Flash", "flash")) {
             JsonNode error = ErrorBodies.assertError(send(gateway.baseUrl(), PLAIN, chat(model, 10, false)), 429,
@@ -214,7 +244,7 @@ class BudgetBypassIT {
 
     @Test
     void rateLimitHeadersDescribeOnlyTheCallersOwnKey() throws InterruptedException {
-        LimitTesting.awayFromMinuteEdge(Duration.ofSeconds(10));
+        LimitTesting.awayFromMinuteEdge(Duration.ofSeconds(3));
         // the model-wide limit (3 a minute, shared with everyone) is tighter than the key's own 50
         HttpResponse<String> res = send(gateway.baseUrl(), HEADERS, chat("oa/gpt-4o-mini", 10, false));
         assertThat(res.statusCode()).isEqualTo(200);
