@@ -107,6 +107,17 @@ class BudgetBypassIT {
     }
 
     @Test
+    void pathLikeSpellingsNeverRunUnpriced() {
+        int before = gemini.requests().size();
+        for (String model : List.of("gem/models/../gemini-2.5-pro", "gem/gemini-2.5-pro/../../v1/x", "gem/gemini-2.5-pro#x",
+                "gem/gemini-2.5-pro%2F..", "gem/GEMINI-2.5-PRO ", "gem/projects/p/locations/l/publishers/google/models/gemini-2.5-pro")) {
+            HttpResponse<String> res = send(gateway.baseUrl(), TINY, chat(model, 100_000, false));
+            assertThat(res.statusCode()).as(model + ": " + res.body()).isIn(400, 404, 429);
+        }
+        assertThat(gemini.requests()).hasSize(before);
+    }
+
+    @Test
     void anUnpricedModelIsRefusedWhenABudgetApplies() {
         int before = upstream.requests().size();
         HttpResponse<String> res = send(gateway.baseUrl(), RICH, chat("oa/ft:gpt-4o-mini:acme::x1", 10, false));
