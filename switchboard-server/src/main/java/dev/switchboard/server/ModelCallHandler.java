@@ -154,6 +154,7 @@ final class ModelCallHandler {
         ChatAdapter adapter = attempt.adapter();
         UpstreamCall call = new UpstreamCall(sweeper, client, target.provider());
         attempt.routed().calling(call);
+        ex.sending(call); // from here the provider may work on it: settlement charges unless it answers with an error
         if (!up.dropped().isEmpty()) {
             // unsupported_params: drop left these out of the upstream request; the client is told which
             ex.client.putHeader(HeaderNames.DROPPED_PARAMS, String.join(",", up.dropped()));
