@@ -20,6 +20,7 @@ import dev.switchboard.limits.Reservation;
 import dev.switchboard.limits.Scope;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.Target;
+import dev.switchboard.tokens.EstimateWorkers;
 import dev.switchboard.tokens.RequestEstimate;
 import dev.switchboard.tokens.TokenEstimator;
 import dev.switchboard.usage.Usage;
@@ -37,12 +38,12 @@ import java.util.Optional;
  */
 final class AdmissionControl {
     private final Limiter limiter;
-    private final TokenEstimator estimator;
+    private final EstimateWorkers estimator;
     private final PriceTable prices;
 
     AdmissionControl(Limiter limiter, TokenEstimator estimator, PriceTable prices) {
         this.limiter = limiter;
-        this.estimator = estimator;
+        this.estimator = new EstimateWorkers(estimator);
         this.prices = prices;
     }
 
@@ -66,7 +67,17 @@ final class AdmissionControl {
             return Future.succeededFuture();
         }
         Target first = plan.targets().get(0).target();
-        RequestEstimate estimate = estimator.estimate(first.upstreamModel(), ex.request.raw());
+        // tokenising grows with the prompt: small bodies inline, larger ones on the estimate workers (H8)
+        RequestEstimate quick = estimator.inline(first.upstreamModel(), ex.request.raw());
+        if (quick != null) {
+            return reserve(ex, plan, limits, scopes, quick);
+        }
+        return estimator.offLoop(first.upstreamModel(), ex.request.raw())
+                .compose(estimate -> reserve(ex, plan, limits, scopes, estimate));
+    }
+
+    private Future<Void> reserve(Exchange ex, RoutePlan plan, LimitsConfig limits, List<Scope> scopes,
+                                 RequestEstimate estimate) {
         long maxOut = estimate.hasMaxOutput() ? estimate.maxOutputTokens() : limits.defaultMaxTokens();
         long worstCase = 0;
         long step = 0;
