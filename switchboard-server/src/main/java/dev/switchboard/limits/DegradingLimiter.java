@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>A broken connection degrades at once; timeouts only when they persist ({@link #SLOW_CALLS_BEFORE_DEGRADING}
  * in a row over at least {@link #SLOW_STREAK_MILLIS}), so a burst or a GC pause does not flip a healthy instance
  * (each timed-out request is still served by the fallback). A timed-out admission may still be counted by Redis:
- * when its late answer arrives its reservation is released. Reservations admitted by Redis obey the mode when a
+ * when its late answer arrives it is settled like the request ({@link LateAnswerReservation}), or released when the
+ * request was refused. Reservations admitted by Redis obey the mode when a
  * stream asks to extend them and Redis cannot be reached ({@link ModeReservation}).
  */
 public final class DegradingLimiter implements Limiter {
@@ -68,16 +69,23 @@ public final class DegradingLimiter implements Limiter {
                         slowCalls.set(0);
                         return Future.succeededFuture(withMode(ar.result()));
                     }
-                    if (ar.cause() instanceof TimeoutException) {
-                        // the script may still run and count: give back whatever its late answer reserved
-                        call.onSuccess(late -> late.reservation().release());
-                        if (persistentlySlow()) {
-                            degrade(ar.cause());
-                        }
-                    } else {
+                    if (!(ar.cause() instanceof TimeoutException)) {
+                        degrade(ar.cause());
+                        return degraded(request);
+                    }
+                    if (persistentlySlow()) {
                         degrade(ar.cause());
                     }
-                    return degraded(request);
+                    // the script may still run and count: its late answer is settled like the local reservation
+                    return degraded(request).map(local -> {
+                        if (!local.admitted()) {
+                            call.onSuccess(late -> late.reservation().release());
+                            return local;
+                        }
+                        LateAnswerReservation twin = new LateAnswerReservation(local.reservation());
+                        call.onSuccess(twin::lateAnswer);
+                        return Admission.admitted(twin, local.requests().orElse(null), local.tokens().orElse(null));
+                    });
                 });
     }
 

@@ -1,0 +1,73 @@
+package dev.switchboard.limits;
+
+import io.vertx.core.Future;
+
+/**
+ * The reservation of a request that Redis did not answer in time and the local fallback admitted. Redis may still
+ * run the admission and count it; when that late answer arrives its reservation is settled exactly as this one
+ * (the same actual usage, or released), whichever comes first, so Redis ends up with the request's real cost
+ * instead of a worst case that is never reconciled.
+ */
+final class LateAnswerReservation implements Reservation {
+    private static final long[] RELEASED = {};
+
+    private final Reservation local;
+    private Reservation late;
+    private long[] settled;
+
+    LateAnswerReservation(Reservation local) {
+        this.local = local;
+    }
+
+    /** Redis's answer arrived (admitted or not). */
+    void lateAnswer(Admission admission) {
+        Reservation r = admission.reservation();
+        long[] s;
+        synchronized (this) {
+            late = r;
+            s = settled;
+        }
+        if (s != null) {
+            apply(r, s);
+        }
+    }
+
+    @Override
+    public void reconcile(long actualTokens, long actualMicroUsd) {
+        local.reconcile(actualTokens, actualMicroUsd);
+        settle(new long[] {actualTokens, actualMicroUsd});
+    }
+
+    @Override
+    public void release() {
+        local.release();
+        settle(RELEASED);
+    }
+
+    @Override
+    public Future<Boolean> extend(long moreTokens, long moreMicroUsd) {
+        return local.extend(moreTokens, moreMicroUsd);
+    }
+
+    private void settle(long[] how) {
+        Reservation r;
+        synchronized (this) {
+            if (settled != null) {
+                return;
+            }
+            settled = how;
+            r = late;
+        }
+        if (r != null) {
+            apply(r, how);
+        }
+    }
+
+    private static void apply(Reservation r, long[] how) {
+        if (how == RELEASED) {
+            r.release();
+        } else {
+            r.reconcile(how[0], how[1]);
+        }
+    }
+}
