@@ -31,6 +31,8 @@ public final class DegradingLimiter implements Limiter {
     private static final long CLOSED_RETRY_MILLIS = 1000;
     static final int SLOW_CALLS_BEFORE_DEGRADING = 3;
     static final long SLOW_STREAK_MILLIS = 1000;
+    private static final long HAND_BACK_WAIT_MILLIS = 100;
+    private static final int HAND_BACK_WAITS = 50;
 
     private final Vertx vertx;
     private final RedisLimiter redis;
@@ -39,6 +41,8 @@ public final class DegradingLimiter implements Limiter {
     private final long probeTimer;
     private final AtomicBoolean probing = new AtomicBoolean();
     private final AtomicInteger slowCalls = new AtomicInteger();
+    /** Timed-out admissions served locally whose Redis answer has not arrived yet. */
+    private final AtomicInteger lateAnswers = new AtomicInteger();
     private volatile long slowSince;
     private volatile LimiterMode mode = LimiterMode.REDIS;
     /** Counts while Redis is away, seeded from what Redis last reported; replaced after each outage. */
@@ -83,7 +87,13 @@ public final class DegradingLimiter implements Limiter {
                             return local;
                         }
                         LateAnswerReservation twin = new LateAnswerReservation(local.reservation());
-                        call.onSuccess(twin::lateAnswer);
+                        lateAnswers.incrementAndGet();
+                        call.map(this::withMode).onComplete(late -> {
+                            if (late.succeeded()) {
+                                twin.lateAnswer(late.result());
+                            }
+                            lateAnswers.decrementAndGet();
+                        });
                         return Admission.admitted(twin, local.requests().orElse(null), local.tokens().orElse(null));
                     });
                 });
@@ -164,10 +174,22 @@ public final class DegradingLimiter implements Limiter {
                     if (ar.succeeded() && mode != LimiterMode.REDIS) {
                         slowCalls.set(0);
                         mode = LimiterMode.REDIS;
-                        handBack();
+                        handBackWhenSettled(HAND_BACK_WAITS);
                         LOG.info("Redis limiter reachable again; back to REDIS");
                     }
                 });
+    }
+
+    /**
+     * Hands back once the late answers of timed-out admissions are in (each moves its request from the local counters
+     * to Redis's, so handing back earlier would count it twice), or after a few seconds at most.
+     */
+    private void handBackWhenSettled(int waitsLeft) {
+        if (lateAnswers.get() > 0 && waitsLeft > 0) {
+            vertx.setTimer(HAND_BACK_WAIT_MILLIS, id -> handBackWhenSettled(waitsLeft - 1));
+            return;
+        }
+        handBack();
     }
 
     /** Adds what was counted locally during the outage to the shared counters, and starts the next outage afresh. */

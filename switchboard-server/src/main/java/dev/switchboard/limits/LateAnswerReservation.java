@@ -14,27 +14,35 @@ final class LateAnswerReservation implements Reservation {
     private final Reservation local;
     private Reservation late;
     private long[] settled;
+    /** Redis admitted it while the request was running: extensions go to Redis from then on. */
+    private boolean handedOver;
 
     LateAnswerReservation(Reservation local) {
         this.local = local;
     }
 
-    /** Redis's answer arrived (admitted or not). */
+    /**
+     * Redis's answer arrived (admitted or not). If the request is still running, Redis now holds it: the local
+     * counters give it back (so what is handed to Redis after an outage does not count it twice).
+     */
     void lateAnswer(Admission admission) {
         Reservation r = admission.reservation();
         long[] s;
         synchronized (this) {
             late = r;
             s = settled;
+            handedOver = s == null && admission.admitted();
         }
         if (s != null) {
             apply(r, s);
+        } else if (admission.admitted()) {
+            local.release();
         }
     }
 
     @Override
     public void reconcile(long actualTokens, long actualMicroUsd) {
-        local.reconcile(actualTokens, actualMicroUsd);
+        local.reconcile(actualTokens, actualMicroUsd); // ignored when the late answer already took over
         settle(new long[] {actualTokens, actualMicroUsd});
     }
 
@@ -46,7 +54,11 @@ final class LateAnswerReservation implements Reservation {
 
     @Override
     public Future<Boolean> extend(long moreTokens, long moreMicroUsd) {
-        return local.extend(moreTokens, moreMicroUsd);
+        Reservation r;
+        synchronized (this) {
+            r = handedOver ? late : local;
+        }
+        return r.extend(moreTokens, moreMicroUsd);
     }
 
     private void settle(long[] how) {

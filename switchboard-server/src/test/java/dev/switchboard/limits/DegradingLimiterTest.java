@@ -227,6 +227,40 @@ class DegradingLimiterTest {
     }
 
     @Test
+    void whatWasCountedLocallyIsHandedToRedisWhenItReturns() throws Exception {
+        degrading(true);
+        Scope total = Scope.of("key:back", new Budget(1_000_000, Budget.Period.TOTAL));
+        assertThat(await(limiter.admit(AdmissionRequest.of(List.of(total), 1, 100))).admitted()).isTrue();
+        var other = direct();
+        other.debug(List.of("SLEEP", "3")); // slow for long enough to degrade, then back with its data
+        Thread.sleep(100);
+        List<Admission> timedOut = new java.util.ArrayList<>();
+        while (limiter.mode() == LimiterMode.REDIS) {
+            Admission a = await(limiter.admit(AdmissionRequest.of(List.of(total), 1, 1_000)));
+            assertThat(a.admitted()).isTrue();
+            timedOut.add(a);
+        }
+        assertThat(timedOut.size()).as("one slow answer is not an outage").isGreaterThanOrEqualTo(2);
+        for (int i = 0; i < 2; i++) { // counted locally only
+            Admission a = await(limiter.admit(AdmissionRequest.of(List.of(total), 1, 1_000)));
+            assertThat(a.admitted()).isTrue();
+            a.reservation().reconcile(1, 400);
+        }
+        eventually(() -> limiter.mode() == LimiterMode.REDIS);
+        timedOut.forEach(a -> a.reservation().reconcile(1, 200)); // Redis took these over when it answered late
+        long expected = 100 + timedOut.size() * 200L + 2 * 400;
+        eventually(() -> {
+            try {
+                redisLimiter.flushReconciles().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+                var v = await2(other.get(prefix + "key:back:usd:total"));
+                return v != null && v.toLong() == expected;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
     void aFailedReconcileIsRetriedAndItsExtraChargeKept() throws Exception {
         degrading(true);
         Scope total = Scope.of("key:extra", new Budget(1_000_000, Budget.Period.TOTAL));
