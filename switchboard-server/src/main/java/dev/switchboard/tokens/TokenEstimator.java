@@ -64,7 +64,7 @@ public final class TokenEstimator {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return new RequestEstimate(body.length / 4, -1);
             }
-            return new Walk(tally, MediaCharge.forModel(model)).readTopLevel(p);
+            return new Walk(tally, model).readTopLevel(p);
         } catch (IOException | RuntimeException e) {
             return new RequestEstimate(body.length / 4, -1);
         }
@@ -88,7 +88,24 @@ public final class TokenEstimator {
     }
 
     /** One pass over one body. */
-    private record Walk(TextTally tally, MediaCharge media) {
+    private static final class Walk {
+        private final TextTally tally;
+        private final String model;
+        private MediaCharge media;
+
+        Walk(TextTally tally, String model) {
+            this.tally = tally;
+            this.model = model;
+        }
+
+        /** Resolved on the first media part only: most requests have none. */
+        private MediaCharge media() {
+            if (media == null) {
+                media = MediaCharge.forModel(model);
+            }
+            return media;
+        }
+
         RequestEstimate readTopLevel(JsonParser p) throws IOException {
             long input = 0;
             long maxOutput = -1;
@@ -179,13 +196,13 @@ public final class TokenEstimator {
                         partType = v == JsonToken.VALUE_STRING ? p.getText() : null;
                         p.skipChildren();
                     }
-                    case "image_url", "image" -> total += media.image(p, v);
-                    case "input_audio" -> total += media.audio(p, v);
-                    case "file", "source" -> total += media.source(p, v, partType);
-                    case "file_data", "data" -> total += media.data(p, v, partType);
+                    case "image_url", "image" -> total += media().image(p, v);
+                    case "input_audio" -> total += media().audio(p, v);
+                    case "file", "source" -> total += media().source(p, v, partType);
+                    case "file_data", "data" -> total += media().data(p, v, partType);
                     case "file_id", "file_url", "url" -> {
                         p.skipChildren();
-                        total += media.reference(partType);
+                        total += media().reference(partType);
                     }
                     default -> total += texts(p, v);
                 }
