@@ -107,7 +107,8 @@ final class ModelCallHandler {
         Attempt attempt = new Attempt(req, target, adapter, injectUsage, nativeAnthropic, routed, n);
         if (target.provider().type().auth() == AuthStyle.OAUTH2) {
             // The credential takes I/O (a token exchange, cached): resolve it first, then send as usual.
-            credentials.bearerToken(target.provider(), adapter.tokenGrant(target.provider())).onComplete(ar -> recorder.guarded(ex, () -> {
+            credentials.bearerToken(target.provider(), adapter.tokenGrant(target.provider()))
+                    .onComplete(ar -> recorder.guarded(ex, () -> {
                 if (ex.isFinished()) {
                     return;
                 }
