@@ -35,8 +35,14 @@ final class LateAnswerReservation implements Reservation {
         }
         if (s != null) {
             apply(r, s);
+            if (admission.admitted() && local instanceof HeldReservation held) {
+                held.withdraw(); // counted in Redis now: not twice when local counts are handed back
+            }
         } else if (admission.admitted()) {
             local.release();
+            if (local instanceof HeldReservation held) {
+                held.withdraw(); // a reconcile that slipped in before the release
+            }
         }
     }
 
