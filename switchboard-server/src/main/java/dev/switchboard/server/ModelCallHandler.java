@@ -60,7 +60,7 @@ final class ModelCallHandler {
         }
         Router router = ex.snapshot.router();
         RoutePlan plan = router.plan(req.model(), Exchange.facts(ex, req));
-        admission.admit(ex, plan).onComplete(ar -> {
+        admission.admit(ex, plan).onComplete(ar -> recorder.guarded(ex, () -> { // an Error still answers
             if (ex.isFinished()) {
                 return;
             }
@@ -77,7 +77,7 @@ final class ModelCallHandler {
             }
             new RoutedCall(ex, plan, router.registry(), router.breaker(), (e, call, n) -> attempt(e, call, n, op, body),
                     recorder, routingMetrics, vertx).start();
-        });
+        }));
     }
 
     /** The request's cost, on answers whose usage is known before the body goes out. */
@@ -109,7 +109,8 @@ final class ModelCallHandler {
         Attempt attempt = new Attempt(req, target, adapter, injectUsage, nativeAnthropic, routed, n);
         if (target.provider().type().auth() == AuthStyle.OAUTH2) {
             // The credential takes I/O (a token exchange, cached): resolve it first, then send as usual.
-            credentials.bearerToken(target.provider(), adapter.tokenGrant(target.provider())).onComplete(ar -> {
+            credentials.bearerToken(target.provider(), adapter.tokenGrant(target.provider()))
+                    .onComplete(ar -> recorder.guarded(ex, () -> {
                 if (ex.isFinished()) {
                     return;
                 }
@@ -124,7 +125,7 @@ final class ModelCallHandler {
                 } catch (GatewayException e) {
                     failAttempt(ex, attempt, e, null);
                 }
-            });
+            }));
             return;
         }
         send(ex, attempt, RequestSigner.sign(built, target.provider()));
@@ -162,7 +163,7 @@ final class ModelCallHandler {
             ex.client.removeHeader(HeaderNames.DROPPED_PARAMS); // an earlier attempt's target may have dropped some
         }
         call.onTimeout(() -> failAttempt(ex, attempt, call.failure(null), null));
-        call.send(up, ar -> {
+        call.send(up, ar -> recorder.guarded(ex, () -> {
             if (ex.isFinished()) {
                 call.cancel();
                 return;
@@ -184,7 +185,7 @@ final class ModelCallHandler {
             } else {
                 relayBody(ex, call, upstream, attempt);
             }
-        });
+        }));
     }
 
     /** The native Anthropic path: answers, events and Anthropic's own errors go back as the provider sent them. */
@@ -202,7 +203,7 @@ final class ModelCallHandler {
             collected.add(b);
         });
         upstream.exceptionHandler(err -> failAttempt(ex, attempt, call.failure(err), null));
-        upstream.endHandler(v -> {
+        upstream.endHandler(v -> recorder.guarded(ex, () -> {
             if (ex.isFinished()) {
                 return;
             }
@@ -236,7 +237,7 @@ final class ModelCallHandler {
             ex.client.putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type);
             ex.client.end(upstream.statusCode(), collected.buffer());
             recorder.finish(ex);
-        });
+        }));
     }
 
     private static String joined(Exchange ex, String header) {
@@ -252,7 +253,7 @@ final class ModelCallHandler {
             collected.add(b);
         });
         upstream.exceptionHandler(err -> failAttempt(ex, attempt, call.failure(err), null));
-        upstream.endHandler(v -> {
+        upstream.endHandler(v -> recorder.guarded(ex, () -> {
             if (ex.isFinished()) {
                 return;
             }
@@ -279,7 +280,7 @@ final class ModelCallHandler {
             ex.client.putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type);
             ex.client.end(200, passedThrough ? collected.buffer() : Buffer.buffer(encoded));
             attempt.done();
-        });
+        }));
     }
 
     private void relayError(Exchange ex, UpstreamCall call, UpstreamResponse upstream, Attempt attempt) {
@@ -289,11 +290,11 @@ final class ModelCallHandler {
             collected.add(b);
         });
         upstream.exceptionHandler(err -> failAttempt(ex, attempt, call.failure(err), null));
-        upstream.endHandler(v -> {
+        upstream.endHandler(v -> recorder.guarded(ex, () -> {
             call.complete();
             byte[] bytes = collected.bytes();
             failAttempt(ex, attempt, attempt.adapter().toError(ex.target.provider(), upstream.statusCode(),
                     upstream.getHeader("retry-after"), bytes), bytes);
-        });
+        }));
     }
 }

@@ -82,6 +82,10 @@ abstract class StreamRelay {
                 fail(new GatewayException(ErrorKind.UPSTREAM_STREAM_BROKEN, "The upstream stream could not be parsed."));
                 call.cancel();
                 return;
+            } catch (RuntimeException | Error e) { // OutOfMemoryError too: end the stream, never leave it open
+                fail(new GatewayException(ErrorKind.INTERNAL, "The gateway failed to relay the stream."));
+                call.cancel();
+                return;
             }
             if (out != null && out.length() > 0) {
                 if (ex.firstTokenNanos < 0) {
