@@ -39,6 +39,7 @@ final class GatewayVerticle extends VerticleBase {
     private final OutcomeRecorder recorder;
     private final RoutingMetrics routingMetrics;
     private final GovernanceRuntime governance;
+    private final FrontDoor door;
     private final String host;
     private final int port;
     private ModelCallHandler models;
@@ -48,8 +49,9 @@ final class GatewayVerticle extends VerticleBase {
     private UpstreamClient upstreams;
 
     GatewayVerticle(SnapshotHolder snapshots, GatewayMetrics metrics, OutcomeRecorder recorder, RoutingMetrics routingMetrics,
-                    GovernanceRuntime governance, String host, int port) {
+                    GovernanceRuntime governance, FrontDoor door, String host, int port) {
         this.governance = governance;
+        this.door = door;
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.recorder = recorder;
@@ -81,10 +83,8 @@ final class GatewayVerticle extends VerticleBase {
                 .setPerFrameWebSocketCompressionSupported(false)
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setMaxHeaderSize(64 * 1024));
-        if (fastLane) {
-            LaneCalls lane = new LaneCalls(snapshots, recorder, callers, models);
-            server.connectionHandler(connection -> FastLaneInstaller.install(connection, lane));
-        }
+        LaneCalls lane = fastLane ? new LaneCalls(snapshots, recorder, callers, models) : null;
+        server.connectionHandler(connection -> FastLaneInstaller.install(connection, door, lane));
         return server.requestHandler(this::handle).listen();
     }
 
@@ -108,6 +108,9 @@ final class GatewayVerticle extends VerticleBase {
     }
 
     private void route(Exchange ex, HttpServerRequest req) {
+        if (req.version() == HttpVersion.HTTP_2) {
+            globalNetworkRules(req); // HTTP/1 requests met them in the HeadGate, before this
+        }
         String path = req.path();
         HttpMethod method = req.method();
         switch (path) {
@@ -221,9 +224,45 @@ final class GatewayVerticle extends VerticleBase {
         })));
     }
 
-    /** Finds the caller, then runs the next step; the request body waits (paused) while a JWT's key is fetched. */
+    private void globalNetworkRules(HttpServerRequest req) {
+        var network = door.network();
+        if (network != null && network.hasGlobalRules()) {
+            GatewayException no = network.globalRefusal(req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress(),
+                    req.headers().getAll("x-forwarded-for"));
+            if (no != null) {
+                throw no;
+            }
+        }
+    }
+
+    /**
+     * Finds the caller, then runs the next step; the request body waits (paused) while a JWT's key is fetched. A
+     * refused caller is answered at once; a large body still to come is not read: the connection closes after a
+     * bounded swallow.
+     */
     private void authenticated(Exchange ex, HttpServerRequest req, Runnable next) {
-        callers.then(ex, req::pause, req::resume, next);
+        try {
+            callers.then(ex, req::pause, req::resume, next);
+        } catch (GatewayException e) {
+            if (req.isEnded() || req.version() == HttpVersion.HTTP_2 || !largeBodyAhead(req)) {
+                throw e;
+            }
+            req.response().putHeader("connection", "close");
+            recorder.fail(ex, e);
+            closeAfterSwallowing(req);
+        }
+    }
+
+    private static boolean largeBodyAhead(HttpServerRequest req) {
+        String length = req.getHeader("content-length");
+        if (length == null) {
+            return req.getHeader("transfer-encoding") != null;
+        }
+        try {
+            return Long.parseLong(length.trim()) > 64 * 1024;
+        } catch (NumberFormatException e) {
+            return true;
+        }
     }
 
     /**
