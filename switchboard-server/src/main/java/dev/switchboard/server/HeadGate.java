@@ -7,7 +7,6 @@ import dev.switchboard.ingress.anthropic.AnthropicIngress;
 import dev.switchboard.ingress.openai.OpenAiIngress;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
@@ -187,7 +186,8 @@ final class HeadGate extends ChannelDuplexHandler {
         byte[] headBytes = head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
         ByteBuf out = ctx.alloc().heapBuffer(headBytes.length + body.length).writeBytes(headBytes).writeBytes(body);
         // past Vert.x's encoder, as the lane's answers are: these are HTTP/1.1 bytes already
-        (encoder != null ? encoder : ctx).writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        // closed from here, not from the pipeline's tail: the lane would hold the close while its call reads a body
+        (encoder != null ? encoder : ctx).writeAndFlush(out).addListener(f -> ctx.close());
     }
 
     /** An answer of the lane ended. */

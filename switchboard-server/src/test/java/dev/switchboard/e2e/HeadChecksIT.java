@@ -57,11 +57,10 @@ class HeadChecksIT {
     }
 
     @Test
-    void aDeniedPeersModelCallsGet403BeforeTheirKeyIsLookedAtOnBothLanes() {
+    void aDeniedPeersModelCallsGet403BeforeTheirKeyIsLookedAt() {
         for (String key : new String[] {GatewayFixture.KEY, "sk-wrong"}) {
-            try (RawHttp raw = RawHttp.connect(denyLocal.port())) {
-                // the first request of a connection, then a later one (each lane's turn), and Anthropic's path
-                for (String path : new String[] {"/v1/chat/completions", "/v1/chat/completions", "/v1/messages"}) {
+            for (String path : new String[] {"/v1/chat/completions", "/v1/embeddings", "/v1/messages"}) {
+                try (RawHttp raw = RawHttp.connect(denyLocal.port())) {
                     raw.write("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
                             + "\r\nContent-Length: " + CHAT.length() + "\r\n\r\n" + CHAT);
                     RawHttp.Response r = raw.readResponse(WAIT);
@@ -71,6 +70,7 @@ class HeadChecksIT {
                     } else {
                         assertErrorJson(r.body(), "permission_error", "ip_not_allowed");
                     }
+                    assertThat(raw.closedByPeer(WAIT)).isTrue();
                 }
             }
         }
