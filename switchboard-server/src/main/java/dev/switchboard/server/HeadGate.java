@@ -32,6 +32,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class HeadGate extends ChannelDuplexHandler {
     static final String NAME = "switchboard-head-gate";
+    private static final long SWALLOW_MAX = 4L * 1024 * 1024;
+    private static final long SWALLOW_MILLIS = 1000;
 
     private final FrontDoor door;
     private ChannelHandlerContext ctx;
@@ -42,6 +44,9 @@ final class HeadGate extends ChannelDuplexHandler {
     private long held;
     private boolean anthropic;
     private boolean refused;
+    /** The request being read still has body bytes to come. */
+    private boolean bodyAhead;
+    private long dropped;
     /** 0 = not known yet; for a peer that is not a trusted proxy the global rules decide once per connection. */
     private byte peerVerdict;
     private static final byte ALLOWED = 1;
@@ -65,7 +70,7 @@ final class HeadGate extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (refused) {
-            ReferenceCountUtil.release(msg); // the connection is closing after its refusal
+            drop(msg);
             return;
         }
         try {
@@ -89,6 +94,7 @@ final class HeadGate extends ChannelDuplexHandler {
     /** False when the request was refused on its head. */
     private boolean head(HttpRequest req) {
         anthropic = req.uri().startsWith("/v1/messages");
+        bodyAhead = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
         if (req.decoderResult().isSuccess()) {
             GatewayException no = check(req);
             if (no != null) {
@@ -97,7 +103,7 @@ final class HeadGate extends ChannelDuplexHandler {
             }
         }
         if (guard != null) {
-            guard.headArrived(HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0);
+            guard.headArrived(bodyAhead);
         }
         return true;
     }
@@ -133,6 +139,9 @@ final class HeadGate extends ChannelDuplexHandler {
     /** False when the body passed a cap. A body that arrives whole in one piece is never counted: nothing waits. */
     private boolean content(HttpContent content) {
         boolean last = content instanceof LastHttpContent;
+        if (last) {
+            bodyAhead = false;
+        }
         if (guard != null) {
             if (last) {
                 guard.bodyEnded();
@@ -186,8 +195,25 @@ final class HeadGate extends ChannelDuplexHandler {
         byte[] headBytes = head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
         ByteBuf out = ctx.alloc().heapBuffer(headBytes.length + body.length).writeBytes(headBytes).writeBytes(body);
         // past Vert.x's encoder, as the lane's answers are: these are HTTP/1.1 bytes already
-        // closed from here, not from the pipeline's tail: the lane would hold the close while its call reads a body
-        (encoder != null ? encoder : ctx).writeAndFlush(out).addListener(f -> ctx.close());
+        // Closed from here, not from the pipeline's tail (the lane would hold the close while its call reads a body).
+        // With body bytes still coming, they are dropped for a while first: closing with unread bytes resets the
+        // connection, and the client would lose the answer.
+        var written = (encoder != null ? encoder : ctx).writeAndFlush(out);
+        if (bodyAhead) {
+            ctx.executor().schedule(() -> ctx.close(), SWALLOW_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } else {
+            written.addListener(f -> ctx.close());
+        }
+    }
+
+    private void drop(Object msg) {
+        if (msg instanceof HttpContent c) {
+            dropped += c.content().readableBytes();
+            if (msg instanceof LastHttpContent || dropped > SWALLOW_MAX) {
+                ctx.close();
+            }
+        }
+        ReferenceCountUtil.release(msg);
     }
 
     /** An answer of the lane ended. */
