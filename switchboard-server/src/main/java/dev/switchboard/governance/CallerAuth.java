@@ -44,6 +44,11 @@ public final class CallerAuth {
         this.network = network;
     }
 
+    /** How many presented values the digest cache holds (for tests). */
+    int cachedDigests() {
+        return digests.size();
+    }
+
     public NetworkGuard network() {
         return network;
     }

@@ -145,7 +145,7 @@ final class GatewayVerticle extends VerticleBase {
             case "/v1/access-requests" -> {
                 ex.operation = "access_request";
                 requireMethod(req, HttpMethod.POST);
-                authenticated(ex, req, () -> BodyReader.read(req, 64 * 1024).onComplete(ar -> recorder.guarded(ex, () -> {
+                authenticated(ex, req, () -> BodyReader.read(door, req, 64 * 1024).onComplete(ar -> recorder.guarded(ex, () -> {
                     if (ar.failed()) {
                         throw new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
                     }
@@ -188,7 +188,7 @@ final class GatewayVerticle extends VerticleBase {
     }
 
     private void readModelCall(Exchange ex, HttpServerRequest req, Operation op) {
-        BodyReader.read(req, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> {
+        BodyReader.read(door, req, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> {
             if (ar.failed()) {
                 GatewayException e = ar.cause() instanceof GatewayException g ? g
                         : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
@@ -211,7 +211,7 @@ final class GatewayVerticle extends VerticleBase {
     private void countTokens(Exchange ex, HttpServerRequest req) {
         ex.operation = "count_tokens";
         requireMethod(req, HttpMethod.POST);
-        authenticated(ex, req, () -> BodyReader.read(req, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> recorder.guarded(ex, () -> {
+        authenticated(ex, req, () -> BodyReader.read(door, req, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> recorder.guarded(ex, () -> {
             if (ar.failed()) {
                 throw ar.cause() instanceof GatewayException g ? g
                         : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");

@@ -94,7 +94,7 @@ final class HeadGate extends ChannelDuplexHandler {
     /** False when the request was refused on its head. */
     private boolean head(HttpRequest req) {
         anthropic = req.uri().startsWith("/v1/messages");
-        bodyAhead = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
+        bodyAhead = bodyAhead(req);
         if (req.decoderResult().isSuccess()) {
             GatewayException no = check(req);
             if (no != null) {
@@ -106,6 +106,14 @@ final class HeadGate extends ChannelDuplexHandler {
             guard.headArrived(bodyAhead);
         }
         return true;
+    }
+
+    private static boolean bodyAhead(HttpRequest req) {
+        try {
+            return HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
+        } catch (NumberFormatException e) {
+            return true; // Vert.x answers the malformed header; assume the worst meanwhile
+        }
     }
 
     private GatewayException check(HttpRequest req) {
@@ -156,11 +164,7 @@ final class HeadGate extends ChannelDuplexHandler {
         if (n > 0) {
             int verdict = door.peers.take(peer, n);
             if (verdict != PeerTable.TAKEN) {
-                refuse(verdict == PeerTable.PEER_FULL
-                        ? new GatewayException(ErrorKind.RATE_LIMITED, 429,
-                                "Too many request bytes in flight from your address; send fewer large requests at once.", null, "1")
-                        : new GatewayException(ErrorKind.GATEWAY_BUSY, 503,
-                                "The gateway is receiving too many large requests; try again shortly.", null, "1"), true);
+                refuse(PeerTable.refusal(verdict), true);
                 return false;
             }
             held += n;

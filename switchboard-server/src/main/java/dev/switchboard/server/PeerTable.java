@@ -1,5 +1,7 @@
 package dev.switchboard.server;
 
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayException;
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -93,6 +95,15 @@ final class PeerTable {
         if (p != null) {
             p.bodyBytes.addAndGet(-n);
         }
+    }
+
+    /** The answer to a body refused at a cap: 429 for the peer's, 503 for the gateway's; both retry after a second. */
+    static GatewayException refusal(int verdict) {
+        return verdict == PEER_FULL
+                ? new GatewayException(ErrorKind.RATE_LIMITED, 429,
+                        "Too many request bytes in flight from your address; send fewer large requests at once.", null, "1")
+                : new GatewayException(ErrorKind.GATEWAY_BUSY, 503,
+                        "The gateway is receiving too many large requests; try again shortly.", null, "1");
     }
 
     int connections() {

@@ -151,6 +151,7 @@ class FrontDoorMemoryIT {
         try (RawHttp first = RawHttp.connect(capped.port()); RawHttp second = RawHttp.connect(capped.port())) {
             first.write(RawHttp.postHead("/v1/chat/completions", "Content-Length: " + bytes.length) + "\r\n");
             first.write(java.util.Arrays.copyOfRange(bytes, 0, part));
+            sleep(500); // the gateway has read the first upload's part before the second one starts
             second.write(RawHttp.postHead("/v1/chat/completions", "Content-Length: " + bytes.length) + "\r\n");
             try {
                 second.write(java.util.Arrays.copyOfRange(bytes, 0, part));
@@ -164,6 +165,14 @@ class FrontDoorMemoryIT {
             assertThat(second.closedByPeer(WAIT)).isTrue();
             first.write(java.util.Arrays.copyOfRange(bytes, part, bytes.length));
             assertThat(first.readResponse(WAIT).status()).isEqualTo(200);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
