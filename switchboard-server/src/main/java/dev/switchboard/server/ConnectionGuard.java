@@ -107,7 +107,8 @@ final class ConnectionGuard extends ChannelDuplexHandler {
 
     void bodyEnded() {
         if (phase == Phase.BODY) {
-            phase = Phase.ANSWERING;
+            // answered already (a refusal before its body was in): the connection is idle now
+            phase = open == 0 ? Phase.IDLE : Phase.ANSWERING;
         }
         changes++;
     }

@@ -37,6 +37,9 @@ final class FastLaneInstaller {
                 warned = true;
                 LOG.warn("The fast lane is off: Vert.x's HTTP/1.1 pipeline is not the one it expects {}.", pipeline.names());
             }
+            if (pipeline.get(ConnectionGuard.NAME) instanceof ConnectionGuard guard) {
+                guard.untimed(); // without the gate it would not learn where requests stand
+            }
             return;
         }
         // Right after the codec: the lane's own answers (bytes written past the encoder) skip Vert.x's h2c-upgrade and
