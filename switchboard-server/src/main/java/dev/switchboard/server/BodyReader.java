@@ -64,7 +64,16 @@ final class BodyReader {
                 }
                 held[0] += chunk.length();
             }
-            body.appendBuffer(chunk);
+            try {
+                body.appendBuffer(chunk);
+            } catch (OutOfMemoryError e) {
+                // no room for this body now: answer it if possible and drop the connection, never the event loop
+                req.handler(null);
+                giveBack(table, peer, held);
+                promise.tryFail(new GatewayException(ErrorKind.GATEWAY_BUSY, 503,
+                        "The gateway has no memory for this request now; try again shortly.", null, "1"));
+                req.connection().close();
+            }
         });
         req.endHandler(v -> {
             giveBack(table, peer, held);

@@ -72,6 +72,15 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     }
 
     @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof OutOfMemoryError) {
+            ctx.close(); // a read buffer could not be allocated: this connection goes, the event loop stays
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         release();
         ctx.fireChannelInactive();
