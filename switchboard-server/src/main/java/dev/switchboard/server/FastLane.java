@@ -24,11 +24,11 @@ import java.util.function.Consumer;
 
 /**
  * The gateway's own lane for model calls, one per HTTP/1.1 connection, sitting in Vert.x's pipeline just before
- * Vert.x's connection handler. A plain {@code POST} to a model-call path is taken here: its body is gathered, and the
- * call is served with Netty messages written straight to the connection, skipping the per-request objects of Vert.x's
- * HTTP server (the costliest part of a proxied request in profiles). Everything else, and any request the lane
- * declines (too large, {@code Expect}, {@code Connection: close}, a query string, HTTP/1.0), is handed to Vert.x
- * unchanged. Answers stay in request order: while Vert.x answers, the lane passes everything through; while the lane
+ * Vert.x's connection handler. A plain {@code POST} to a model-call path is taken here: its caller is checked on the
+ * head (a refusal is answered before any body byte is kept), then its body is gathered, and the call is served with
+ * Netty messages written straight to the connection, skipping the per-request objects of Vert.x's HTTP server (the
+ * costliest part of a proxied request in profiles). Everything else, and any request the lane declines (declared too
+ * large, {@code Expect}, {@code Connection: close}, a query string, HTTP/1.0), is handed to Vert.x unchanged. Answers stay in request order: while Vert.x answers, the lane passes everything through; while the lane
  * answers, later requests wait in a queue.
  */
 final class FastLane extends ChannelDuplexHandler {
