@@ -54,6 +54,26 @@ class LaneChoiceIT {
     }
 
     @Test
+    void aStreamsFirstEventIsNotHeldOnTheFirstOrALaterRequest() {
+        String event = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":null}]}\n\n";
+        String stream = CHAT.replace("}]}", "}],\"stream\":true}");
+        for (GatewayFixture g : new GatewayFixture[] {lane, vertx}) {
+            try (RawHttp raw = RawHttp.connect(g.port())) {
+                for (int i = 0; i < 2; i++) {
+                    upstream.enqueue(upstream.rawStream(java.util.List.of(event, event, "data: [DONE]\n\n"), Duration.ofMillis(1500)));
+                    long start = System.nanoTime();
+                    raw.write(RawHttp.post("/v1/chat/completions", stream));
+                    raw.readUntil("\"x\"", Duration.ofSeconds(5));
+                    long firstMillis = (System.nanoTime() - start) / 1_000_000;
+                    assertThat(firstMillis).as("first event, request %d on %s", i, g == lane ? "lane" : "vertx").isLessThan(1200);
+                    raw.readUntil("0\r\n\r\n", Duration.ofSeconds(10));
+                }
+            }
+        }
+    }
+
+    @Test
     void vertxLaneServesWhenTheFastLaneIsOff() {
         long before = FastLane.served();
         try (RawHttp raw = RawHttp.connect(vertx.port())) {
