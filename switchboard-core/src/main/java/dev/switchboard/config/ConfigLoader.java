@@ -25,7 +25,8 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("version", "server", "timeouts", "providers", "models", "keys", "routes",
-            "retry", "breaker", "store", "admin", "redis", "jwt", "network", "limits", "prices");
+            "retry", "breaker", "store", "admin", "redis", "jwt", "network", "limits", "prices",
+            "telemetry");
     private static final Set<String> SERVER = FrontDoorReader.plus(Set.of("listen", "max_body", "event_loops", "access_log", "drain_timeout",
             "fast_lane"));
     private static final Set<String> TIMEOUTS = Set.of("connect", "first_byte", "idle", "total");
@@ -98,8 +99,9 @@ public final class ConfigLoader {
         models.forEach(m -> aliases.add(m.name()));
         List<RouteConfig> routes = RoutesReader.read(root.get("routes"), byName, aliases, retry, r);
         GovernanceConfig governance = GovernanceReader.read(root, r, this::keys);
+        TelemetryConfig telemetry = TelemetryReader.read(root.get("telemetry"), r);
         return new GatewayConfig(server, timeouts, List.copyOf(providers), List.copyOf(models), List.copyOf(keys),
-                List.copyOf(routes), retry, breaker, governance);
+                List.copyOf(routes), retry, breaker, governance, telemetry);
     }
 
     private ServerConfig server(JsonNode n, Reader r) {

@@ -14,4 +14,12 @@ public record GatewayConfig(
         List<RouteConfig> routes,
         RetryPolicy retry,
         BreakerSettings breaker,
-        GovernanceConfig governance) {}
+        GovernanceConfig governance,
+        TelemetryConfig telemetry) {
+    /** Without a {@code telemetry:} section: the endpoints are on the main listener, without a token. */
+    public GatewayConfig(ServerConfig server, Timeouts timeouts, List<ProviderConfig> providers, List<ModelAlias> models,
+                         List<KeyConfig> keys, List<RouteConfig> routes, RetryPolicy retry, BreakerSettings breaker,
+                         GovernanceConfig governance) {
+        this(server, timeouts, providers, models, keys, routes, retry, breaker, governance, TelemetryConfig.NONE);
+    }
+}

@@ -10,37 +10,41 @@ public final class CostCalculator {
     private CostCalculator() {
     }
 
-    /** Cost of a response's usage; see {@link #microUsd(Price, Usage, long)} for cache writes. */
+    /** Cost of a response's usage, cache writes (5-minute and 1-hour) as the usage reports them. */
     public static long microUsd(Price price, Usage usage) {
-        return microUsd(price, usage, 0);
+        return microUsd(price, usage, usage.cacheWriteTokens());
     }
 
     /**
      * Cost of a response's usage. {@link Usage} counts cached input inside the prompt and reasoning inside
      * the completion, so those parts are taken out of the plain input/output before pricing them apart.
-     * {@code cacheWriteTokens} (Anthropic's cache_creation_input_tokens, also inside the prompt) has no
-     * field in Usage, so the caller passes it when it knows it.
+     * {@code cacheWriteTokens} (Anthropic's cache_creation_input_tokens, also inside the prompt) overrides the
+     * usage's own count; the usage's 1-hour part of it is priced at the 1-hour cache-write price.
      */
     public static long microUsd(Price price, Usage usage, long cacheWriteTokens) {
         long cached = clamp(usage.cachedTokens(), usage.promptTokens());
         long writes = clamp(cacheWriteTokens, usage.promptTokens() - cached);
+        long writes1h = clamp(usage.cacheWrite1hTokens(), writes);
         long plainInput = usage.promptTokens() - cached - writes;
         long reasoning = clamp(usage.reasoningTokens(), usage.completionTokens());
         long plainOutput = usage.completionTokens() - reasoning;
         double micro = plainInput * price.inputPerMillion()
                 + cached * price.cachedInputPerMillion()
-                + writes * price.cacheWritePerMillion()
+                + (writes - writes1h) * price.cacheWritePerMillion()
+                + writes1h * price.cacheWrite1hPerMillion()
                 + plainOutput * price.outputPerMillion()
                 + reasoning * price.reasoningPerMillion();
         return roundUp(micro);
     }
 
     /**
-     * The most a request may cost before it runs: every input token at the dearer of the input and
+     * The most a request may cost before it runs: every input token at the dearest of the input and
      * cache-write prices, and every allowed output token at the dearer of the output and reasoning prices.
      */
     public static long worstCaseMicroUsd(Price price, long inputTokens, long maxOutputTokens) {
-        double micro = Math.max(0, inputTokens) * Math.max(price.inputPerMillion(), price.cacheWritePerMillion())
+        double inputPrice = Math.max(price.inputPerMillion(),
+                Math.max(price.cacheWritePerMillion(), price.cacheWrite1hPerMillion()));
+        double micro = Math.max(0, inputTokens) * inputPrice
                 + Math.max(0, maxOutputTokens) * Math.max(price.outputPerMillion(), price.reasoningPerMillion());
         return roundUp(micro);
     }

@@ -2,10 +2,11 @@ package dev.switchboard.cost;
 
 /**
  * List prices of one model in USD per million tokens. Conveniently, USD per million tokens is also
- * micro-USD per token, which is what {@link CostCalculator} relies on.
+ * micro-USD per token, which is what {@link CostCalculator} relies on. {@code cacheWritePerMillion} is the
+ * default (Anthropic: 5-minute) cache write; {@code cacheWrite1hPerMillion} the 1-hour one (Anthropic: 2x input).
  */
 public record Price(double inputPerMillion, double outputPerMillion, double cachedInputPerMillion,
-                    double cacheWritePerMillion, double reasoningPerMillion) {
+                    double cacheWritePerMillion, double reasoningPerMillion, double cacheWrite1hPerMillion) {
 
     public Price {
         requireNonNegative(inputPerMillion, "input");
@@ -13,6 +14,14 @@ public record Price(double inputPerMillion, double outputPerMillion, double cach
         requireNonNegative(cachedInputPerMillion, "cached input");
         requireNonNegative(cacheWritePerMillion, "cache write");
         requireNonNegative(reasoningPerMillion, "reasoning");
+        requireNonNegative(cacheWrite1hPerMillion, "1-hour cache write");
+    }
+
+    /** Without a separate 1-hour cache-write price (it costs as a default cache write). */
+    public Price(double inputPerMillion, double outputPerMillion, double cachedInputPerMillion,
+                 double cacheWritePerMillion, double reasoningPerMillion) {
+        this(inputPerMillion, outputPerMillion, cachedInputPerMillion, cacheWritePerMillion, reasoningPerMillion,
+                cacheWritePerMillion);
     }
 
     /** Input and output prices; cached input and cache writes cost as input, reasoning as output. */
@@ -23,10 +32,18 @@ public record Price(double inputPerMillion, double outputPerMillion, double cach
     /** Prices with defaults for the optional ones (null): cached and cache write = input, reasoning = output. */
     public static Price of(double inputPerMillion, double outputPerMillion, Double cachedInputPerMillion,
                            Double cacheWritePerMillion, Double reasoningPerMillion) {
+        return of(inputPerMillion, outputPerMillion, cachedInputPerMillion, cacheWritePerMillion, reasoningPerMillion, null);
+    }
+
+    /** As {@link #of(double, double, Double, Double, Double)}, with the 1-hour cache write (default: cache write). */
+    public static Price of(double inputPerMillion, double outputPerMillion, Double cachedInputPerMillion,
+                           Double cacheWritePerMillion, Double reasoningPerMillion, Double cacheWrite1hPerMillion) {
+        double write = cacheWritePerMillion != null ? cacheWritePerMillion : inputPerMillion;
         return new Price(inputPerMillion, outputPerMillion,
                 cachedInputPerMillion != null ? cachedInputPerMillion : inputPerMillion,
-                cacheWritePerMillion != null ? cacheWritePerMillion : inputPerMillion,
-                reasoningPerMillion != null ? reasoningPerMillion : outputPerMillion);
+                write,
+                reasoningPerMillion != null ? reasoningPerMillion : outputPerMillion,
+                cacheWrite1hPerMillion != null ? cacheWrite1hPerMillion : write);
     }
 
     private static void requireNonNegative(double value, String what) {

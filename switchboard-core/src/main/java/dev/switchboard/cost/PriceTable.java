@@ -16,7 +16,8 @@ import java.util.Optional;
  * Prices by model name. Entries are keyed by a bare upstream model name ({@code gpt-4o}) or by a
  * provider-qualified one ({@code openai/gpt-4o}), which wins for that provider. Lookups tolerate dated
  * snapshots and vendor decorations ({@code gpt-4o-2024-08-06}, {@code claude-3-5-sonnet@20240620},
- * {@code us.anthropic.claude-3-haiku-20240307-v1:0}) through {@link ModelNames}.
+ * {@code us.anthropic.claude-3-haiku-20240307-v1:0}, {@code models/gemini-2.5-pro}) through {@link ModelNames}.
+ * A model nothing matches takes the fallback price {@code provider/*}, else {@code *}, when the table has one.
  */
 public final class PriceTable {
     private static final int MAX_REMEMBERED = 10_000;
@@ -25,6 +26,8 @@ public final class PriceTable {
     /** A record of the two names rather than a joined string: their hashes are cached, a joined string's is not. */
     private record Key(String provider, String upstreamModel) {}
     private static final String BUNDLED = "/dev/switchboard/cost/prices.yaml";
+    /** The key of a fallback price: {@code provider/*} for one provider's unknown models, {@code *} for any. */
+    public static final String FALLBACK = "*";
     private static final PriceTable BUNDLED_TABLE = load();
 
     private final Map<String, Price> prices;
@@ -82,7 +85,9 @@ public final class PriceTable {
             }
         }
         String base = ModelNames.variants(upstreamModel).getLast();
-        return longestPrefix(prefix == null ? null : prefix + base).or(() -> longestPrefix(base));
+        return longestPrefix(prefix == null ? null : prefix + base).or(() -> longestPrefix(base))
+                .or(() -> Optional.ofNullable(prefix == null ? null : prices.get(prefix + FALLBACK)))
+                .or(() -> Optional.ofNullable(prices.get(FALLBACK)));
     }
 
     /** Number of entries, for diagnostics. */
@@ -96,7 +101,7 @@ public final class PriceTable {
         }
         String best = null;
         for (String key : prices.keySet()) {
-            if (ModelNames.isFamilyPrefix(key, name) && (best == null || key.length() > best.length())) {
+            if (!key.endsWith(FALLBACK) && ModelNames.isFamilyPrefix(key, name) && (best == null || key.length() > best.length())) {
                 best = key;
             }
         }
@@ -122,7 +127,7 @@ public final class PriceTable {
 
     /**
      * Reads the {@code models:} map of a price document shaped like the bundled YAML (fields input, output,
-     * cached_input, cache_write, reasoning), e.g. a configuration section to pass to {@link #withOverrides}.
+     * cached_input, cache_write, cache_write_1h, reasoning), e.g. a configuration section to pass to {@link #withOverrides}.
      */
     public static Map<String, Price> parse(JsonNode root) {
         Map<String, Price> out = new HashMap<>();
@@ -134,7 +139,8 @@ public final class PriceTable {
                 throw new IllegalArgumentException("price entry " + e.getKey() + " needs numeric input and output");
             }
             out.put(e.getKey().toLowerCase(Locale.ROOT), Price.of(p.get("input").asDouble(), p.get("output").asDouble(),
-                    optional(p, "cached_input"), optional(p, "cache_write"), optional(p, "reasoning")));
+                    optional(p, "cached_input"), optional(p, "cache_write"), optional(p, "reasoning"),
+                    optional(p, "cache_write_1h")));
         }
         return out;
     }

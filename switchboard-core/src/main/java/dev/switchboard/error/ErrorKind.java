@@ -11,6 +11,8 @@ public enum ErrorKind {
     INVALID_PARAMETER(400, "invalid_request_error", "invalid_parameter", false),
     UNAUTHENTICATED(401, "authentication_error", "invalid_api_key", false),
     MODEL_NOT_ALLOWED(403, "permission_error", "model_not_allowed", false),
+    /** A budget applies but the model has no price (and no fallback price is configured): it cannot be charged. */
+    MODEL_NOT_PRICED(400, "invalid_request_error", "model_not_priced", false),
     ADDRESS_NOT_ALLOWED(403, "permission_error", "ip_not_allowed", false),
     RATE_LIMITED(429, "rate_limit_error", "rate_limit_exceeded", false),
     BUDGET_EXCEEDED(429, "insufficient_quota", "budget_exceeded", false),

@@ -56,4 +56,13 @@ public interface ChatAdapter {
     }
 
     GatewayException toError(ProviderEndpoint p, int status, String retryAfter, byte[] body);
+
+    /**
+     * The model name as this dialect's requests carry it (canonical: one spelling per model), checked by
+     * {@link UpstreamModelName}; a 400 for a name that could leave its place. Default: {@code /} allowed, as the
+     * model goes in the body. Called when a name is resolved, before anything is sent.
+     */
+    default String upstreamModel(ProviderEndpoint p, String model) {
+        return UpstreamModelName.check(p.name(), model, true, true);
+    }
 }

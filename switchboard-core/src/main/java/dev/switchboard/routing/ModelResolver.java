@@ -4,6 +4,7 @@ import dev.switchboard.config.ModelAlias;
 import dev.switchboard.config.NearMiss;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
+import dev.switchboard.provider.ChatAdapters;
 import dev.switchboard.provider.ProviderEndpoint;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Resolves a public model name, either an alias from the config or {@code provider/model}, to a target.
+ * Resolves a public model name, either an alias from the config or {@code provider/model}, to a target whose
+ * upstream model is validated and canonical for its provider's dialect.
  * Immutable and thread-safe; rebuilt on config reload.
  */
 public final class ModelResolver {
@@ -24,7 +26,11 @@ public final class ModelResolver {
         for (ModelAlias a : aliasList) {
             int slash = a.target().indexOf('/');
             ProviderEndpoint p = providers.get(a.target().substring(0, slash));
-            aliases.put(a.name(), new Target(p, a.target().substring(slash + 1), a.name()));
+            try {
+                aliases.put(a.name(), new Target(p, upstreamModel(p, a.target().substring(slash + 1)), a.name()));
+            } catch (GatewayException e) { // the config's own name: refuse the config, naming the alias
+                throw new IllegalArgumentException("models: alias '" + a.name() + "': " + e.getMessage(), e);
+            }
         }
     }
 
@@ -37,12 +43,21 @@ public final class ModelResolver {
         if (slash > 0 && slash < model.length() - 1) {
             ProviderEndpoint p = providers.get(model.substring(0, slash));
             if (p != null) {
-                return new Target(p, model.substring(slash + 1), model);
+                return new Target(p, upstreamModel(p, model.substring(slash + 1)), model);
             }
             throw notFound(model, "unknown provider '" + model.substring(0, slash) + "'"
                     + NearMiss.hint(model.substring(0, slash), providers.keySet()));
         }
         throw notFound(model, "use provider/model or a configured alias" + NearMiss.hint(model, aliases.keySet()));
+    }
+
+    /**
+     * The provider's own spelling of the model, checked before anything is sent (a name that could escape into a
+     * URL path is a 400) and canonical (e.g. Gemini's {@code models/x} is {@code x}), so that prices, limits and
+     * breakers see one name per model.
+     */
+    private static String upstreamModel(ProviderEndpoint p, String model) {
+        return ChatAdapters.forProvider(p).upstreamModel(p, model);
     }
 
     /** The model names to advertise: aliases first, then each provider's declared models as provider/model. */

@@ -66,11 +66,12 @@ public record Snapshot(GatewayConfig config, Router router, KeyIndex keys) {
         List<Route> routes = new ArrayList<>();
         for (RouteConfig rc : config.routes()) {
             Route route = route(rc, resolver, prices);
-            // every route target has live state from the start: health checks can open its breaker, check lists it
-            route.rules().forEach(rule -> rule.targets().forEach(registry::state));
             routes.add(route);
         }
         Router router = new Router(routes, resolver, registry, config.breaker(), config.retry(), prices);
+        // every configured target has live state from the start, kept for good: health checks can open its
+        // breaker, check lists it (direct provider/model targets are bounded, see TargetRegistry)
+        registry.configure(router);
         return new Snapshot(config, router, new KeyIndex(config.keys()));
     }
 

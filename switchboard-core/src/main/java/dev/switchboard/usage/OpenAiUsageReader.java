@@ -16,6 +16,9 @@ public final class OpenAiUsageReader {
         long total = usage.has("total_tokens") ? usage.path("total_tokens").asLong(0) : prompt + completion;
         long cached = usage.path("prompt_tokens_details").path("cached_tokens").asLong(0);
         long reasoning = usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0);
-        return new Usage(prompt, completion, total, cached, reasoning);
+        // not OpenAI's: the gateway's own field for Anthropic cache writes (and its 1-hour part), priced apart
+        long writes = usage.path("cache_creation_input_tokens").asLong(0);
+        long writes1h = usage.path("cache_creation").path("ephemeral_1h_input_tokens").asLong(0);
+        return new Usage(prompt, completion, total, cached, reasoning, writes, writes1h);
     }
 }

@@ -3,12 +3,16 @@ package dev.switchboard.usage;
 import java.time.Instant;
 
 /**
- * What one request consumed, emitted once per request after it ends (success or not).
+ * What one request consumed, emitted once per request after it ends (success or not). Every text field is made
+ * safe to store on creation ({@link LedgerText}: no control characters, at most 256 characters), so no event can
+ * carry a value the database refuses.
  *
+ * @param requestId the gateway's own id for the request: the ledger's unique key, never a value a client chose
  * @param usageReported false when the upstream never reported usage (e.g. it failed before)
  * @param timeToFirstTokenMillis -1 when not streamed
  * @param team the caller's team, or null
  * @param costUsd the request's cost in USD, or {@link #UNKNOWN_COST} (NaN) when not known
+ * @param clientRequestId the caller's own {@code x-request-id}, or null; not unique
  */
 public record UsageEvent(
         Instant at,
@@ -25,16 +29,36 @@ public record UsageEvent(
         long durationMillis,
         long timeToFirstTokenMillis,
         String team,
-        double costUsd) {
+        double costUsd,
+        String clientRequestId) {
 
     public static final double UNKNOWN_COST = Double.NaN;
+
+    public UsageEvent {
+        requestId = LedgerText.clean(requestId);
+        keyName = LedgerText.clean(keyName);
+        operation = LedgerText.clean(operation);
+        publicModel = LedgerText.clean(publicModel);
+        provider = LedgerText.clean(provider);
+        upstreamModel = LedgerText.clean(upstreamModel);
+        team = LedgerText.clean(team);
+        clientRequestId = LedgerText.clean(clientRequestId);
+    }
+
+    /** Without the caller's own request id. */
+    public UsageEvent(Instant at, String requestId, String keyName, String operation, String publicModel,
+            String provider, String upstreamModel, boolean stream, int status, Usage usage, boolean usageReported,
+            long durationMillis, long timeToFirstTokenMillis, String team, double costUsd) {
+        this(at, requestId, keyName, operation, publicModel, provider, upstreamModel, stream, status, usage,
+                usageReported, durationMillis, timeToFirstTokenMillis, team, costUsd, null);
+    }
 
     /** Without team and cost (cost unknown). */
     public UsageEvent(Instant at, String requestId, String keyName, String operation, String publicModel,
             String provider, String upstreamModel, boolean stream, int status, Usage usage, boolean usageReported,
             long durationMillis, long timeToFirstTokenMillis) {
         this(at, requestId, keyName, operation, publicModel, provider, upstreamModel, stream, status, usage,
-                usageReported, durationMillis, timeToFirstTokenMillis, null, UNKNOWN_COST);
+                usageReported, durationMillis, timeToFirstTokenMillis, null, UNKNOWN_COST, null);
     }
 
     public boolean costKnown() {

@@ -20,6 +20,14 @@ class ModelPolicyTest {
     }
 
     @Test
+    void noneAllowsNothingNotEvenASentinelName() {
+        for (String name : List.of("\0", "", "x/y", "*")) {
+            assertThat(ModelPolicy.NONE.allows(name)).as(name).isFalse();
+        }
+        assertThat(ModelPolicy.NONE).isNotEqualTo(ModelPolicy.ALL);
+    }
+
+    @Test
     void keysAreFoundByDigestOnly() {
         KeyIndex index = new KeyIndex(List.of(new KeyConfig("team-a", KeyDigest.sha256Hex("sk-team-a-123"), List.of())));
         assertThat(index.find("sk-team-a-123").name()).isEqualTo("team-a");

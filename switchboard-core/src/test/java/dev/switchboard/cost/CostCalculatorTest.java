@@ -44,13 +44,23 @@ class CostCalculatorTest {
         Price p = table.find(null, "gpt-4o-mini").orElseThrow();
         assertThat(CostCalculator.worstCaseMicroUsd(p, 1000, 500)).isEqualTo(150 + 300);
         Price sonnet = table.find(null, "claude-sonnet-4-5").orElseThrow();
-        // input priced at the dearer cache-write price (3.75) for the worst case
-        assertThat(CostCalculator.worstCaseMicroUsd(sonnet, 1000, 100)).isEqualTo(3750 + 1500);
+        // input priced at the dearest cache-write price (1-hour: 6.00) for the worst case
+        assertThat(CostCalculator.worstCaseMicroUsd(sonnet, 1000, 100)).isEqualTo(6000 + 1500);
     }
 
     @Test
     void nonsenseCountsDoNotGoNegative() {
         Price p = Price.of(1, 2);
         assertThat(CostCalculator.microUsd(p, new Usage(10, 5, 15, 50, 50))).isEqualTo(10 + 10);
+    }
+
+    @Test
+    void cacheWritesInTheUsageArePricedByTheirTtl() {
+        Price p = table.find("anthropic", "claude-sonnet-4-5").orElseThrow();
+        // prompt 10000 = 4000 plain x 3 + 1000 reads x 0.30 + 3000 5-minute writes x 3.75 + 2000 1-hour writes x 6
+        Usage u = new Usage(10000, 1000, 11000, 1000, 0, 5000, 2000);
+        assertThat(CostCalculator.microUsd(p, u)).isEqualTo(12000 + 300 + 11250 + 12000 + 15000);
+        // a 1-hour count larger than the writes is clamped to them
+        assertThat(CostCalculator.microUsd(p, new Usage(100, 0, 100, 0, 0, 10, 50))).isEqualTo(90 * 3 + 10 * 6);
     }
 }

@@ -70,4 +70,56 @@ class PriceTableTest {
         assertThat(p.reasoningPerMillion()).isEqualTo(6);
         assertThat(p.cachedInputPerMillion()).isEqualTo(1.5);
     }
+
+    @Test
+    void proTiersNeverTakeTheirBaseFamilysPrice() {
+        assertThat(table.find("openai", "o1-pro").orElseThrow().outputPerMillion()).isEqualTo(600.0);
+        assertThat(table.find("openai", "o3-pro-2025-06-10").orElseThrow().inputPerMillion()).isEqualTo(20.0);
+        assertThat(table.find("openai", "gpt-5-pro").orElseThrow().outputPerMillion()).isEqualTo(120.0);
+        // an unknown -pro variant is unpriced rather than priced as its (cheaper) base
+        assertThat(table.find("openai", "gpt-4.1-pro")).isEmpty();
+        // a part that merely starts with "pro" is not a tier
+        PriceTable t = table.withOverrides(Map.of("acme", Price.of(1, 2)));
+        assertThat(t.find(null, "acme-protector")).isPresent();
+    }
+
+    @Test
+    void googleResourceNamesPriceAsTheModel() {
+        Price pro = table.find("gem", "gemini-2.5-pro").orElseThrow();
+        assertThat(table.find("gem", "models/gemini-2.5-pro")).contains(pro);
+        assertThat(table.find("gem", "Models/Gemini-2.5-Pro")).contains(pro);
+        assertThat(table.find("vertex", "publishers/google/models/gemini-2.5-pro")).contains(pro);
+        assertThat(table.find("vertex", "projects/p1/locations/us-central1/publishers/google/models/gemini-2.5-pro"))
+                .contains(pro);
+        assertThat(table.find("gem", "models/")).isEmpty();
+    }
+
+    @Test
+    void fallbackPricesApplyOnlyWhenNothingElseMatches() {
+        PriceTable t = table.withOverrides(Map.of("*", Price.of(50, 100), "local/*", Price.of(7, 9)));
+        assertThat(t.find("openai", "ft:gpt-4o-mini:acme::abc").orElseThrow().inputPerMillion()).isEqualTo(50.0);
+        assertThat(t.find("local", "my-fine-tune").orElseThrow().inputPerMillion()).isEqualTo(7.0);
+        assertThat(t.find("local", "gpt-4o").orElseThrow().inputPerMillion()).isEqualTo(2.5);
+        assertThat(table.find("openai", "ft:gpt-4o-mini:acme::abc")).isEmpty();
+    }
+
+    @Test
+    void oneHourCacheWritesHaveTheirOwnPrice() throws Exception {
+        Price sonnet = table.find("anthropic", "claude-sonnet-4-5").orElseThrow();
+        assertThat(sonnet.cacheWritePerMillion()).isEqualTo(3.75);
+        assertThat(sonnet.cacheWrite1hPerMillion()).isEqualTo(6.0);
+        assertThat(Price.of(2, 8).cacheWrite1hPerMillion()).isEqualTo(2);
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree("models:\n  m: {input: 1, output: 3, cache_write: 1.25, cache_write_1h: 2}\n");
+        assertThat(PriceTable.parse(yaml).get("m").cacheWrite1hPerMillion()).isEqualTo(2);
+    }
+
+    @Test
+    void canonicalNamesAreOneSpellingPerModel() {
+        assertThat(ModelNames.canonical("models/gemini-2.5-flash")).isEqualTo("gemini-2.5-flash");
+        assertThat(ModelNames.canonical(" Gemini-2.5-Flash ")).isEqualTo("gemini-2.5-flash");
+        assertThat(ModelNames.canonical("openai/gpt-oss-120b")).isEqualTo("openai/gpt-oss-120b");
+        String plain = "gpt-4o";
+        assertThat(ModelNames.canonical(plain)).isSameAs(plain);
+    }
 }

@@ -48,4 +48,38 @@ class ModelResolverTest {
     void advertisesAliasesThenDeclaredModels() {
         assertThat(resolver.advertised()).containsExactly("smart", "openai/gpt-4o");
     }
+
+    private static Snapshot snapshot(String yaml) {
+        return Snapshot.build(new ConfigLoader(ProviderCatalogue.bundled(), Map.<String, String>of()::get).parse(yaml),
+                ProviderCatalogue.bundled(), t -> null);
+    }
+
+    @Test
+    void upstreamModelsAreCanonicalAndCheckedPerDialect() {
+        ModelResolver r = snapshot("""
+                providers:
+                  - { name: gem, type: gemini, api_key: k }
+                  - { name: aws, type: bedrock, api_key: "AKID:secret", base_url: "https://bedrock-runtime.us-east-1.amazonaws.com" }
+                  - { name: az, type: azure-openai, api_key: k, base_url: "https://x.openai.azure.com" }
+                models:
+                  - { name: pro, target: gem/models/gemini-2.5-pro }
+                """).resolver();
+        assertThat(r.resolve("gem/models/gemini-2.5-pro").upstreamModel()).isEqualTo("gemini-2.5-pro");
+        assertThat(r.resolve("gem/gemini-2.5-pro").upstreamModel()).isEqualTo("gemini-2.5-pro");
+        assertThat(r.resolve("pro").upstreamModel()).isEqualTo("gemini-2.5-pro");
+        assertThat(r.resolve("aws/arn:aws:bedrock:us-east-1:1:inference-profile/us.x-v1:0").upstreamModel())
+                .isEqualTo("arn:aws:bedrock:us-east-1:1:inference-profile/us.x-v1:0");
+        for (String bad : java.util.List.of("gem/a/b", "gem/x:countTokens", "gem/models/..", "az/a/b", "aws/a/../b",
+                "groq/..", "openai/a?b", "openai/a#b", "openai/a%2e", "openai/a b", "openai/a//b")) {
+            ModelResolver any = bad.startsWith("openai/") || bad.startsWith("groq/") ? resolver : r;
+            assertThatThrownBy(() -> any.resolve(bad)).as(bad).isInstanceOfSatisfying(GatewayException.class, e -> {
+                assertThat(e.status()).isEqualTo(400);
+                assertThat(e.param()).isEqualTo("model");
+            });
+        }
+        assertThatThrownBy(() -> snapshot("""
+                providers: [ { name: gem, type: gemini, api_key: k } ]
+                models: [ { name: bad, target: "gem/a:b" } ]
+                """)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alias 'bad'");
+    }
 }

@@ -15,9 +15,6 @@ import java.util.Map;
  *                      allows none
  */
 public record Identity(String name, String team, Map<String, String> metadata, List<String> allowedModels) {
-    // Model names never contain NUL, so this policy matches nothing.
-    private static final ModelPolicy NO_MODELS = new ModelPolicy(List.of("\0"));
-
     public Identity {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         allowedModels = allowedModels == null ? null : List.copyOf(allowedModels);
@@ -29,7 +26,7 @@ public record Identity(String name, String team, Map<String, String> metadata, L
         if (allowedModels == null) {
             models = unrestricted == null ? ModelPolicy.ALL : unrestricted;
         } else {
-            models = allowedModels.isEmpty() ? NO_MODELS : new ModelPolicy(allowedModels);
+            models = allowedModels.isEmpty() ? ModelPolicy.NONE : new ModelPolicy(allowedModels);
         }
         return new ClientKey("jwt:" + name, name, team, metadata, models, null, null, null, null);
     }

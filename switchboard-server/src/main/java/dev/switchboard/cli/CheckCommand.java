@@ -35,6 +35,10 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = {"-g", "--gateway"}, description = "Base URL of a running gateway, e.g. http://127.0.0.1:8080.")
     String gateway;
 
+    @Option(names = {"-t", "--token"}, description = "The gateway's telemetry.token (default: $SWITCHBOARD_TELEMETRY_TOKEN).",
+            defaultValue = "${env:SWITCHBOARD_TELEMETRY_TOKEN}")
+    String token;
+
     @Spec
     CommandSpec spec;
 
@@ -48,8 +52,12 @@ final class CheckCommand implements Callable<Integer> {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             HttpResponse<String> r;
             try {
-                r = http.send(HttpRequest.newBuilder(URI.create(gateway.replaceAll("/+$", "") + "/health/providers"))
-                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(gateway.replaceAll("/+$", "") + "/health/providers"))
+                        .timeout(Duration.ofSeconds(10)).GET();
+                if (token != null && !token.isBlank()) {
+                    get.header("Authorization", "Bearer " + token.trim());
+                }
+                r = http.send(get.build(), HttpResponse.BodyHandlers.ofString());
             } catch (java.io.IOException e) {
                 err.println("cannot reach " + gateway + ": " + e.getMessage());
                 return 2;

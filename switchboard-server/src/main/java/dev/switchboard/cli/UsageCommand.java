@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code switchboard usage [--from --to --group-by]}. */
+/** {@code switchboard usage [--from --to --group-by --request-id --client-request-id]}. */
 @Command(name = "usage", description = "Requests, tokens and cost over a time range.")
 final class UsageCommand extends AdminCommand {
     @Option(names = "--from", description = "Start (ISO-8601 instant, inclusive).")
@@ -19,6 +19,13 @@ final class UsageCommand extends AdminCommand {
     @Option(names = "--group-by", defaultValue = "model", description = "key, team, model or provider (default ${DEFAULT-VALUE}).")
     String groupBy;
 
+    @Option(names = "--request-id", description = "Only the request with this gateway id (x-switchboard-request-id, "
+            + "or x-request-id when the caller sent none).")
+    String requestId;
+
+    @Option(names = "--client-request-id", description = "Only requests the caller sent with this x-request-id.")
+    String clientRequestId;
+
     @Override
     JsonNode call(AdminClient client) throws AdminClient.AdminCallException {
         StringBuilder q = new StringBuilder("/admin/usage?group_by=").append(enc(groupBy));
@@ -27,6 +34,12 @@ final class UsageCommand extends AdminCommand {
         }
         if (to != null) {
             q.append("&to=").append(enc(to));
+        }
+        if (requestId != null) {
+            q.append("&request_id=").append(enc(requestId));
+        }
+        if (clientRequestId != null) {
+            q.append("&client_request_id=").append(enc(clientRequestId));
         }
         return client.get(q.toString());
     }

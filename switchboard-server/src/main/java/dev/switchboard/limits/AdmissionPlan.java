@@ -57,6 +57,9 @@ final class AdmissionPlan {
         WindowState best = null;
         for (int i = 0; i < checks.size(); i++) {
             CounterCheck c = checks.get(i);
+            if (!reported(c.scopeId())) {
+                continue; // a counter shared with other callers: its state is theirs too
+            }
             boolean wanted = tokens ? c.kind().countsTokens() : c.kind() == LimitKind.REQUESTS_PER_MINUTE;
             if (!wanted) {
                 continue;
@@ -67,6 +70,15 @@ final class AdmissionPlan {
             }
         }
         return best;
+    }
+
+    private boolean reported(String scopeId) {
+        for (Scope s : request.scopes()) {
+            if (s.id().equals(scopeId)) {
+                return s.reported();
+            }
+        }
+        return false;
     }
 
     private static List<CounterCheck> build(String prefix, AdmissionRequest r, long now) {

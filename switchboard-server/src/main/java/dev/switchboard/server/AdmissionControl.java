@@ -1,9 +1,6 @@
 package dev.switchboard.server;
 
-import dev.switchboard.access.ClientKey;
-import dev.switchboard.config.BudgetConfig;
 import dev.switchboard.config.LimitsConfig;
-import dev.switchboard.config.RateLimitConfig;
 import dev.switchboard.cost.CostCalculator;
 import dev.switchboard.cost.Price;
 import dev.switchboard.cost.PriceTable;
@@ -11,10 +8,8 @@ import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.limits.Admission;
 import dev.switchboard.limits.AdmissionRequest;
-import dev.switchboard.limits.Budget;
 import dev.switchboard.limits.LimitKind;
 import dev.switchboard.limits.Limiter;
-import dev.switchboard.limits.RateLimit;
 import dev.switchboard.limits.Refusal;
 import dev.switchboard.limits.Reservation;
 import dev.switchboard.limits.Scope;
@@ -24,21 +19,23 @@ import dev.switchboard.tokens.RequestEstimate;
 import dev.switchboard.tokens.TokenEstimator;
 import dev.switchboard.usage.Usage;
 import io.vertx.core.Future;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Admission before a model call, settlement after it. The request's scopes (its key, its team, the model, the key
- * and model together) are counted in one atomic step with the request's worst case reserved: input tokens counted
- * with a tokenizer plus {@code max_tokens} (or the configured default) at the output price. After the call the
- * real usage replaces the reservation. A request with nothing to count costs no estimate and no counter call.
+ * Admission before a model call, settlement after it. The request's scopes (its key, its team, the route, the target
+ * model, the key and target together) are counted in one atomic step with the request's worst case reserved: input
+ * tokens counted with a tokenizer plus {@code max_tokens} (or the configured default) times the number of choices at
+ * the dearest target's output price. A budgeted request whose plan may reach an unpriced model is refused. After the
+ * call the real usage replaces the reservation. A request with nothing to count costs no estimate and no counter call.
  */
 final class AdmissionControl {
     private final Limiter limiter;
     private final TokenEstimator estimator;
     private final PriceTable prices;
+    /** Shared by the event loops; a race only builds the same immutable map twice. */
+    private volatile ModelLimitsOf modelLimits;
 
     AdmissionControl(Limiter limiter, TokenEstimator estimator, PriceTable prices) {
         this.limiter = limiter;
@@ -46,40 +43,27 @@ final class AdmissionControl {
         this.prices = prices;
     }
 
-    /** Completes when the request may go ahead (the reservation is on the exchange), or fails with a 429/503. */
+    /** Completes when the request may go ahead (the reservation is on the exchange), or fails with a 400/429/503. */
     Future<Void> admit(Exchange ex, RoutePlan plan) {
         LimitsConfig limits = ex.snapshot.config().governance().limits();
-        ClientKey key = ex.key;
-        String model = ex.request.model();
-        List<Scope> scopes = new ArrayList<>(4);
-        RateLimitConfig keyLimits = key.quota().limits().isEmpty() ? limits.keyDefault() : key.quota().limits();
-        add(scopes, "key:" + key.id(), keyLimits, key.quota().budget());
-        if (key.team() != null) {
-            add(scopes, "team:" + key.team(), key.teamQuota().limits(), key.teamQuota().budget());
-        }
-        RateLimitConfig perModel = limits.perModel().get(model);
-        if (perModel != null) {
-            add(scopes, "model:" + model, perModel, null);
-        }
-        add(scopes, "key:" + key.id() + "|model:" + model, limits.perKeyAndModel(), null);
+        Target first = plan.targets().get(0).target();
+        List<Scope> scopes = AdmissionScopes.of(ex.key, plan, limits, modelLimits(ex));
         if (scopes.isEmpty()) {
             return Future.succeededFuture();
         }
-        Target first = plan.targets().get(0).target();
+        PlanPrices planPrices = PlanPrices.of(plan, prices);
+        if (planPrices.unpriced() != null && AdmissionScopes.budgeted(scopes)) {
+            return Future.failedFuture(planPrices.notPriced()); // unpriced would mean uncharged: fail closed
+        }
         RequestEstimate estimate = estimator.estimate(first.upstreamModel(), ex.request.raw());
         long maxOut = estimate.hasMaxOutput() ? estimate.maxOutputTokens() : limits.defaultMaxTokens();
-        long worstCase = 0;
-        long step = 0;
-        for (var t : plan.targets()) { // the dearest target the plan may reach
-            Optional<Price> p = prices.find(t.target().provider().name(), t.target().upstreamModel());
-            if (p.isPresent()) {
-                worstCase = Math.max(worstCase, CostCalculator.worstCaseMicroUsd(p.get(), estimate.inputTokens(), maxOut));
-                step = Math.max(step, CostCalculator.worstCaseMicroUsd(p.get(), 0, StreamAllowance.STEP_TOKENS));
-            }
-        }
-        long stepCost = step;
+        // every choice (n, best_of) is generated and billed: the output cap counts once per choice
+        long maxOutAll = PlanPrices.times(maxOut, ChoiceCount.of(ex.request.raw()));
+        long worstCase = planPrices.worstCaseMicroUsd(estimate.inputTokens(), maxOutAll);
+        long stepCost = planPrices.worstCaseMicroUsd(0, StreamAllowance.STEP_TOKENS);
+        long tokens = Math.min(PlanPrices.CAP, estimate.inputTokens() + maxOutAll);
         ex.estimatedInputTokens = estimate.inputTokens();
-        AdmissionRequest request = AdmissionRequest.of(scopes, estimate.inputTokens() + maxOut, worstCase)
+        AdmissionRequest request = AdmissionRequest.of(scopes, tokens, worstCase)
                 .withMaxWait(limits.queue());
         return limiter.admit(request).compose(admission -> {
             for (Map.Entry<String, String> h : admission.headers().entrySet()) {
@@ -89,14 +73,21 @@ final class AdmissionControl {
                 return Future.failedFuture(refused(admission));
             }
             ex.reservation = admission.reservation();
+            ex.reservedTokens = tokens;
+            ex.reservedMicroUsd = planPrices.unpriced() == null ? worstCase : -1; // -1: no estimate of the cost
             if (ex.request.stream()) {
-                ex.allowance = new StreamAllowance(ex.reservation, maxOut, stepCost);
+                ex.allowance = new StreamAllowance(ex.reservation, maxOutAll, stepCost);
             }
             return Future.succeededFuture();
         });
     }
 
-    /** After the call: the real usage and cost replace the reservation; the cost is kept for the usage record. */
+    /**
+     * After the call: the real usage and cost replace the reservation; the cost is kept for the usage record. Once the
+     * request reached the provider, only an answer saying nothing was generated (an error status) gives the money
+     * back: a call the client abandoned, that timed out or broke, keeps its reservation as the charge, and the usage
+     * record gets that estimate as its cost (with usage not reported).
+     */
     void settle(Exchange ex) {
         Usage usage = ex.usage;
         long cost = cost(ex);
@@ -105,12 +96,20 @@ final class AdmissionControl {
         if (r == null) {
             return;
         }
+        if (usage == null && ex.providerMayHaveWorked()) {
+            if (ex.reservedMicroUsd >= 0) {
+                ex.costMicroUsd = ex.reservedMicroUsd + (ex.allowance == null ? 0 : ex.allowance.extendedMicroUsd());
+            }
+            return; // what was spent is unknown: the reservation stands, never less than what may have been used
+        }
         if (usage != null) {
-            r.reconcile(usage.promptTokens() + usage.completionTokens(), Math.max(cost, 0));
-        } else if (ex.firstTokenNanos >= 0) {
-            // output went out but no usage came back (client left, stream broke): what was spent is unknown, so
-            // the reservation stands as the charge, never less than what may have been used
-            return;
+            long tokens = usage.promptTokens() + usage.completionTokens();
+            long micro = Math.max(cost, 0);
+            if (ex.earlierWorkedAttempts > 0) { // an earlier attempt may have been billed too: keep at least the estimate
+                tokens = Math.max(tokens, ex.reservedTokens);
+                micro = Math.max(micro, ex.reservedMicroUsd);
+            }
+            r.reconcile(tokens, micro);
         } else {
             r.reconcile(0, 0); // nothing was generated: the request counts, its tokens and money do not
         }
@@ -131,27 +130,32 @@ final class AdmissionControl {
         return cost;
     }
 
-    private static void add(List<Scope> scopes, String id, RateLimitConfig limits, BudgetConfig budget) {
-        if (limits.isEmpty() && budget == null) {
-            return;
+    /** The config's per-model limits keyed by target, built once per config snapshot. */
+    private ModelLimits modelLimits(Exchange ex) {
+        ModelLimitsOf cached = modelLimits;
+        if (cached == null || cached.snapshot() != ex.snapshot) {
+            cached = new ModelLimitsOf(ex.snapshot, ModelLimits.of(
+                    ex.snapshot.config().governance().limits().perModel(), ex.snapshot.router()));
+            modelLimits = cached;
         }
-        scopes.add(new Scope(id, limits.isEmpty() ? null
-                : new RateLimit(limits.requestsPerMinute(), limits.tokensPerMinute(), limits.tokensPerDay()),
-                budget == null ? null : Budget.usd(budget.usd(), Budget.Period.valueOf(budget.period().name()))));
+        return cached.limits();
     }
+
+    private record ModelLimitsOf(dev.switchboard.runtime.Snapshot snapshot, ModelLimits limits) {}
 
     private static GatewayException refused(Admission admission) {
         Refusal refusal = admission.refusal().orElseThrow();
         String retryAfter = refusal.retryable() ? Long.toString(Math.max(1, refusal.retryAfterSeconds())) : null;
-        String scope = refusal.scopeId();
+        String whose = ScopeIds.whose(refusal.scopeId()); // never the internal id
         return switch (refusal.kind()) {
             case BUDGET -> new GatewayException(ErrorKind.BUDGET_EXCEEDED, 429,
-                    "The budget of " + scope + " is spent" + (retryAfter == null ? "." : "; it renews in " + retryAfter + " s."),
+                    Character.toUpperCase(whose.charAt(0)) + whose.substring(1) + " budget is spent"
+                            + (retryAfter == null ? " (or this request alone would exceed it)." : "; it renews in " + retryAfter + " s."),
                     null, retryAfter);
             case UNAVAILABLE -> new GatewayException(ErrorKind.LIMITS_UNAVAILABLE, 503,
                     "Limits cannot be checked right now (the counter store is unreachable); try again shortly.", null, "1");
-            default -> new GatewayException(ErrorKind.RATE_LIMITED, 429, "Rate limit reached for " + scope + " ("
-                    + describe(refusal.kind()) + ")" + (retryAfter == null ? ": the request alone exceeds it."
+            default -> new GatewayException(ErrorKind.RATE_LIMITED, 429, "Rate limit reached: " + whose + " limit of "
+                    + describe(refusal.kind()) + (retryAfter == null ? " (the request alone exceeds it)."
                     : "; retry in " + retryAfter + " s."), null, retryAfter);
         };
     }

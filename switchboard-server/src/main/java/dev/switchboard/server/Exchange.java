@@ -13,7 +13,10 @@ import dev.switchboard.usage.Usage;
  * received the request; finished exactly once.
  */
 final class Exchange {
+    /** The gateway's own id (the usage ledger's key); never chosen by the client. */
     final String requestId;
+    /** The caller's own {@code x-request-id} when it sent a plain one, else null; recorded beside requestId. */
+    String clientRequestId;
     final long startNanos = System.nanoTime();
     /** The client's request head and the answer going back to it. */
     final ClientSide client;
@@ -39,6 +42,12 @@ final class Exchange {
     String errorType = "";
     Usage usage;
     long firstTokenNanos = -1;
+    /** What admission reserved (worst case): the charge when the provider may have worked but no usage came back. */
+    long reservedTokens;
+    long reservedMicroUsd = -1;
+    /** The latest upstream attempt, and how many earlier ones may have made the provider generate (never refunded). */
+    UpstreamCall upstreamCall;
+    int earlierWorkedAttempts;
     private boolean finished;
 
     Exchange(String requestId, ClientSide client, Snapshot snapshot) {
@@ -52,6 +61,19 @@ final class Exchange {
         return new dev.switchboard.routing.condition.StandardRequestFacts(ex.client::header,
                 ex.key == null ? null : ex.key.name(), ex.key == null ? null : ex.key.team(),
                 ex.key == null ? java.util.Map.of() : ex.key.metadata(), req);
+    }
+
+    /** A new upstream attempt is being sent; the previous one counts if the provider may have worked on it. */
+    void sending(UpstreamCall call) {
+        if (upstreamCall != null && upstreamCall.mayHaveGenerated()) {
+            earlierWorkedAttempts++;
+        }
+        upstreamCall = call;
+    }
+
+    /** Whether any attempt reached the provider without its answer saying that nothing was generated. */
+    boolean providerMayHaveWorked() {
+        return earlierWorkedAttempts > 0 || firstTokenNanos >= 0 || (upstreamCall != null && upstreamCall.mayHaveGenerated());
     }
 
     /** True the first time only: the caller then records the outcome. */

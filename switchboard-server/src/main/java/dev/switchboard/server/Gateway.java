@@ -8,6 +8,7 @@ import dev.switchboard.config.Secret;
 import dev.switchboard.cost.PriceTable;
 import dev.switchboard.routing.PriceLookup;
 import dev.switchboard.routing.TargetRegistry;
+import dev.switchboard.routing.condition.ClientChosenRules;
 import dev.switchboard.runtime.Snapshot;
 import dev.switchboard.telemetry.RoutingMetrics;
 import dev.switchboard.telemetry.GatewayMetrics;
@@ -41,6 +42,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final int port;
     private final int demoPort;
+    private int telemetryPort = -1;
     private final ConfigWatcher watcher;
 
     private final GovernanceRuntime governance;
@@ -90,6 +92,7 @@ public final class Gateway implements AutoCloseable {
             int demoPort = await(demo.start());
             String demoUrl = "http://127.0.0.1:" + demoPort + "/v1";
             TargetRegistry registry = new TargetRegistry();
+            warnClientChosenRules(config);
             SnapshotHolder snapshots = new SnapshotHolder(build(config, demoUrl, registry, Map.of()));
             // store credentials arrive with the store's directory, and again whenever an admin changes them
             GovernanceRuntime governance = new GovernanceRuntime(vertx, config.governance(), dir -> {
@@ -119,6 +122,11 @@ public final class Gateway implements AutoCloseable {
                         sc.host(), port)));
             }
             await(Future.all(rest));
+            int telemetryPort = config.telemetry().ownListener()
+                    ? await(TelemetryListener.start(vertx, config.telemetry(), metrics, snapshots)) : -1;
+            if (telemetryPort > 0) {
+                LOG.info("/metrics and /health/providers on {}:{} only", config.telemetry().host(), telemetryPort);
+            }
             HealthChecker health = new HealthChecker(vertx, snapshots::get, registry);
             health.start(); // stopped with Vert.x
             ConfigWatcher watcher = null;
@@ -129,12 +137,15 @@ public final class Gateway implements AutoCloseable {
                         LOG.warn("server.listen changed: it takes effect after a restart");
                     }
                     snapshots.set(build(next, demoUrl, registry, snapshots.storeCredentials()));
+                    warnClientChosenRules(next);
                 });
                 watcher.start(options.reloadInterval());
             }
             LOG.info("switchboard listening on {}:{} ({} event loops, {} transport, {} providers, {} keys)",
                     sc.host(), port, loops, transport.name(), config.providers().size(), config.keys().size());
-            return new Gateway(vertx, snapshots, metrics, port, demoPort, watcher, governance);
+            Gateway gateway = new Gateway(vertx, snapshots, metrics, port, demoPort, watcher, governance);
+            gateway.telemetryPort = telemetryPort;
+            return gateway;
         } catch (RuntimeException e) {
             vertx.close();
             throw e;
@@ -149,6 +160,12 @@ public final class Gateway implements AutoCloseable {
     public void reload(GatewayConfig config) {
         String demoUrl = "http://127.0.0.1:" + demoPort + "/v1";
         snapshots.set(build(config, demoUrl, snapshots.get().router().registry(), snapshots.storeCredentials()));
+        warnClientChosenRules(config);
+    }
+
+    /** Route rules a client can pick with a header (see {@link ClientChosenRules}): legal, but worth a look. */
+    private static void warnClientChosenRules(GatewayConfig config) {
+        ClientChosenRules.find(config.routes()).forEach(LOG::warn);
     }
 
     private static Snapshot build(GatewayConfig config, String demoUrl, TargetRegistry registry,
@@ -163,6 +180,11 @@ public final class Gateway implements AutoCloseable {
     /** The admin API's port, or -1 when it is not configured. */
     public int adminPort() {
         return governance.admin == null ? -1 : governance.admin.port();
+    }
+
+    /** The telemetry listener's port, or -1 when {@code telemetry.listen} is not configured. */
+    public int telemetryPort() {
+        return telemetryPort;
     }
 
     public GatewayMetrics metrics() {

@@ -47,6 +47,7 @@ final class GatewayVerticle extends VerticleBase {
     private HttpServer server;
     private HttpClient client;
     private UpstreamClient upstreams;
+    private TelemetryEndpoints telemetry;
 
     GatewayVerticle(SnapshotHolder snapshots, GatewayMetrics metrics, OutcomeRecorder recorder, RoutingMetrics routingMetrics,
                     GovernanceRuntime governance, FrontDoor door, String host, int port) {
@@ -74,6 +75,7 @@ final class GatewayVerticle extends VerticleBase {
         models = new ModelCallHandler(vertx, new DeadlineSweeper(vertx), upstreams, client, recorder, routingMetrics,
                 governance.admission);
         callers = new CallerStep(governance.auth, recorder);
+        telemetry = new TelemetryEndpoints(vertx, metrics, true, snapshots.get().config().telemetry().ownListener());
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(host)
                 .setPort(port)
@@ -102,8 +104,7 @@ final class GatewayVerticle extends VerticleBase {
     }
 
     private void handle(HttpServerRequest req) {
-        Exchange ex = new Exchange(RequestIds.next(req.getHeader("x-request-id")), new VertxClientSide(req), snapshots.get());
-        req.response().putHeader(HeaderNames.REQUEST_ID, ex.requestId);
+        Exchange ex = RequestIds.open(new VertxClientSide(req), snapshots.get());
         recorder.guarded(ex, () -> route(ex, req));
     }
 
@@ -161,9 +162,13 @@ final class GatewayVerticle extends VerticleBase {
                     }));
                 })));
             }
-            case "/health/providers" -> plain(ex, req, 200, "application/json",
-                    HealthReport.json(ex.snapshot, ex.snapshot.router().registry()));
-            case "/metrics" -> plain(ex, req, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+            case TelemetryEndpoints.HEALTH, TelemetryEndpoints.METRICS -> {
+                if (!telemetry.served()) { // they are on the telemetry listener
+                    throw new GatewayException(ErrorKind.NOT_FOUND, "Unknown path: " + method + " " + path);
+                }
+                ex.markFinished(); // scrapes are not model traffic: no metrics, no access log
+                telemetry.serve(req, ex.snapshot);
+            }
             default -> {
                 if (path.startsWith("/v1/models/")) {
                     ex.operation = "models";

@@ -8,6 +8,8 @@ import io.vertx.core.http.HttpHeaders;
  */
 final class HeaderNames {
     static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
+    /** The gateway's own request id, sent when {@code x-request-id} echoes the caller's. */
+    static final CharSequence GATEWAY_REQUEST_ID = HttpHeaders.createOptimized("x-switchboard-request-id");
     static final CharSequence PROVIDER = HttpHeaders.createOptimized("x-switchboard-provider");
     static final CharSequence MODEL = HttpHeaders.createOptimized("x-switchboard-model");
     static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("x-switchboard-attempts");

@@ -42,8 +42,7 @@ final class LaneCalls implements FastLane.Calls {
 
     @Override
     public void admit(NettyClientSide client, String path, Runnable onWait, Runnable onResume, Consumer<FastLane.Call> admitted) {
-        Exchange ex = new Exchange(RequestIds.next(client.header("x-request-id")), client, snapshots.get());
-        client.putHeader(HeaderNames.REQUEST_ID, ex.requestId);
+        Exchange ex = RequestIds.open(client, snapshots.get());
         Operation op = switch (path) {
             case "/v1/completions" -> Operation.COMPLETIONS;
             case "/v1/embeddings" -> Operation.EMBEDDINGS;

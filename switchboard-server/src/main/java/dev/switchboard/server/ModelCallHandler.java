@@ -22,8 +22,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 
 /**
- * Serves chat completions, legacy completions and embeddings, in the client's dialect: decode, plan the route,
- * check the key may use the model, then for each attempt the {@link RoutedCall} makes: translate for the target,
+ * Serves chat completions, legacy completions and embeddings, in the client's dialect: decode, check the key may
+ * use the model, plan the route, then for each attempt the {@link RoutedCall} makes: translate for the target,
  * send upstream, relay the answer (streamed as it arrives) or report the failure back. One instance per event loop.
  */
 final class ModelCallHandler {
@@ -52,12 +52,14 @@ final class ModelCallHandler {
     void handle(Exchange ex, Operation op, byte[] body) {
         ModelRequest req = ex.dialect.decode(op, body);
         ex.request = req;
-        Router router = ex.snapshot.router();
-        RoutePlan plan = router.plan(req.model(), Exchange.facts(ex, req));
+        // the policy first: a forbidden name gets the same 403 whether it exists or not, and route conditions
+        // (regexes, token counts) run only for callers that may use the route
         if (!ex.key.mayUse(req.model())) {
             throw GatewayException.param(ErrorKind.MODEL_NOT_ALLOWED, "model",
                     "The key '" + ex.key.name() + "' may not use the model '" + req.model() + "'.");
         }
+        Router router = ex.snapshot.router();
+        RoutePlan plan = router.plan(req.model(), Exchange.facts(ex, req));
         admission.admit(ex, plan).onComplete(ar -> {
             if (ex.isFinished()) {
                 return;
@@ -152,6 +154,7 @@ final class ModelCallHandler {
         ChatAdapter adapter = attempt.adapter();
         UpstreamCall call = new UpstreamCall(sweeper, client, target.provider());
         attempt.routed().calling(call);
+        ex.sending(call); // from here the provider may work on it: settlement charges unless it answers with an error
         if (!up.dropped().isEmpty()) {
             // unsupported_params: drop left these out of the upstream request; the client is told which
             ex.client.putHeader(HeaderNames.DROPPED_PARAMS, String.join(",", up.dropped()));

@@ -19,6 +19,7 @@ final class OutcomeRecorder {
     private final GatewayMetrics metrics;
     private final UsageSink usageSink;
     private final AdmissionControl admission;
+    private final dev.switchboard.telemetry.ModelLabels modelLabels = new dev.switchboard.telemetry.ModelLabels();
 
     OutcomeRecorder(GatewayMetrics metrics, UsageSink usageSink, AdmissionControl admission) {
         this.metrics = metrics;
@@ -27,7 +28,7 @@ final class OutcomeRecorder {
     }
 
     private static String status(int status) {
-        return status == 200 ? "200" : Integer.toString(status);
+        return status == 200 ? "200" : status >= 100 && status <= 599 ? Integer.toString(status) : "other";
     }
 
     /** Runs a step of the exchange; any failure becomes the caller's error answer, never a dropped request. */
@@ -37,7 +38,7 @@ final class OutcomeRecorder {
         } catch (dev.switchboard.error.GatewayException e) {
             fail(ex, e);
         } catch (RuntimeException e) {
-            LOG.error("request {} failed unexpectedly", ex.requestId, e);
+            LOG.error("request {} failed unexpectedly", ex.requestId, LogText.safe(e)); // messages may quote client text
             fail(ex, new dev.switchboard.error.GatewayException(dev.switchboard.error.ErrorKind.INTERNAL,
                     "The gateway failed to handle the request (request id " + ex.requestId + ")."));
         }
@@ -64,8 +65,9 @@ final class OutcomeRecorder {
         }
         String provider = ex.target == null ? "none" : ex.target.provider().name();
         String model = ex.target == null ? "none" : ex.target.publicModel();
-        GatewayMetrics.MeterSet meters = metrics.meters(new GatewayMetrics.Labels(ex.operation, provider, model,
-                status(ex.status), ex.errorType));
+        // labels are bounded: a client-chosen provider/model name is counted as "other" (see ModelLabels)
+        GatewayMetrics.MeterSet meters = metrics.meters(new GatewayMetrics.Labels(ex.operation, provider,
+                modelLabels.label(ex.snapshot.router(), ex.target == null ? null : model), status(ex.status), ex.errorType));
         meters.request(duration);
         long ttft = ex.firstTokenNanos < 0 ? -1 : ex.firstTokenNanos - ex.startNanos;
         if (ttft >= 0) {
@@ -79,20 +81,27 @@ final class OutcomeRecorder {
             // millisecond precision, as stored; Instant.now() costs a VM call per request
             Instant at = Instant.ofEpochMilli(System.currentTimeMillis());
             usageSink.record(new UsageEvent(at, ex.requestId, ex.key == null ? null : ex.key.name(),
-                    ex.operation, ex.request.model(), provider, ex.target == null ? null : ex.target.upstreamModel(),
+                    ex.operation, recordedModel(ex), provider, ex.target == null ? null : ex.target.upstreamModel(),
                     ex.request.stream(), ex.status, usage == null ? Usage.NONE : usage, usage != null,
                     duration / 1_000_000, ttft < 0 ? -1 : ttft / 1_000_000, ex.key == null ? null : ex.key.team(),
-                    ex.costMicroUsd < 0 ? UsageEvent.UNKNOWN_COST : ex.costMicroUsd / 1_000_000.0));
+                    ex.costMicroUsd < 0 ? UsageEvent.UNKNOWN_COST : ex.costMicroUsd / 1_000_000.0, ex.clientRequestId));
         }
         if (ex.snapshot.config().server().accessLog() && ACCESS.isInfoEnabled()) {
-            ACCESS.info("{} {} {} {} key={} model={} provider={} upstream_model={} ms={} ttft_ms={} in={} out={}{}",
-                    ex.requestId, ex.client.method(), ex.client.path(), ex.status,
-                    ex.key == null ? "-" : ex.key.name(), model, provider,
-                    ex.target == null ? "-" : ex.target.upstreamModel(), duration / 1_000_000,
+            // every client-influenced value escaped and bounded: one request, one line (LogText)
+            ACCESS.info("{} {} {} {} key={} model={} provider={} upstream_model={} ms={} ttft_ms={} in={} out={}{}{}",
+                    ex.requestId, LogText.clean(ex.client.method(), 32), LogText.clean(ex.client.path(), 512), ex.status,
+                    LogText.clean(ex.key == null ? null : ex.key.name()), LogText.clean(model), LogText.clean(provider),
+                    LogText.clean(ex.target == null ? null : ex.target.upstreamModel()), duration / 1_000_000,
                     ttft < 0 ? "-" : Long.toString(ttft / 1_000_000),
                     usage == null ? "-" : Long.toString(usage.promptTokens()),
                     usage == null ? "-" : Long.toString(usage.completionTokens()),
-                    ex.errorType.isEmpty() ? "" : " error=" + ex.errorType);
+                    ex.errorType.isEmpty() ? "" : " error=" + ex.errorType,
+                    ex.clientRequestId == null ? "" : " client_request_id=" + ex.clientRequestId);
         }
+    }
+
+    /** A model name that failed validation is recorded as {@code (unknown)}, not as whatever the client sent. */
+    private static String recordedModel(Exchange ex) {
+        return ex.target == null && "model_not_found".equals(ex.errorType) ? "(unknown)" : ex.request.model();
     }
 }

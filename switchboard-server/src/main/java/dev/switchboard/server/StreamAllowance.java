@@ -16,12 +16,19 @@ final class StreamAllowance {
     private final long microUsdPerStep;
     private long nextCheckBytes;
     private boolean asking;
+    /** Money reserved by granted steps beyond the admission's reservation. */
+    private long extendedMicroUsd;
 
     StreamAllowance(Reservation reservation, long reservedOutputTokens, long microUsdPerStep) {
         this.reservation = reservation;
         this.microUsdPerStep = microUsdPerStep;
         // framing makes bytes several times the tokens: the first check comes well after the cap could be reached
         this.nextCheckBytes = Math.max(reservedOutputTokens, STEP_TOKENS) * 4;
+    }
+
+    /** What the granted steps added to the reservation, in micro-USD. */
+    long extendedMicroUsd() {
+        return extendedMicroUsd;
     }
 
     /** Null when nothing is due; else a future telling whether the stream may go on. One question at a time. */
@@ -33,6 +40,9 @@ final class StreamAllowance {
         nextCheckBytes += STEP_TOKENS * 4;
         return reservation.extend(STEP_TOKENS, microUsdPerStep).transform(ar -> {
             asking = false;
+            if (ar.succeeded() && ar.result()) {
+                extendedMicroUsd += microUsdPerStep;
+            }
             // counters unreachable: the stream goes on (the degraded limiter decides for new requests)
             return Future.succeededFuture(ar.failed() || ar.result());
         });

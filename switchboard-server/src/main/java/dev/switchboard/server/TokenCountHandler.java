@@ -9,7 +9,7 @@ import dev.switchboard.routing.Target;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code POST /v1/messages/count_tokens}: the model is resolved and checked against the key like a call, then
+ * {@code POST /v1/messages/count_tokens}: the model is checked against the key and resolved like a call, then
  * the input is estimated locally (see {@link AnthropicTokenEstimator}) without asking any provider.
  * The exchange gets no {@code request}, so no usage event is recorded: nothing was billed.
  */
@@ -18,11 +18,11 @@ final class TokenCountHandler {
 
     static byte[] count(Exchange ex, byte[] body) {
         ModelRequest req = AnthropicRequestDecoder.decode(body, false);
-        Target target = ex.snapshot.router().plan(req.model(), Exchange.facts(ex, req)).targets().get(0).target();
-        if (!ex.key.mayUse(req.model())) {
+        if (!ex.key.mayUse(req.model())) { // before routing, as for a call (same 403 for unknown names)
             throw GatewayException.param(ErrorKind.MODEL_NOT_ALLOWED, "model",
                     "The key '" + ex.key.name() + "' may not use the model '" + req.model() + "'.");
         }
+        Target target = ex.snapshot.router().plan(req.model(), Exchange.facts(ex, req)).targets().get(0).target();
         ex.target = target;
         return ("{\"input_tokens\":" + AnthropicTokenEstimator.estimate(req) + "}").getBytes(StandardCharsets.UTF_8);
     }

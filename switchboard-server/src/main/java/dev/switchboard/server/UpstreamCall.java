@@ -28,6 +28,7 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
     /** Something arrived since the sweeper's last tick; the tick then stamps the time (no clock read per chunk). */
     private boolean activeSinceTick;
     private boolean headersReceived;
+    private int status;
     private boolean done;
     private int slot = -1;
     private UpstreamExchange exchange;
@@ -51,12 +52,21 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
         exchange.response().onComplete(ar -> {
             if (ar.succeeded()) {
                 headersReceived = true;
+                status = ar.result().statusCode();
                 activeSinceTick = true;
                 onHead.handle(ar);
             } else {
                 onHead.handle(Future.failedFuture(failure(ar.cause())));
             }
         });
+    }
+
+    /**
+     * Whether the provider may have generated (and billed) something: the request was written to it and no error
+     * status came back (a success, or no answer yet: timed out, abandoned, broken).
+     */
+    boolean mayHaveGenerated() {
+        return exchange != null && exchange.written() && (!headersReceived || status / 100 == 2);
     }
 
     /** A body chunk arrived: the idle deadline moves (to the next tick, so it can fire up to one tick later). */

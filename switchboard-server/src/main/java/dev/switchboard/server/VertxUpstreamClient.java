@@ -40,6 +40,7 @@ final class VertxUpstreamClient implements UpstreamClient {
                         req.reset();
                         return Future.failedFuture(call.resetCause);
                     }
+                    call.sent = true;
                     return body == null ? req.send() : req.send(Buffer.buffer(body));
                 })
                 .map(Response::new);
@@ -55,10 +56,16 @@ final class VertxUpstreamClient implements UpstreamClient {
         private Future<UpstreamResponse> response;
         private HttpClientRequest request;
         private Throwable resetCause;
+        private boolean sent;
 
         @Override
         public Future<UpstreamResponse> response() {
             return response;
+        }
+
+        @Override
+        public boolean written() {
+            return sent;
         }
 
         @Override

@@ -115,6 +115,26 @@ public final class GatewayMetrics {
         return registry.scrape();
     }
 
+    private record Scrape(long startedAtNanos, String text) {}
+
+    private Scrape lastScrape;
+
+    /**
+     * A scrape that began no earlier than {@code askedAtNanos}: the caller's own, or one a concurrent caller began
+     * later (it shows everything the caller could expect), so a burst of scrapes costs one. Blocks: run it on a
+     * worker thread, never on an event loop (a scrape walks every series).
+     */
+    public synchronized String scrapeSince(long askedAtNanos) {
+        Scrape last = lastScrape;
+        if (last != null && last.startedAtNanos() - askedAtNanos >= 0) {
+            return last.text();
+        }
+        long started = System.nanoTime();
+        String text = registry.scrape();
+        lastScrape = new Scrape(started, text);
+        return text;
+    }
+
     private static String[] tags(Labels l) {
         return new String[] {
             "gen_ai.operation.name", l.operation(),

@@ -230,8 +230,19 @@ abstract class AdminApiContract {
             ledger.record(event("r2", t0.plusSeconds(20), "alice", "red", "gpt-4o", 0.5));
             ledger.record(event("r3", t0.plusSeconds(30), "bob", "blue", "claude", 1.0));
             ledger.record(event("r4", t0.plusSeconds(7200), "bob", "blue", "claude", 9.0));
+            for (String id : java.util.List.of("r5", "r6")) { // the same caller id twice: two rows
+                ledger.record(new UsageEvent(t0.plusSeconds(9000), id, "carol", "chat", "m", "openai", "m", false, 200,
+                        new Usage(1, 1, 2, 0, 0), true, 40, -1, null, 0.5, "trace-1"));
+            }
             assertThat(ledger.flush(Duration.ofSeconds(20))).isTrue();
         }
+        JsonNode byCaller = ok(200, call("GET", "/admin/usage?group_by=key&client_request_id=trace-1", null));
+        assertThat(byCaller.get("client_request_id").asText()).isEqualTo("trace-1");
+        assertThat(byCaller.get("totals").get("requests").asLong()).isEqualTo(2);
+        assertThat(byCaller.get("data").get(0).get("key").asText()).isEqualTo("carol");
+        assertThat(ok(200, call("GET", "/admin/usage?request_id=r6", null)).get("totals").get("requests").asLong())
+                .isEqualTo(1);
+        ok(400, call("GET", "/admin/usage?client_request_id=" + "x".repeat(300), null));
         JsonNode report = ok(200, call("GET", "/admin/usage?from=" + t0 + "&to=" + t0.plusSeconds(3600) + "&group_by=team", null));
         assertThat(report.get("group_by").asText()).isEqualTo("team");
         assertThat(report.get("data")).hasSize(2);
@@ -247,7 +258,7 @@ abstract class AdminApiContract {
         assertThat(totals.get("reasoning_tokens").asLong()).isEqualTo(21);
         assertThat(totals.get("cost_usd").asDouble()).isEqualTo(1.75);
         JsonNode all = ok(200, call("GET", "/admin/usage?group_by=key", null));
-        assertThat(all.get("totals").get("requests").asLong()).isEqualTo(4);
+        assertThat(all.get("totals").get("requests").asLong()).isEqualTo(6);
         assertThat(all.get("data").get(0).get("key").asText()).isEqualTo("bob");
         ok(400, call("GET", "/admin/usage?group_by=colour", null));
         ok(400, call("GET", "/admin/usage?from=" + t0.plusSeconds(10) + "&to=" + t0, null));

@@ -43,9 +43,9 @@ class LimitsIT {
                 version: 1
                 server: { listen: 127.0.0.1:0, event_loops: 1 }
                 providers:
-                  - { name: fake, type: openai, base_url: %s, api_key: sk-up-limits, models: [gpt-4o] }
+                  - { name: fake, type: openai, base_url: %s, api_key: sk-up-limits, models: [gpt-4o, gpt-4o-mini] }
                 models:
-                  - { name: capped-model, target: fake/gpt-4o }
+                  - { name: capped-model, target: fake/gpt-4o-mini }
                 limits:
                   key_default: { requests_per_minute: 2 }
                   models: { capped-model: { requests_per_minute: 3 } }
@@ -132,12 +132,16 @@ class LimitsIT {
         assertThat(send(gateway.baseUrl(), M2_KEY, body).statusCode()).isEqualTo(200);
         HttpResponse<String> third = send(gateway.baseUrl(), M1_KEY, body);
         assertThat(third.statusCode()).isEqualTo(200);
-        assertThat(header(third, "x-ratelimit-limit-requests")).as("the tightest window is the model's").isEqualTo(3);
-        assertThat(header(third, "x-ratelimit-remaining-requests")).isZero();
+        // the headers describe the caller's own key, not the model-wide window shared with other callers
+        assertThat(header(third, "x-ratelimit-limit-requests")).isEqualTo(100);
+        assertThat(header(third, "x-ratelimit-remaining-requests")).isEqualTo(98);
 
         HttpResponse<String> refused = send(gateway.baseUrl(), M2_KEY, body);
         JsonNode error = ErrorBodies.assertError(refused, 429, "rate_limit_error", "rate_limit_exceeded");
-        assertThat(error.path("message").asText()).contains("model:capped-model");
+        assertThat(error.path("message").asText()).contains("this model's").doesNotContain("model:");
+        // the limit is the target's: another spelling of it is refused too
+        ErrorBodies.assertError(send(gateway.baseUrl(), M2_KEY, chat("fake/gpt-4o-mini", null, false)), 429,
+                "rate_limit_error", "rate_limit_exceeded");
         // the same keys are free on another model
         assertThat(send(gateway.baseUrl(), M2_KEY, chat("fake/gpt-4o", null, false)).statusCode()).isEqualTo(200);
     }

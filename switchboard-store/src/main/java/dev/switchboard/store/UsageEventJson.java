@@ -8,7 +8,7 @@ import dev.switchboard.usage.Usage;
 import dev.switchboard.usage.UsageEvent;
 import java.time.Instant;
 
-/** One usage event as one line of JSON, for the spill journal. */
+/** One usage event as one line of JSON, for the spill journal (read back through UsageEvent, so sanitised). */
 final class UsageEventJson {
     private UsageEventJson() {}
 
@@ -36,6 +36,9 @@ final class UsageEventJson {
         }
         n.put("duration_ms", e.durationMillis());
         n.put("ttft_ms", e.timeToFirstTokenMillis());
+        if (e.clientRequestId() != null) {
+            n.put("client_request_id", e.clientRequestId());
+        }
         try {
             return Json.MAPPER.writeValueAsString(n);
         } catch (JsonProcessingException ex) {
@@ -55,7 +58,8 @@ final class UsageEventJson {
                 text(n, "key"), text(n, "operation"), text(n, "model"), text(n, "provider"), text(n, "upstream_model"),
                 n.path("stream").asBoolean(), n.path("status").asInt(), u, n.path("usage_reported").asBoolean(),
                 n.path("duration_ms").asLong(), n.path("ttft_ms").asLong(-1), text(n, "team"),
-                n.hasNonNull("cost_usd") ? n.path("cost_usd").asDouble() : UsageEvent.UNKNOWN_COST);
+                n.hasNonNull("cost_usd") ? n.path("cost_usd").asDouble() : UsageEvent.UNKNOWN_COST,
+                text(n, "client_request_id"));
     }
 
     private static String text(JsonNode n, String field) {

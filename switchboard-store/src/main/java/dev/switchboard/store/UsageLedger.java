@@ -17,10 +17,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Persists usage events without ever blocking or throwing in {@link #record}, which runs on the event loop.
- * Events queue in memory; one background thread writes them in batches (idempotent on request id). While the
- * database is unreachable it retries with backoff, and once the backlog passes the high-water mark it spills
- * to an append-only journal that is replayed when the database returns (and on the next start), so nothing
- * recorded is lost.
+ * Events queue in memory; one background thread writes them in batches (idempotent on the gateway's request id)
+ * at least every flush interval. A row the database refuses for its data is quarantined ({@link UsageWriter}),
+ * never retried forever. While the database is unreachable, or a write has been stuck for longer than a flush
+ * interval, a second thread moves what is held in memory to an append-only journal about every interval (one
+ * fsync per group), and the journal is replayed when the database returns (and on the next start). So a hard kill
+ * loses at most the events of about the last flush interval; a graceful close loses none.
  */
 public final class UsageLedger implements UsageSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsageLedger.class);
@@ -30,6 +32,7 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
     private final UsageLedgerSettings settings;
     private final UsageWriter writer;
     private final UsageJournal journal;
+    private final UsageQuarantine quarantine;
     private final UsageQueries queries;
     private final ConcurrentLinkedQueue<UsageEvent> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -38,19 +41,31 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
     private final AtomicLong droppedAfterClose = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final Thread thread;
+    private final Thread spiller;
+    /** When the writer's current database attempt began (System.nanoTime), 0 when it is not in one. */
+    private volatile long attemptStarted;
+    /** A copy of the batch the writer is attempting; the spiller journals it too when the attempt is stuck. */
+    private volatile List<UsageEvent> inFlight = List.of();
+    /** The spiller journaled {@link #inFlight} (guarded by the journal's lock). */
+    private boolean inFlightJournaled;
     private volatile boolean journalHasData;
     private volatile boolean flushRequested;
     private volatile boolean stopping;
     private volatile boolean databaseDown;
+    /** Logs a journal write failure once per run of failures, not every interval. */
+    private volatile boolean spillFailing;
 
     UsageLedger(DataSource dataSource, UsageQueries queries, UsageLedgerSettings settings) {
         this.settings = settings;
-        this.writer = new UsageWriter(dataSource);
-        this.journal = new UsageJournal(settings.journalFile());
+        this.quarantine = new UsageQuarantine(settings.journalFile());
+        this.writer = new UsageWriter(dataSource, quarantine);
+        this.journal = new UsageJournal(settings.journalFile(), quarantine);
         this.queries = queries;
         this.journalHasData = journal.hasData();
         this.thread = Thread.ofPlatform().name("switchboard-usage-writer").daemon(true).unstarted(this::run);
+        this.spiller = Thread.ofPlatform().name("switchboard-usage-spill").daemon(true).unstarted(this::spillWhileStuck);
         thread.start();
+        spiller.start();
     }
 
     @Override
@@ -100,7 +115,7 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
         return unwritten.get() + (journalHasData ? 1 : 0);
     }
 
-    /** Events currently held in memory (bounded by the high-water mark while the database is down). */
+    /** Events currently held in memory (while the database is down: what arrived in the last flush interval). */
     public long inMemory() {
         return unwritten.get();
     }
@@ -112,6 +127,15 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
     /** Events refused by {@link #record} because they lack a request id or a time. */
     public long rejected() {
         return rejected.get();
+    }
+
+    /** Rows the database refused for their data, moved to {@link #quarantineFile()} instead. */
+    public long quarantined() {
+        return quarantine.count();
+    }
+
+    public java.nio.file.Path quarantineFile() {
+        return quarantine.file();
     }
 
     /** Aggregated usage; the same as {@link Store#usage()}. */
@@ -126,6 +150,8 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
         LockSupport.unpark(thread);
         try {
             thread.join(CLOSE_WAIT);
+            LockSupport.unpark(spiller);
+            spiller.join(CLOSE_WAIT.toMillis() / 10);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -135,8 +161,13 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
     }
 
     private void run() {
+        // load the JSON encoder now, not during the first outage (class loading can take a second)
+        UsageEventJson.toLine(new UsageEvent(Instant.EPOCH, "warm-up", null, null, null, null, null, false, 0,
+                null, false, 0, 0));
         List<UsageEvent> batch = new ArrayList<>(settings.batchSize());
+        long interval = settings.flushInterval().toNanos();
         long backoff = 0;
+        long retryAt = 0;
         long batchStarted = System.nanoTime();
         while (true) {
             boolean wasEmpty = batch.isEmpty();
@@ -144,24 +175,40 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
             if (wasEmpty && !batch.isEmpty()) {
                 batchStarted = System.nanoTime();
             }
-            if (backoff > 0 && unwritten.get() > settings.highWaterMark()) {
-                spill(batch);
+            if (databaseDown || unwritten.get() > settings.highWaterMark()) {
+                spill(batch); // while the database is out of reach, what arrived waits on disk, not in memory
             }
             boolean nothing = batch.isEmpty() && !journalHasData;
             if (nothing && stopping && queue.isEmpty()) {
                 return;
             }
-            boolean partial = batch.size() < settings.batchSize() && !journalHasData;
-            long waited = System.nanoTime() - batchStarted;
-            if (nothing || (partial && !stopping && !flushRequested && waited < settings.flushInterval().toNanos())) {
-                LockSupport.parkNanos(nothing ? settings.flushInterval().toNanos()
-                        : settings.flushInterval().toNanos() - waited);
+            if (stopping && databaseDown && batch.isEmpty() && queue.isEmpty()) {
+                return; // all on disk; the next start replays it
+            }
+            long now = System.nanoTime();
+            long wait;
+            if (nothing) {
+                wait = interval;
+            } else if (databaseDown && !stopping) {
+                wait = retryAt - now; // the next retry; meanwhile arrivals spill every interval
+                wait = wait > 0 ? Math.min(wait, interval) : 0;
+            } else {
+                boolean partial = batch.size() < settings.batchSize() && !journalHasData;
+                long waited = now - batchStarted;
+                wait = partial && !stopping && !flushRequested && waited < interval ? interval - waited : 0;
+            }
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
                 continue;
             }
+            inFlight = batch.isEmpty() ? List.of() : List.copyOf(batch);
+            attemptStarted = Math.max(1, System.nanoTime());
             try {
                 if (journalHasData) {
                     long replayed = journal.replay(settings.batchSize(), writer::write);
-                    journalHasData = false;
+                    synchronized (journal) {
+                        journalHasData = journal.hasData(); // the spiller may have added more meanwhile
+                    }
                     LOG.info("replayed {} usage events from journal {}", replayed, journal.file());
                 }
                 writer.write(batch);
@@ -175,18 +222,74 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
                 backoff = 0;
             } catch (Exception e) {
                 if (!databaseDown) {
-                    LOG.warn("usage database unreachable, keeping events and retrying: {}", e.toString());
+                    LOG.warn("usage database unreachable, journaling events and retrying: {}", e.toString());
                     databaseDown = true;
                 }
-                if (stopping) {
-                    drain(batch, Integer.MAX_VALUE);
-                    spill(batch);
-                    if (batch.isEmpty()) {
-                        return;
+                synchronized (journal) {
+                    journalHasData = journal.hasData();
+                    if (inFlightJournaled) { // the spiller already put this batch in the journal
+                        unwritten.addAndGet(-batch.size());
+                        batch.clear();
                     }
                 }
+                spill(batch);
+                if (stopping && batch.isEmpty()) {
+                    continue; // drains and spills what is left, then ends
+                }
                 backoff = backoff == 0 ? FIRST_BACKOFF_NANOS : Math.min(backoff * 2, settings.maxBackoff().toNanos());
-                LockSupport.parkNanos(backoff);
+                retryAt = System.nanoTime() + backoff;
+                if (stopping) {
+                    LockSupport.parkNanos(backoff); // the journal cannot be written: retry the database until close gives up
+                }
+            } finally {
+                attemptStarted = 0;
+                synchronized (journal) {
+                    inFlight = List.of();
+                    inFlightJournaled = false;
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs beside the writer: whenever the database is down, or the writer's attempt has been stuck for longer than
+     * a flush interval (waiting for a connection, a hung statement), what waits in the queue goes to the journal,
+     * so a hard kill during an outage loses at most about one interval of events.
+     */
+    private void spillWhileStuck() {
+        long interval = settings.flushInterval().toNanos();
+        while (!(stopping && !thread.isAlive())) {
+            LockSupport.parkNanos(interval);
+            long started = attemptStarted;
+            boolean stuck = started != 0 && System.nanoTime() - started > interval;
+            if (stuck) {
+                journalInFlight();
+            }
+            if ((databaseDown || stuck) && !queue.isEmpty()) {
+                List<UsageEvent> held = new ArrayList<>();
+                drain(held, Integer.MAX_VALUE);
+                spill(held);
+                for (UsageEvent e : held) { // the journal cannot be written: back to the queue
+                    queue.add(e);
+                    queued.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    /** Copies the stuck batch to the journal; should its write still succeed, the replay finds the rows present. */
+    private void journalInFlight() {
+        synchronized (journal) {
+            List<UsageEvent> batch = inFlight;
+            if (inFlightJournaled || batch.isEmpty() || attemptStarted == 0) {
+                return;
+            }
+            try {
+                journal.append(batch);
+                journalHasData = true;
+                inFlightJournaled = true;
+            } catch (Exception e) {
+                // it stays in memory; the writer spills it if the attempt fails
             }
         }
     }
@@ -206,13 +309,21 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
             return;
         }
         try {
-            journal.append(batch);
-            journalHasData = true;
+            synchronized (journal) {
+                journal.append(batch);
+                journalHasData = true;
+            }
             unwritten.addAndGet(-batch.size());
-            LOG.warn("spilled {} usage events to journal {}", batch.size(), journal.file());
+            LOG.debug("spilled {} usage events to journal {}", batch.size(), journal.file());
             batch.clear();
         } catch (Exception e) {
-            LOG.error("cannot spill usage events to journal {}: {}", journal.file(), e.toString());
+            if (!spillFailing) {
+                LOG.error("cannot spill usage events to journal {}, keeping them in memory: {}", journal.file(),
+                        e.toString());
+            }
+            spillFailing = true;
+            return;
         }
+        spillFailing = false;
     }
 }

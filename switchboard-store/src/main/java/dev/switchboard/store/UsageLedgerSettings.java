@@ -6,11 +6,12 @@ import java.time.Duration;
 /**
  * How the usage ledger batches and survives outages.
  *
- * @param journalFile append-only file where events spill while the database is unreachable and the backlog
- *                    passes {@code highWaterMark}; replayed when the database returns (and at startup)
+ * @param journalFile append-only file where events spill (every flush interval) while the database is unreachable,
+ *                    or when the backlog passes {@code highWaterMark}; replayed when the database returns (and at
+ *                    startup). Rows the database refuses go to the same path plus {@code .quarantine}.
  * @param batchSize most events per insert transaction
  * @param flushInterval longest an event waits in memory before a write is attempted
- * @param highWaterMark events held in memory before spilling to the journal
+ * @param highWaterMark events held in memory (database slower than the traffic) before spilling to the journal
  * @param maxBackoff longest pause between retries while the database is unreachable
  */
 public record UsageLedgerSettings(Path journalFile, int batchSize, Duration flushInterval, int highWaterMark,

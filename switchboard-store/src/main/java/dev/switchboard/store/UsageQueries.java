@@ -20,12 +20,21 @@ public final class UsageQueries {
 
     /** Requests in {@code [from, to)} grouped by key name, team, model or provider. */
     public UsageReport usage(Instant from, Instant to, UsageGroupBy groupBy) {
+        return usage(from, to, groupBy, null, null);
+    }
+
+    /**
+     * As {@link #usage(Instant, Instant, UsageGroupBy)}, only the rows with the gateway's request id and/or the
+     * caller's own {@code x-request-id} when given (null: any).
+     */
+    public UsageReport usage(Instant from, Instant to, UsageGroupBy groupBy, String requestId, String clientRequestId) {
+        String where = " FROM usage WHERE at_ms >= ? AND at_ms < ?" + (requestId == null ? "" : " AND request_id = ?")
+                + (clientRequestId == null ? "" : " AND client_request_id = ?");
         return jdbc.read(c -> {
             List<UsageRow> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + groupBy.column + ", " + SUMS
-                    + " FROM usage WHERE at_ms >= ? AND at_ms < ? GROUP BY " + groupBy.column
-                    + " ORDER BY 7 DESC, 2 DESC, 1")) {
-                bindRange(ps, from, to);
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + groupBy.column + ", " + SUMS + where
+                    + " GROUP BY " + groupBy.column + " ORDER BY 7 DESC, 2 DESC, 1")) {
+                bind(ps, from, to, requestId, clientRequestId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows.add(row(rs.getString(1), rs, 2));
@@ -33,8 +42,8 @@ public final class UsageQueries {
                 }
             }
             UsageRow totals;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + SUMS + " FROM usage WHERE at_ms >= ? AND at_ms < ?")) {
-                bindRange(ps, from, to);
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + SUMS + where)) {
+                bind(ps, from, to, requestId, clientRequestId);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     totals = row(null, rs, 1);
@@ -42,6 +51,18 @@ public final class UsageQueries {
             }
             return new UsageReport(rows, totals);
         });
+    }
+
+    private static void bind(PreparedStatement ps, Instant from, Instant to, String requestId, String clientRequestId)
+            throws SQLException {
+        bindRange(ps, from, to);
+        int i = 3;
+        if (requestId != null) {
+            ps.setString(i++, requestId);
+        }
+        if (clientRequestId != null) {
+            ps.setString(i, clientRequestId);
+        }
     }
 
     private static void bindRange(PreparedStatement ps, Instant from, Instant to) throws SQLException {

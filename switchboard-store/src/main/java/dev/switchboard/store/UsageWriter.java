@@ -8,23 +8,48 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
 
-/** Inserts a batch of usage events in one transaction; a request id already present is skipped, not an error. */
+/**
+ * Inserts usage events; a request id already present is skipped, not an error (the id is the gateway's own, so a
+ * repeat is the same event written twice, e.g. by a journal replay). A batch goes in one transaction; when the
+ * database refuses it because of a row's data, the rows are written one by one and a row refused on its own is
+ * quarantined, so the others still land. Throws only for failures that are not a row's fault (e.g. an outage):
+ * the caller keeps the events and retries.
+ */
 final class UsageWriter {
     private static final String INSERT = "INSERT INTO usage (request_id, at_ms, key_name, team, operation, model, "
             + "provider, upstream_model, stream, status, prompt_tokens, completion_tokens, cached_tokens, "
-            + "reasoning_tokens, usage_reported, cost_micros, duration_ms, ttft_ms) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
+            + "reasoning_tokens, usage_reported, cost_micros, duration_ms, ttft_ms, client_request_id) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
 
     private final javax.sql.DataSource dataSource;
+    private final UsageQuarantine quarantine;
 
-    UsageWriter(javax.sql.DataSource dataSource) {
+    UsageWriter(javax.sql.DataSource dataSource, UsageQuarantine quarantine) {
         this.dataSource = dataSource;
+        this.quarantine = quarantine;
     }
 
     void write(List<UsageEvent> events) throws SQLException {
         if (events.isEmpty()) {
             return;
         }
+        try {
+            insert(events);
+        } catch (SQLException | RuntimeException e) {
+            if (!SqlFailures.isRowProblem(e)) {
+                throw e;
+            }
+            if (events.size() == 1) {
+                quarantine.add(events.get(0), e);
+                return;
+            }
+            for (UsageEvent event : events) {
+                write(List.of(event));
+            }
+        }
+    }
+
+    private void insert(List<UsageEvent> events) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
@@ -67,6 +92,7 @@ final class UsageWriter {
         }
         ps.setLong(17, e.durationMillis());
         ps.setLong(18, e.timeToFirstTokenMillis());
+        ps.setString(19, e.clientRequestId());
     }
 
     private static void rollbackQuietly(Connection c) {

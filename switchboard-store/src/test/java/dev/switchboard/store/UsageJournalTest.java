@@ -13,19 +13,19 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A journal left by a crash is replayed when the next ledger starts; a line cut short is skipped. */
+/** A journal left by a crash is replayed when the next ledger starts; a line cut short is quarantined. */
 class UsageJournalTest {
     @TempDir
     Path dir;
 
     @Test
-    void journalLeftByACrashIsReplayedAtStartAndDamagedLinesAreSkipped() throws Exception {
+    void journalLeftByACrashIsReplayedAtStartAndDamagedLinesAreQuarantined() throws Exception {
         Path journalFile = dir.resolve("crash.journal");
         Instant at = Instant.parse("2026-02-01T10:00:00Z");
         UsageEvent withCost = StoreContractTest.event("j-1", at, "k", "t", "m", 0.125);
         UsageEvent noCost = new UsageEvent(at, "j-2", null, "embeddings", "e", "p", null, false, 429,
-                dev.switchboard.usage.Usage.NONE, false, 5, -1);
-        new UsageJournal(journalFile).append(List.of(withCost, noCost));
+                dev.switchboard.usage.Usage.NONE, false, 5, -1, null, UsageEvent.UNKNOWN_COST, "caller-7");
+        new UsageJournal(journalFile, new UsageQuarantine(journalFile)).append(List.of(withCost, noCost));
         Files.writeString(journalFile, "{\"at\":1,\"request_id\":\"cut-sh", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
         assertThat(UsageEventJson.fromLine(UsageEventJson.toLine(withCost))).isEqualTo(withCost);
@@ -38,6 +38,10 @@ class UsageJournalTest {
             assertThat(report.totals().requests()).isEqualTo(2);
             assertThat(report.totals().costUsd()).isEqualTo(0.125);
             assertThat(journalFile).doesNotExist();
+            assertThat(store.usage().usage(null, null, UsageGroupBy.MODEL, null, "caller-7").totals().requests())
+                    .isEqualTo(1);
+            assertThat(ledger.quarantined()).isEqualTo(1);
+            assertThat(Files.readString(ledger.quarantineFile())).contains("cut-sh");
         }
     }
 }

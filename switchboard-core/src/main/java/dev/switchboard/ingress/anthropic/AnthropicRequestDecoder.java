@@ -45,9 +45,14 @@ public final class AnthropicRequestDecoder {
         if (body.length == 0) {
             throw new GatewayException(ErrorKind.MALFORMED_JSON, "The request body is empty; expected a JSON object.");
         }
+        OpenAiRequestDecoder.checkUtf8(body);
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(body);
+            // strict: a duplicate key anywhere is refused (the passthrough sends these bytes to a provider that
+            // may read the first occurrence where this tree keeps the last)
+            root = Json.STRICT_READER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new GatewayException(ErrorKind.MALFORMED_JSON, "The request body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new GatewayException(ErrorKind.MALFORMED_JSON, "The request body is not valid JSON.");
         }

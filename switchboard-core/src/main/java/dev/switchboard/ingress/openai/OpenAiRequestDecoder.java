@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
+import dev.switchboard.json.Utf8Check;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import java.io.IOException;
@@ -25,6 +26,7 @@ public final class OpenAiRequestDecoder {
         if (body.length == 0) {
             throw new GatewayException(ErrorKind.MALFORMED_JSON, "The request body is empty; expected a JSON object.");
         }
+        checkUtf8(body);
         try (JsonParser p = Json.MAPPER.createParser(body)) {
             return scan(op, p, body);
         } catch (JsonProcessingException e) {
@@ -34,6 +36,15 @@ public final class OpenAiRequestDecoder {
                             + ", column " + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
             throw new GatewayException(ErrorKind.MALFORMED_JSON, "The request body could not be read as JSON.");
+        }
+    }
+
+    /** Refuses a body that is not well-formed UTF-8 or escapes a lone surrogate (see {@link Utf8Check}). */
+    public static void checkUtf8(byte[] body) {
+        int bad = Utf8Check.firstProblem(body);
+        if (bad >= 0) {
+            throw new GatewayException(ErrorKind.MALFORMED_JSON, "The request body is not valid UTF-8 JSON text: a malformed"
+                    + " byte sequence or an unpaired surrogate escape at byte offset " + bad + ".");
         }
     }
 
@@ -50,9 +61,14 @@ public final class OpenAiRequestDecoder {
         boolean sawMessages = false;
         boolean sawInput = false;
         boolean sawPrompt = false;
+        SeenKeys top = new SeenKeys(32); // OpenAI's request has about 30 top-level parameters
+        SeenKeys inner = new SeenKeys(8); // a message or stream_options: a handful
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
+            if (!top.add(name)) {
+                throw twice(name, null);
+            }
             JsonToken v = p.nextToken();
             switch (name) {
                 case "model" -> {
@@ -75,7 +91,7 @@ public final class OpenAiRequestDecoder {
                 case "stream_options" -> {
                     if (v == JsonToken.START_OBJECT) {
                         hasStreamOptions = true;
-                        clientUsage = streamOptions(p);
+                        clientUsage = streamOptions(p, inner);
                     } else if (v != JsonToken.VALUE_NULL) {
                         p.skipChildren();
                         throw invalid("stream_options", "'stream_options' must be an object.");
@@ -84,7 +100,7 @@ public final class OpenAiRequestDecoder {
                 case "messages" -> {
                     if (op == Operation.CHAT && v != JsonToken.VALUE_NULL) {
                         sawMessages = true;
-                        messages(p, v);
+                        messages(p, v, inner);
                     } else {
                         p.skipChildren();
                     }
@@ -133,10 +149,14 @@ public final class OpenAiRequestDecoder {
         return new ModelRequest(op, model, stream, clientUsage, hasStreamOptions, body, modelStart, modelEnd, rootEnd);
     }
 
-    private static boolean streamOptions(JsonParser p) throws IOException {
+    private static boolean streamOptions(JsonParser p, SeenKeys seen) throws IOException {
         boolean include = false;
+        seen.clear();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
+            if (!seen.add(name)) {
+                throw twice(name, "stream_options");
+            }
             JsonToken v = p.nextToken();
             if (name.equals("include_usage")) {
                 include = bool(v, p, "stream_options.include_usage");
@@ -147,7 +167,7 @@ public final class OpenAiRequestDecoder {
         return include;
     }
 
-    private static void messages(JsonParser p, JsonToken start) throws IOException {
+    private static void messages(JsonParser p, JsonToken start, SeenKeys seen) throws IOException {
         if (start != JsonToken.START_ARRAY) {
             p.skipChildren();
             throw invalid("messages", "'messages' must be an array.");
@@ -160,8 +180,12 @@ public final class OpenAiRequestDecoder {
                 throw invalid(path, "'" + path + "' must be an object.");
             }
             String role = null;
+            seen.clear();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
+                if (!seen.add(name)) {
+                    throw twice(name, path);
+                }
                 JsonToken v = p.nextToken();
                 if (name.equals("role")) {
                     role = v == JsonToken.VALUE_STRING ? p.getText() : null;
@@ -205,6 +229,13 @@ public final class OpenAiRequestDecoder {
         if (!seen) {
             throw GatewayException.param(ErrorKind.MISSING_PARAMETER, field, "Missing required parameter: '" + field + "'.");
         }
+    }
+
+    /** A key given twice: refused, since the provider may read the other occurrence than the gateway did. */
+    private static GatewayException twice(String name, String parent) {
+        String param = parent == null ? name : parent + "." + name;
+        return GatewayException.param(ErrorKind.MALFORMED_JSON, param, "The request body gives '" + param
+                + "' more than once; each key may appear once in an object.");
     }
 
     private static GatewayException invalid(String param, String message) {

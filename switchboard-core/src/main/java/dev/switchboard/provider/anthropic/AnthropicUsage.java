@@ -15,6 +15,8 @@ final class AnthropicUsage {
     private long output;
     private long cacheRead;
     private long cacheCreation;
+    /** The 1-hour-TTL part of the cache writes ({@code cache_creation.ephemeral_1h_input_tokens}), dearer than 5-minute. */
+    private long cacheCreation1h;
     private boolean reported;
 
     void merge(JsonNode usage) {
@@ -26,6 +28,10 @@ final class AnthropicUsage {
         output = take(usage, "output_tokens", output);
         cacheRead = take(usage, "cache_read_input_tokens", cacheRead);
         cacheCreation = take(usage, "cache_creation_input_tokens", cacheCreation);
+        JsonNode byTtl = usage.get("cache_creation");
+        if (byTtl != null && byTtl.isObject()) {
+            cacheCreation1h = take(byTtl, "ephemeral_1h_input_tokens", cacheCreation1h);
+        }
     }
 
     private static long take(JsonNode usage, String field, long current) {
@@ -44,7 +50,7 @@ final class AnthropicUsage {
 
     Usage toUsage() {
         long prompt = promptTokens();
-        return new Usage(prompt, output, prompt + output, cacheRead, 0);
+        return new Usage(prompt, output, prompt + output, cacheRead, 0, cacheCreation, Math.min(cacheCreation1h, cacheCreation));
     }
 
     /** OpenAI's usage object; cache writes, which OpenAI has no field for, kept as {@code cache_creation_input_tokens}. */
@@ -55,6 +61,9 @@ final class AnthropicUsage {
         u.put("total_tokens", promptTokens() + output);
         u.putObject("prompt_tokens_details").put("cached_tokens", cacheRead);
         u.put("cache_creation_input_tokens", cacheCreation);
+        if (cacheCreation1h > 0) { // 1-hour writes cost more than 5-minute ones: keep the split, in Anthropic's shape
+            u.putObject("cache_creation").put("ephemeral_1h_input_tokens", Math.min(cacheCreation1h, cacheCreation));
+        }
         return u;
     }
 }

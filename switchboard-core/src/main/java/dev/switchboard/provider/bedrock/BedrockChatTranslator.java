@@ -54,7 +54,8 @@ public final class BedrockChatTranslator {
 
     static String url(String base, String model, boolean stream) {
         String b = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-        return b + "/model/" + SigV4Signer.encode(model, true) + (stream ? "/converse-stream" : "/converse");
+        // one segment: an ARN's '/' and ':' become %2F and %3A (and are encoded again for the canonical URI)
+        return b + "/model/" + dev.switchboard.provider.UpstreamModelName.pathSegment(model) + (stream ? "/converse-stream" : "/converse");
     }
 
     /** The top-level fields Converse cannot take, in request order; neutral values are not listed. */

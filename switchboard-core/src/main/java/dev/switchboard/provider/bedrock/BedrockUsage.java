@@ -36,7 +36,7 @@ final class BedrockUsage {
     }
 
     Usage toUsage() {
-        return new Usage(prompt(), output, prompt() + output, cacheRead, 0);
+        return new Usage(prompt(), output, prompt() + output, cacheRead, 0, cacheWrite, 0);
     }
 
     ObjectNode toOpenAi() {

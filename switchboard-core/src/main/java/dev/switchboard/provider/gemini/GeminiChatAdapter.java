@@ -33,6 +33,13 @@ public final class GeminiChatAdapter implements ChatAdapter {
         return GeminiChatTranslator.toUpstream(req, p, upstreamModel);
     }
 
+    /** {@code models/x} and {@code x} are one model; no {@code /} or {@code :} (the path reads {@code :method} after it). */
+    @Override
+    public String upstreamModel(ProviderEndpoint p, String model) {
+        String m = model.startsWith("models/") ? model.substring("models/".length()) : model;
+        return dev.switchboard.provider.UpstreamModelName.check(p.name(), m, false, false);
+    }
+
     @Override
     public ChatAdapter.Answer fromUpstream(ModelRequest req, ProviderEndpoint p, byte[] body) {
         if (req.operation() == Operation.EMBEDDINGS) {

@@ -13,6 +13,7 @@ import dev.switchboard.model.Operation;
 import dev.switchboard.provider.CanonicalJson;
 import dev.switchboard.provider.ParameterGate;
 import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.provider.UpstreamModelName;
 import dev.switchboard.provider.UpstreamRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,7 +44,7 @@ public final class GeminiChatTranslator {
 
     static String url(String base, String model, boolean stream) {
         String m = model.startsWith("models/") ? model.substring("models/".length()) : model;
-        return base(base) + "/models/" + m + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+        return base(base) + "/models/" + UpstreamModelName.pathSegment(m) + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
     }
 
     /**

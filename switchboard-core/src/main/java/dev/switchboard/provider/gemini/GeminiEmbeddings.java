@@ -68,7 +68,8 @@ final class GeminiEmbeddings {
         }
         Map<String, String> headers = new LinkedHashMap<>(p.headers());
         headers.put("Content-Type", "application/json");
-        return new UpstreamRequest("POST", GeminiChatTranslator.base(p) + "/models/" + stripModels(upstreamModel)
+        return new UpstreamRequest("POST", GeminiChatTranslator.base(p) + "/models/"
+                + dev.switchboard.provider.UpstreamModelName.pathSegment(stripModels(upstreamModel))
                 + ":batchEmbedContents", headers, write(body));
     }
 

@@ -20,6 +20,13 @@ public final class OpenAiChatAdapter implements ChatAdapter {
         return OpenAiUpstreamTranslator.toUpstream(req, p, upstreamModel, injectUsage);
     }
 
+    /** An Azure deployment name is a path segment: no {@code /}; elsewhere the model goes in the body. */
+    @Override
+    public String upstreamModel(ProviderEndpoint p, String model) {
+        boolean azure = p.type().urlStyle() == dev.switchboard.catalogue.UrlStyle.AZURE_DEPLOYMENT;
+        return dev.switchboard.provider.UpstreamModelName.check(p.name(), model, !azure, true);
+    }
+
     @Override
     public Answer fromUpstream(ModelRequest req, ProviderEndpoint p, byte[] body) {
         return new Answer(body, UsageScanner.scan(body));

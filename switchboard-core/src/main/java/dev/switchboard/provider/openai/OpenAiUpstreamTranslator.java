@@ -8,6 +8,7 @@ import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.provider.UpstreamModelName;
 import dev.switchboard.provider.UpstreamRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -116,7 +117,7 @@ public final class OpenAiUpstreamTranslator {
 
     static String url(ProviderEndpoint p, Operation op, String model) {
         if (p.type().urlStyle() == UrlStyle.AZURE_DEPLOYMENT) {
-            return p.baseUrl() + "/openai/deployments/" + enc(model) + "/" + op.path() + "?api-version=" + enc(p.apiVersion());
+            return p.baseUrl() + "/openai/deployments/" + UpstreamModelName.pathSegment(model) + "/" + op.path() + "?api-version=" + enc(p.apiVersion());
         }
         return p.baseUrl() + "/" + op.path();
     }

@@ -2,7 +2,7 @@ package dev.switchboard.routing.condition;
 
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * A parsed routing condition. Immutable and thread-safe; all parsing work (regexes, numbers, sets) is done once
@@ -91,12 +91,18 @@ public sealed interface Condition {
         }
     }
 
-    /** A full match ({@link java.util.regex.Matcher#matches()}) of the whole value; an absent value never matches. */
+    /**
+     * A full match of the whole value, in RE2 syntax (linear time: no backtracking, so no pattern can stall the
+     * event loop). An absent value, or one longer than {@link #MAX_REGEX_INPUT} characters, never matches: values
+     * come from clients (headers up to 64 KiB), and even linear matching of that much per rule costs too much.
+     */
     record TextMatches(Field field, Pattern pattern) implements Condition {
+        public static final int MAX_REGEX_INPUT = 4096;
+
         @Override
         public boolean test(RequestFacts facts) {
             String actual = field.text(facts);
-            return actual != null && pattern.matcher(actual).matches();
+            return actual != null && actual.length() <= MAX_REGEX_INPUT && pattern.matcher(actual).matches();
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.switchboard.routing.condition;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import dev.switchboard.config.NearMiss;
 import dev.switchboard.routing.condition.Condition.Comparison;
 import java.util.ArrayList;
@@ -10,8 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** Parses one field entry of a condition map: {@code field: value} or {@code field: { operator: operand, ... }}. */
 final class FieldConditionParser {
@@ -106,8 +106,9 @@ final class FieldConditionParser {
         try {
             return new Condition.TextMatches(field, Pattern.compile(operand.textValue()));
         } catch (PatternSyntaxException e) {
+            // RE2 syntax: no backreferences or lookaround, which is what keeps matching linear
             return bad(path, "bad regex '" + operand.textValue() + "': " + e.getDescription()
-                    + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
+                    + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "") + " (RE2 syntax)");
         }
     }
 

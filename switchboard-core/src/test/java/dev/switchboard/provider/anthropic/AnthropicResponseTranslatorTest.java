@@ -56,7 +56,16 @@ class AnthropicResponseTranslatorTest {
     void promptTokensIncludeCacheReadsAndWrites() {
         JsonNode msg = message("{\"input_tokens\":10,\"cache_read_input_tokens\":200,\"cache_creation_input_tokens\":30,\"output_tokens\":5}");
         Usage u = AnthropicResponseTranslator.toOpenAi(msg, false, 0).usage();
-        assertThat(u).isEqualTo(new Usage(240, 5, 245, 200, 0));
+        assertThat(u).isEqualTo(new Usage(240, 5, 245, 200, 0, 30, 0));
+    }
+
+    @Test
+    void oneHourCacheWritesAreKeptApartInTheRecordAndTheBody() throws IOException {
+        JsonNode msg = message("{\"input_tokens\":10,\"cache_creation_input_tokens\":30,"
+                + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":10,\"ephemeral_1h_input_tokens\":20},\"output_tokens\":5}");
+        AnthropicResponseTranslator.Translated t = AnthropicResponseTranslator.toOpenAi(msg, false, 0);
+        assertThat(t.usage()).isEqualTo(new Usage(40, 5, 45, 0, 0, 30, 20));
+        assertThat(OpenAiUsageReader.read(Json.MAPPER.readTree(t.bytes()).get("usage"))).isEqualTo(t.usage());
     }
 
     @Test

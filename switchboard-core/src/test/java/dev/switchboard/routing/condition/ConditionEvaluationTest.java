@@ -145,4 +145,21 @@ class ConditionEvaluationTest {
         assertThat(parts.get(1)).isEqualTo(new Condition.NumberCompare(
                 new Field("request.input_tokens", Field.Source.INPUT_TOKENS, null), Condition.Comparison.GT, 8000));
     }
+
+    @org.junit.jupiter.api.Test
+    void regexesRunInLinearTimeAndSkipValuesOverTheCap() {
+        TestFacts facts = TestFacts.typical();
+        Condition chrome = parse("{ header.user-agent: { regex: '.*Mozilla.*Chrome.*' } }");
+        Condition nested = parse("{ header.user-agent: { regex: '(x+x+)+y' } }");
+        long start = System.nanoTime();
+        facts.headers.put("user-agent", "Mozilla ".repeat(8000)); // 64 000 characters: over the cap, no match
+        assertThat(chrome.test(facts)).isFalse();
+        facts.headers.put("user-agent", "x".repeat(Condition.TextMatches.MAX_REGEX_INPUT)); // at the cap: evaluated
+        assertThat(nested.test(facts)).isFalse();
+        facts.headers.put("user-agent", "Mozilla ".repeat(500) + "Chrome");
+        assertThat(chrome.test(facts)).isTrue();
+        assertThat(System.nanoTime() - start).as("nanoseconds").isLessThan(1_000_000_000L);
+        facts.headers.put("user-agent", "Mozilla Chrome" + " ".repeat(Condition.TextMatches.MAX_REGEX_INPUT));
+        assertThat(chrome.test(facts)).as("longer than the cap never matches").isFalse();
+    }
 }

@@ -36,7 +36,7 @@ class ConditionProblemsTest {
                 Arguments.of("{ metadata.tier: { '=': gold } }", AT + ".metadata.tier: unknown operator '=' (did you mean '=='?)"),
                 Arguments.of("{ metadata.tier: { regx: 'g.*' } }", AT + ".metadata.tier: unknown operator 'regx' (did you mean 'regex'?)"),
                 Arguments.of("{ metadata.tier: { contains: g } }", AT + ".metadata.tier: unknown operator 'contains'; operators:"),
-                Arguments.of("{ key.metadata.env: { regex: 'prod-(' } }", AT + ".key.metadata.env: bad regex 'prod-(': Unclosed group near index"),
+                Arguments.of("{ key.metadata.env: { regex: 'prod-(' } }", AT + ".key.metadata.env: bad regex 'prod-(': missing closing ) (RE2 syntax)"),
                 Arguments.of("{ key.metadata.env: { regex: 3 } }", AT + ".key.metadata.env: 'regex' needs a pattern string, got 3"),
                 Arguments.of("{ metadata.tier: { in: gold } }", AT + ".metadata.tier: 'in' needs a list, got 'gold'"),
                 Arguments.of("{ metadata.tier: { not in: gold } }", AT + ".metadata.tier: 'not in' needs a list, got 'gold'"),

@@ -30,6 +30,7 @@ final class NettyExchange implements UpstreamExchange {
     private NettyResponse response;
     private boolean skippingInformational;
     private boolean reusable;
+    private boolean written;
 
     NettyExchange(ContextInternal context, long connectTimeoutMillis) {
         this.context = context;
@@ -40,6 +41,11 @@ final class NettyExchange implements UpstreamExchange {
     @Override
     public Future<UpstreamResponse> response() {
         return head.future();
+    }
+
+    @Override
+    public boolean written() {
+        return written;
     }
 
     long connectTimeoutMillis() {
@@ -78,6 +84,7 @@ final class NettyExchange implements UpstreamExchange {
         connectingChannel = null;
         waitingIn = null;
         state = State.SENT;
+        written = true;
         reusable = !request.closesConnection();
         UpstreamRequests.Encoded toWrite = request;
         request = null; // the transport owns and releases its bytes now

@@ -13,4 +13,9 @@ public interface UpstreamExchange {
      * Does nothing once the exchange is over.
      */
     void reset(Throwable cause);
+
+    /** Whether the request was (at least partly) written to the upstream; true when the client cannot tell. */
+    default boolean written() {
+        return true;
+    }
 }
