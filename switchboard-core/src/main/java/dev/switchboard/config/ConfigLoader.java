@@ -27,7 +27,8 @@ public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("version", "server", "timeouts", "providers", "models", "keys", "routes",
             "retry", "breaker", "store", "admin", "redis", "jwt", "network", "limits", "prices",
             "telemetry");
-    private static final Set<String> SERVER = Set.of("listen", "max_body", "event_loops", "access_log", "drain_timeout", "fast_lane");
+    private static final Set<String> SERVER = FrontDoorReader.plus(Set.of("listen", "max_body", "event_loops", "access_log", "drain_timeout",
+            "fast_lane"));
     private static final Set<String> TIMEOUTS = Set.of("connect", "first_byte", "idle", "total");
     private static final Set<String> PROVIDER = Set.of("name", "type", "base_url", "api_key", "headers", "api_version", "models", "timeouts",
             "unsupported_params", "health_check");
@@ -132,7 +133,7 @@ public final class ConfigLoader {
         boolean accessLog = r.bool(n, "access_log", "server", d.accessLog());
         boolean fastLane = r.bool(n, "fast_lane", "server", d.fastLane());
         return new ServerConfig(host, port, maxBody, loops, accessLog, r.duration(n, "drain_timeout", "server", d.drainTimeout()),
-                fastLane);
+                fastLane, FrontDoorReader.read(n, r));
     }
 
     private Timeouts timeouts(JsonNode n, String path, Timeouts d, Reader r) {

@@ -39,6 +39,7 @@ final class GatewayVerticle extends VerticleBase {
     private final OutcomeRecorder recorder;
     private final RoutingMetrics routingMetrics;
     private final GovernanceRuntime governance;
+    private final FrontDoor door;
     private final String host;
     private final int port;
     private ModelCallHandler models;
@@ -49,8 +50,9 @@ final class GatewayVerticle extends VerticleBase {
     private TelemetryEndpoints telemetry;
 
     GatewayVerticle(SnapshotHolder snapshots, GatewayMetrics metrics, OutcomeRecorder recorder, RoutingMetrics routingMetrics,
-                    GovernanceRuntime governance, String host, int port) {
+                    GovernanceRuntime governance, FrontDoor door, String host, int port) {
         this.governance = governance;
+        this.door = door;
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.recorder = recorder;
@@ -83,10 +85,8 @@ final class GatewayVerticle extends VerticleBase {
                 .setPerFrameWebSocketCompressionSupported(false)
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setMaxHeaderSize(64 * 1024));
-        if (fastLane) {
-            LaneCalls lane = new LaneCalls(snapshots, recorder, callers, models);
-            server.connectionHandler(connection -> FastLaneInstaller.install(connection, lane));
-        }
+        LaneCalls lane = fastLane ? new LaneCalls(snapshots, recorder, callers, models) : null;
+        server.connectionHandler(connection -> FastLaneInstaller.install(connection, door, lane));
         return server.requestHandler(this::handle).listen();
     }
 
@@ -109,6 +109,9 @@ final class GatewayVerticle extends VerticleBase {
     }
 
     private void route(Exchange ex, HttpServerRequest req) {
+        if (req.version() == HttpVersion.HTTP_2) {
+            globalNetworkRules(req); // HTTP/1 requests met them in the HeadGate, before this
+        }
         String path = req.path();
         HttpMethod method = req.method();
         switch (path) {
@@ -143,7 +146,7 @@ final class GatewayVerticle extends VerticleBase {
             case "/v1/access-requests" -> {
                 ex.operation = "access_request";
                 requireMethod(req, HttpMethod.POST);
-                authenticated(ex, req, () -> BodyReader.read(req, 64 * 1024).onComplete(ar -> recorder.guarded(ex, () -> {
+                authenticated(ex, req, () -> BodyReader.read(door, req, 64 * 1024).onComplete(ar -> recorder.guarded(ex, () -> {
                     if (ar.failed()) {
                         throw new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
                     }
@@ -190,7 +193,7 @@ final class GatewayVerticle extends VerticleBase {
     }
 
     private void readModelCall(Exchange ex, HttpServerRequest req, Operation op) {
-        BodyReader.read(req, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> {
+        BodyReader.read(door, req, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> {
             if (ar.failed()) {
                 GatewayException e = ar.cause() instanceof GatewayException g ? g
                         : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
@@ -213,7 +216,7 @@ final class GatewayVerticle extends VerticleBase {
     private void countTokens(Exchange ex, HttpServerRequest req) {
         ex.operation = "count_tokens";
         requireMethod(req, HttpMethod.POST);
-        authenticated(ex, req, () -> BodyReader.read(req, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> recorder.guarded(ex, () -> {
+        authenticated(ex, req, () -> BodyReader.read(door, req, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> recorder.guarded(ex, () -> {
             if (ar.failed()) {
                 throw ar.cause() instanceof GatewayException g ? g
                         : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
@@ -226,9 +229,45 @@ final class GatewayVerticle extends VerticleBase {
         })));
     }
 
-    /** Finds the caller, then runs the next step; the request body waits (paused) while a JWT's key is fetched. */
+    private void globalNetworkRules(HttpServerRequest req) {
+        var network = door.network();
+        if (network != null && network.hasGlobalRules()) {
+            GatewayException no = network.globalRefusal(req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress(),
+                    req.headers().getAll("x-forwarded-for"));
+            if (no != null) {
+                throw no;
+            }
+        }
+    }
+
+    /**
+     * Finds the caller, then runs the next step; the request body waits (paused) while a JWT's key is fetched. A
+     * refused caller is answered at once; a large body still to come is not read: the connection closes after a
+     * bounded swallow.
+     */
     private void authenticated(Exchange ex, HttpServerRequest req, Runnable next) {
-        callers.then(ex, req::pause, req::resume, next);
+        try {
+            callers.then(ex, req::pause, req::resume, next);
+        } catch (GatewayException e) {
+            if (req.isEnded() || req.version() == HttpVersion.HTTP_2 || !largeBodyAhead(req)) {
+                throw e;
+            }
+            req.response().putHeader("connection", "close");
+            recorder.fail(ex, e);
+            closeAfterSwallowing(req);
+        }
+    }
+
+    private static boolean largeBodyAhead(HttpServerRequest req) {
+        String length = req.getHeader("content-length");
+        if (length == null) {
+            return req.getHeader("transfer-encoding") != null;
+        }
+        try {
+            return Long.parseLong(length.trim()) > 64 * 1024;
+        } catch (NumberFormatException e) {
+            return true;
+        }
     }
 
     /**
