@@ -130,14 +130,17 @@ abstract class StreamRelay {
             }
             finish();
         });
-        upstream.exceptionHandler(err -> fail(call.failure(err)));
-        call.onTimeout(() -> {
-            if (call.clientStalled()) {
-                clientTooSlow();
-            } else {
-                fail(call.failure(null));
-            }
-        });
+        // a timeout resets the upstream, so either handler may see it first
+        upstream.exceptionHandler(err -> failOrStall(err));
+        call.onTimeout(() -> failOrStall(null));
+    }
+
+    private void failOrStall(Throwable err) {
+        if (call.clientStalled()) {
+            clientTooSlow();
+        } else {
+            fail(call.failure(err));
+        }
     }
 
     /**
