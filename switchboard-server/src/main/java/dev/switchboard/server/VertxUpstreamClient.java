@@ -40,9 +40,11 @@ final class VertxUpstreamClient implements UpstreamClient {
                         req.reset();
                         return Future.failedFuture(call.resetCause);
                     }
-                    return body == null ? req.send() : req.send(Buffer.buffer(body));
+                    Future<Void> written = body == null ? req.end() : req.end(Buffer.buffer(body));
+                    written.onSuccess(call);
+                    return req.response();
                 })
-                .map(Response::new);
+                .map(http -> new Response(http, call));
         return call;
     }
 
@@ -51,10 +53,27 @@ final class VertxUpstreamClient implements UpstreamClient {
         return client.close();
     }
 
-    private static final class Call implements UpstreamExchange {
+    /** Also learns when the request was written in full. */
+    private static final class Call implements UpstreamExchange, Handler<Void> {
         private Future<UpstreamResponse> response;
         private HttpClientRequest request;
         private Throwable resetCause;
+        private boolean written;
+
+        @Override
+        public void handle(Void ignored) {
+            written = true;
+        }
+
+        /**
+         * The response ended before the request was written in full (the upstream answered early): the rest of the
+         * body would go out ahead of the next request on this connection, so the connection is closed, not reused.
+         */
+        void responseEnded() {
+            if (!written && request != null) {
+                request.connection().close();
+            }
+        }
 
         @Override
         public Future<UpstreamResponse> response() {
@@ -73,7 +92,7 @@ final class VertxUpstreamClient implements UpstreamClient {
         }
     }
 
-    private record Response(HttpClientResponse http) implements UpstreamResponse {
+    private record Response(HttpClientResponse http, Call call) implements UpstreamResponse {
         @Override
         public int statusCode() {
             return http.statusCode();
@@ -92,7 +111,10 @@ final class VertxUpstreamClient implements UpstreamClient {
 
         @Override
         public UpstreamResponse endHandler(Handler<Void> end) {
-            http.endHandler(end);
+            http.endHandler(v -> {
+                call.responseEnded();
+                end.handle(v);
+            });
             return this;
         }
 
