@@ -47,14 +47,14 @@ class ProviderConnectionCapIT {
     @Test
     void callsOverTheCapAreRefusedPromptlyWith503AndRetryAfterAndTheMetricShowsIt() throws Exception {
         List<String> chunks = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
+        for (int i = 0; i < 20; i++) {
             chunks.add("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,"
                     + "\"delta\":{\"content\":\"w" + i + " \"},\"finish_reason\":null}]}\n\n");
         }
         chunks.add("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,"
                 + "\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
         for (int i = 0; i < 4; i++) {
-            upstream.enqueue(upstream.rawStream(chunks, Duration.ofMillis(250))); // ~3 s each
+            upstream.enqueue(upstream.rawStream(chunks, Duration.ofMillis(250))); // ~5 s each
         }
         List<CompletableFuture<HttpResponse<String>>> first = IntStream.range(0, 4)
                 .mapToObj(i -> send("/v1/chat/completions", STREAM)).toList();
@@ -83,7 +83,7 @@ class ProviderConnectionCapIT {
         for (CompletableFuture<HttpResponse<String>> f : first) {
             HttpResponse<String> r = f.get();
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.body()).contains("w11").contains("[DONE]");
+            assertThat(r.body()).contains("w19").contains("[DONE]");
         }
         assertThat(scrape())
                 .contains("switchboard_upstream_connections_refused_total{gen_ai_provider_name=\"fake\"} 8.0")
@@ -95,8 +95,46 @@ class ProviderConnectionCapIT {
         assertThat(after.statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void aRouteFallsBackPastASaturatedTargetWithoutBlamingIt() throws Exception {
+        try (FakeUpstream backup = FakeUpstream.start();
+             GatewayFixture routed = GatewayFixture.withYaml("""
+                     version: 1
+                     server: { listen: 127.0.0.1:0, event_loops: 1 }
+                     providers:
+                       - { name: primary, type: openai, base_url: %s, api_key: k, max_connections: 1 }
+                       - { name: backup, type: openai, base_url: %s, api_key: k }
+                     keys:
+                       - { name: tester, key: %s }
+                     breaker: { consecutive_failures: 1, cooldown: 60s }
+                     routes:
+                       - name: smart
+                         rules:
+                           - targets: [primary/gpt-4o, backup/gpt-4o]
+                     """.formatted(upstream.baseUrl(), backup.baseUrl(), GatewayFixture.KEY))) {
+            upstream.enqueue(upstream.delayed(Duration.ofSeconds(3)));
+            CompletableFuture<HttpResponse<String>> held = send(routed, "/v1/chat/completions", STREAM);
+            awaitUntil(() -> upstream.requests().size() == 1, "the first call reaches the primary");
+            HttpResponse<String> second = send(routed, "/v1/chat/completions", STREAM).get();
+            assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+            assertThat(second.headers().firstValue("x-switchboard-provider")).hasValue("backup");
+            assertThat(held.get().headers().firstValue("x-switchboard-provider")).hasValue("primary");
+            String metrics = routed.gateway().metrics().scrape();
+            assertThat(metrics)
+                    .contains("switchboard_breaker_state{gen_ai_provider_name=\"primary\",target=\"primary/gpt-4o\"} 0.0")
+                    .contains("switchboard_upstream_connections_refused_total{gen_ai_provider_name=\"primary\"} 1.0");
+            // the primary was not blamed: with consecutive_failures 1 its breaker would be open otherwise
+            assertThat(send(routed, "/v1/chat/completions", STREAM).get().headers().firstValue("x-switchboard-provider"))
+                    .hasValue("primary");
+        }
+    }
+
     private CompletableFuture<HttpResponse<String>> send(String path, String body) {
-        return http.sendAsync(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path))
+        return send(gateway, path, body);
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(GatewayFixture target, String path, String body) {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create(target.baseUrl() + path))
                 .timeout(Duration.ofSeconds(20))
                 .header("Authorization", "Bearer " + GatewayFixture.KEY)
                 .header("x-api-key", GatewayFixture.KEY)
