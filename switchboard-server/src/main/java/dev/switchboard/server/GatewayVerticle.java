@@ -33,6 +33,7 @@ final class GatewayVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
     private static final long SWALLOW_MAX_BYTES = 4L * 1024 * 1024;
     private static final long SWALLOW_IDLE_MILLIS = 1000;
+    private static final int UPSTREAM_POOL_SIZE = 32 * 1024;
 
     private final SnapshotHolder snapshots;
     private final GatewayMetrics metrics;
@@ -69,11 +70,14 @@ final class GatewayVerticle extends VerticleBase {
                         .setTcpNoDelay(true)
                         .setMaxInitialLineLength(16 * 1024)
                         .setMaxHeaderSize(64 * 1024),
-                new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
+                // no cap of Vert.x's own: providers[].max_connections is the cap, counted over all event loops
+                // (ProviderConnections). The size only bounds the pool's slot array (32k: more than one
+                // destination's ephemeral ports); nothing waits in a queue for a connection.
+                new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL_SIZE).setMaxWaitQueueSize(0));
         boolean fastLane = snapshots.get().config().server().fastLane();
         upstreams = fastLane ? new NettyUpstreamClient((ContextInternal) context) : new VertxUpstreamClient(client);
         models = new ModelCallHandler(vertx, new DeadlineSweeper(vertx), upstreams, client, recorder, routingMetrics,
-                governance.admission);
+                governance.admission, ProviderConnections.shared(vertx, metrics.registry()));
         callers = new CallerStep(governance.auth, recorder);
         telemetry = new TelemetryEndpoints(vertx, metrics, true, snapshots.get().config().telemetry().ownListener());
         server = vertx.createHttpServer(new HttpServerOptions()

@@ -36,10 +36,13 @@ final class ModelCallHandler {
     private final RoutingMetrics routingMetrics;
     private final Vertx vertx;
     private final AdmissionControl admission;
+    private final ProviderConnections connections;
 
     /** @param tokenClient for credential exchanges (OAuth2 token endpoints), not model calls */
     ModelCallHandler(Vertx vertx, DeadlineSweeper sweeper, UpstreamClient client, HttpClient tokenClient,
-                     OutcomeRecorder recorder, RoutingMetrics routingMetrics, AdmissionControl admission) {
+                     OutcomeRecorder recorder, RoutingMetrics routingMetrics, AdmissionControl admission,
+                     ProviderConnections connections) {
+        this.connections = connections;
         this.vertx = vertx;
         this.admission = admission;
         this.sweeper = sweeper;
@@ -153,7 +156,7 @@ final class ModelCallHandler {
         ModelRequest req = attempt.req();
         Target target = attempt.target();
         ChatAdapter adapter = attempt.adapter();
-        UpstreamCall call = new UpstreamCall(sweeper, client, target.provider());
+        UpstreamCall call = new UpstreamCall(sweeper, client, target.provider(), connections);
         attempt.routed().calling(call);
         ex.sending(call); // from here the provider may work on it: settlement charges unless it answers with an error
         if (!up.dropped().isEmpty()) {
@@ -197,14 +200,16 @@ final class ModelCallHandler {
             return;
         }
         boolean ok = upstream.statusCode() / 100 == 2;
-        BodyCollector collected = new BodyCollector(ok ? Integer.MAX_VALUE : MAX_ERROR_BODY);
+        BodyCollector collected = ok ? answerCollector(ex) : new BodyCollector(MAX_ERROR_BODY);
         upstream.handler(b -> {
             call.activity();
-            collected.add(b);
+            if (!collected.overflowed() && !collected.add(b) && ok) {
+                tooLarge(ex, call, attempt);
+            }
         });
         upstream.exceptionHandler(err -> failAttempt(ex, attempt, call.failure(err), null));
         upstream.endHandler(v -> recorder.guarded(ex, () -> {
-            if (ex.isFinished()) {
+            if (ex.isFinished() || (ok && collected.overflowed())) {
                 return;
             }
             call.complete();
@@ -247,14 +252,16 @@ final class ModelCallHandler {
 
     private void relayBody(Exchange ex, UpstreamCall call, UpstreamResponse upstream, Attempt attempt) {
         ChatAdapter adapter = attempt.adapter();
-        BodyCollector collected = new BodyCollector(Integer.MAX_VALUE);
+        BodyCollector collected = answerCollector(ex);
         upstream.handler(b -> {
             call.activity(); // each piece moves the idle deadline, as for streams
-            collected.add(b);
+            if (!collected.overflowed() && !collected.add(b)) {
+                tooLarge(ex, call, attempt);
+            }
         });
         upstream.exceptionHandler(err -> failAttempt(ex, attempt, call.failure(err), null));
         upstream.endHandler(v -> recorder.guarded(ex, () -> {
-            if (ex.isFinished()) {
+            if (ex.isFinished() || collected.overflowed()) {
                 return;
             }
             call.complete();
@@ -281,6 +288,20 @@ final class ModelCallHandler {
             ex.client.end(200, passedThrough ? collected.buffer() : Buffer.buffer(encoded));
             attempt.done();
         }));
+    }
+
+    /** A whole answer is gathered up to the provider's {@code max_response_body}; past it, all is dropped. */
+    private static BodyCollector answerCollector(Exchange ex) {
+        return new BodyCollector(ex.target.provider().limits().maxResponseBytes(), false);
+    }
+
+    /** The answer outgrew {@code max_response_body}: 502 (or the next target), and the upstream request is closed. */
+    private void tooLarge(Exchange ex, UpstreamCall call, Attempt attempt) {
+        int limit = ex.target.provider().limits().maxResponseBytes();
+        // answer first: the reset below fails the body, whose handler would report a broken connection instead
+        failAttempt(ex, attempt, new GatewayException(ErrorKind.UPSTREAM_SERVER_ERROR, "The answer of provider '"
+                + attempt.target().provider().name() + "' is larger than its max_response_body (" + limit + " bytes)."), null);
+        call.cancel();
     }
 
     private void relayError(Exchange ex, UpstreamCall call, UpstreamResponse upstream, Attempt attempt) {
