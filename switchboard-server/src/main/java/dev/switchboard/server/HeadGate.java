@@ -144,8 +144,14 @@ final class HeadGate extends ChannelDuplexHandler {
                 ? a.getAddress().getHostAddress() : "";
     }
 
-    /** False when the body passed a cap. A body that arrives whole in one piece is never counted: nothing waits. */
+    /** False when the body passed a cap or its framing is broken. A body that arrives whole in one piece is never counted: nothing waits. */
     private boolean content(HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            // broken chunked framing: Vert.x would close without a word; the client is told, then the connection goes
+            refuse(new GatewayException(ErrorKind.INVALID_REQUEST,
+                    "The request body's chunked framing is malformed (RFC 9112, section 7.1)."), true);
+            return false;
+        }
         boolean last = content instanceof LastHttpContent;
         if (last) {
             bodyAhead = false;
