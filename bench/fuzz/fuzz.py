@@ -188,7 +188,8 @@ def mutations(rnd, key, skip=()):
             elif k == "pipelined":
                 data = request("POST", path, b, key=key) * 3
             elif k == "te-gzip":
-                data = request("POST", path, b, key=key, headers=[("Transfer-Encoding", "gzip, chunked")])
+                data = request("POST", path, b"%x\r\n%s\r\n0\r\n\r\n" % (len(b), b), key=key,
+                               headers=[("Transfer-Encoding", "gzip, chunked")])
             elif k == "obs-fold":
                 data = request("POST", path, b, key=key, headers=[("X-A", "a\r\n b")])
             elif k == "space-before-colon":

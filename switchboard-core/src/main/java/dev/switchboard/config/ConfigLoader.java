@@ -27,10 +27,11 @@ public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("version", "server", "timeouts", "providers", "models", "keys", "routes",
             "retry", "breaker", "store", "admin", "redis", "jwt", "network", "limits", "prices",
             "telemetry");
-    private static final Set<String> SERVER = Set.of("listen", "max_body", "event_loops", "access_log", "drain_timeout", "fast_lane");
+    private static final Set<String> SERVER = FrontDoorReader.plus(Set.of("listen", "max_body", "event_loops", "access_log", "drain_timeout",
+            "fast_lane"));
     private static final Set<String> TIMEOUTS = Set.of("connect", "first_byte", "idle", "total");
     private static final Set<String> PROVIDER = Set.of("name", "type", "base_url", "api_key", "headers", "api_version", "models", "timeouts",
-            "unsupported_params", "health_check");
+            "unsupported_params", "health_check", "max_connections", "max_response_body");
     private static final Set<String> MODEL = Set.of("name", "target");
     private static final Set<String> KEY = Set.of("name", "key", "key_sha256", "models", "team", "metadata", "limits",
             "budget", "ip");
@@ -141,7 +142,7 @@ public final class ConfigLoader {
         boolean accessLog = r.bool(n, "access_log", "server", d.accessLog());
         boolean fastLane = r.bool(n, "fast_lane", "server", d.fastLane());
         return new ServerConfig(host, port, maxBody, loops, accessLog, r.duration(n, "drain_timeout", "server", d.drainTimeout()),
-                fastLane);
+                fastLane, FrontDoorReader.read(n, r));
     }
 
     private Timeouts timeouts(JsonNode n, String path, Timeouts d, Reader r) {
@@ -211,9 +212,26 @@ public final class ConfigLoader {
                     path + ".unsupported_params", r);
             HealthCheckConfig health = ResilienceReader.healthCheck(p.get("health_check"), path + ".health_check", r);
             out.add(new ProviderConfig(name, typeName, trimSlash(baseUrl),
-                    key == null || key.isEmpty() ? null : new Secret(key), headers, apiVersion, models, t, unsupported, health));
+                    key == null || key.isEmpty() ? null : new Secret(key), headers, apiVersion, models, t, unsupported, health,
+                    upstreamLimits(p, path, r)));
         }
         return out;
+    }
+
+    /** {@code max_connections} (0 = no cap) and {@code max_response_body} of one provider. */
+    private static UpstreamLimits upstreamLimits(JsonNode p, String path, Reader r) {
+        int connections = r.integer(p, "max_connections", path, 0, 0, 1_000_000);
+        int maxResponse = UpstreamLimits.DEFAULT_MAX_RESPONSE_BYTES;
+        String size = r.scalarText(p, "max_response_body", path);
+        if (size != null) {
+            long bytes = Units.size(size);
+            if (bytes <= 0 || bytes > Integer.MAX_VALUE - 8) {
+                r.problems.add(path + ".max_response_body", "expected a size from 1B to 2GiB such as 64MiB, got '" + size + "'");
+            } else {
+                maxResponse = (int) bytes;
+            }
+        }
+        return new UpstreamLimits(connections, maxResponse);
     }
 
     private static UnsupportedParams unsupportedParams(String value, String path, Reader r) {

@@ -5,10 +5,21 @@ import java.time.Duration;
 /**
  * The listener: host, port, largest accepted request body, event-loop count (0 = one per core),
  * whether the access log is written, how long a shutdown waits for requests in flight, and whether model calls take
- * the gateway's own Netty lane (server and upstream side) instead of Vert.x's HTTP server and client.
+ * the gateway's own Netty lane (server and upstream side) instead of Vert.x's HTTP server and client; and the limits of
+ * {@link FrontDoorConfig} on slow or greedy clients.
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, int eventLoops, boolean accessLog, Duration drainTimeout,
-                           boolean fastLane) {
+                           boolean fastLane, FrontDoorConfig frontDoor) {
     public static final long DEFAULT_MAX_BODY = 32L * 1024 * 1024;
     public static final ServerConfig DEFAULTS = new ServerConfig("0.0.0.0", 8080, DEFAULT_MAX_BODY, 0, true, Duration.ofSeconds(30), true);
+
+    /** With the default {@link FrontDoorConfig} (timeouts, connection caps, body memory). */
+    public ServerConfig(String host, int port, long maxBodyBytes, int eventLoops, boolean accessLog, Duration drainTimeout,
+                        boolean fastLane) {
+        this(host, port, maxBodyBytes, eventLoops, accessLog, drainTimeout, fastLane, FrontDoorConfig.DEFAULTS);
+    }
+
+    public ServerConfig withFrontDoor(FrontDoorConfig f) {
+        return new ServerConfig(host, port, maxBodyBytes, eventLoops, accessLog, drainTimeout, fastLane, f);
+    }
 }

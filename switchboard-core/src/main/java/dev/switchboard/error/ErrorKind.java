@@ -17,6 +17,8 @@ public enum ErrorKind {
     RATE_LIMITED(429, "rate_limit_error", "rate_limit_exceeded", false),
     BUDGET_EXCEEDED(429, "insufficient_quota", "budget_exceeded", false),
     LIMITS_UNAVAILABLE(503, "api_error", "limits_unavailable", false),
+    /** The gateway holds as many request bodies still arriving as it allows: try again shortly. */
+    GATEWAY_BUSY(503, "api_error", "gateway_busy", false),
     NOT_FOUND(404, "invalid_request_error", "not_found", false),
     MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found", false),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed", false),

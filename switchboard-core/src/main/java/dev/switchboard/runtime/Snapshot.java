@@ -60,7 +60,7 @@ public record Snapshot(GatewayConfig config, Router router, KeyIndex keys) {
                 key = storeCredentials.getOrDefault(pc.name(), key == null ? null : new Secret(""));
             }
             providers.put(pc.name(), new ProviderEndpoint(pc.name(), type, baseUrl, key,
-                    Map.copyOf(headers), apiVersion, pc.models(), pc.timeouts(), pc.unsupportedParams()));
+                    Map.copyOf(headers), apiVersion, pc.models(), pc.timeouts(), pc.unsupportedParams(), pc.limits()));
         }
         ModelResolver resolver = new ModelResolver(providers, config.models());
         List<Route> routes = new ArrayList<>();

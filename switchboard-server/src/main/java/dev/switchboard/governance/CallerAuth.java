@@ -23,11 +23,15 @@ import java.util.function.Supplier;
 public final class CallerAuth {
     /** Enough for every key of a busy gateway; beyond it the cache starts over. */
     private static final int MAX_DIGESTS = 4096;
+    /** Longer values are never cached (no real key is this long); they are hashed and looked up each time. */
+    private static final int MAX_CACHED_LENGTH = 256;
 
     private final Supplier<StoreDirectory> directory;
     /**
-     * Presented key → its SHA-256: hashing was a visible share of each request's CPU. A digest depends on nothing but
-     * the key, so revoking or adding keys needs no invalidation (lookups by digest always use the current keys).
+     * Presented key → its SHA-256, only for values that matched a key when they were cached: hashing was a visible
+     * share of each request's CPU. Values that match nothing are never kept (an anonymous client must not fill the
+     * heap with what it sends). A digest depends on nothing but the key, so revoking or adding keys needs no
+     * invalidation (lookups by digest always use the current keys).
      */
     private final Map<String, String> digests = new ConcurrentHashMap<>();
     private final JwtAuthenticator jwt;
@@ -38,6 +42,15 @@ public final class CallerAuth {
         this.directory = directory;
         this.jwt = jwt;
         this.network = network;
+    }
+
+    /** How many presented values the digest cache holds (for tests). */
+    int cachedDigests() {
+        return digests.size();
+    }
+
+    public NetworkGuard network() {
+        return network;
     }
 
     public Future<ClientKey> authenticate(CallerRequest req, KeyIndex configKeys) {
@@ -53,12 +66,9 @@ public final class CallerAuth {
             });
         }
         String digest = digests.get(presented);
-        if (digest == null) {
+        boolean cached = digest != null;
+        if (!cached) {
             digest = KeyDigest.sha256Hex(presented);
-            if (digests.size() >= MAX_DIGESTS) {
-                digests.clear(); // bounded whatever callers present; the keys in use come back on their next request
-            }
-            digests.put(presented, digest);
         }
         ClientKey key = configKeys.findDigest(digest);
         if (key == null) {
@@ -68,6 +78,12 @@ public final class CallerAuth {
             }
         } else {
             key = withStoreTeam(key);
+        }
+        if (!cached && presented.length() <= MAX_CACHED_LENGTH) {
+            if (digests.size() >= MAX_DIGESTS) {
+                digests.clear(); // bounded however many keys exist; the keys in use come back on their next request
+            }
+            digests.put(presented, digest);
         }
         if (key.expiresAt() != null && key.expired(Instant.now())) {
             throw new GatewayException(ErrorKind.UNAUTHENTICATED, "The API key has expired.");

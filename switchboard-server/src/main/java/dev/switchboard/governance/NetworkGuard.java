@@ -8,6 +8,7 @@ import dev.switchboard.auth.IpRules;
 import dev.switchboard.config.IpRulesConfig;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +50,36 @@ public final class NetworkGuard {
         }
         return key;
     }
+
+    /** Whether global allow/deny rules exist (without them no request is refused before its key is known). */
+    public boolean hasGlobalRules() {
+        return !globalEmpty;
+    }
+
+    /** A peer whose X-Forwarded-For is believed: the client behind it is known per request, not per connection. */
+    public boolean trustsProxy(InetAddress peer) {
+        return trustedProxies.contains(peer);
+    }
+
+    /**
+     * The global rules alone, on a request head, before any key is looked up: null when the client may go on, else the
+     * 403. {@code forwardedFor} counts only when the peer is a trusted proxy.
+     */
+    public GatewayException globalRefusal(String peer, List<String> forwardedFor) {
+        if (globalEmpty) {
+            return null;
+        }
+        ClientAddress client;
+        try {
+            client = ClientAddress.resolve(peer, forwardedFor, trustedProxies);
+        } catch (IllegalArgumentException e) {
+            return new GatewayException(ErrorKind.ADDRESS_NOT_ALLOWED, "The client address could not be determined.");
+        }
+        return global.permitsGlobally(client.address()) ? null : GLOBAL_REFUSAL.get();
+    }
+
+    private static final java.util.function.Supplier<GatewayException> GLOBAL_REFUSAL = () ->
+            new GatewayException(ErrorKind.ADDRESS_NOT_ALLOWED, new IpPolicy.Decision(false, IpPolicy.Scope.GLOBAL).message() + ".");
 
     private IpRules rules(IpRulesConfig c) {
         if (c.isEmpty()) {

@@ -2,21 +2,37 @@ package dev.switchboard.limits;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Redis first; when a Redis admission fails or times out, switches to the local limiter (fail-open) or
- * refuses with {@link LimitKind#UNAVAILABLE} (fail-closed), and pings Redis until it answers again.
- * A Redis call that timed out may still have counted on the server; that only errs on the strict side.
- * Reservations stay with the limiter that admitted them.
+ * Redis first; when a Redis admission fails or times out, counts locally (fail-open) or refuses with
+ * {@link LimitKind#UNAVAILABLE} (fail-closed), and pings Redis until it answers again.
+ * <p>Fail-open semantics: rate limits (requests and tokens per minute) count per instance from zero while Redis is
+ * away, so an N-instance fleet may admit up to N times a limit. Budgets and tokens per day continue from the last
+ * value Redis reported to this instance ({@link CounterMemory}); a budget this instance never saw is refused (503)
+ * until Redis is back, so a spent budget never becomes fresh. When Redis answers again, what was counted locally
+ * is added to the shared counters.
+ * <p>A broken connection degrades at once; timeouts only when they persist ({@link #SLOW_CALLS_BEFORE_DEGRADING}
+ * in a row over at least {@link #SLOW_STREAK_MILLIS}), so a burst or a GC pause does not flip a healthy instance
+ * (each timed-out request is still served by the fallback). A timed-out admission may still be counted by Redis:
+ * when its late answer arrives it is settled like the request ({@link LateAnswerReservation}), or released when the
+ * request was refused. Reservations admitted by Redis obey the mode when a
+ * stream asks to extend them and Redis cannot be reached ({@link ModeReservation}).
  */
 public final class DegradingLimiter implements Limiter {
     private static final Logger LOG = LoggerFactory.getLogger(DegradingLimiter.class);
     private static final long CLOSED_RETRY_MILLIS = 1000;
-    private static final int SLOW_CALLS_BEFORE_DEGRADING = 3;
+    static final int SLOW_CALLS_BEFORE_DEGRADING = 3;
+    static final long SLOW_STREAK_MILLIS = 1000;
+    private static final long HAND_BACK_WAIT_MILLIS = 100;
+    private static final int HAND_BACK_WAITS = 50;
 
     private final Vertx vertx;
     private final RedisLimiter redis;
@@ -24,9 +40,15 @@ public final class DegradingLimiter implements Limiter {
     private final DegradingSettings settings;
     private final long probeTimer;
     private final AtomicBoolean probing = new AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicInteger slowCalls = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger slowCalls = new AtomicInteger();
+    /** Timed-out admissions served locally whose Redis answer has not arrived yet. */
+    private final AtomicInteger lateAnswers = new AtomicInteger();
+    private volatile long slowSince;
     private volatile LimiterMode mode = LimiterMode.REDIS;
+    /** Counts while Redis is away, seeded from what Redis last reported; replaced after each outage. */
+    private volatile LocalLimiter fallback;
 
+    /** @param local only its clock is used: local counting starts from Redis's last values, not from this limiter's */
     public DegradingLimiter(Vertx vertx, RedisLimiter redis, LocalLimiter local, DegradingSettings settings) {
         this.vertx = vertx;
         this.redis = redis;
@@ -44,20 +66,36 @@ public final class DegradingLimiter implements Limiter {
         if (mode != LimiterMode.REDIS) {
             return degraded(request);
         }
-        return redis.admit(request)
-                .timeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        Future<Admission> call = redis.admit(request);
+        return call.timeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .transform(ar -> {
                     if (ar.succeeded()) {
                         slowCalls.set(0);
-                        return Future.succeededFuture(ar.result());
+                        return Future.succeededFuture(withMode(ar.result()));
                     }
-                    // A broken connection is an outage at once; a slow answer only after several in a row (a burst
-                    // right after startup, or a GC pause, must not drop every request to local counting).
-                    if (!(ar.cause() instanceof java.util.concurrent.TimeoutException)
-                            || slowCalls.incrementAndGet() >= SLOW_CALLS_BEFORE_DEGRADING) {
+                    if (!(ar.cause() instanceof TimeoutException)) {
+                        degrade(ar.cause());
+                        return degraded(request);
+                    }
+                    if (persistentlySlow()) {
                         degrade(ar.cause());
                     }
-                    return degraded(request);
+                    // the script may still run and count: its late answer is settled like the local reservation
+                    return degraded(request).map(local -> {
+                        if (!local.admitted()) {
+                            call.onSuccess(late -> late.reservation().release());
+                            return local;
+                        }
+                        LateAnswerReservation twin = new LateAnswerReservation(local.reservation());
+                        lateAnswers.incrementAndGet();
+                        call.map(this::withMode).onComplete(late -> {
+                            if (late.succeeded()) {
+                                twin.lateAnswer(late.result());
+                            }
+                            lateAnswers.decrementAndGet();
+                        });
+                        return Admission.admitted(twin, local.requests().orElse(null), local.tokens().orElse(null));
+                    });
                 });
     }
 
@@ -66,12 +104,55 @@ public final class DegradingLimiter implements Limiter {
         vertx.cancelTimer(probeTimer);
     }
 
-    private Future<Admission> degraded(AdmissionRequest request) {
-        if (settings.failOpen()) {
-            return local.admit(request);
+    private boolean persistentlySlow() {
+        long now = System.nanoTime();
+        if (slowCalls.getAndIncrement() == 0) {
+            slowSince = now;
         }
-        Refusal refusal = new Refusal(null, LimitKind.UNAVAILABLE, CLOSED_RETRY_MILLIS);
-        return Future.succeededFuture(Admission.refused(refusal, null, null));
+        return slowCalls.get() >= SLOW_CALLS_BEFORE_DEGRADING
+                && now - slowSince >= TimeUnit.MILLISECONDS.toNanos(SLOW_STREAK_MILLIS);
+    }
+
+    private Admission withMode(Admission a) {
+        if (!a.admitted() || a.reservation() == Reservation.NONE) {
+            return a;
+        }
+        return Admission.admitted(new ModeReservation(a.reservation(), settings), a.requests().orElse(null),
+                a.tokens().orElse(null));
+    }
+
+    private Future<Admission> degraded(AdmissionRequest request) {
+        if (!settings.failOpen()) {
+            return unavailable();
+        }
+        LocalLimiter counting = fallback();
+        CounterMemory memory = redis.memory();
+        // a budget never seen in Redis cannot continue from where it stands: refuse rather than start it at zero
+        for (CounterCheck c : new AdmissionPlan("", request, counting.clock().millis()).checks()) {
+            if (c.kind() == LimitKind.BUDGET && memory.lastSeen(c.key()) < 0) {
+                return unavailable();
+            }
+        }
+        return counting.admit(request);
+    }
+
+    private static Future<Admission> unavailable() {
+        return Future.succeededFuture(Admission.refused(new Refusal(null, LimitKind.UNAVAILABLE, CLOSED_RETRY_MILLIS),
+                null, null));
+    }
+
+    private LocalLimiter fallback() {
+        LocalLimiter f = fallback;
+        if (f == null) {
+            synchronized (this) {
+                f = fallback;
+                if (f == null) {
+                    f = new LocalLimiter(local.clock(), redis.memory());
+                    fallback = f;
+                }
+            }
+        }
+        return f;
     }
 
     private void degrade(Throwable cause) {
@@ -93,8 +174,39 @@ public final class DegradingLimiter implements Limiter {
                     if (ar.succeeded() && mode != LimiterMode.REDIS) {
                         slowCalls.set(0);
                         mode = LimiterMode.REDIS;
+                        handBackWhenSettled(HAND_BACK_WAITS);
                         LOG.info("Redis limiter reachable again; back to REDIS");
                     }
                 });
+    }
+
+    /**
+     * Hands back once the late answers of timed-out admissions are in (each moves its request from the local counters
+     * to Redis's, so handing back earlier would count it twice), or after a few seconds at most.
+     */
+    private void handBackWhenSettled(int waitsLeft) {
+        if (lateAnswers.get() > 0 && waitsLeft > 0) {
+            vertx.setTimer(HAND_BACK_WAIT_MILLIS, id -> handBackWhenSettled(waitsLeft - 1));
+            return;
+        }
+        handBack();
+    }
+
+    /** Adds what was counted locally during the outage to the shared counters, and starts the next outage afresh. */
+    private void handBack() {
+        LocalLimiter f;
+        synchronized (this) {
+            f = fallback;
+            fallback = null;
+        }
+        if (f == null) {
+            return;
+        }
+        Map<String, Long> deltas = new HashMap<>();
+        CounterMemory memory = redis.memory();
+        f.growth().forEach((key, delta) -> deltas.put(memory.prefixed(key), delta));
+        if (!deltas.isEmpty()) {
+            redis.adjust(deltas);
+        }
     }
 }

@@ -23,10 +23,26 @@ final class HeldReservation implements Reservation {
         this.heldMicroUsd = new AtomicLong(plan.request().worstCaseMicroUsd());
     }
 
+    /** What a reconcile left on the counters (tokens, micro-USD), for {@link #withdraw}; null until then. */
+    private volatile long[] reconciled;
+
     @Override
     public void reconcile(long actualTokens, long actualMicroUsd) {
         if (settled.compareAndSet(false, true)) {
+            reconciled = new long[] {Math.max(0, actualTokens), Math.max(0, actualMicroUsd)};
             apply(Math.max(0, actualTokens) - heldTokens.get(), Math.max(0, actualMicroUsd) - heldMicroUsd.get(), 0);
+        }
+    }
+
+    /**
+     * Takes a reconciled request off these counters entirely (its count, tokens and cost): another limiter counts it
+     * now (a timed-out Redis admission that answered late). Once; nothing for a released or unsettled reservation.
+     */
+    void withdraw() {
+        long[] r = reconciled;
+        if (r != null) {
+            reconciled = null;
+            apply(-r[0], -r[1], -1);
         }
     }
 

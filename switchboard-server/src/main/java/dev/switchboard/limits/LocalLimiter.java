@@ -20,13 +20,20 @@ public final class LocalLimiter extends CountingLimiter {
 
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final AtomicLong admissions = new AtomicLong();
+    /** Where a new counter starts (the last value Redis reported while this stands in for it), or null: at zero. */
+    private final CounterMemory seed;
 
     public LocalLimiter() {
         this(Clock.systemUTC());
     }
 
     public LocalLimiter(Clock clock) {
+        this(clock, null);
+    }
+
+    LocalLimiter(Clock clock, CounterMemory seed) {
         super(clock, "");
+        this.seed = seed;
     }
 
     @Override
@@ -40,7 +47,7 @@ public final class LocalLimiter extends CountingLimiter {
         for (int i = 0; i < checks.size(); i++) {
             CounterCheck c = checks.get(i);
             slots[i] = counters.computeIfAbsent(c.key(), k -> new Counter(c.ttlSeconds() == 0 ? Long.MAX_VALUE
-                    : now + c.ttlSeconds() * 1000));
+                    : now + c.ttlSeconds() * 1000, seed == null ? 0 : Math.max(0, seed.lastSeen(k))));
             order.add(i);
         }
         order.sort(Comparator.comparing(i -> checks.get(i).key()));
@@ -81,6 +88,23 @@ public final class LocalLimiter extends CountingLimiter {
         });
     }
 
+    /** What each live counter gained since it was created (its seed excluded), for handing back to Redis. */
+    Map<String, Long> growth() {
+        Map<String, Long> out = new java.util.HashMap<>();
+        long now = clock().millis();
+        counters.forEach((key, c) -> {
+            c.lock.lock();
+            try {
+                if (!c.expired(now) && c.value != c.start) {
+                    out.put(key, c.value - c.start);
+                }
+            } finally {
+                c.lock.unlock();
+            }
+        });
+        return out;
+    }
+
     /** Current value of a counter key (tests and diagnostics). */
     long valueOf(String key) {
         Counter c = counters.get(key);
@@ -90,10 +114,13 @@ public final class LocalLimiter extends CountingLimiter {
     private static final class Counter {
         final ReentrantLock lock = new ReentrantLock();
         final long expiresAt;
+        final long start;
         long value;
 
-        Counter(long expiresAt) {
+        Counter(long expiresAt, long start) {
             this.expiresAt = expiresAt;
+            this.start = start;
+            this.value = start;
         }
 
         boolean expired(long now) {

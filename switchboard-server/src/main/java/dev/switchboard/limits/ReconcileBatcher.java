@@ -16,11 +16,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Collects counter adjustments from reconciles and releases and sends them in one script call per batch,
  * merging deltas of the same key, so settling costs a fraction of a round trip per request and never
- * delays a response. A failed batch is dropped (logged): counters then stay at the reserved estimates,
- * which errs on the strict side until the window ends.
+ * delays a response. A failed batch is kept and retried every {@link #RETRY_MILLIS} (merged with later
+ * adjustments) while Redis is away, up to {@link #MAX_RETRY_KEYS} counters: beyond that refunds (negative
+ * deltas, whose loss only errs on the strict side) are dropped first, and extra charges (positive) are dropped
+ * only past the bound, with an error log of how much. Counters whose window ended are skipped by the script.
  */
 final class ReconcileBatcher {
     private static final Logger LOG = LoggerFactory.getLogger(ReconcileBatcher.class);
+    static final long RETRY_MILLIS = 1000;
+    static final int MAX_RETRY_KEYS = 10_000;
 
     private final Vertx vertx;
     private final RedisAPI api;
@@ -29,6 +33,9 @@ final class ReconcileBatcher {
     private final ConcurrentLinkedQueue<Map.Entry<String, Long>> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** Deltas of failed batches, merged by key; guarded by its own monitor. */
+    private final Map<String, Long> retry = new LinkedHashMap<>();
+    private final AtomicBoolean retryScheduled = new AtomicBoolean();
 
     ReconcileBatcher(Vertx vertx, RedisAPI api, long delayMillis, int batchSize) {
         this.vertx = vertx;
@@ -46,10 +53,14 @@ final class ReconcileBatcher {
         }
     }
 
-    /** Sends everything waiting now; completes when Redis applied it. */
+    /** Sends everything waiting now (failed batches included); completes when Redis applied it. */
     Future<Void> flush() {
         scheduled.set(false);
         Map<String, Long> merged = new LinkedHashMap<>();
+        synchronized (retry) {
+            merged.putAll(retry);
+            retry.clear();
+        }
         Map.Entry<String, Long> e;
         while ((e = pending.poll()) != null) {
             size.decrementAndGet();
@@ -62,7 +73,46 @@ final class ReconcileBatcher {
         List<String> keys = new ArrayList<>(merged.keySet());
         List<String> args = merged.values().stream().map(String::valueOf).toList();
         return RedisScripts.ADJUST.run(api, keys, args)
-                .onFailure(err -> LOG.warn("dropped {} limit counter adjustments: {}", keys.size(), err.toString()))
+                .onFailure(err -> keepForRetry(merged, err))
                 .mapEmpty();
+    }
+
+    /** Pending retries (tests and diagnostics). */
+    int retrying() {
+        synchronized (retry) {
+            return retry.size();
+        }
+    }
+
+    private void keepForRetry(Map<String, Long> failed, Throwable err) {
+        long droppedPositive = 0;
+        int droppedKeys = 0;
+        synchronized (retry) {
+            failed.forEach((k, v) -> retry.merge(k, v, Long::sum));
+            if (retry.size() > MAX_RETRY_KEYS) {
+                retry.values().removeIf(v -> v <= 0); // refunds first: losing them only errs strict
+            }
+            var it = retry.entrySet().iterator();
+            while (retry.size() > MAX_RETRY_KEYS && it.hasNext()) {
+                droppedPositive += it.next().getValue();
+                droppedKeys++;
+                it.remove();
+            }
+        }
+        if (droppedKeys > 0) {
+            LOG.error("Redis unreachable: dropped extra charges of {} limit counters (total {}) beyond the retry bound",
+                    droppedKeys, droppedPositive);
+        }
+        LOG.warn("{} limit counter adjustments not applied ({}); retrying", failed.size(), err.toString());
+        if (retryScheduled.compareAndSet(false, true)) {
+            try {
+                vertx.setTimer(RETRY_MILLIS, id -> {
+                    retryScheduled.set(false);
+                    flush();
+                });
+            } catch (RuntimeException closed) { // Vert.x already closed (shutdown): nothing will run it
+                retryScheduled.set(false);
+            }
+        }
     }
 }

@@ -26,12 +26,14 @@ public final class RedisLimiter extends CountingLimiter {
     private final Redis redis;
     private final RedisAPI api;
     private final ReconcileBatcher batcher;
+    private final CounterMemory memory;
 
     public RedisLimiter(Vertx vertx, Redis redis, RedisLimiterSettings settings, Clock clock) {
         super(clock, settings.keyPrefix());
         this.redis = redis;
         this.api = RedisAPI.api(redis);
         this.batcher = new ReconcileBatcher(vertx, api, settings.reconcileDelay().toMillis(), settings.reconcileBatchSize());
+        this.memory = new CounterMemory(settings.keyPrefix());
     }
 
     /** A limiter with its own pooled client for {@code connectionString} (e.g. {@code redis://host:6379}). */
@@ -55,7 +57,16 @@ public final class RedisLimiter extends CountingLimiter {
             args.add(Long.toString(c.limit()));
             args.add(Long.toString(c.ttlSeconds()));
         }
-        return RedisScripts.ADMIT.run(api, keys, args).map(r -> outcome(r, checks.size()));
+        return RedisScripts.ADMIT.run(api, keys, args).map(r -> {
+            CheckOutcome outcome = outcome(r, checks.size());
+            memory.remember(checks, outcome.values(), clock());
+            return outcome;
+        });
+    }
+
+    /** The last budget and tokens-per-day values Redis reported, for counting locally while it is away. */
+    CounterMemory memory() {
+        return memory;
     }
 
     private static CheckOutcome outcome(Response r, int n) {

@@ -15,6 +15,7 @@ import dev.switchboard.limits.Reservation;
 import dev.switchboard.limits.Scope;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.Target;
+import dev.switchboard.tokens.EstimateWorkers;
 import dev.switchboard.tokens.RequestEstimate;
 import dev.switchboard.tokens.TokenEstimator;
 import dev.switchboard.usage.Usage;
@@ -32,14 +33,14 @@ import java.util.Optional;
  */
 final class AdmissionControl {
     private final Limiter limiter;
-    private final TokenEstimator estimator;
+    private final EstimateWorkers estimator;
     private final PriceTable prices;
     /** Shared by the event loops; a race only builds the same immutable map twice. */
     private volatile ModelLimitsOf modelLimits;
 
     AdmissionControl(Limiter limiter, TokenEstimator estimator, PriceTable prices) {
         this.limiter = limiter;
-        this.estimator = estimator;
+        this.estimator = new EstimateWorkers(estimator);
         this.prices = prices;
     }
 
@@ -55,7 +56,17 @@ final class AdmissionControl {
         if (planPrices.unpriced() != null && AdmissionScopes.budgeted(scopes)) {
             return Future.failedFuture(planPrices.notPriced()); // unpriced would mean uncharged: fail closed
         }
-        RequestEstimate estimate = estimator.estimate(first.upstreamModel(), ex.request.raw());
+        // tokenising grows with the prompt: small bodies inline, larger ones on the estimate workers (H8)
+        RequestEstimate quick = estimator.inline(first.upstreamModel(), ex.request.raw());
+        if (quick != null) {
+            return reserve(ex, limits, scopes, planPrices, quick);
+        }
+        return estimator.offLoop(first.upstreamModel(), ex.request.raw())
+                .compose(estimate -> reserve(ex, limits, scopes, planPrices, estimate));
+    }
+
+    private Future<Void> reserve(Exchange ex, LimitsConfig limits, List<Scope> scopes, PlanPrices planPrices,
+                                 RequestEstimate estimate) {
         long maxOut = estimate.hasMaxOutput() ? estimate.maxOutputTokens() : limits.defaultMaxTokens();
         // every choice (n, best_of) is generated and billed: the output cap counts once per choice
         long maxOutAll = PlanPrices.times(maxOut, ChoiceCount.of(ex.request.raw()));

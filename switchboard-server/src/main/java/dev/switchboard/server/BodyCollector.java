@@ -11,25 +11,62 @@ import io.vertx.core.internal.buffer.BufferInternal;
  */
 final class BodyCollector {
     private final int limit;
+    private final boolean truncate;
     private Buffer first;
     private Buffer joined;
+    private boolean overflowed;
 
-    /** @param limit pieces that arrive once this many bytes are held are dropped */
-    BodyCollector(int limit) {
+    /**
+     * @param limit the most bytes held
+     * @param truncate what happens past the limit: true keeps the first {@code limit} bytes (e.g. an error body,
+     *                 read only for its message); false drops everything held ({@link #overflowed()})
+     */
+    BodyCollector(int limit, boolean truncate) {
         this.limit = limit;
+        this.truncate = truncate;
     }
 
-    void add(Buffer piece) {
-        if (joined != null) {
-            if (joined.length() < limit) {
-                joined.appendBuffer(piece);
+    /** Keeps the first {@code limit} bytes, drops the rest. */
+    BodyCollector(int limit) {
+        this(limit, true);
+    }
+
+    /** Adds a piece; false once the answer outgrew the limit (and, unless truncating, everything was let go). */
+    boolean add(Buffer piece) {
+        if (overflowed) {
+            return false;
+        }
+        int held = joined != null ? joined.length() : first != null ? first.length() : 0;
+        if (piece.length() > limit - held) {
+            overflowed = true;
+            if (truncate) {
+                if (held < limit) {
+                    append(piece.slice(0, limit - held));
+                }
+            } else {
+                first = null; // an answer too large to relay is not kept in part either
+                joined = null;
             }
+            return false;
+        }
+        append(piece);
+        return true;
+    }
+
+    private void append(Buffer piece) {
+        if (joined != null) {
+            joined.appendBuffer(piece);
         } else if (first == null) {
             first = piece;
-        } else if (first.length() < limit) {
+        } else {
             joined = Buffer.buffer(first.length() + piece.length()).appendBuffer(first).appendBuffer(piece);
             first = null;
         }
+    }
+
+    /** The answer outgrew the limit. */
+    boolean overflowed() {
+        return overflowed;
     }
 
     /** Everything gathered, as a buffer (empty when nothing came). */

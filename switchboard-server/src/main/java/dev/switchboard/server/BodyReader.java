@@ -14,6 +14,23 @@ final class BodyReader {
     private BodyReader() {}
 
     static Future<Buffer> read(HttpServerRequest req, long maxBytes) {
+        return read(req, maxBytes, null, null);
+    }
+
+    /**
+     * As {@link #read(HttpServerRequest, long)}; an HTTP/2 body is also counted in the front door's caps on bodies still
+     * arriving (HTTP/1 bodies are counted by the {@link HeadGate} before they get here).
+     */
+    static Future<Buffer> read(FrontDoor door, HttpServerRequest req, long maxBytes) {
+        if (door == null || req.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            return read(req, maxBytes, null, null);
+        }
+        PeerTable.Peer peer = req.connection() instanceof io.vertx.core.http.impl.HttpServerConnection c
+                && c.channelHandlerContext().pipeline().get(ConnectionGuard.NAME) instanceof ConnectionGuard g ? g.peer() : null;
+        return read(req, maxBytes, door.peers, peer);
+    }
+
+    private static Future<Buffer> read(HttpServerRequest req, long maxBytes, PeerTable table, PeerTable.Peer peer) {
         String declared = req.getHeader("content-length");
         if (declared != null) {
             try {
@@ -29,17 +46,51 @@ final class BodyReader {
         // the maximum on many connections and send nothing.
         long hint = declared == null ? 1024 : Long.parseLong(declared.trim());
         Buffer body = Buffer.buffer((int) Math.max(0, Math.min(hint, Math.min(maxBytes, INITIAL_CAP))));
+        long[] held = {0};
         req.handler(chunk -> {
             if (body.length() + chunk.length() > maxBytes) {
                 req.handler(null);
+                giveBack(table, peer, held);
                 promise.tryFail(tooLarge(maxBytes));
                 return;
             }
-            body.appendBuffer(chunk);
+            if (table != null) {
+                int verdict = table.take(peer, chunk.length());
+                if (verdict != PeerTable.TAKEN) {
+                    req.handler(null);
+                    giveBack(table, peer, held);
+                    promise.tryFail(PeerTable.refusal(verdict));
+                    return;
+                }
+                held[0] += chunk.length();
+            }
+            try {
+                body.appendBuffer(chunk);
+            } catch (OutOfMemoryError e) {
+                // no room for this body now: answer it if possible and drop the connection, never the event loop
+                req.handler(null);
+                giveBack(table, peer, held);
+                promise.tryFail(new GatewayException(ErrorKind.GATEWAY_BUSY, 503,
+                        "The gateway has no memory for this request now; try again shortly.", null, "1"));
+                req.connection().close();
+            }
         });
-        req.endHandler(v -> promise.tryComplete(body));
-        req.exceptionHandler(promise::tryFail);
+        req.endHandler(v -> {
+            giveBack(table, peer, held);
+            promise.tryComplete(body);
+        });
+        req.exceptionHandler(e -> {
+            giveBack(table, peer, held);
+            promise.tryFail(e);
+        });
         return promise.future();
+    }
+
+    private static void giveBack(PeerTable table, PeerTable.Peer peer, long[] held) {
+        if (table != null) {
+            table.give(peer, held[0]);
+            held[0] = 0;
+        }
     }
 
     private static GatewayException tooLarge(long maxBytes) {

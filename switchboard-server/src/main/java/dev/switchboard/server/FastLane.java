@@ -1,5 +1,7 @@
 package dev.switchboard.server;
 
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,14 +20,15 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The gateway's own lane for model calls, one per HTTP/1.1 connection, sitting in Vert.x's pipeline just before
- * Vert.x's connection handler. A plain {@code POST} to a model-call path is taken here: its body is gathered, and the
- * call is served with Netty messages written straight to the connection, skipping the per-request objects of Vert.x's
- * HTTP server (the costliest part of a proxied request in profiles). Everything else, and any request the lane
- * declines (too large, {@code Expect}, {@code Connection: close}, a query string, HTTP/1.0), is handed to Vert.x
- * unchanged. Answers stay in request order: while Vert.x answers, the lane passes everything through; while the lane
+ * Vert.x's connection handler. A plain {@code POST} to a model-call path is taken here: its caller is checked on the
+ * head (a refusal is answered before any body byte is kept), then its body is gathered, and the call is served with
+ * Netty messages written straight to the connection, skipping the per-request objects of Vert.x's HTTP server (the
+ * costliest part of a proxied request in profiles). Everything else, and any request the lane declines (declared too
+ * large, {@code Expect}, {@code Connection: close}, a query string, HTTP/1.0), is handed to Vert.x unchanged. Answers stay in request order: while Vert.x answers, the lane passes everything through; while the lane
  * answers, later requests wait in a queue.
  */
 final class FastLane extends ChannelDuplexHandler {
@@ -42,11 +45,34 @@ final class FastLane extends ChannelDuplexHandler {
 
         long drainMillis();
 
-        /** Runs the call; on the connection's event loop, inside its Vert.x context. */
-        void start(NettyClientSide client, String path, byte[] body);
+        /**
+         * Checks the caller on the request head, before any body byte is kept (on the connection's event loop, inside
+         * its Vert.x context). Calls {@code admitted} (now, or later for a JWT whose key is being fetched: reading is
+         * paused meanwhile through {@code onWait}/{@code onResume}), or answers the refusal through the client.
+         */
+        void admit(NettyClientSide client, String path, Runnable onWait, Runnable onResume, Consumer<Call> admitted);
     }
 
-    private enum State { IDLE, READING, ANSWERING, VERTX }
+    /** An admitted model call, waiting for its body. */
+    interface Call {
+        NettyClientSide client();
+
+        /** Runs the call; on the connection's event loop, inside its Vert.x context. */
+        void start(byte[] body);
+
+        /** Answers a failure instead (body too large, unreadable, no memory for it). */
+        void refuse(GatewayException e);
+    }
+
+    private enum State { IDLE, READING, ANSWERING, VERTX, DISCARDING }
+
+    /** A body up to this size is dropped after an early refusal and the connection kept; a larger one closes it. */
+    private static final long SMALL_BODY = 64 * 1024;
+    private static final long SWALLOW_MAX = 4L * 1024 * 1024;
+    private static final long SWALLOW_MILLIS = 2000;
+
+    /** Model calls the lane served, for tests that check which lane took a request (one add per call). */
+    private static final java.util.concurrent.atomic.LongAdder SERVED = new java.util.concurrent.atomic.LongAdder();
 
     private final Calls calls;
     private final ContextInternal context;
@@ -62,6 +88,19 @@ final class FastLane extends ChannelDuplexHandler {
     private ChannelHandlerContext ctx;
     /** Where the lane's answers are written: past Vert.x's HTTP encoder, as they are already HTTP/1.1 bytes. */
     private ChannelHandlerContext answers;
+    /** The front door's gate of this connection (null if absent), told when one of the lane's answers ends. */
+    private HeadGate gate;
+    /** The request being read was admitted: its call waits for the body. */
+    private Call call;
+    private boolean bodyDone;
+    private boolean largeBody;
+    private long discarded;
+    private final Runnable pauseReading = () -> onLoop(() -> ctx.channel().config().setAutoRead(false));
+    private final Runnable resumeReading = () -> onLoop(() -> {
+        ctx.channel().config().setAutoRead(true);
+        ctx.read();
+    });
+    private final Consumer<Call> onAdmitted = c -> onLoop(() -> admitted(c));
 
     FastLane(Calls calls, ContextInternal context) {
         this.calls = calls;
@@ -73,6 +112,7 @@ final class FastLane extends ChannelDuplexHandler {
         this.ctx = ctx;
         ChannelHandlerContext encoder = ctx.pipeline().context(ENCODER);
         this.answers = encoder != null ? encoder : ctx;
+        this.gate = ctx.pipeline().get(HeadGate.class);
     }
 
     @Override
@@ -88,9 +128,7 @@ final class FastLane extends ChannelDuplexHandler {
         switch (state) {
             case IDLE -> {
                 if (msg instanceof HttpRequest req && !(msg instanceof HttpContent) && claims(req)) {
-                    head = req;
-                    size = 0;
-                    state = State.READING;
+                    begin(req);
                 } else {
                     toVertx(msg);
                 }
@@ -98,7 +136,46 @@ final class FastLane extends ChannelDuplexHandler {
             case READING -> gather(msg);
             case VERTX -> toVertx(msg);
             case ANSWERING -> hold(msg);
+            case DISCARDING -> discard(msg);
         }
+    }
+
+    /** A model call's head: the caller is checked now, before any of its body is kept. */
+    private void begin(HttpRequest req) {
+        head = req;
+        size = 0;
+        call = null;
+        bodyDone = false;
+        long declared = HttpUtil.getContentLength(req, -1L);
+        largeBody = declared < 0 || declared > SMALL_BODY;
+        state = State.READING;
+        String path = req.uri();
+        NettyClientSide client = new NettyClientSide(answers, req, path, this);
+        current = client;
+        context.dispatch(() -> calls.admit(client, path, pauseReading, resumeReading, onAdmitted));
+    }
+
+    private void admitted(Call c) {
+        if (c.client() != current || state != State.READING) {
+            return; // the connection closed meanwhile
+        }
+        call = c;
+        if (bodyDone) {
+            answer();
+        }
+    }
+
+    private void onLoop(Runnable r) {
+        if (ctx.executor().inEventLoop()) {
+            r.run();
+        } else {
+            ctx.executor().execute(r);
+        }
+    }
+
+    /** True while the request being read was answered before its large body arrived: the answer closes the connection. */
+    boolean closesAfter(NettyClientSide client) {
+        return client == current && state == State.READING && !bodyDone && largeBody;
     }
 
     private boolean claims(HttpRequest req) {
@@ -120,37 +197,78 @@ final class FastLane extends ChannelDuplexHandler {
 
     private void gather(Object msg) {
         if (!(msg instanceof HttpContent content) || content.decoderResult().isFailure()) {
-            handOver(msg);
+            ReferenceCountUtil.release(msg);
+            failBody(new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read."));
             return;
         }
         parts.add(content);
         size += content.content().readableBytes();
         if (size > calls.maxBodyBytes()) {
-            handOver(null); // Vert.x answers 413 and swallows the rest, as for any request
+            failBody(new GatewayException(ErrorKind.BODY_TOO_LARGE,
+                    "The request body is larger than the gateway's limit of " + calls.maxBodyBytes() + " bytes."));
             return;
         }
         if (content instanceof LastHttpContent) {
-            answer();
+            bodyDone = true;
+            if (call != null) {
+                answer();
+            }
         }
     }
 
-    /** The lane gives the request it gathered back to Vert.x, as if it had never looked at it. */
-    private void handOver(Object next) {
-        HttpRequest req = head;
-        head = null;
-        state = State.IDLE;
-        toVertx(req);
+    /** The body cannot be used: answer (connection: close) if the call was admitted, else just close. */
+    private void failBody(GatewayException e) {
+        releaseParts();
+        largeBody = true;
+        Call c = call;
+        if (c != null) {
+            call = null;
+            context.dispatch(() -> c.refuse(e));
+        } else {
+            ctx.close();
+        }
+    }
+
+    private void releaseParts() {
         for (HttpContent part : parts) {
-            toVertx(part);
+            part.release();
         }
         parts.clear();
-        if (next != null) {
-            toVertx(next);
+    }
+
+    /** What a client still sends of a body refused early is dropped; a large one only for a while, then we close. */
+    private void discard(Object msg) {
+        boolean last = msg instanceof LastHttpContent;
+        if (msg instanceof HttpContent c) {
+            discarded += c.content().readableBytes();
         }
+        ReferenceCountUtil.release(msg);
+        if (largeBody && (last || discarded > SWALLOW_MAX)) {
+            ctx.close();
+        } else if (last) {
+            state = State.IDLE;
+            drainWaiting();
+        }
+    }
+
+    static long served() {
+        return SERVED.sum();
     }
 
     private void answer() {
-        byte[] body = new byte[(int) size];
+        Call c = call;
+        call = null;
+        byte[] body;
+        try {
+            body = new byte[(int) size];
+        } catch (OutOfMemoryError e) {
+            releaseParts();
+            largeBody = true;
+            context.dispatch(() -> c.refuse(new GatewayException(ErrorKind.GATEWAY_BUSY, 503,
+                    "The gateway has no memory for this request now; try again shortly.", null, "1")));
+            ctx.close();
+            return;
+        }
         int at = 0;
         for (HttpContent part : parts) {
             ByteBuf bytes = part.content();
@@ -160,12 +278,10 @@ final class FastLane extends ChannelDuplexHandler {
             part.release();
         }
         parts.clear();
-        String path = head.uri();
-        NettyClientSide client = new NettyClientSide(answers, head, path, this);
         head = null;
-        current = client;
         state = State.ANSWERING;
-        context.dispatch(() -> calls.start(client, path, body));
+        SERVED.increment();
+        context.dispatch(() -> c.start(body));
     }
 
     /** The lane's answer went out: the connection is free for the next request. */
@@ -174,6 +290,23 @@ final class FastLane extends ChannelDuplexHandler {
             return;
         }
         current = null;
+        if (gate != null) {
+            gate.answered();
+        }
+        if (state == State.READING) {
+            // answered before its body was in (a refusal): drop the rest of the body, a large one only for a while
+            releaseParts();
+            call = null;
+            head = null;
+            if (!bodyDone) {
+                state = State.DISCARDING;
+                discarded = 0;
+                if (largeBody) {
+                    ctx.executor().schedule(() -> ctx.close(), SWALLOW_MILLIS, TimeUnit.MILLISECONDS);
+                }
+                return;
+            }
+        }
         state = State.IDLE;
         if (deferredClose != null) {
             ChannelPromise promise = deferredClose;
@@ -263,10 +396,8 @@ final class FastLane extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        for (HttpContent part : parts) {
-            part.release();
-        }
-        parts.clear();
+        releaseParts();
+        call = null;
         if (waiting != null) {
             waiting.forEach(ReferenceCountUtil::release);
             waiting.clear();

@@ -81,9 +81,11 @@ public final class Gateway implements AutoCloseable {
         ServerConfig sc = config.server();
         int loops = sc.eventLoops() > 0 ? sc.eventLoops() : Runtime.getRuntime().availableProcessors();
         Transport transport = transport();
+        FrontDoor door = new FrontDoor(sc);
+        door.guard(sc.port());
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true).setDisableTCCL(true))
-                .withTransport(transport)
+                .withTransport(new GuardedTransport(transport, door))
                 .build();
         try {
             DemoUpstream demo = new DemoUpstream(vertx);
@@ -104,12 +106,16 @@ public final class Gateway implements AutoCloseable {
             OutcomeRecorder recorder = new OutcomeRecorder(metrics, usageSink, governance.admission);
             RoutingMetrics routingMetrics = new RoutingMetrics(metrics, () -> snapshots.get().router().breaker());
             // The first instance picks the port (it may be 0); the others share it.
-            GatewayVerticle first = new GatewayVerticle(snapshots, metrics, recorder, routingMetrics, governance, sc.host(), sc.port());
+            door.network(governance.auth.network());
+            GatewayVerticle first = new GatewayVerticle(snapshots, metrics, recorder, routingMetrics, governance, door, sc.host(),
+                    sc.port());
             await(vertx.deployVerticle(first, new DeploymentOptions()));
             int port = first.actualPort();
+            door.guard(port);
             List<Future<String>> rest = new ArrayList<>();
             for (int i = 1; i < loops; i++) {
-                rest.add(vertx.deployVerticle(new GatewayVerticle(snapshots, metrics, recorder, routingMetrics, governance, sc.host(), port)));
+                rest.add(vertx.deployVerticle(new GatewayVerticle(snapshots, metrics, recorder, routingMetrics, governance, door,
+                        sc.host(), port)));
             }
             await(Future.all(rest));
             int telemetryPort = config.telemetry().ownListener()

@@ -33,12 +33,14 @@ final class GatewayVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
     private static final long SWALLOW_MAX_BYTES = 4L * 1024 * 1024;
     private static final long SWALLOW_IDLE_MILLIS = 1000;
+    private static final int UPSTREAM_POOL_SIZE = 32 * 1024;
 
     private final SnapshotHolder snapshots;
     private final GatewayMetrics metrics;
     private final OutcomeRecorder recorder;
     private final RoutingMetrics routingMetrics;
     private final GovernanceRuntime governance;
+    private final FrontDoor door;
     private final String host;
     private final int port;
     private ModelCallHandler models;
@@ -49,8 +51,9 @@ final class GatewayVerticle extends VerticleBase {
     private TelemetryEndpoints telemetry;
 
     GatewayVerticle(SnapshotHolder snapshots, GatewayMetrics metrics, OutcomeRecorder recorder, RoutingMetrics routingMetrics,
-                    GovernanceRuntime governance, String host, int port) {
+                    GovernanceRuntime governance, FrontDoor door, String host, int port) {
         this.governance = governance;
+        this.door = door;
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.recorder = recorder;
@@ -67,11 +70,14 @@ final class GatewayVerticle extends VerticleBase {
                         .setTcpNoDelay(true)
                         .setMaxInitialLineLength(16 * 1024)
                         .setMaxHeaderSize(64 * 1024),
-                new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
+                // no cap of Vert.x's own: providers[].max_connections is the cap, counted over all event loops
+                // (ProviderConnections). The size only bounds the pool's slot array (32k: more than one
+                // destination's ephemeral ports); nothing waits in a queue for a connection.
+                new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL_SIZE).setMaxWaitQueueSize(0));
         boolean fastLane = snapshots.get().config().server().fastLane();
         upstreams = fastLane ? new NettyUpstreamClient((ContextInternal) context) : new VertxUpstreamClient(client);
         models = new ModelCallHandler(vertx, new DeadlineSweeper(vertx), upstreams, client, recorder, routingMetrics,
-                governance.admission);
+                governance.admission, ProviderConnections.shared(vertx, metrics.registry()));
         callers = new CallerStep(governance.auth, recorder);
         telemetry = new TelemetryEndpoints(vertx, metrics, true, snapshots.get().config().telemetry().ownListener());
         server = vertx.createHttpServer(new HttpServerOptions()
@@ -83,10 +89,8 @@ final class GatewayVerticle extends VerticleBase {
                 .setPerFrameWebSocketCompressionSupported(false)
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setMaxHeaderSize(64 * 1024));
-        if (fastLane) {
-            LaneCalls lane = new LaneCalls(snapshots, recorder, callers, models);
-            server.connectionHandler(connection -> FastLaneInstaller.install(connection, lane));
-        }
+        LaneCalls lane = fastLane ? new LaneCalls(snapshots, recorder, callers, models) : null;
+        server.connectionHandler(connection -> FastLaneInstaller.install(connection, door, lane));
         return server.requestHandler(this::handle).listen();
     }
 
@@ -109,6 +113,9 @@ final class GatewayVerticle extends VerticleBase {
     }
 
     private void route(Exchange ex, HttpServerRequest req) {
+        if (req.version() == HttpVersion.HTTP_2) {
+            globalNetworkRules(req); // HTTP/1 requests met them in the HeadGate, before this
+        }
         String path = req.path();
         HttpMethod method = req.method();
         switch (path) {
@@ -143,7 +150,7 @@ final class GatewayVerticle extends VerticleBase {
             case "/v1/access-requests" -> {
                 ex.operation = "access_request";
                 requireMethod(req, HttpMethod.POST);
-                authenticated(ex, req, () -> BodyReader.read(req, AccessRequestHandler.MAX_BODY_BYTES).onComplete(ar -> recorder.guarded(ex, () -> {
+                authenticated(ex, req, () -> BodyReader.read(door, req, AccessRequestHandler.MAX_BODY_BYTES).onComplete(ar -> recorder.guarded(ex, () -> {
                     if (ar.failed()) {
                         throw new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
                     }
@@ -190,7 +197,7 @@ final class GatewayVerticle extends VerticleBase {
     }
 
     private void readModelCall(Exchange ex, HttpServerRequest req, Operation op) {
-        BodyReader.read(req, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> {
+        BodyReader.read(door, req, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> {
             if (ar.failed()) {
                 GatewayException e = ar.cause() instanceof GatewayException g ? g
                         : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
@@ -213,7 +220,7 @@ final class GatewayVerticle extends VerticleBase {
     private void countTokens(Exchange ex, HttpServerRequest req) {
         ex.operation = "count_tokens";
         requireMethod(req, HttpMethod.POST);
-        authenticated(ex, req, () -> BodyReader.read(req, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> recorder.guarded(ex, () -> {
+        authenticated(ex, req, () -> BodyReader.read(door, req, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> recorder.guarded(ex, () -> {
             if (ar.failed()) {
                 throw ar.cause() instanceof GatewayException g ? g
                         : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
@@ -226,9 +233,45 @@ final class GatewayVerticle extends VerticleBase {
         })));
     }
 
-    /** Finds the caller, then runs the next step; the request body waits (paused) while a JWT's key is fetched. */
+    private void globalNetworkRules(HttpServerRequest req) {
+        var network = door.network();
+        if (network != null && network.hasGlobalRules()) {
+            GatewayException no = network.globalRefusal(req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress(),
+                    req.headers().getAll("x-forwarded-for"));
+            if (no != null) {
+                throw no;
+            }
+        }
+    }
+
+    /**
+     * Finds the caller, then runs the next step; the request body waits (paused) while a JWT's key is fetched. A
+     * refused caller is answered at once; a large body still to come is not read: the connection closes after a
+     * bounded swallow.
+     */
     private void authenticated(Exchange ex, HttpServerRequest req, Runnable next) {
-        callers.then(ex, req::pause, req::resume, next);
+        try {
+            callers.then(ex, req::pause, req::resume, next);
+        } catch (GatewayException e) {
+            if (req.isEnded() || req.version() == HttpVersion.HTTP_2 || !largeBodyAhead(req)) {
+                throw e;
+            }
+            req.response().putHeader("connection", "close");
+            recorder.fail(ex, e);
+            closeAfterSwallowing(req);
+        }
+    }
+
+    private static boolean largeBodyAhead(HttpServerRequest req) {
+        String length = req.getHeader("content-length");
+        if (length == null) {
+            return req.getHeader("transfer-encoding") != null;
+        }
+        try {
+            return Long.parseLong(length.trim()) > 64 * 1024;
+        } catch (NumberFormatException e) {
+            return true;
+        }
     }
 
     /**

@@ -1,9 +1,14 @@
 package dev.switchboard.server;
 
+import dev.switchboard.error.GatewayException;
 import dev.switchboard.ingress.anthropic.AnthropicIngress;
 import dev.switchboard.model.Operation;
+import java.util.function.Consumer;
 
-/** Starts the model calls the {@link FastLane} gathered: the same steps as on Vert.x's lane, caller first. */
+/**
+ * Admits and starts the model calls of the {@link FastLane}: the same steps as on Vert.x's lane, caller first, on the
+ * request head (before the lane keeps any body byte).
+ */
 final class LaneCalls implements FastLane.Calls {
     private final SnapshotHolder snapshots;
     private final OutcomeRecorder recorder;
@@ -36,7 +41,7 @@ final class LaneCalls implements FastLane.Calls {
     }
 
     @Override
-    public void start(NettyClientSide client, String path, byte[] body) {
+    public void admit(NettyClientSide client, String path, Runnable onWait, Runnable onResume, Consumer<FastLane.Call> admitted) {
         Exchange ex = RequestIds.open(client, snapshots.get());
         Operation op = switch (path) {
             case "/v1/completions" -> Operation.COMPLETIONS;
@@ -47,7 +52,34 @@ final class LaneCalls implements FastLane.Calls {
             ex.dialect = AnthropicIngress.INSTANCE;
         }
         ex.operation = operationName(op);
-        recorder.guarded(ex, () -> callers.then(ex, null, null, () -> models.handle(ex, op, body)));
+        Call call = new Call(ex, op);
+        recorder.guarded(ex, () -> callers.then(ex, onWait, onResume, () -> admitted.accept(call)));
+    }
+
+    /** A call whose caller was found; it runs when its body is in. */
+    private final class Call implements FastLane.Call {
+        private final Exchange ex;
+        private final Operation op;
+
+        Call(Exchange ex, Operation op) {
+            this.ex = ex;
+            this.op = op;
+        }
+
+        @Override
+        public NettyClientSide client() {
+            return (NettyClientSide) ex.client;
+        }
+
+        @Override
+        public void start(byte[] body) {
+            recorder.guarded(ex, () -> models.handle(ex, op, body));
+        }
+
+        @Override
+        public void refuse(GatewayException e) {
+            recorder.fail(ex, e);
+        }
     }
 
     /** The operation's name in metrics, usage and the access log. */

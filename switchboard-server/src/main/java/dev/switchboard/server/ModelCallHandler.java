@@ -36,10 +36,13 @@ final class ModelCallHandler {
     private final RoutingMetrics routingMetrics;
     private final Vertx vertx;
     private final AdmissionControl admission;
+    private final ProviderConnections connections;
 
     /** @param tokenClient for credential exchanges (OAuth2 token endpoints), not model calls */
     ModelCallHandler(Vertx vertx, DeadlineSweeper sweeper, UpstreamClient client, HttpClient tokenClient,
-                     OutcomeRecorder recorder, RoutingMetrics routingMetrics, AdmissionControl admission) {
+                     OutcomeRecorder recorder, RoutingMetrics routingMetrics, AdmissionControl admission,
+                     ProviderConnections connections) {
+        this.connections = connections;
         this.vertx = vertx;
         this.admission = admission;
         this.sweeper = sweeper;
@@ -60,7 +63,7 @@ final class ModelCallHandler {
         }
         Router router = ex.snapshot.router();
         RoutePlan plan = router.plan(req.model(), Exchange.facts(ex, req));
-        admission.admit(ex, plan).onComplete(ar -> {
+        admission.admit(ex, plan).onComplete(ar -> recorder.guarded(ex, () -> { // an Error still answers
             if (ex.isFinished()) {
                 return;
             }
@@ -77,7 +80,7 @@ final class ModelCallHandler {
             }
             new RoutedCall(ex, plan, router.registry(), router.breaker(), (e, call, n) -> attempt(e, call, n, op, body),
                     recorder, routingMetrics, vertx).start();
-        });
+        }));
     }
 
     /** The request's cost, on answers whose usage is known before the body goes out. */
@@ -109,7 +112,8 @@ final class ModelCallHandler {
         Attempt attempt = new Attempt(req, target, adapter, injectUsage, nativeAnthropic, routed, n);
         if (target.provider().type().auth() == AuthStyle.OAUTH2) {
             // The credential takes I/O (a token exchange, cached): resolve it first, then send as usual.
-            credentials.bearerToken(target.provider(), adapter.tokenGrant(target.provider())).onComplete(ar -> {
+            credentials.bearerToken(target.provider(), adapter.tokenGrant(target.provider()))
+                    .onComplete(ar -> recorder.guarded(ex, () -> {
                 if (ex.isFinished()) {
                     return;
                 }
@@ -124,7 +128,7 @@ final class ModelCallHandler {
                 } catch (GatewayException e) {
                     failAttempt(ex, attempt, e, null);
                 }
-            });
+            }));
             return;
         }
         send(ex, attempt, RequestSigner.sign(built, target.provider()));
@@ -152,7 +156,7 @@ final class ModelCallHandler {
         ModelRequest req = attempt.req();
         Target target = attempt.target();
         ChatAdapter adapter = attempt.adapter();
-        UpstreamCall call = new UpstreamCall(sweeper, client, target.provider());
+        UpstreamCall call = new UpstreamCall(sweeper, client, target.provider(), connections);
         attempt.routed().calling(call);
         ex.sending(call); // from here the provider may work on it: settlement charges unless it answers with an error
         if (!up.dropped().isEmpty()) {
@@ -162,7 +166,7 @@ final class ModelCallHandler {
             ex.client.removeHeader(HeaderNames.DROPPED_PARAMS); // an earlier attempt's target may have dropped some
         }
         call.onTimeout(() -> failAttempt(ex, attempt, call.failure(null), null));
-        call.send(up, ar -> {
+        call.send(up, ar -> recorder.guarded(ex, () -> {
             if (ex.isFinished()) {
                 call.cancel();
                 return;
@@ -184,7 +188,7 @@ final class ModelCallHandler {
             } else {
                 relayBody(ex, call, upstream, attempt);
             }
-        });
+        }));
     }
 
     /** The native Anthropic path: answers, events and Anthropic's own errors go back as the provider sent them. */
@@ -196,14 +200,16 @@ final class ModelCallHandler {
             return;
         }
         boolean ok = upstream.statusCode() / 100 == 2;
-        BodyCollector collected = new BodyCollector(ok ? Integer.MAX_VALUE : MAX_ERROR_BODY);
+        BodyCollector collected = ok ? answerCollector(ex) : new BodyCollector(MAX_ERROR_BODY);
         upstream.handler(b -> {
             call.activity();
-            collected.add(b);
+            if (!collected.overflowed() && !collected.add(b) && ok) {
+                tooLarge(ex, call, attempt);
+            }
         });
         upstream.exceptionHandler(err -> failAttempt(ex, attempt, call.failure(err), null));
-        upstream.endHandler(v -> {
-            if (ex.isFinished()) {
+        upstream.endHandler(v -> recorder.guarded(ex, () -> {
+            if (ex.isFinished() || (ok && collected.overflowed())) {
                 return;
             }
             call.complete();
@@ -236,7 +242,7 @@ final class ModelCallHandler {
             ex.client.putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type);
             ex.client.end(upstream.statusCode(), collected.buffer());
             recorder.finish(ex);
-        });
+        }));
     }
 
     private static String joined(Exchange ex, String header) {
@@ -246,14 +252,16 @@ final class ModelCallHandler {
 
     private void relayBody(Exchange ex, UpstreamCall call, UpstreamResponse upstream, Attempt attempt) {
         ChatAdapter adapter = attempt.adapter();
-        BodyCollector collected = new BodyCollector(Integer.MAX_VALUE);
+        BodyCollector collected = answerCollector(ex);
         upstream.handler(b -> {
             call.activity(); // each piece moves the idle deadline, as for streams
-            collected.add(b);
+            if (!collected.overflowed() && !collected.add(b)) {
+                tooLarge(ex, call, attempt);
+            }
         });
         upstream.exceptionHandler(err -> failAttempt(ex, attempt, call.failure(err), null));
-        upstream.endHandler(v -> {
-            if (ex.isFinished()) {
+        upstream.endHandler(v -> recorder.guarded(ex, () -> {
+            if (ex.isFinished() || collected.overflowed()) {
                 return;
             }
             call.complete();
@@ -279,7 +287,21 @@ final class ModelCallHandler {
             ex.client.putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type);
             ex.client.end(200, passedThrough ? collected.buffer() : Buffer.buffer(encoded));
             attempt.done();
-        });
+        }));
+    }
+
+    /** A whole answer is gathered up to the provider's {@code max_response_body}; past it, all is dropped. */
+    private static BodyCollector answerCollector(Exchange ex) {
+        return new BodyCollector(ex.target.provider().limits().maxResponseBytes(), false);
+    }
+
+    /** The answer outgrew {@code max_response_body}: 502 (or the next target), and the upstream request is closed. */
+    private void tooLarge(Exchange ex, UpstreamCall call, Attempt attempt) {
+        int limit = ex.target.provider().limits().maxResponseBytes();
+        // answer first: the reset below fails the body, whose handler would report a broken connection instead
+        failAttempt(ex, attempt, new GatewayException(ErrorKind.UPSTREAM_SERVER_ERROR, "The answer of provider '"
+                + attempt.target().provider().name() + "' is larger than its max_response_body (" + limit + " bytes)."), null);
+        call.cancel();
     }
 
     private void relayError(Exchange ex, UpstreamCall call, UpstreamResponse upstream, Attempt attempt) {
@@ -289,11 +311,11 @@ final class ModelCallHandler {
             collected.add(b);
         });
         upstream.exceptionHandler(err -> failAttempt(ex, attempt, call.failure(err), null));
-        upstream.endHandler(v -> {
+        upstream.endHandler(v -> recorder.guarded(ex, () -> {
             call.complete();
             byte[] bytes = collected.bytes();
             failAttempt(ex, attempt, attempt.adapter().toError(ex.target.provider(), upstream.statusCode(),
                     upstream.getHeader("retry-after"), bytes), bytes);
-        });
+        }));
     }
 }

@@ -84,6 +84,9 @@ final class NettyClientSide implements ClientSide {
         }
         ended = true;
         headWritten = true;
+        if (lane.closesAfter(this)) {
+            answer.put("connection", "close"); // refused before its large body arrived: the lane drops it, then closes
+        }
         ByteBuf content = bytes(body);
         int length = content.readableBytes();
         ByteBuf out = answer.encodeFixed(ctx.alloc(), status, length);

@@ -41,6 +41,28 @@ final class OutcomeRecorder {
             LOG.error("request {} failed unexpectedly", ex.requestId, LogText.safe(e)); // messages may quote client text
             fail(ex, new dev.switchboard.error.GatewayException(dev.switchboard.error.ErrorKind.INTERNAL,
                     "The gateway failed to handle the request (request id " + ex.requestId + ")."));
+        } catch (Error e) {
+            failOnError(ex, e);
+        }
+    }
+
+    /**
+     * An Error (OutOfMemoryError, StackOverflowError, a linkage error) in a step: the exchange is still answered and
+     * its reservation settled, else the client hangs and the counters keep the worst case for good. Not rethrown:
+     * the JVM's own handling (-XX:+ExitOnOutOfMemoryError, heap dumps) already acted when it was thrown, and above
+     * this frame there is only the event loop, which would log it again. If answering fails too, the exchange is
+     * still marked finished and settled.
+     */
+    void failOnError(Exchange ex, Error e) {
+        try {
+            LOG.error("request {} failed with {}", ex.requestId, e.toString(), e);
+            fail(ex, new dev.switchboard.error.GatewayException(dev.switchboard.error.ErrorKind.INTERNAL,
+                    "The gateway failed to handle the request (request id " + ex.requestId + ")."));
+        } catch (Throwable again) {
+            if (!ex.isFinished()) {
+                ex.status = 500;
+                finish(ex);
+            }
         }
     }
 

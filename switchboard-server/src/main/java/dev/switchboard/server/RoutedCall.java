@@ -22,6 +22,10 @@ import java.util.Locale;
  * <p>Each attempt carries a number; late callbacks of an attempt that was already given up are ignored.
  */
 final class RoutedCall {
+    static final String CLIENT_CLOSED = "client_closed";
+    /** The stream waited for a client that did not read, longer than the idle timeout. */
+    static final String CLIENT_TOO_SLOW = "client_too_slow";
+
     /** Performs one attempt: translate for the target, send, relay, and report back through this call. */
     interface AttemptRunner {
         void run(Exchange ex, RoutedCall call, int attempt);
@@ -107,9 +111,13 @@ final class RoutedCall {
             return true;
         }
         inAttempt = false;
+        boolean refused = upstream != null && upstream.refused();
         upstream = null;
         FailureClass failure = FailureClassifier.classify(e, upstreamBody);
         long millis = (System.nanoTime() - attemptStartNanos) / 1_000_000;
+        if (refused) {
+            return refusedLocally(e); // this gateway's own connection cap: says nothing about the target
+        }
         if (failure.targetFault()) {
             state.stats().finished(true, -1, millis, failure.name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
             if (failure == FailureClass.RATE_LIMITED) {
@@ -144,6 +152,27 @@ final class RoutedCall {
         return false;
     }
 
+    /**
+     * The attempt never left the gateway: the provider's {@code max_connections} were in use. Neither the breaker nor
+     * the statistics hear of it; the route may fall back at once (a retry of the same target would only wait).
+     */
+    private boolean refusedLocally(GatewayException e) {
+        state.stats().abandoned();
+        state.breaker().release();
+        metrics.attempt(state, "saturated");
+        lastError = e;
+        if (ex.isFinished()) {
+            return true;
+        }
+        if (index + 1 < plan.targets().size() && plan.fallsBackOn(dev.switchboard.routing.FallbackTrigger.ERROR)) {
+            metrics.fallback(state, plan.route() == null ? "" : plan.route(), "saturated");
+            index++;
+            nextTarget();
+            return true;
+        }
+        return false;
+    }
+
     /** Whether an answer that finished with a content-filter refusal should go to the next target instead. */
     boolean fallsBackOnContentFilter() {
         return index + 1 < plan.targets().size()
@@ -156,7 +185,15 @@ final class RoutedCall {
             inAttempt = false;
             long now = System.nanoTime();
             long millis = (now - attemptStartNanos) / 1_000_000;
-            boolean failed = !ex.errorType.isEmpty() && !"client_closed".equals(ex.errorType);
+            if (clientSide(ex.errorType)) {
+                // the client left or read too slowly: the target did nothing wrong, and its latency is unknown
+                state.stats().abandoned();
+                state.breaker().release();
+                metrics.attempt(state, "abandoned");
+                recorder.finish(ex);
+                return;
+            }
+            boolean failed = !ex.errorType.isEmpty();
             long ttft = ex.firstTokenNanos < 0 ? -1 : Math.max(0, (ex.firstTokenNanos - attemptStartNanos) / 1_000_000);
             state.stats().finished(failed, ttft, millis, failed ? ex.errorType : null);
             if (failed) {
@@ -167,6 +204,11 @@ final class RoutedCall {
             metrics.attempt(state, failed ? ex.errorType : "success");
         }
         recorder.finish(ex);
+    }
+
+    /** Outcomes the client caused: never a target's failure. */
+    static boolean clientSide(String errorType) {
+        return CLIENT_CLOSED.equals(errorType) || CLIENT_TOO_SLOW.equals(errorType);
     }
 
     private void nextTarget() {

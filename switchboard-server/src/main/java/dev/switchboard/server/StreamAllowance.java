@@ -43,8 +43,9 @@ final class StreamAllowance {
             if (ar.succeeded() && ar.result()) {
                 extendedMicroUsd += microUsdPerStep;
             }
-            // counters unreachable: the stream goes on (the degraded limiter decides for new requests)
-            return Future.succeededFuture(ar.failed() || ar.result());
+            // counters unreachable: the limiter's failure mode already answered (fail_open true, fail_closed false);
+            // a failure that still gets here is not a grant
+            return Future.succeededFuture(ar.succeeded() && ar.result());
         });
     }
 }

@@ -82,6 +82,10 @@ abstract class StreamRelay {
                 fail(new GatewayException(ErrorKind.UPSTREAM_STREAM_BROKEN, "The upstream stream could not be parsed."));
                 call.cancel();
                 return;
+            } catch (RuntimeException | Error e) { // OutOfMemoryError too: end the stream, never leave it open
+                fail(new GatewayException(ErrorKind.INTERNAL, "The gateway failed to relay the stream."));
+                call.cancel();
+                return;
             }
             if (out != null && out.length() > 0) {
                 if (ex.firstTokenNanos < 0) {
@@ -111,7 +115,11 @@ abstract class StreamRelay {
                 finish();
             } else if (client.writeQueueFull()) {
                 upstream.pause();
-                client.drainHandler(upstream::resume);
+                call.clientPaused(true); // the wait is the client's: it must not count as the provider's idle time
+                client.drainHandler(() -> {
+                    call.clientPaused(false);
+                    upstream.resume();
+                });
             }
         });
         upstream.endHandler(v -> {
@@ -126,8 +134,35 @@ abstract class StreamRelay {
             }
             finish();
         });
-        upstream.exceptionHandler(err -> fail(call.failure(err)));
-        call.onTimeout(() -> fail(call.failure(null)));
+        // a timeout resets the upstream, so either handler may see it first
+        upstream.exceptionHandler(err -> failOrStall(err));
+        call.onTimeout(() -> failOrStall(null));
+    }
+
+    private void failOrStall(Throwable err) {
+        if (call.clientStalled()) {
+            clientTooSlow();
+        } else {
+            fail(call.failure(err));
+        }
+    }
+
+    /**
+     * The client left the stream unread longer than the idle timeout: it ends (the error event is queued, though the
+     * client may never read it), recorded as the client's doing, so no provider's breaker or statistics hear of it.
+     */
+    private void clientTooSlow() {
+        GatewayException e = call.failure(null);
+        if (ended) {
+            return;
+        }
+        ended = true;
+        ex.errorType = RoutedCall.CLIENT_TOO_SLOW;
+        ex.usage = usage();
+        if (!client.closed() && !client.ended()) {
+            client.endChunked(Buffer.buffer(ex.dialect.encodeStreamError(e)));
+        }
+        onFinish.run();
     }
 
     /** A stream that outgrew its reservation and finds no room left is stopped with a clear error event. */

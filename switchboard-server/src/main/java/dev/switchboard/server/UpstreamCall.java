@@ -16,12 +16,16 @@ import io.vertx.core.Handler;
 /**
  * One attempt against an upstream, with its deadlines: connect, first byte (response headers), idle gap
  * between body chunks, and total. The event loop's {@link DeadlineSweeper} checks them; body reads only
- * update a timestamp. Confined to the event loop of the exchange.
+ * update a timestamp. Holds one of the provider's connections ({@link ProviderConnections}) from the send until
+ * the attempt ends, and is refused at once (503) when the provider's {@code max_connections} are in use.
+ * A deadline that passes while the relay paused the upstream for a slow client is the client's fault
+ * ({@link #clientStalled()}), not the provider's. Confined to the event loop of the exchange.
  */
 final class UpstreamCall implements DeadlineSweeper.Watched {
     private final DeadlineSweeper sweeper;
     private final UpstreamClient client;
     private final ProviderEndpoint provider;
+    private final ProviderConnections.Gate connections;
     private final Timeouts timeouts;
     private final long startNanos = System.nanoTime();
     private long lastActivityNanos = startNanos;
@@ -30,15 +34,21 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
     private boolean headersReceived;
     private int status;
     private boolean done;
+    private boolean holdsConnection;
+    /** The relay paused the upstream because the client reads too slowly. */
+    private boolean clientPaused;
+    private boolean clientStalled;
+    private boolean refused;
     private int slot = -1;
     private UpstreamExchange exchange;
     private GatewayException timeout;
     private Runnable onTimeout = () -> { };
 
-    UpstreamCall(DeadlineSweeper sweeper, UpstreamClient client, ProviderEndpoint provider) {
+    UpstreamCall(DeadlineSweeper sweeper, UpstreamClient client, ProviderEndpoint provider, ProviderConnections connections) {
         this.sweeper = sweeper;
         this.client = client;
         this.provider = provider;
+        this.connections = connections.gate(provider.name());
         this.timeouts = provider.timeouts();
     }
 
@@ -47,6 +57,15 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
      * callback rather than a transformed future: one future fewer on every call).
      */
     void send(UpstreamRequest up, Handler<AsyncResult<UpstreamResponse>> onHead) {
+        int max = provider.limits().maxConnections();
+        if (!connections.tryAcquire(max)) {
+            done = true;
+            refused = true;
+            onHead.handle(Future.failedFuture(new GatewayException(ErrorKind.UPSTREAM_OVERLOADED, 503, "Provider '"
+                    + provider.name() + "' is at this gateway's connection limit (" + max + "); retry shortly.", null, "1")));
+            return;
+        }
+        holdsConnection = true;
         sweeper.add(this);
         exchange = client.send(up.method(), up.url(), up.headers(), up.body(), timeouts.connect().toMillis());
         exchange.response().onComplete(ar -> {
@@ -74,6 +93,25 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
         activeSinceTick = true;
     }
 
+    /**
+     * The relay paused (true) or resumed (false) the upstream for the client's sake. The idle deadline restarts at
+     * each change; one that passes while paused ends the call as {@link #clientStalled()}.
+     */
+    void clientPaused(boolean paused) {
+        clientPaused = paused;
+        activeSinceTick = true;
+    }
+
+    /** The call was refused before sending: the provider's {@code max_connections} were in use (not its fault). */
+    boolean refused() {
+        return refused;
+    }
+
+    /** The deadline that ended this call passed while the client, not the provider, held the stream up. */
+    boolean clientStalled() {
+        return clientStalled;
+    }
+
     /** Called on the event loop when a deadline passes, after the request was reset. */
     void onTimeout(Runnable action) {
         this.onTimeout = action;
@@ -83,6 +121,7 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
     void complete() {
         done = true;
         cancelTimer();
+        releaseConnection();
     }
 
     /** The client went away or the gateway gave up: close the upstream request. */
@@ -94,10 +133,19 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
                 exchange.reset(cancelled());
             }
         }
+        releaseConnection();
     }
 
-    /** The gateway error for a transport failure, preferring a timeout that caused it. */
+    /**
+     * The gateway error for a transport failure, preferring a timeout that caused it. The attempt is over: its
+     * deadlines stop and its connection is counted free.
+     */
     GatewayException failure(Throwable cause) {
+        if (!done) {
+            done = true;
+            cancelTimer();
+        }
+        releaseConnection();
         if (timeout != null) {
             return timeout;
         }
@@ -167,17 +215,29 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
             which = "idle";
             limit = timeouts.idle().toMillis();
         }
-        timeout = new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "Provider '" + provider.name()
-                + "' timed out (" + which + " timeout of " + limit + " ms).");
+        clientStalled = clientPaused && headersReceived;
+        timeout = clientStalled
+                ? new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "The client read the stream too slowly ("
+                        + which + " timeout of " + limit + " ms while the stream waited for the client).")
+                : new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "Provider '" + provider.name()
+                        + "' timed out (" + which + " timeout of " + limit + " ms).");
         done = true;
         cancelTimer();
         if (exchange != null) {
             exchange.reset(timeout);
         }
+        releaseConnection();
         onTimeout.run();
     }
 
     private void cancelTimer() {
         sweeper.remove(this);
+    }
+
+    private void releaseConnection() {
+        if (holdsConnection) {
+            holdsConnection = false;
+            connections.release();
+        }
     }
 }

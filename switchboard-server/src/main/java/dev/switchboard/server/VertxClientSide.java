@@ -44,7 +44,18 @@ final class VertxClientSide implements ClientSide {
 
     @Override
     public void putHeader(CharSequence name, CharSequence value) {
-        response.putHeader(name, value);
+        response.putHeader(name, oneLine(value));
+    }
+
+    /** A header value never ends its line (Vert.x would throw): CR and LF become spaces, as on the fast lane. */
+    static CharSequence oneLine(CharSequence value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n') {
+                return value.toString().replace('\r', ' ').replace('\n', ' ');
+            }
+        }
+        return value;
     }
 
     @Override

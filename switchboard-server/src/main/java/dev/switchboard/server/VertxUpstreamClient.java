@@ -41,9 +41,11 @@ final class VertxUpstreamClient implements UpstreamClient {
                         return Future.failedFuture(call.resetCause);
                     }
                     call.sent = true;
-                    return body == null ? req.send() : req.send(Buffer.buffer(body));
+                    Future<Void> written = body == null ? req.end() : req.end(Buffer.buffer(body));
+                    written.onSuccess(call);
+                    return req.response();
                 })
-                .map(Response::new);
+                .map(http -> new Response(http, call));
         return call;
     }
 
@@ -52,17 +54,35 @@ final class VertxUpstreamClient implements UpstreamClient {
         return client.close();
     }
 
-    private static final class Call implements UpstreamExchange {
+    /** Also learns when the request was written in full. */
+    private static final class Call implements UpstreamExchange, Handler<Void> {
         private Future<UpstreamResponse> response;
         private HttpClientRequest request;
         private Throwable resetCause;
         private boolean sent;
+        private boolean written;
+
+        @Override
+        public void handle(Void ignored) {
+            written = true;
+        }
+
+        /**
+         * The response ended before the request was written in full (the upstream answered early): the rest of the
+         * body would go out ahead of the next request on this connection, so the connection is closed, not reused.
+         */
+        void responseEnded() {
+            if (!written && request != null) {
+                request.connection().close();
+            }
+        }
 
         @Override
         public Future<UpstreamResponse> response() {
             return response;
         }
 
+        /** Sending began, so the provider may have the request (settlement charges from here); cf. {@code written}. */
         @Override
         public boolean written() {
             return sent;
@@ -80,7 +100,7 @@ final class VertxUpstreamClient implements UpstreamClient {
         }
     }
 
-    private record Response(HttpClientResponse http) implements UpstreamResponse {
+    private record Response(HttpClientResponse http, Call call) implements UpstreamResponse {
         @Override
         public int statusCode() {
             return http.statusCode();
@@ -99,7 +119,10 @@ final class VertxUpstreamClient implements UpstreamClient {
 
         @Override
         public UpstreamResponse endHandler(Handler<Void> end) {
-            http.endHandler(end);
+            http.endHandler(v -> {
+                call.responseEnded();
+                end.handle(v);
+            });
             return this;
         }
 

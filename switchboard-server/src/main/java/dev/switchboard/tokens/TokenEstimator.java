@@ -11,20 +11,24 @@ import java.io.IOException;
 import java.util.Locale;
 
 /**
- * Estimates the input tokens of an OpenAI chat request body without building a tree: message texts,
- * names and tool calls, tool definitions, plus OpenAI's documented per-message framing. Models that do
- * not use OpenAI's tokenizers are estimated with cl100k_base, which is close enough for limits.
- * Thread-safe; one instance is meant to be shared (the encodings are loaded once per JVM).
+ * Estimates the input tokens of an OpenAI chat (or Anthropic messages, completions, embeddings, responses) body
+ * without building a tree: message texts, names and tool calls, tool definitions, plus OpenAI's documented
+ * per-message framing. Models that do not use OpenAI's tokenizers are estimated with cl100k_base, which is close
+ * enough for limits. The tokeniser's work is bounded (see {@link TextTally}): at most {@link #EXACT_CHARS}
+ * characters a request are counted exactly, the rest errs high. Media is charged at documented upper bounds
+ * ({@link MediaCharge}); token-id arrays count one token per id. Thread-safe; one instance is meant to be shared.
  */
 public final class TokenEstimator {
     /** Framing tokens per message and for priming the reply, as in OpenAI's token counting guide. */
     static final int PER_MESSAGE = 3;
     static final int REPLY_PRIMING = 3;
     static final int PER_NAME = 1;
-    /** A rough flat charge per image part (OpenAI's low-detail price); the real cost depends on size. */
-    static final int PER_IMAGE = 85;
     /** Framing around each tool definition. */
     static final int PER_TOOL = 8;
+    /** Characters of one request tokenised exactly (~64 K tokens of English; at most ~70 ms for the worst text). */
+    public static final int EXACT_CHARS = 256 * 1024;
+    static final int IMAGE_UPPER_BOUND = MediaCharge.IMAGE_UPPER_BOUND;
+    static final int FILE_REFERENCE = MediaCharge.FILE_REFERENCE;
 
     private static final EncodingRegistry REGISTRY = Encodings.newDefaultEncodingRegistry();
     private static final JsonFactory JSON = new JsonFactory();
@@ -32,19 +36,35 @@ public final class TokenEstimator {
     private final Encoding o200k = REGISTRY.getEncoding(EncodingType.O200K_BASE);
     private final Encoding cl100k = REGISTRY.getEncoding(EncodingType.CL100K_BASE);
 
-    /** Tokens of a plain text as the model's tokenizer (or the approximation) counts them. */
+    /** Tokens of a plain text as the model's tokenizer (or the approximation) counts them (not bounded: tests, small texts). */
     public int count(String model, String text) {
         return text == null || text.isEmpty() ? 0 : encodingFor(model).countTokensOrdinary(text);
     }
 
-    /** Estimate for an OpenAI chat (or completions/embeddings) body; falls back to bytes / 4 if unreadable. */
+    /** Estimate for a request body; falls back to bytes / 4 if unreadable (the decoder refuses those anyway). */
     public RequestEstimate estimate(String model, byte[] body) {
-        Encoding enc = encodingFor(model);
+        return estimate(model, body, new TextTally(encodingFor(model), EXACT_CHARS));
+    }
+
+    /**
+     * The same walk without the tokeniser: every text at 4 tokens per 5 UTF-8 bytes. Costs about one JSON parse of
+     * the body, for when exact counting cannot be afforded right now; errs high (about 3x for English).
+     */
+    public RequestEstimate cheapEstimate(String model, byte[] body) {
+        return estimate(model, body, new TextTally(null, 0));
+    }
+
+    /** {@link #cheapEstimate(String, byte[])} for models whose media prices do not matter (tests). */
+    public RequestEstimate cheapEstimate(byte[] body) {
+        return cheapEstimate(null, body);
+    }
+
+    private RequestEstimate estimate(String model, byte[] body, TextTally tally) {
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return new RequestEstimate(body.length / 4, -1);
             }
-            return readTopLevel(p, enc);
+            return new Walk(tally, model).readTopLevel(p);
         } catch (IOException | RuntimeException e) {
             return new RequestEstimate(body.length / 4, -1);
         }
@@ -67,114 +87,157 @@ public final class TokenEstimator {
                 || m.startsWith("gpt-5") || m.startsWith("gpt-oss") || m.matches("^o\\d.*");
     }
 
-    private RequestEstimate readTopLevel(JsonParser p, Encoding enc) throws IOException {
-        long input = 0;
-        long maxOutput = -1;
-        boolean sawMessages = false;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken value = p.nextToken();
-            switch (field) {
-                case "messages" -> {
-                    if (value == JsonToken.START_ARRAY) {
-                        sawMessages = true;
-                        input += messages(p, enc);
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-                case "tools", "functions" -> input += tools(p, enc, value);
-                case "prompt", "input", "system", "instructions" -> input += texts(p, enc, value);
-                case "max_tokens", "max_completion_tokens", "max_output_tokens" -> {
-                    if (value.isNumeric()) {
-                        maxOutput = Math.max(maxOutput, p.getLongValue());
-                    }
-                }
-                default -> p.skipChildren();
-            }
-        }
-        return new RequestEstimate(input + (sawMessages ? REPLY_PRIMING : 0), maxOutput);
-    }
+    /** One pass over one body. */
+    private static final class Walk {
+        private final TextTally tally;
+        private final String model;
+        private MediaCharge media;
 
-    private long messages(JsonParser p, Encoding enc) throws IOException {
-        long total = 0;
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-            total += PER_MESSAGE;
-            if (p.currentToken() != JsonToken.START_OBJECT) {
-                p.skipChildren();
-                continue;
+        Walk(TextTally tally, String model) {
+            this.tally = tally;
+            this.model = model;
+        }
+
+        /** Resolved on the first media part only: most requests have none. */
+        private MediaCharge media() {
+            if (media == null) {
+                media = MediaCharge.forModel(model);
             }
+            return media;
+        }
+
+        RequestEstimate readTopLevel(JsonParser p) throws IOException {
+            long input = 0;
+            long maxOutput = -1;
+            boolean sawMessages = false;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
-                if (field.equals("name")) {
-                    total += PER_NAME;
+                switch (field) {
+                    case "messages" -> {
+                        if (value == JsonToken.START_ARRAY) {
+                            sawMessages = true;
+                            input += messages(p);
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    case "tools", "functions" -> input += tools(p, value);
+                    case "prompt", "input", "system", "instructions" -> input += texts(p, value);
+                    case "max_tokens", "max_completion_tokens", "max_output_tokens" -> {
+                        if (value.isNumeric()) {
+                            maxOutput = Math.max(maxOutput, p.getLongValue());
+                        }
+                    }
+                    default -> p.skipChildren();
                 }
-                total += texts(p, enc, value);
             }
+            return new RequestEstimate(input + (sawMessages ? REPLY_PRIMING : 0), maxOutput);
         }
-        return total;
-    }
 
-    private long tools(JsonParser p, Encoding enc, JsonToken value) throws IOException {
-        if (value != JsonToken.START_ARRAY) {
-            p.skipChildren();
-            return 0;
+        private long messages(JsonParser p) throws IOException {
+            long total = 0;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                total += PER_MESSAGE;
+                if (p.currentToken() != JsonToken.START_OBJECT) {
+                    p.skipChildren();
+                    continue;
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (field.equals("name")) {
+                        total += PER_NAME;
+                    }
+                    total += texts(p, value);
+                }
+            }
+            return total;
         }
-        long total = 0;
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-            total += PER_TOOL + structure(p, enc, p.currentToken());
-        }
-        return total;
-    }
 
-    /** Texts of a value: strings count, content parts' "type" tags do not, image/audio data is a flat charge. */
-    private long texts(JsonParser p, Encoding enc, JsonToken value) throws IOException {
-        if (value == JsonToken.VALUE_STRING) {
-            return enc.countTokensOrdinary(p.getText());
+        private long tools(JsonParser p, JsonToken value) throws IOException {
+            if (value != JsonToken.START_ARRAY) {
+                p.skipChildren();
+                return 0;
+            }
+            long total = 0;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                total += PER_TOOL + structure(p, p.currentToken());
+            }
+            return total;
         }
-        if (!value.isStructStart()) {
-            return 0;
-        }
-        long total = 0;
-        JsonToken t;
-        while ((t = p.nextToken()) != null && !t.isStructEnd()) {
-            if (t == JsonToken.FIELD_NAME) {
+
+        /**
+         * Texts of a value: strings count, content parts' "type" tags do not, token ids count one each, and media
+         * is charged by {@link MediaCharge} (the part's "type", read first by convention, tells images from files).
+         */
+        private long texts(JsonParser p, JsonToken value) throws IOException {
+            if (value == JsonToken.VALUE_STRING) {
+                return text(p);
+            }
+            if (value.isNumeric()) {
+                return 1; // a token id (prompt/input as token arrays)
+            }
+            if (!value.isStructStart()) {
+                return 0;
+            }
+            long total = 0;
+            String partType = null;
+            JsonToken t;
+            while ((t = p.nextToken()) != null && !t.isStructEnd()) {
+                if (t != JsonToken.FIELD_NAME) {
+                    total += texts(p, t);
+                    continue;
+                }
                 String field = p.currentName();
                 JsonToken v = p.nextToken();
                 switch (field) {
-                    case "type" -> p.skipChildren();
-                    case "image_url", "input_audio", "file", "url", "data" -> {
+                    case "type" -> {
+                        partType = v == JsonToken.VALUE_STRING ? p.getText() : null;
                         p.skipChildren();
-                        total += PER_IMAGE;
                     }
-                    default -> total += texts(p, enc, v);
+                    case "image_url", "image" -> total += media().image(p, v);
+                    case "input_audio" -> total += media().audio(p, v);
+                    case "file", "source" -> total += media().source(p, v, partType);
+                    case "file_data", "data" -> total += media().data(p, v, partType);
+                    case "file_id", "file_url", "url" -> {
+                        p.skipChildren();
+                        total += media().reference(partType);
+                    }
+                    default -> total += texts(p, v);
                 }
-            } else {
-                total += texts(p, enc, t);
             }
+            return total;
         }
-        return total;
-    }
 
-    /** Tool schemas: field names and string values both reach the model. */
-    private long structure(JsonParser p, Encoding enc, JsonToken value) throws IOException {
-        if (value == JsonToken.VALUE_STRING) {
-            return enc.countTokensOrdinary(p.getText());
-        }
-        if (!value.isStructStart()) {
-            return value.isScalarValue() ? 1 : 0;
-        }
-        long total = 0;
-        JsonToken t;
-        while ((t = p.nextToken()) != null && !t.isStructEnd()) {
-            if (t == JsonToken.FIELD_NAME) {
-                total += enc.countTokensOrdinary(p.currentName());
-                total += structure(p, enc, p.nextToken());
-            } else {
-                total += structure(p, enc, t);
+        /** Tool schemas: field names and string values both reach the model. */
+        private long structure(JsonParser p, JsonToken value) throws IOException {
+            if (value == JsonToken.VALUE_STRING) {
+                return text(p);
             }
+            if (!value.isStructStart()) {
+                return value.isScalarValue() ? 1 : 0;
+            }
+            long total = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != null && !t.isStructEnd()) {
+                if (t == JsonToken.FIELD_NAME) {
+                    total += tally.count(p.currentName());
+                    total += structure(p, p.nextToken());
+                } else {
+                    total += structure(p, t);
+                }
+            }
+            return total;
         }
-        return total;
+
+        /** The current string value; long ones are read from the parser's buffer without a String copy. */
+        private long text(JsonParser p) throws IOException {
+            int length = p.getTextLength();
+            if (length <= TextTally.CHUNK) {
+                return tally.count(p.getText());
+            }
+            return tally.count(p.getTextCharacters(), p.getTextOffset(), p.getTextOffset() + length, null);
+        }
     }
 }

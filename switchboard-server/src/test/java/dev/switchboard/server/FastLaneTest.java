@@ -63,9 +63,29 @@ class FastLaneTest {
             }
 
             @Override
-            public void start(NettyClientSide client, String path, byte[] body) {
-                started.add(new String(body, StandardCharsets.UTF_8));
-                clients.add(client);
+            public void admit(NettyClientSide client, String path, Runnable onWait, Runnable onResume,
+                              java.util.function.Consumer<FastLane.Call> admitted) {
+                if (client.header("authorization") != null) {
+                    client.end(401, Buffer.buffer("refused")); // a wrong key: answered on the head
+                    return;
+                }
+                admitted.accept(new FastLane.Call() {
+                    @Override
+                    public NettyClientSide client() {
+                        return client;
+                    }
+
+                    @Override
+                    public void start(byte[] body) {
+                        started.add(new String(body, StandardCharsets.UTF_8));
+                        clients.add(client);
+                    }
+
+                    @Override
+                    public void refuse(dev.switchboard.error.GatewayException e) {
+                        client.end(e.status(), Buffer.buffer(e.getMessage()));
+                    }
+                });
             }
         };
         // Vert.x's order: its encoder, the lane, then (here) a recorder where Vert.x's connection handler sits
@@ -107,17 +127,45 @@ class FastLaneTest {
     }
 
     @Test
-    void aBodyOverTheLimitIsHandedOverWithWhatWasGathered() {
+    void aBodyOverTheLimitIsRefusedAndTheConnectionClosed() {
         HttpRequest head = post("/v1/chat/completions", null);
         channel.writeInbound(head);
         HttpContent first = new DefaultHttpContent(bytes("x".repeat(40)));
         HttpContent second = new DefaultHttpContent(bytes("y".repeat(40)));
         channel.writeInbound(first);
         channel.writeInbound(second);
-        LastHttpContent rest = new DefaultLastHttpContent(bytes("z"));
-        channel.writeInbound(rest);
-        assertThat(toVertx).containsExactly(head, first, second, rest);
+        assertThat(written()).startsWith("HTTP/1.1 413 ").contains("connection: close\r\n");
+        assertThat(first.refCnt()).as("what was gathered is released").isZero();
+        channel.writeInbound(new DefaultLastHttpContent(bytes("z")));
+        assertThat(toVertx).isEmpty();
         assertThat(started).isEmpty();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void aCallerRefusedOnTheHeadIsAnsweredBeforeItsBodyWhichIsDropped() {
+        HttpRequest head = post("/v1/chat/completions", 2);
+        head.headers().set("authorization", "Bearer wrong");
+        channel.writeInbound(head);
+        assertThat(written()).startsWith("HTTP/1.1 401 ").doesNotContain("connection: close");
+        HttpContent body = new DefaultLastHttpContent(bytes("{}"));
+        channel.writeInbound(body);
+        assertThat(body.refCnt()).isZero();
+        assertThat(toVertx).isEmpty();
+        postWhole("{}");
+        assertThat(started).as("a small body is dropped and the connection kept").containsExactly("{}");
+    }
+
+    @Test
+    void aCallerRefusedBeforeALargeBodyClosesTheConnection() {
+        HttpRequest head = post("/v1/chat/completions", null); // chunked: its size is unknown
+        head.headers().set("authorization", "Bearer wrong");
+        channel.writeInbound(head);
+        assertThat(written()).startsWith("HTTP/1.1 401 ").contains("connection: close\r\n");
+        channel.writeInbound(new DefaultHttpContent(bytes("x".repeat(40))));
+        assertThat(channel.isOpen()).isTrue();
+        channel.writeInbound(new DefaultLastHttpContent(bytes("x")));
+        assertThat(channel.isOpen()).isFalse();
     }
 
     @Test

@@ -48,8 +48,8 @@ public final class GatewayFixture implements AutoCloseable {
         }
         dev.switchboard.config.ServerConfig s = c.server();
         return new GatewayConfig(new dev.switchboard.config.ServerConfig(s.host(), s.port(), s.maxBodyBytes(), s.eventLoops(),
-                s.accessLog(), s.drainTimeout(), false), c.timeouts(), c.providers(), c.models(), c.keys(), c.routes(), c.retry(),
-                c.breaker(), c.governance(), c.telemetry());
+                s.accessLog(), s.drainTimeout(), false, s.frontDoor()), c.timeouts(), c.providers(), c.models(), c.keys(), c.routes(),
+                c.retry(), c.breaker(), c.governance(), c.telemetry());
     }
 
     /** A gateway with one OpenAI-type provider named {@code fake} pointing at the upstream, and the test key. */

@@ -16,7 +16,11 @@ import java.util.Map;
  * keep-alive pool per origin. Create one per event-loop context and use it only from that context.
  */
 public final class NettyUpstreamClient implements UpstreamClient {
-    static final int MAX_CONNECTIONS_PER_ORIGIN = 1024;
+    /**
+     * A backstop only, per origin and event loop: the cap operators set is {@code providers[].max_connections}, counted
+     * over all event loops before a request gets here. 32k is more than one destination's ephemeral ports.
+     */
+    static final int MAX_CONNECTIONS_PER_ORIGIN = 32 * 1024;
     static final long IDLE_TIMEOUT_MILLIS = 60_000;
 
     private final ContextInternal context;

@@ -1,8 +1,11 @@
 package dev.switchboard.server.upstream;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -11,12 +14,13 @@ import java.io.IOException;
  * The last handler of one pooled connection: hands decoded messages and transport events to the exchange currently
  * using the connection. Event-loop confined.
  */
-final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+final class UpstreamConnection extends ChannelInboundHandlerAdapter implements ChannelFutureListener {
     private final ConnectionPool pool;
     private Channel channel;
     private UpstreamResponseDecoder decoder;
     private NettyExchange exchange;
     private long idleSinceNanos;
+    private boolean requestWritten;
 
     UpstreamConnection(ConnectionPool pool) {
         this.pool = pool;
@@ -38,7 +42,25 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     /** Writes a request; the decoder learns whether its response can have a body. */
     void write(UpstreamRequests.Encoded request) {
         decoder.headRequest(request.headRequest());
-        channel.writeAndFlush(request.bytes(), channel.voidPromise()); // a failed write reaches exceptionCaught
+        requestWritten = false;
+        ChannelPromise written = channel.newPromise();
+        written.addListener(this);
+        channel.writeAndFlush(request.bytes(), written);
+    }
+
+    /** The request's last byte went to the socket, or the write failed (then as a transport failure). */
+    @Override
+    public void operationComplete(ChannelFuture write) {
+        if (write.isSuccess()) {
+            requestWritten = true;
+        } else {
+            NettyExchange current = exchange;
+            exchange = null;
+            if (current != null) {
+                current.onTransportFailure(write.cause());
+            }
+            channel.close();
+        }
     }
 
     long idleSince() {
@@ -58,7 +80,10 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     /** The exchange read its response to the end: the connection goes back to the pool or, if not reusable, closes. */
     void finished(boolean reusable) {
         exchange = null;
-        if (reusable && channel.isActive()) {
+        // An upstream may answer before it read the whole request: the rest of the body would then go out ahead
+        // of the next request on this connection, and its answer would be read as the next one's. Reuse only a
+        // connection whose request was written in full.
+        if (reusable && requestWritten && channel.isActive()) {
             channel.config().setAutoRead(true); // idle connections must notice the peer closing
             pool.release(this);
         } else {

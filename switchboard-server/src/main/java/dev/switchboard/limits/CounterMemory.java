@@ -1,0 +1,56 @@
+package dev.switchboard.limits;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The last values Redis reported for this instance's long-lived counters (budgets and tokens per day), so that
+ * counting locally while Redis is away starts where the shared counters stood instead of from zero: a spent budget
+ * stays spent. Keyed without the Redis key prefix (as the local limiter names counters). Bounded: beyond
+ * {@link #MAX_KEYS} counters new ones are not remembered (their budgets are then refused while degraded).
+ * Values may be a little high (later refunds are not applied), which errs on the strict side.
+ */
+final class CounterMemory {
+    static final int MAX_KEYS = 100_000;
+
+    private record Seen(long value, long resetAtMillis) {}
+
+    private final Map<String, Seen> values = new ConcurrentHashMap<>();
+    private final String prefix;
+    private final int prefixLength;
+
+    CounterMemory(String prefix) {
+        this.prefix = prefix;
+        this.prefixLength = prefix.length();
+    }
+
+    /** The Redis key of an unprefixed counter key. */
+    String prefixed(String key) {
+        return prefix + key;
+    }
+
+    /** Records what Redis answered for an admission's checks (after the increment, or as they stood when refused). */
+    void remember(java.util.List<CounterCheck> checks, long[] answered, java.time.Clock clock) {
+        for (int i = 0; i < checks.size(); i++) {
+            CounterCheck c = checks.get(i);
+            if (c.kind() == LimitKind.BUDGET || c.kind() == LimitKind.TOKENS_PER_DAY) {
+                String key = c.key().substring(prefixLength);
+                if (values.size() >= MAX_KEYS && !values.containsKey(key)) {
+                    // windows that ended are never asked for again
+                    long now = clock.millis();
+                    values.values().removeIf(s -> s.resetAtMillis() >= 0 && s.resetAtMillis() < now);
+                    if (values.size() >= MAX_KEYS) {
+                        continue;
+                    }
+                }
+                values.put(key, new Seen(answered[i], c.resetAtMillis()));
+            }
+        }
+    }
+
+    /** The last value seen for an unprefixed counter key, or -1 when this instance never saw it. */
+    long lastSeen(String key) {
+        Seen s = values.get(key);
+        return s == null ? -1 : s.value();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.switchboard.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.catalogue.ProviderCatalogue;
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.cost.PriceTable;
+import dev.switchboard.ingress.openai.OpenAiIngress;
+import dev.switchboard.limits.LocalLimiter;
+import dev.switchboard.limits.Reservation;
+import dev.switchboard.model.Operation;
+import dev.switchboard.runtime.Snapshot;
+import dev.switchboard.telemetry.GatewayMetrics;
+import dev.switchboard.tokens.TokenEstimator;
+import dev.switchboard.usage.UsageEvent;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** An Error thrown inside a request step (out of memory, stack overflow) still answers the caller and settles. */
+class GuardedErrorTest {
+    private final List<UsageEvent> events = new ArrayList<>();
+    private final OutcomeRecorder recorder = new OutcomeRecorder(new GatewayMetrics(), events::add,
+            new AdmissionControl(new LocalLimiter(), new TokenEstimator(), PriceTable.bundled()));
+
+    @Test
+    void stackOverflowInAStepAnswers500AndSettles() {
+        assertAnsweredAndSettled(new StackOverflowError("deep"));
+    }
+
+    @Test
+    void outOfMemoryInAStepAnswers500AndSettles() {
+        assertAnsweredAndSettled(new OutOfMemoryError("Java heap space"));
+    }
+
+    private void assertAnsweredAndSettled(Error error) {
+        RecordingClient client = new RecordingClient();
+        Exchange ex = new Exchange("req-err", client, snapshot());
+        ex.request = OpenAiIngress.INSTANCE.decode(Operation.CHAT,
+                "{\"model\":\"demo/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes(StandardCharsets.UTF_8));
+        SettleProbe reservation = new SettleProbe();
+        ex.reservation = reservation;
+
+        recorder.guarded(ex, () -> {
+            throw error;
+        });
+
+        assertThat(client.status).isEqualTo(500);
+        assertThat(client.body).contains("\"error\"").contains("req-err");
+        assertThat(ex.isFinished()).isTrue();
+        assertThat(reservation.settled).isEqualTo(1);
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).status()).isEqualTo(500);
+    }
+
+    private static Snapshot snapshot() {
+        var config = new ConfigLoader(ProviderCatalogue.bundled(), k -> null).parse("""
+                version: 1
+                server: { listen: 127.0.0.1:0 }
+                providers: []
+                """);
+        return Snapshot.build(config, ProviderCatalogue.bundled(), type -> "http://127.0.0.1:1");
+    }
+
+    private static final class SettleProbe implements Reservation {
+        int settled;
+
+        @Override
+        public void reconcile(long actualTokens, long actualMicroUsd) {
+            settled++;
+        }
+
+        @Override
+        public void release() {
+            settled++;
+        }
+
+        @Override
+        public Future<Boolean> extend(long moreTokens, long moreMicroUsd) {
+            return Future.succeededFuture(false);
+        }
+    }
+
+    private static final class RecordingClient implements ClientSide {
+        int status;
+        String body;
+
+        @Override
+        public String method() {
+            return "POST";
+        }
+
+        @Override
+        public String path() {
+            return "/v1/chat/completions";
+        }
+
+        @Override
+        public void putHeader(CharSequence name, CharSequence value) {
+        }
+
+        @Override
+        public void removeHeader(CharSequence name) {
+        }
+
+        @Override
+        public void end(int status, Buffer body) {
+            this.status = status;
+            this.body = body.toString();
+        }
+
+        @Override
+        public void startChunked(int status) {
+        }
+
+        @Override
+        public void write(Buffer chunk) {
+        }
+
+        @Override
+        public void endChunked(Buffer tail) {
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return false;
+        }
+
+        @Override
+        public void drainHandler(Runnable onDrain) {
+        }
+
+        @Override
+        public void closeHandler(Runnable onClose) {
+        }
+
+        @Override
+        public boolean headWritten() {
+            return status != 0;
+        }
+
+        @Override
+        public boolean ended() {
+            return status != 0;
+        }
+
+        @Override
+        public boolean closed() {
+            return false;
+        }
+
+        @Override
+        public String header(String name) {
+            return null;
+        }
+
+        @Override
+        public List<String> headers(String name) {
+            return List.of();
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "127.0.0.1";
+        }
+    }
+}
