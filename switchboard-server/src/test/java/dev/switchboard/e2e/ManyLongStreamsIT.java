@@ -38,7 +38,9 @@ class ManyLongStreamsIT {
         AtomicInteger arrived = new AtomicInteger();
         AtomicBoolean allAtOnce = new AtomicBoolean();
         try (FakeUpstream upstream = FakeUpstream.start();
-             GatewayFixture gateway = GatewayFixture.withYaml(GatewayFixture.defaultYaml(upstream, ""))) {
+             // all streams come from one peer (this JVM): its connection cap is raised above them
+             GatewayFixture gateway = GatewayFixture.withYaml(GatewayFixture.defaultYaml(upstream, "").replace(
+                     "event_loops: 1 }", "event_loops: 1, max_connections_per_peer: 5000 }"))) {
             FakeUpstream.Behavior held = (req, body) -> {
                 HttpServerResponse res = req.response().setChunked(true).putHeader("content-type", "text/event-stream");
                 res.write(CHUNK.formatted("open", "null"));

@@ -172,7 +172,7 @@ class TelemetryExposureIT {
         try (GatewayFixture gw = GatewayFixture.openAi(upstream)) { // one event loop
             // a registry big enough that one scrape takes a while (as the unbounded one did)
             var registry = gw.gateway().metrics().registry();
-            for (int i = 0; i < 5_000; i++) {
+            for (int i = 0; i < 20_000; i++) {
                 io.micrometer.core.instrument.Counter.builder("test.padding").tag("n", Integer.toString(i)).register(registry);
             }
             String chat = "{\"model\":\"fake/gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
@@ -192,7 +192,9 @@ class TelemetryExposureIT {
             }
             scraper.join();
             long during = calls.stream().filter(c -> c[0] >= window[0] && c[1] <= window[1]).count();
-            assertThat(Duration.ofNanos(window[1] - window[0])).as("the padded scrape is slow").isGreaterThan(Duration.ofMillis(150));
+            // the precondition depends on this machine's speed: where even 20,000 series scrape fast, nothing is shown
+            org.junit.jupiter.api.Assumptions.assumeTrue(Duration.ofNanos(window[1] - window[0]).toMillis() > 120,
+                    "the padded scrape was too fast to show anything on this machine");
             assertThat(during).as("model calls answered while a %d ms scrape was built",
                     (window[1] - window[0]) / 1_000_000).isGreaterThanOrEqualTo(2);
         }
