@@ -88,8 +88,12 @@ class CredentialRotationReplicasTest {
         puts.get(60, TimeUnit.SECONDS);
         pool.shutdown();
 
-        assertThat(outcomes).contains("ok", "refused");
-        assertThat(outcomes.subList(outcomes.indexOf("refused"), outcomes.size())).containsOnly("refused");
+        assertThat(outcomes).contains("ok");
+        // the racing puts may all end before the rotation lands; those after it are refused, and so is any put now
+        if (outcomes.contains("refused")) {
+            assertThat(outcomes.subList(outcomes.indexOf("refused"), outcomes.size())).containsOnly("refused");
+        }
+        assertThatThrownBy(() -> onB.put("b", "racing", "late", "sk-racing-late")).isInstanceOf(MasterKeyMismatchException.class);
         List<CredentialRead> rows = a.credentials(newKey).readEach();
         assertThat(rows).hasSize(20 + (int) outcomes.stream().filter("ok"::equals).count());
         assertThat(rows).allSatisfy(r -> assertThat(r.failure()).as(r.toString()).isNull());
