@@ -7,12 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a request into the counters it touches at a given instant. Windows are fixed and keyed by their
- * start (minute, UTC day, UTC month), so every limiter instance that agrees on the time uses the same keys
- * and old windows simply expire.
+ * Turns a request into the counters it touches at a given instant. Requests and tokens per minute count over a
+ * {@link SlidingWindow}; tokens per day and budgets over fixed windows keyed by their start (UTC day, UTC month),
+ * so every limiter instance that agrees on the time uses the same keys and old windows simply expire. Tokens and
+ * budgets reserve what the request wants (input and expected output) when there is room, else what is left as
+ * long as the request's required part (its input) fits.
  */
 final class AdmissionPlan {
-    private static final long MINUTE = 60_000;
     private static final long DAY = 86_400_000;
     /** Old windows are kept a little past their end so late reconciles still find them. */
     private static final long GRACE_SECONDS = 120;
@@ -35,6 +36,16 @@ final class AdmissionPlan {
         return request;
     }
 
+    /** The refusal of a request whose required part alone exceeds a limit (no counter asked), or null. */
+    Admission neverFits() {
+        for (CounterCheck c : checks) {
+            if (c.neverFits() && c.kind() != LimitKind.REQUESTS_PER_MINUTE && c.limit() > 0) {
+                return Admission.refused(Refusal.tooLarge(c.scopeId(), c.kind()), null, null);
+            }
+        }
+        return null;
+    }
+
     /** Builds the answer from a store's outcome; {@code reservation} is used only when admitted. */
     Admission toAdmission(CheckOutcome outcome, Reservation reservation) {
         WindowState requests = tightest(outcome.values(), false);
@@ -43,14 +54,18 @@ final class AdmissionPlan {
             return Admission.admitted(reservation, requests, tokens);
         }
         CounterCheck refused = checks.get(outcome.refusedIndex());
-        return Admission.refused(new Refusal(refused.scopeId(), refused.kind(), retryAfter(refused)), requests, tokens);
+        return Admission.refused(new Refusal(refused.scopeId(), refused.kind(), retryAfter(refused, outcome.freesAtMillis())),
+                requests, tokens);
     }
 
-    private long retryAfter(CounterCheck c) {
-        if (c.resetAtMillis() < 0 || c.increment() > c.limit()) {
+    private long retryAfter(CounterCheck c, long freesAt) {
+        if (c.neverFits()) {
             return -1;
         }
-        return Math.max(0, c.resetAtMillis() - now);
+        if (c.sliding()) {
+            return freesAt < 0 ? -1 : Math.max(0, freesAt - now);
+        }
+        return c.resetAtMillis() < 0 ? -1 : Math.max(0, c.resetAtMillis() - now);
     }
 
     private WindowState tightest(long[] values, boolean tokens) {
@@ -83,47 +98,49 @@ final class AdmissionPlan {
 
     private static List<CounterCheck> build(String prefix, AdmissionRequest r, long now) {
         List<CounterCheck> out = new ArrayList<>();
-        long minute = Math.floorDiv(now, MINUTE);
-        long minuteEnd = (minute + 1) * MINUTE;
+        long bucket = SlidingWindow.bucketOf(now);
+        long windowEnd = SlidingWindow.dropsAt(bucket);
         long day = Math.floorDiv(now, DAY);
         long dayEnd = (day + 1) * DAY;
         for (Scope s : r.scopes()) {
             String base = prefix + s.id() + ":";
             RateLimit rl = s.rateLimit();
             if (rl != null && rl.requestsPerMinute() != null) {
-                out.add(new CounterCheck(base + "rpm:" + minute, 1, rl.requestsPerMinute(),
-                        ttl(minuteEnd, now), minuteEnd, s.id(), LimitKind.REQUESTS_PER_MINUTE));
+                out.add(new CounterCheck(base + "rpm", 1, rl.requestsPerMinute(), SlidingWindow.TTL_SECONDS,
+                        windowEnd, s.id(), LimitKind.REQUESTS_PER_MINUTE, bucket));
             }
             if (rl != null && rl.tokensPerMinute() != null) {
-                out.add(new CounterCheck(base + "tpm:" + minute, r.estimatedTokens(), rl.tokensPerMinute(),
-                        ttl(minuteEnd, now), minuteEnd, s.id(), LimitKind.TOKENS_PER_MINUTE));
+                out.add(new CounterCheck(base + "tpm", r.estimatedTokens(), r.requiredTokens(), rl.tokensPerMinute(),
+                        SlidingWindow.TTL_SECONDS, windowEnd, s.id(), LimitKind.TOKENS_PER_MINUTE, bucket));
             }
             if (rl != null && rl.tokensPerDay() != null) {
-                out.add(new CounterCheck(base + "tpd:" + day, r.estimatedTokens(), rl.tokensPerDay(),
-                        ttl(dayEnd, now), dayEnd, s.id(), LimitKind.TOKENS_PER_DAY));
+                out.add(new CounterCheck(base + "tpd:" + day, r.estimatedTokens(), r.requiredTokens(), rl.tokensPerDay(),
+                        ttl(dayEnd, now), dayEnd, s.id(), LimitKind.TOKENS_PER_DAY, -1));
             }
             if (s.budget() != null) {
-                out.add(budget(base, s, r.worstCaseMicroUsd(), now));
+                out.add(budget(base, s, r.worstCaseMicroUsd(), r.requiredMicroUsd(), now));
             }
         }
         return List.copyOf(out);
     }
 
-    private static CounterCheck budget(String base, Scope s, long cost, long now) {
+    private static CounterCheck budget(String base, Scope s, long cost, long required, long now) {
         Budget b = s.budget();
         LocalDate today = Instant.ofEpochMilli(now).atZone(ZoneOffset.UTC).toLocalDate();
         return switch (b.period()) {
             case DAY -> {
                 long end = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-                yield new CounterCheck(base + "usd:d:" + today, cost, b.microUsd(), ttl(end, now), end, s.id(), LimitKind.BUDGET);
+                yield new CounterCheck(base + "usd:d:" + today, cost, required, b.microUsd(), ttl(end, now), end, s.id(),
+                        LimitKind.BUDGET, -1);
             }
             case MONTH -> {
                 LocalDate first = today.withDayOfMonth(1);
                 long end = first.plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
                 String month = first.toString().substring(0, 7);
-                yield new CounterCheck(base + "usd:m:" + month, cost, b.microUsd(), ttl(end, now), end, s.id(), LimitKind.BUDGET);
+                yield new CounterCheck(base + "usd:m:" + month, cost, required, b.microUsd(), ttl(end, now), end, s.id(),
+                        LimitKind.BUDGET, -1);
             }
-            case TOTAL -> new CounterCheck(base + "usd:total", cost, b.microUsd(), 0, -1, s.id(), LimitKind.BUDGET);
+            case TOTAL -> new CounterCheck(base + "usd:total", cost, required, b.microUsd(), 0, -1, s.id(), LimitKind.BUDGET, -1);
         };
     }
 

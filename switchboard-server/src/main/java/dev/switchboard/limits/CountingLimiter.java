@@ -18,8 +18,8 @@ abstract class CountingLimiter implements Limiter {
     /** Checks all and increments all atomically, or none. */
     abstract Future<CheckOutcome> checkAndAdd(List<CounterCheck> checks);
 
-    /** Adds deltas to counters that still exist; may be deferred and batched. */
-    abstract void adjust(Map<String, Long> deltas);
+    /** Adds deltas to slots that still exist; may be deferred and batched. */
+    abstract void adjust(Map<Slot, Long> deltas);
 
     @Override
     public Future<Admission> admit(AdmissionRequest request) {
@@ -27,8 +27,12 @@ abstract class CountingLimiter implements Limiter {
         if (plan.checks().isEmpty()) {
             return Future.succeededFuture(Admission.admitted(Reservation.NONE, null, null));
         }
+        Admission never = plan.neverFits();
+        if (never != null) {
+            return Future.succeededFuture(never);
+        }
         return checkAndAdd(plan.checks())
-                .map(outcome -> plan.toAdmission(outcome, outcome.admitted() ? new HeldReservation(this, plan) : Reservation.NONE));
+                .map(outcome -> plan.toAdmission(outcome, outcome.admitted() ? new HeldReservation(this, plan, outcome.granted()) : Reservation.NONE));
     }
 
     Clock clock() {

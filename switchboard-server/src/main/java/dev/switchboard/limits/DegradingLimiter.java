@@ -202,9 +202,9 @@ public final class DegradingLimiter implements Limiter {
         if (f == null) {
             return;
         }
-        Map<String, Long> deltas = new HashMap<>();
+        Map<Slot, Long> deltas = new HashMap<>();
         CounterMemory memory = redis.memory();
-        f.growth().forEach((key, delta) -> deltas.put(memory.prefixed(key), delta));
+        f.growth().forEach((slot, delta) -> deltas.put(new Slot(memory.prefixed(slot.key()), slot.bucket()), delta));
         if (!deltas.isEmpty()) {
             redis.adjust(deltas);
         }

@@ -5,33 +5,44 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
-/** What an admitted request holds on a {@link CountingLimiter}'s counters, settled once. */
+/**
+ * What an admitted request holds on a {@link CountingLimiter}'s counters, settled once. Each counter's holding is
+ * kept per slot (the admission's bucket, then each stream extension's), so a refund comes off the slots that were
+ * charged, newest first, and an extra charge lands in the bucket of the moment it is known.
+ */
 final class HeldReservation implements Reservation {
     private final CountingLimiter limiter;
     private final AdmissionPlan plan;
-    private final AtomicBoolean settled = new AtomicBoolean();
-    private final AtomicLong heldTokens;
-    private final AtomicLong heldMicroUsd;
+    /** Per check of the plan: slot → amount held there, oldest first. Guarded by this. */
+    private final List<Map<Slot, Long>> held;
+    private boolean settled;
+    /** A reconcile happened (so {@link #withdraw} has something to take off). */
+    private boolean reconciled;
 
-    HeldReservation(CountingLimiter limiter, AdmissionPlan plan) {
+    HeldReservation(CountingLimiter limiter, AdmissionPlan plan, long[] granted) {
         this.limiter = limiter;
         this.plan = plan;
-        this.heldTokens = new AtomicLong(plan.request().estimatedTokens());
-        this.heldMicroUsd = new AtomicLong(plan.request().worstCaseMicroUsd());
+        this.held = new ArrayList<>(plan.checks().size());
+        for (int i = 0; i < plan.checks().size(); i++) {
+            Map<Slot, Long> slots = new LinkedHashMap<>(2);
+            slots.put(plan.checks().get(i).slot(), granted[i]);
+            held.add(slots);
+        }
     }
-
-    /** What a reconcile left on the counters (tokens, micro-USD), for {@link #withdraw}; null until then. */
-    private volatile long[] reconciled;
 
     @Override
     public void reconcile(long actualTokens, long actualMicroUsd) {
-        if (settled.compareAndSet(false, true)) {
-            reconciled = new long[] {Math.max(0, actualTokens), Math.max(0, actualMicroUsd)};
-            apply(Math.max(0, actualTokens) - heldTokens.get(), Math.max(0, actualMicroUsd) - heldMicroUsd.get(), 0);
+        Map<Slot, Long> deltas;
+        synchronized (this) {
+            if (settled) {
+                return;
+            }
+            settled = true;
+            reconciled = true;
+            deltas = settleTo(Math.max(0, actualTokens), Math.max(0, actualMicroUsd));
         }
+        apply(deltas);
     }
 
     /**
@@ -39,30 +50,51 @@ final class HeldReservation implements Reservation {
      * now (a timed-out Redis admission that answered late). Once; nothing for a released or unsettled reservation.
      */
     void withdraw() {
-        long[] r = reconciled;
-        if (r != null) {
-            reconciled = null;
-            apply(-r[0], -r[1], -1);
+        Map<Slot, Long> deltas = new LinkedHashMap<>();
+        synchronized (this) {
+            if (!reconciled) {
+                return;
+            }
+            reconciled = false;
+            for (Map<Slot, Long> slots : held) {
+                slots.forEach((slot, amount) -> deltas.merge(slot, -amount, Long::sum));
+                slots.replaceAll((slot, amount) -> 0L);
+            }
         }
+        apply(deltas);
     }
 
     @Override
     public void release() {
-        if (settled.compareAndSet(false, true)) {
-            apply(-heldTokens.get(), -heldMicroUsd.get(), -1);
+        Map<Slot, Long> deltas = new LinkedHashMap<>();
+        synchronized (this) {
+            if (settled) {
+                return;
+            }
+            settled = true;
+            for (Map<Slot, Long> slots : held) {
+                slots.forEach((slot, amount) -> deltas.merge(slot, -amount, Long::sum));
+            }
         }
+        apply(deltas);
     }
 
     @Override
     public Future<Boolean> extend(long moreTokens, long moreMicroUsd) {
-        if (settled.get()) {
-            return Future.succeededFuture(false);
-        }
         List<CounterCheck> checks = new ArrayList<>();
-        for (CounterCheck c : plan.checks()) {
+        List<Integer> which = new ArrayList<>();
+        long now = limiter.clock().millis();
+        synchronized (this) {
+            if (settled) {
+                return Future.succeededFuture(false);
+            }
+        }
+        for (int i = 0; i < plan.checks().size(); i++) {
+            CounterCheck c = plan.checks().get(i);
             long more = c.kind().countsTokens() ? moreTokens : c.kind() == LimitKind.BUDGET ? moreMicroUsd : 0;
             if (more > 0) {
-                checks.add(new CounterCheck(c.key(), more, c.limit(), c.ttlSeconds(), c.resetAtMillis(), c.scopeId(), c.kind()));
+                checks.add(c.extension(more, now));
+                which.add(i);
             }
         }
         if (checks.isEmpty()) {
@@ -70,26 +102,56 @@ final class HeldReservation implements Reservation {
         }
         return limiter.checkAndAdd(checks).map(outcome -> {
             if (outcome.admitted()) {
-                heldTokens.addAndGet(Math.max(0, moreTokens));
-                heldMicroUsd.addAndGet(Math.max(0, moreMicroUsd));
+                synchronized (this) {
+                    for (int j = 0; j < checks.size(); j++) {
+                        held.get(which.get(j)).merge(checks.get(j).slot(), outcome.granted()[j], Long::sum);
+                    }
+                }
             }
             return outcome.admitted();
         });
     }
 
-    private void apply(long tokenDelta, long microUsdDelta, long requestDelta) {
-        Map<String, Long> deltas = new LinkedHashMap<>();
-        for (CounterCheck c : plan.checks()) {
-            long delta = switch (c.kind()) {
-                case TOKENS_PER_MINUTE, TOKENS_PER_DAY -> tokenDelta;
-                case BUDGET -> microUsdDelta;
-                case REQUESTS_PER_MINUTE -> requestDelta;
-                case UNAVAILABLE -> 0;
+    /** Moves each counter's holding to the actual amount: refunds newest slot first, extra charges into the current one. */
+    private Map<Slot, Long> settleTo(long actualTokens, long actualMicroUsd) {
+        Map<Slot, Long> deltas = new LinkedHashMap<>();
+        long now = limiter.clock().millis();
+        for (int i = 0; i < plan.checks().size(); i++) {
+            CounterCheck c = plan.checks().get(i);
+            long actual = switch (c.kind()) {
+                case TOKENS_PER_MINUTE, TOKENS_PER_DAY -> actualTokens;
+                case BUDGET -> actualMicroUsd;
+                default -> -1; // the request count stands
             };
-            if (delta != 0) {
-                deltas.put(c.key(), delta);
+            if (actual < 0) {
+                continue;
+            }
+            Map<Slot, Long> slots = held.get(i);
+            long total = slots.values().stream().mapToLong(Long::longValue).sum();
+            long delta = actual - total;
+            if (delta > 0) {
+                Slot current = c.extension(0, now).slot();
+                slots.merge(current, delta, Long::sum);
+                deltas.merge(current, delta, Long::sum);
+            } else if (delta < 0) {
+                List<Slot> newestFirst = new ArrayList<>(slots.keySet());
+                java.util.Collections.reverse(newestFirst);
+                long refund = -delta;
+                for (Slot s : newestFirst) {
+                    long take = Math.min(refund, slots.get(s));
+                    if (take > 0) {
+                        slots.put(s, slots.get(s) - take);
+                        deltas.merge(s, -take, Long::sum);
+                        refund -= take;
+                    }
+                }
             }
         }
+        return deltas;
+    }
+
+    private void apply(Map<Slot, Long> deltas) {
+        deltas.values().removeIf(v -> v == 0);
         if (!deltas.isEmpty()) {
             limiter.adjust(deltas);
         }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +21,7 @@ public final class LocalLimiter extends CountingLimiter {
 
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final AtomicLong admissions = new AtomicLong();
-    /** Where a new counter starts (the last value Redis reported while this stands in for it), or null: at zero. */
+    /** Where a new fixed-window counter starts (the last value Redis reported while this stands in for it), or null. */
     private final CounterMemory seed;
 
     public LocalLimiter() {
@@ -45,42 +46,52 @@ public final class LocalLimiter extends CountingLimiter {
         List<Integer> order = new ArrayList<>(checks.size());
         Counter[] slots = new Counter[checks.size()];
         for (int i = 0; i < checks.size(); i++) {
-            CounterCheck c = checks.get(i);
-            slots[i] = counters.computeIfAbsent(c.key(), k -> new Counter(c.ttlSeconds() == 0 ? Long.MAX_VALUE
-                    : now + c.ttlSeconds() * 1000, seed == null ? 0 : Math.max(0, seed.lastSeen(k))));
+            slots[i] = counter(checks.get(i), now);
             order.add(i);
         }
         order.sort(Comparator.comparing(i -> checks.get(i).key()));
         order.forEach(i -> slots[i].lock.lock());
         try {
             long[] values = new long[checks.size()];
+            long[] granted = new long[checks.size()];
             int refused = -1;
             for (int i = 0; i < checks.size(); i++) {
-                values[i] = slots[i].value;
+                values[i] = slots[i].sum(checks.get(i).bucket());
                 if (refused < 0 && checks.get(i).refuses(values[i])) {
                     refused = i;
                 }
             }
-            if (refused < 0) {
-                for (int i = 0; i < checks.size(); i++) {
-                    slots[i].value += checks.get(i).increment();
-                    values[i] = slots[i].value;
-                }
+            if (refused >= 0) {
+                CounterCheck c = checks.get(refused);
+                long freesAt = c.sliding() ? slots[refused].freesAt(c) : -1;
+                return Future.succeededFuture(new CheckOutcome(refused, values, granted, freesAt));
             }
-            return Future.succeededFuture(new CheckOutcome(refused, values));
+            for (int i = 0; i < checks.size(); i++) {
+                CounterCheck c = checks.get(i);
+                granted[i] = c.grant(values[i]);
+                slots[i].add(c.bucket(), granted[i]);
+                values[i] += granted[i];
+            }
+            return Future.succeededFuture(new CheckOutcome(-1, values, granted, -1));
         } finally {
             order.forEach(i -> slots[i].lock.unlock());
         }
     }
 
+    private Counter counter(CounterCheck c, long now) {
+        return counters.computeIfAbsent(c.key(), k -> c.sliding() ? new Counter(SlidingWindow.BUCKETS, now + c.ttlSeconds() * 1000, 0)
+                : new Counter(1, c.ttlSeconds() == 0 ? Long.MAX_VALUE : now + c.ttlSeconds() * 1000,
+                        seed == null ? 0 : Math.max(0, seed.lastSeen(k))));
+    }
+
     @Override
-    void adjust(Map<String, Long> deltas) {
-        deltas.forEach((key, delta) -> {
-            Counter c = counters.get(key);
+    void adjust(Map<Slot, Long> deltas) {
+        deltas.forEach((slot, delta) -> {
+            Counter c = counters.get(slot.key());
             if (c != null) {
                 c.lock.lock();
                 try {
-                    c.value += delta;
+                    c.adjust(slot.bucket(), delta);
                 } finally {
                     c.lock.unlock();
                 }
@@ -88,15 +99,15 @@ public final class LocalLimiter extends CountingLimiter {
         });
     }
 
-    /** What each live counter gained since it was created (its seed excluded), for handing back to Redis. */
-    Map<String, Long> growth() {
-        Map<String, Long> out = new java.util.HashMap<>();
+    /** What each live slot gained since its counter was created (a seed excluded), for handing back to Redis. */
+    Map<Slot, Long> growth() {
+        Map<Slot, Long> out = new HashMap<>();
         long now = clock().millis();
         counters.forEach((key, c) -> {
             c.lock.lock();
             try {
-                if (!c.expired(now) && c.value != c.start) {
-                    out.put(key, c.value - c.start);
+                if (!c.expired(now)) {
+                    c.growth(key, out);
                 }
             } finally {
                 c.lock.unlock();
@@ -105,26 +116,103 @@ public final class LocalLimiter extends CountingLimiter {
         return out;
     }
 
-    /** Current value of a counter key (tests and diagnostics). */
+    /** Current value of a counter key (a sliding window's sum now; tests and diagnostics). */
     long valueOf(String key) {
         Counter c = counters.get(key);
-        return c == null ? 0 : c.value;
+        if (c == null) {
+            return 0;
+        }
+        c.lock.lock();
+        try {
+            return c.sum(c.buckets.length == 1 ? -1 : SlidingWindow.bucketOf(clock().millis()));
+        } finally {
+            c.lock.unlock();
+        }
     }
 
+    /**
+     * A fixed-window counter (one slot, bucket -1) or a sliding window (a ring of buckets, each slot remembering which
+     * bucket it holds, so a stale slot reads as zero). A sliding counter lives as long as it is used.
+     */
     private static final class Counter {
         final ReentrantLock lock = new ReentrantLock();
-        final long expiresAt;
+        final long[] buckets;
+        final long[] values;
         final long start;
-        long value;
+        volatile long expiresAt;
 
-        Counter(long expiresAt, long start) {
+        Counter(int size, long expiresAt, long start) {
+            this.buckets = new long[size];
+            this.values = new long[size];
+            java.util.Arrays.fill(buckets, Long.MIN_VALUE);
             this.expiresAt = expiresAt;
             this.start = start;
-            this.value = start;
+            if (size == 1) {
+                buckets[0] = -1;
+                values[0] = start;
+            }
         }
 
         boolean expired(long now) {
             return now > expiresAt;
+        }
+
+        private int index(long bucket) {
+            return buckets.length == 1 ? 0 : (int) Math.floorMod(bucket, (long) buckets.length);
+        }
+
+        /** The counter's value as bucket {@code current} sees it (a fixed counter ignores the bucket). */
+        long sum(long current) {
+            if (buckets.length == 1) {
+                return values[0];
+            }
+            long sum = 0;
+            for (int i = 0; i < buckets.length; i++) {
+                if (buckets[i] > current - buckets.length && buckets[i] <= current) {
+                    sum += values[i];
+                }
+            }
+            return sum;
+        }
+
+        /** When a refused sliding check will have room. */
+        long freesAt(CounterCheck c) {
+            long[] oldestFirst = new long[buckets.length];
+            for (int k = 0; k < buckets.length; k++) {
+                long b = c.bucket() - (buckets.length - 1) + k;
+                int i = index(b);
+                oldestFirst[k] = buckets[i] == b ? values[i] : 0;
+            }
+            return SlidingWindow.freesAt(oldestFirst, c.bucket(), c.need(), c.limit());
+        }
+
+        void add(long bucket, long amount) {
+            int i = index(bucket);
+            if (buckets.length > 1) {
+                if (buckets[i] != bucket) {
+                    buckets[i] = bucket;
+                    values[i] = 0;
+                }
+                expiresAt = Math.max(expiresAt, SlidingWindow.dropsAt(bucket));
+            }
+            values[i] += amount;
+        }
+
+        /** Adds to a slot that still holds its bucket (a bucket already reused or dropped is gone). */
+        void adjust(long bucket, long delta) {
+            int i = index(bucket);
+            if (buckets[i] == bucket) {
+                values[i] += delta;
+            }
+        }
+
+        void growth(String key, Map<Slot, Long> out) {
+            for (int i = 0; i < buckets.length; i++) {
+                long gained = values[i] - (buckets.length == 1 ? start : 0);
+                if (gained != 0 && buckets[i] != Long.MIN_VALUE) {
+                    out.put(new Slot(key, buckets[i]), gained);
+                }
+            }
         }
     }
 }

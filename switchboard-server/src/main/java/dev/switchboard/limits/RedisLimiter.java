@@ -50,12 +50,14 @@ public final class RedisLimiter extends CountingLimiter {
     @Override
     Future<CheckOutcome> checkAndAdd(List<CounterCheck> checks) {
         List<String> keys = new ArrayList<>(checks.size());
-        List<String> args = new ArrayList<>(checks.size() * 3);
+        List<String> args = new ArrayList<>(checks.size() * RedisScripts.ARGS_PER_CHECK);
         for (CounterCheck c : checks) {
             keys.add(c.key());
             args.add(Long.toString(c.increment()));
+            args.add(Long.toString(c.required()));
             args.add(Long.toString(c.limit()));
             args.add(Long.toString(c.ttlSeconds()));
+            args.add(Long.toString(c.bucket()));
         }
         return RedisScripts.ADMIT.run(api, keys, args).map(r -> {
             CheckOutcome outcome = outcome(r, checks.size());
@@ -69,20 +71,24 @@ public final class RedisLimiter extends CountingLimiter {
         return memory;
     }
 
-    private static CheckOutcome outcome(Response r, int n) {
-        if (r == null || r.size() != n + 1) {
+    static CheckOutcome outcome(Response r, int n) {
+        if (r == null || r.size() != 2 * n + 2) {
             throw new IllegalStateException("unexpected limiter script answer");
         }
         long[] values = new long[n];
+        long[] granted = new long[n];
         for (int i = 0; i < n; i++) {
-            values[i] = r.get(i + 1).toLong();
+            values[i] = r.get(i + 2).toLong();
+            granted[i] = r.get(n + i + 2).toLong();
         }
-        return new CheckOutcome(r.get(0).toInteger() - 1, values);
+        return new CheckOutcome(r.get(0).toInteger() - 1, values, granted, r.get(1).toLong());
     }
 
     @Override
-    void adjust(Map<String, Long> deltas) {
-        batcher.add(deltas);
+    void adjust(Map<Slot, Long> deltas) {
+        Map<String, Long> byKey = new java.util.LinkedHashMap<>();
+        deltas.forEach((slot, delta) -> byKey.merge(slot.storeKey(), delta, Long::sum));
+        batcher.add(byKey);
     }
 
     /** Sends pending reconciles now (shutdown, tests). */

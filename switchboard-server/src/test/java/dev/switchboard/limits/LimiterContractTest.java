@@ -75,8 +75,9 @@ abstract class LimiterContractTest {
         Refusal refusal = answers.stream().filter(a -> !a.admitted()).findFirst().orElseThrow().refusal().orElseThrow();
         assertThat(refusal.kind()).isEqualTo(LimitKind.REQUESTS_PER_MINUTE);
         assertThat(refusal.scopeId()).isEqualTo("key:a");
-        assertThat(refusal.retryAfterMillis()).isEqualTo(30_000);
-        assertThat(refusal.retryAfterSeconds()).isEqualTo(30);
+        // 12:00:30 opens a 5 s bucket, counted until 12:01:35
+        assertThat(refusal.retryAfterMillis()).isEqualTo(65_000);
+        assertThat(refusal.retryAfterSeconds()).isEqualTo(65);
     }
 
     @Test
@@ -115,12 +116,12 @@ abstract class LimiterContractTest {
         assertThat(await(limiter.admit(req)).admitted()).isTrue();
         assertThat(await(limiter.admit(req)).refusal().orElseThrow().kind()).isEqualTo(LimitKind.REQUESTS_PER_MINUTE);
 
-        clock.advance(Duration.ofMinutes(1));
+        clock.advance(Duration.ofSeconds(65));
         assertThat(await(limiter.admit(req)).admitted()).isTrue();
         Refusal daily = await(limiter.admit(req)).refusal().orElseThrow();
         assertThat(daily.kind()).isEqualTo(LimitKind.TOKENS_PER_DAY);
-        // 12:01:30 -> midnight UTC
-        assertThat(daily.retryAfterMillis()).isEqualTo(Duration.ofHours(11).plusMinutes(58).plusSeconds(30).toMillis());
+        // 12:01:35 -> midnight UTC
+        assertThat(daily.retryAfterMillis()).isEqualTo(Duration.ofHours(11).plusMinutes(58).plusSeconds(25).toMillis());
 
         clock.advance(Duration.ofHours(12));
         assertThat(await(limiter.admit(req)).admitted()).isTrue();
@@ -199,18 +200,106 @@ abstract class LimiterContractTest {
         Admission a = await(limiter.admit(AdmissionRequest.of(List.of(key, team), 100, 0)));
         assertThat(a.headers()).containsEntry("x-ratelimit-limit-requests", "5")
                 .containsEntry("x-ratelimit-remaining-requests", "4")
-                .containsEntry("x-ratelimit-reset-requests", "30s")
+                .containsEntry("x-ratelimit-reset-requests", "1m5s")
                 .containsEntry("x-ratelimit-limit-tokens", "1000")
                 .containsEntry("x-ratelimit-remaining-tokens", "900")
-                .containsEntry("x-ratelimit-reset-tokens", "30s")
+                .containsEntry("x-ratelimit-reset-tokens", "1m5s")
                 .doesNotContainKey("retry-after");
 
         Scope tiny = Scope.of("key:h2", new RateLimit(1L, null, null));
         await(limiter.admit(AdmissionRequest.of(List.of(tiny), 1, 0)));
         Admission refused = await(limiter.admit(AdmissionRequest.of(List.of(tiny), 1, 0)));
         assertThat(refused.headers()).containsEntry("x-ratelimit-remaining-requests", "0")
-                .containsEntry("retry-after", "30");
-        assertThat(refused.retryAfterSeconds()).isEqualTo(30);
+                .containsEntry("retry-after", "65");
+        assertThat(refused.retryAfterSeconds()).isEqualTo(65);
+    }
+
+    @Test
+    void aKeyCannotPassItsMinuteLimitAcrossTheMinuteBoundary() throws Exception {
+        CountingLimiter limiter = newLimiter(clock);
+        AdmissionRequest req = AdmissionRequest.of(List.of(Scope.of("key:edge", RateLimit.requestsPerMinute(10))), 1, 0);
+        clock.advance(Duration.ofSeconds(25)); // 12:00:55, five seconds before the minute turns
+        assertThat(admittedCount(concurrently(10, () -> limiter.admit(req)))).isEqualTo(10);
+        clock.advance(Duration.ofSeconds(10)); // 12:01:05: a fixed window would start afresh here
+        Refusal refusal = await(limiter.admit(req)).refusal().orElseThrow();
+        assertThat(refusal.retryAfterMillis()).as("the 12:00:55 bucket drops at 12:02:00").isEqualTo(55_000);
+        clock.advance(Duration.ofMillis(54_999));
+        assertThat(await(limiter.admit(req)).admitted()).as("12:01:59.999, still inside the minute").isFalse();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(admittedCount(concurrently(12, () -> limiter.admit(req)))).isEqualTo(10);
+    }
+
+    @Test
+    void roomComesBackBucketByBucket() throws Exception {
+        CountingLimiter limiter = newLimiter(clock);
+        AdmissionRequest req = AdmissionRequest.of(List.of(Scope.of("key:slide", RateLimit.requestsPerMinute(10))), 1, 0);
+        for (int i = 0; i < 4; i++) {
+            assertThat(await(limiter.admit(req)).admitted()).isTrue();
+        }
+        clock.advance(Duration.ofSeconds(20)); // 12:00:50
+        for (int i = 0; i < 6; i++) {
+            assertThat(await(limiter.admit(req)).admitted()).isTrue();
+        }
+        Refusal refusal = await(limiter.admit(req)).refusal().orElseThrow();
+        assertThat(refusal.retryAfterMillis()).as("the first four drop at 12:01:35").isEqualTo(45_000);
+        clock.advance(Duration.ofSeconds(45));
+        assertThat(admittedCount(concurrently(8, () -> limiter.admit(req)))).isEqualTo(4);
+    }
+
+    @Test
+    void tokensReserveWhatIsLeftWhenTheRequiredPartFits() throws Exception {
+        CountingLimiter limiter = newLimiter(clock);
+        Scope s = Scope.of("key:part", new RateLimit(null, 1000L, null));
+        AdmissionRequest req = AdmissionRequest.of(List.of(s), 800, 100, 0, 0);
+        Admission first = await(limiter.admit(req));
+        assertThat(first.tokens().orElseThrow().remaining()).isEqualTo(200);
+        Admission second = await(limiter.admit(req));
+        assertThat(second.admitted()).as("200 left hold the 100 required").isTrue();
+        assertThat(second.tokens().orElseThrow().remaining()).isZero();
+        Refusal refusal = await(limiter.admit(req)).refusal().orElseThrow();
+        assertThat(refusal.kind()).isEqualTo(LimitKind.TOKENS_PER_MINUTE);
+        assertThat(refusal.retryable()).isTrue();
+        assertThat(refusal.tooLarge()).isFalse();
+
+        second.reservation().reconcile(30, 0); // 170 of the 200 come back
+        settle(limiter);
+        Admission third = await(limiter.admit(req));
+        assertThat(third.admitted()).isTrue();
+        assertThat(third.tokens().orElseThrow().remaining()).isZero();
+        third.reservation().reconcile(20, 0);
+        first.reservation().reconcile(900, 0); // more than reserved: charged
+        settle(limiter);
+        assertThat(await(limiter.admit(AdmissionRequest.of(List.of(s), 51, 51, 0, 0))).admitted()).isFalse();
+        assertThat(await(limiter.admit(AdmissionRequest.of(List.of(s), 50, 50, 0, 0))).admitted()).isTrue();
+    }
+
+    @Test
+    void aRequestWhoseInputAloneExceedsTheLimitIsTooLargeAndTouchesNothing() throws Exception {
+        CountingLimiter limiter = newLimiter(clock);
+        Scope s = new Scope("key:big", new RateLimit(5L, 1000L, null), new Budget(1000, Budget.Period.DAY));
+        Refusal tokens = await(limiter.admit(AdmissionRequest.of(List.of(s), 5000, 1001, 10, 10))).refusal().orElseThrow();
+        assertThat(tokens.tooLarge()).isTrue();
+        assertThat(tokens.retryable()).isFalse();
+        assertThat(tokens.kind()).isEqualTo(LimitKind.TOKENS_PER_MINUTE);
+        Refusal money = await(limiter.admit(AdmissionRequest.of(List.of(s), 10, 10, 5000, 1001))).refusal().orElseThrow();
+        assertThat(money.tooLarge()).isTrue();
+        assertThat(money.kind()).isEqualTo(LimitKind.BUDGET);
+        Admission fits = await(limiter.admit(AdmissionRequest.of(List.of(s), 5000, 1000, 5000, 1000)));
+        assertThat(fits.requests().orElseThrow().remaining()).as("the refusals counted no request").isEqualTo(4);
+        assertThat(fits.tokens().orElseThrow().remaining()).isZero();
+    }
+
+    @Test
+    void aStreamsExtraStepsAreRefundedNewestFirstAndDropWithTheirBuckets() throws Exception {
+        CountingLimiter limiter = newLimiter(clock);
+        Scope s = Scope.of("key:ext", new RateLimit(null, 1000L, null));
+        Admission a = await(limiter.admit(AdmissionRequest.of(List.of(s), 100, 0)));
+        clock.advance(Duration.ofSeconds(10)); // 12:00:40, the next bucket but one
+        assertThat(a.reservation().extend(300, 0).toCompletionStage().toCompletableFuture().get()).isTrue();
+        a.reservation().reconcile(150, 0); // 100 stay in the 12:00:30 bucket, 50 in the 12:00:40 one
+        settle(limiter);
+        clock.advance(Duration.ofSeconds(55)); // 12:01:35: the first bucket is gone, the second stays
+        assertThat(await(limiter.admit(AdmissionRequest.of(List.of(s), 950, 0))).admitted()).isTrue();
     }
 
     @Test
