@@ -2,6 +2,7 @@ package dev.switchboard.limits;
 
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -9,17 +10,32 @@ import java.util.Map;
 abstract class CountingLimiter implements Limiter {
     private final Clock clock;
     private final String prefix;
+    private final RoomSignal signal;
 
-    CountingLimiter(Clock clock, String prefix) {
+    CountingLimiter(Clock clock, String prefix, RoomSignal signal) {
         this.clock = clock;
         this.prefix = prefix;
+        this.signal = signal;
     }
 
     /** Checks all and increments all atomically, or none. */
     abstract Future<CheckOutcome> checkAndAdd(List<CounterCheck> checks);
 
-    /** Adds deltas to slots that still exist; may be deferred and batched. */
-    abstract void adjust(Map<Slot, Long> deltas);
+    /** Adds deltas to slots that still exist; may be deferred and batched: completes once the store has them. */
+    abstract Future<Void> adjust(Map<Slot, Long> deltas);
+
+    /** A reservation's settlement: applies it, then wakes requests queued on the scopes it gave room back to. */
+    final void settle(Map<Slot, Long> deltas, Collection<String> freedScopes) {
+        Future<Void> applied = adjust(deltas);
+        if (!freedScopes.isEmpty()) {
+            applied.onSuccess(v -> signal.freed(freedScopes));
+        }
+    }
+
+    @Override
+    public RoomSignal roomSignal() {
+        return signal;
+    }
 
     @Override
     public Future<Admission> admit(AdmissionRequest request) {

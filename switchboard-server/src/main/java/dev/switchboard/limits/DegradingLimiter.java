@@ -57,6 +57,12 @@ public final class DegradingLimiter implements Limiter {
         this.probeTimer = vertx.setPeriodic(settings.probeInterval().toMillis(), id -> probe());
     }
 
+    /** Redis's: the local fallback announces its refunds there too, so queued requests wake in either mode. */
+    @Override
+    public RoomSignal roomSignal() {
+        return redis.roomSignal();
+    }
+
     public LimiterMode mode() {
         return mode;
     }
@@ -147,7 +153,7 @@ public final class DegradingLimiter implements Limiter {
             synchronized (this) {
                 f = fallback;
                 if (f == null) {
-                    f = new LocalLimiter(local.clock(), redis.memory());
+                    f = new LocalLimiter(local.clock(), redis.memory(), redis.roomSignal());
                     fallback = f;
                 }
             }

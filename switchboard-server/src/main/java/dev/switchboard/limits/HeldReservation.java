@@ -3,8 +3,10 @@ package dev.switchboard.limits;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What an admitted request holds on a {@link CountingLimiter}'s counters, settled once. Each counter's holding is
@@ -153,7 +155,22 @@ final class HeldReservation implements Reservation {
     private void apply(Map<Slot, Long> deltas) {
         deltas.values().removeIf(v -> v == 0);
         if (!deltas.isEmpty()) {
-            limiter.adjust(deltas);
+            limiter.settle(deltas, freedScopes(deltas));
         }
+    }
+
+    /** The scopes whose counters these deltas lower: requests queued there may fit now. */
+    private Set<String> freedScopes(Map<Slot, Long> deltas) {
+        Set<String> freed = new LinkedHashSet<>();
+        deltas.forEach((slot, delta) -> {
+            if (delta < 0) {
+                for (CounterCheck c : plan.checks()) {
+                    if (c.key().equals(slot.key())) {
+                        freed.add(c.scopeId());
+                    }
+                }
+            }
+        });
+        return freed;
     }
 }

@@ -8,4 +8,9 @@ import io.vertx.core.Future;
  */
 public interface Limiter {
     Future<Admission> admit(AdmissionRequest request);
+
+    /** Where this limiter announces room given back (refunds, releases), for queued requests; null: never. */
+    default RoomSignal roomSignal() {
+        return null;
+    }
 }

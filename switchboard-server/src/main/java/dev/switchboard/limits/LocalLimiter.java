@@ -33,7 +33,12 @@ public final class LocalLimiter extends CountingLimiter {
     }
 
     LocalLimiter(Clock clock, CounterMemory seed) {
-        super(clock, "");
+        this(clock, seed, new RoomSignal());
+    }
+
+    /** @param signal where refunds are announced (a fallback shares the limiter's it stands in for) */
+    LocalLimiter(Clock clock, CounterMemory seed, RoomSignal signal) {
+        super(clock, "", signal);
         this.seed = seed;
     }
 
@@ -85,7 +90,7 @@ public final class LocalLimiter extends CountingLimiter {
     }
 
     @Override
-    void adjust(Map<Slot, Long> deltas) {
+    Future<Void> adjust(Map<Slot, Long> deltas) {
         deltas.forEach((slot, delta) -> {
             Counter c = counters.get(slot.key());
             if (c != null) {
@@ -97,6 +102,7 @@ public final class LocalLimiter extends CountingLimiter {
                 }
             }
         });
+        return Future.succeededFuture();
     }
 
     /** What each live slot gained since its counter was created (a seed excluded), for handing back to Redis. */

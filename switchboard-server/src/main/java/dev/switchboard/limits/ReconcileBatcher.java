@@ -1,6 +1,7 @@
 package dev.switchboard.limits;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisAPI;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,8 @@ final class ReconcileBatcher {
     /** Deltas of failed batches, merged by key; guarded by its own monitor. */
     private final Map<String, Long> retry = new LinkedHashMap<>();
     private final AtomicBoolean retryScheduled = new AtomicBoolean();
+    /** Completed when the next flush has applied what it drains (so refunds wake queued requests only then). */
+    private final AtomicReference<Promise<Void>> nextFlush = new AtomicReference<>(Promise.promise());
 
     ReconcileBatcher(Vertx vertx, RedisAPI api, long delayMillis, int batchSize) {
         this.vertx = vertx;
@@ -44,18 +48,23 @@ final class ReconcileBatcher {
         this.batchSize = batchSize;
     }
 
-    void add(Map<String, Long> deltas) {
+    /** Completes when Redis has applied these deltas (or a later batch that carries them); fails with their batch. */
+    Future<Void> add(Map<String, Long> deltas) {
         deltas.forEach((k, v) -> pending.add(Map.entry(k, v)));
+        // read after adding: the flush that swaps this promise out drains these deltas (it swaps before draining)
+        Future<Void> applied = nextFlush.get().future();
         if (size.addAndGet(deltas.size()) >= batchSize) {
             flush();
         } else if (scheduled.compareAndSet(false, true)) {
             vertx.setTimer(delayMillis, id -> flush());
         }
+        return applied;
     }
 
     /** Sends everything waiting now (failed batches included); completes when Redis applied it. */
     Future<Void> flush() {
-        scheduled.set(false);
+        scheduled.set(false); // before the swap: an add that gets the new promise also schedules the flush for it
+        Promise<Void> carried = nextFlush.getAndSet(Promise.promise());
         Map<String, Long> merged = new LinkedHashMap<>();
         synchronized (retry) {
             merged.putAll(retry);
@@ -68,13 +77,15 @@ final class ReconcileBatcher {
         }
         merged.values().removeIf(v -> v == 0);
         if (merged.isEmpty()) {
+            carried.tryComplete();
             return Future.succeededFuture();
         }
         List<String> keys = new ArrayList<>(merged.keySet());
         List<String> args = merged.values().stream().map(String::valueOf).toList();
         return RedisScripts.ADJUST.run(api, keys, args)
                 .onFailure(err -> keepForRetry(merged, err))
-                .mapEmpty();
+                .<Void>mapEmpty()
+                .onComplete(carried);
     }
 
     /** Pending retries (tests and diagnostics). */

@@ -23,13 +23,15 @@ import org.slf4j.LoggerFactory;
 public final class RedisLimiter extends CountingLimiter {
     private static final Logger LOG = LoggerFactory.getLogger(RedisLimiter.class);
     private static final int POOL_SIZE = 16;
+    /** How often a scope's first queued request looks for room other instances gave back (refunds here wake it). */
+    static final long POLL_MILLIS = 1000;
     private final Redis redis;
     private final RedisAPI api;
     private final ReconcileBatcher batcher;
     private final CounterMemory memory;
 
     public RedisLimiter(Vertx vertx, Redis redis, RedisLimiterSettings settings, Clock clock) {
-        super(clock, settings.keyPrefix());
+        super(clock, settings.keyPrefix(), new RoomSignal(vertx, POLL_MILLIS));
         this.redis = redis;
         this.api = RedisAPI.api(redis);
         this.batcher = new ReconcileBatcher(vertx, api, settings.reconcileDelay().toMillis(), settings.reconcileBatchSize());
@@ -85,10 +87,10 @@ public final class RedisLimiter extends CountingLimiter {
     }
 
     @Override
-    void adjust(Map<Slot, Long> deltas) {
+    Future<Void> adjust(Map<Slot, Long> deltas) {
         Map<String, Long> byKey = new java.util.LinkedHashMap<>();
         deltas.forEach((slot, delta) -> byKey.merge(slot.storeKey(), delta, Long::sum));
-        batcher.add(byKey);
+        return batcher.add(byKey);
     }
 
     /** Sends pending reconciles now (shutdown, tests). */
