@@ -52,6 +52,12 @@ final class ModelCallHandler {
         this.credentials = new JwtBearerCredentialSource(tokenClient, System::currentTimeMillis);
     }
 
+    private static void release(Exchange ex) {
+        if (ex.reservation != null) {
+            ex.reservation.release();
+        }
+    }
+
     void handle(Exchange ex, Operation op, byte[] body) {
         ModelRequest req = ex.dialect.decode(op, body);
         ex.request = req;
@@ -65,6 +71,7 @@ final class ModelCallHandler {
         RoutePlan plan = router.plan(req.model(), Exchange.facts(ex, req));
         admission.admit(ex, plan).onComplete(ar -> recorder.guarded(ex, () -> { // an Error still answers
             if (ex.isFinished()) {
+                release(ex); // answered while it waited: nothing else settles what it was just given
                 return;
             }
             if (ar.failed()) {
@@ -72,7 +79,8 @@ final class ModelCallHandler {
                         : new GatewayException(ErrorKind.INTERNAL, "Limits could not be checked."));
                 return;
             }
-            if (ex.client.closed()) { // left while waiting in the queue for capacity
+            if (ex.client.closed()) { // left while waiting in the queue for capacity: nothing used, nothing counts
+                release(ex); // all of it, the request too; its room wakes the next queued request
                 ex.status = 499;
                 ex.errorType = "client_closed";
                 recorder.finish(ex);
