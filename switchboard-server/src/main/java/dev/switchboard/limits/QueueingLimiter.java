@@ -22,7 +22,8 @@ public final class QueueingLimiter implements Limiter {
     private final Vertx vertx;
     private final Limiter delegate;
     private final RoomSignal signal;
-    private final AtomicLong arrivals = new AtomicLong();
+    /** Shared by all queues: a signal orders its waiters by it, and equal orders would collide. */
+    private static final AtomicLong ARRIVALS = new AtomicLong();
 
     public QueueingLimiter(Vertx vertx, Limiter delegate) {
         this.vertx = vertx;
@@ -48,7 +49,7 @@ public final class QueueingLimiter implements Limiter {
 
     /** One queued request. Its fields are used on its context only (wakes hop there first). */
     private final class Waiter implements RoomSignal.Waiter {
-        final long order = arrivals.incrementAndGet();
+        final long order = ARRIVALS.incrementAndGet();
         final AdmissionRequest request;
         final long deadline;
         final Context context;

@@ -112,4 +112,28 @@ class QueueingRedisTest {
         assertThat(await(b).admitted()).isTrue();
         assertThat(System.nanoTime() - released).isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
     }
+
+    @Test
+    void whileRedisIsAwayTheLocalFallbacksReleaseWakesTheQueue() throws Exception {
+        redis.stop();
+        try {
+            here = instance();
+            degrading = new DegradingLimiter(vertx, here, new LocalLimiter(),
+                    new DegradingSettings(true, Duration.ofSeconds(2), Duration.ofSeconds(30)));
+            QueueingLimiter queue = new QueueingLimiter(vertx, degrading);
+            Scope scope = Scope.of("key:r4", RateLimit.requestsPerMinute(1));
+            Admission a = await(queue.admit(tokens(scope, 1, Duration.ZERO)));
+            assertThat(a.admitted()).isTrue();
+            assertThat(degrading.mode()).isEqualTo(LimiterMode.LOCAL_FALLBACK);
+            Future<Admission> b = queue.admit(tokens(scope, 1, Duration.ofSeconds(10)));
+            Thread.sleep(300);
+            assertThat(b.isComplete()).isFalse();
+            long released = System.nanoTime();
+            a.reservation().release();
+            assertThat(await(b).admitted()).isTrue();
+            assertThat(System.nanoTime() - released).isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
+        } finally {
+            redis.start();
+        }
+    }
 }
