@@ -114,16 +114,32 @@ final class AdmissionControl {
             if (!admission.admitted()) {
                 return Future.failedFuture(AdmissionRefusals.of(admission, scopes, input, inputMicroUsd));
             }
-            ex.reservation = admission.reservation();
-            ex.reservedTokens = tokens;
-            ex.reservedMicroUsd = planPrices.unpriced() == null ? wantedMicroUsd : -1; // -1: no estimate of the cost
+            Reservation r = admission.reservation();
+            ex.reservation = r;
+            // a counter with less room than wanted granted what was left: that, not the wish, is what is held
+            long heldTokens = Math.min(tokens, r.grantedTokens());
+            long heldMicroUsd = Math.min(wantedMicroUsd, r.grantedMicroUsd());
+            ex.reservedTokens = heldTokens;
+            ex.reservedMicroUsd = planPrices.unpriced() == null ? heldMicroUsd : -1; // -1: no estimate of the cost
             if (ex.request.stream()) {
-                // the output is capped by the provider only when max_tokens bounds what was reserved
-                boolean capped = estimate.hasMaxOutput() && estimate.maxOutputTokens() <= expected;
-                ex.allowance = new StreamAllowance(ex.reservation, expectedAll, capped, stepCost);
+                long heldOutput = heldOutput(expectedAll, heldTokens - input, heldMicroUsd - inputMicroUsd,
+                        wantedMicroUsd - inputMicroUsd);
+                // the provider caps the output itself only when max_tokens bounds what is held
+                boolean capped = estimate.hasMaxOutput() && estimate.maxOutputTokens() <= expected
+                        && heldOutput >= expectedAll;
+                ex.allowance = new StreamAllowance(r, heldOutput, capped, stepCost);
             }
             return Future.succeededFuture();
         });
+    }
+
+    /** The output tokens the held reservation covers: the expected output, less where a counter granted less. */
+    static long heldOutput(long expectedAll, long tokensLeft, long microUsdLeft, long wantedOutputMicroUsd) {
+        long out = Math.max(0, Math.min(expectedAll, tokensLeft));
+        if (wantedOutputMicroUsd > 0 && microUsdLeft < wantedOutputMicroUsd) {
+            out = Math.min(out, (long) (expectedAll * (Math.max(0, microUsdLeft) / (double) wantedOutputMicroUsd)));
+        }
+        return out;
     }
 
     /**
