@@ -170,12 +170,12 @@ final class AdmissionControl {
         Usage usage = ex.usage;
         long cost = cost(ex);
         ex.costMicroUsd = cost;
-        if (usage != null) {
-            learn(ex, usage);
-        }
         Reservation r = ex.reservation;
         if (r == null) {
-            return;
+            return; // nothing counted it: a gateway without limits does no estimating either
+        }
+        if (usage != null) {
+            learn(ex, usage);
         }
         if (usage == null && ex.providerMayHaveWorked()) {
             if (ex.reservedMicroUsd >= 0) {
