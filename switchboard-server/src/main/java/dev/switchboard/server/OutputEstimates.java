@@ -4,8 +4,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A running estimate of each target model's real output per choice, learned from the settled usage of whole answers to
- * counted requests, for sizing what
- * admission reserves: the mean plus two mean absolute deviations (so most answers fit their reservation), both
+ * counted requests, for sizing what admission reserves: the mean plus two mean absolute deviations (so most answers
+ * fit their reservation), both
  * moving averages (the plain average over the first {@value #WARM_UP} answers, then weight {@value #ALPHA} on the
  * newest). Bounded: at most {@value #MAX_MODELS} targets get their own; any more share one estimate. Reads are one
  * map lookup and a volatile read; an observation locks only its target's estimate.
