@@ -28,7 +28,8 @@ final class GovernanceReader {
     private static final Set<String> CLAIMS = Set.of("name", "team", "metadata", "models");
     private static final Set<String> NETWORK = Set.of("allow", "deny", "trusted_proxies");
     private static final Set<String> IP = Set.of("allow", "deny");
-    private static final Set<String> LIMITS = Set.of("key_default", "models", "key_model", "queue", "default_max_tokens");
+    private static final Set<String> LIMITS = Set.of("key_default", "models", "key_model", "queue", "default_max_tokens",
+            "expected_output_tokens");
     private static final Set<String> RATE = Set.of("requests_per_minute", "tokens_per_minute", "tokens_per_day");
     private static final Set<String> BUDGET = Set.of("usd", "period");
 
@@ -203,7 +204,8 @@ final class GovernanceReader {
                 : r.duration(n, "queue", "limits", Duration.ZERO);
         return new LimitsConfig(rate(n.get("key_default"), "limits.key_default", r), Map.copyOf(perModel),
                 rate(n.get("key_model"), "limits.key_model", r), queue,
-                r.integer(n, "default_max_tokens", "limits", (int) d.defaultMaxTokens(), 1, 10_000_000));
+                r.integer(n, "default_max_tokens", "limits", (int) d.defaultMaxTokens(), 1, 10_000_000),
+                r.integer(n, "expected_output_tokens", "limits", (int) d.expectedOutputTokens(), 1, 10_000_000));
     }
 
     static RateLimitConfig rate(JsonNode n, String path, Reader r) {

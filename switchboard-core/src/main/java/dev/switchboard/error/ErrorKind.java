@@ -14,6 +14,8 @@ public enum ErrorKind {
     /** A budget applies but the model has no price (and no fallback price is configured): it cannot be charged. */
     MODEL_NOT_PRICED(400, "invalid_request_error", "model_not_priced", false),
     ADDRESS_NOT_ALLOWED(403, "permission_error", "ip_not_allowed", false),
+    /** The request's input alone is more than a limit or budget allows: no wait or retry can ever admit it. */
+    REQUEST_EXCEEDS_LIMIT(400, "invalid_request_error", "request_exceeds_limit", false),
     RATE_LIMITED(429, "rate_limit_error", "rate_limit_exceeded", false),
     BUDGET_EXCEEDED(429, "insufficient_quota", "budget_exceeded", false),
     LIMITS_UNAVAILABLE(503, "api_error", "limits_unavailable", false),

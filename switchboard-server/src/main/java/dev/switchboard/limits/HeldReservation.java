@@ -21,16 +21,40 @@ final class HeldReservation implements Reservation {
     private boolean settled;
     /** A reconcile happened (so {@link #withdraw} has something to take off). */
     private boolean reconciled;
+    private final long grantedTokens;
+    private final long grantedMicroUsd;
 
     HeldReservation(CountingLimiter limiter, AdmissionPlan plan, long[] granted) {
         this.limiter = limiter;
         this.plan = plan;
         this.held = new ArrayList<>(plan.checks().size());
+        long tokens = Long.MAX_VALUE;
+        long microUsd = Long.MAX_VALUE;
+        for (int i = 0; i < plan.checks().size(); i++) {
+            LimitKind kind = plan.checks().get(i).kind();
+            if (kind.countsTokens()) {
+                tokens = Math.min(tokens, granted[i]);
+            } else if (kind == LimitKind.BUDGET) {
+                microUsd = Math.min(microUsd, granted[i]);
+            }
+        }
+        this.grantedTokens = tokens;
+        this.grantedMicroUsd = microUsd;
         for (int i = 0; i < plan.checks().size(); i++) {
             Map<Slot, Long> slots = new LinkedHashMap<>(2);
             slots.put(plan.checks().get(i).slot(), granted[i]);
             held.add(slots);
         }
+    }
+
+    @Override
+    public long grantedTokens() {
+        return grantedTokens;
+    }
+
+    @Override
+    public long grantedMicroUsd() {
+        return grantedMicroUsd;
     }
 
     @Override

@@ -53,6 +53,16 @@ final class LateAnswerReservation implements Reservation {
     }
 
     @Override
+    public long grantedTokens() {
+        return local.grantedTokens(); // what admission granted, on the counters that admitted it
+    }
+
+    @Override
+    public long grantedMicroUsd() {
+        return local.grantedMicroUsd();
+    }
+
+    @Override
     public void release() {
         local.release();
         settle(RELEASED);

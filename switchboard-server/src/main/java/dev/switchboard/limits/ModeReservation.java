@@ -23,6 +23,16 @@ final class ModeReservation implements Reservation {
     }
 
     @Override
+    public long grantedTokens() {
+        return delegate.grantedTokens();
+    }
+
+    @Override
+    public long grantedMicroUsd() {
+        return delegate.grantedMicroUsd();
+    }
+
+    @Override
     public void release() {
         delegate.release();
     }

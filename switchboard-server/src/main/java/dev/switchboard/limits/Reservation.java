@@ -26,6 +26,19 @@ public interface Reservation {
 
     void reconcile(long actualTokens, long actualMicroUsd);
 
+    /**
+     * The tokens admission granted on the tightest token counter: what was asked, or less when a counter had less
+     * room left; {@link Long#MAX_VALUE} when no token counter applies or it is not known.
+     */
+    default long grantedTokens() {
+        return Long.MAX_VALUE;
+    }
+
+    /** {@link #grantedTokens()} for budgets, in micro-USD. */
+    default long grantedMicroUsd() {
+        return Long.MAX_VALUE;
+    }
+
     void release();
 
     /**

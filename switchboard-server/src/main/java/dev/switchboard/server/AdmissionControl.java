@@ -4,15 +4,13 @@ import dev.switchboard.config.LimitsConfig;
 import dev.switchboard.cost.CostCalculator;
 import dev.switchboard.cost.Price;
 import dev.switchboard.cost.PriceTable;
-import dev.switchboard.error.ErrorKind;
-import dev.switchboard.error.GatewayException;
 import dev.switchboard.limits.Admission;
 import dev.switchboard.limits.AdmissionRequest;
-import dev.switchboard.limits.LimitKind;
+import dev.switchboard.limits.RateLimit;
 import dev.switchboard.limits.Limiter;
-import dev.switchboard.limits.Refusal;
 import dev.switchboard.limits.Reservation;
 import dev.switchboard.limits.Scope;
+import dev.switchboard.model.Operation;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.Target;
 import dev.switchboard.tokens.EstimateWorkers;
@@ -20,21 +18,25 @@ import dev.switchboard.tokens.RequestEstimate;
 import dev.switchboard.tokens.TokenEstimator;
 import dev.switchboard.usage.Usage;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Admission before a model call, settlement after it. The request's scopes (its key, its team, the route, the target
- * model, the key and target together) are counted in one atomic step with the request's worst case reserved: input
- * tokens counted with a tokenizer plus {@code max_tokens} (or the configured default) times the number of choices at
- * the dearest target's output price. A budgeted request whose plan may reach an unpriced model is refused. After the
- * call the real usage replaces the reservation. A request with nothing to count costs no estimate and no counter call.
+ * model, the key and target together) are counted in one atomic step. Admission reserves an estimate: the input
+ * tokens counted with a tokenizer plus the expected output per choice (the smaller of {@code max_tokens} and the
+ * target's running estimate, {@link OutputEstimates}) times the number of choices, at the dearest target's prices.
+ * Only the input must fit: a counter with less room than the estimate grants what is left. A budgeted request whose
+ * plan may reach an unpriced model is refused. After the call the real usage replaces the reservation and teaches the
+ * estimate. A request with nothing to count costs no estimate and no counter call.
  */
 final class AdmissionControl {
     private final Limiter limiter;
     private final EstimateWorkers estimator;
     private final PriceTable prices;
+    private final OutputEstimates outputs = new OutputEstimates();
     /** Shared by the event loops; a race only builds the same immutable map twice. */
     private volatile ModelLimitsOf modelLimits;
 
@@ -59,38 +61,103 @@ final class AdmissionControl {
         // tokenising grows with the prompt: small bodies inline, larger ones on the estimate workers (H8)
         RequestEstimate quick = estimator.inline(first.upstreamModel(), ex.request.raw());
         if (quick != null) {
-            return reserve(ex, limits, scopes, planPrices, quick);
+            return reserve(ex, limits, scopes, planPrices, first, quick);
         }
         return estimator.offLoop(first.upstreamModel(), ex.request.raw())
-                .compose(estimate -> reserve(ex, limits, scopes, planPrices, estimate));
+                .compose(estimate -> reserve(ex, limits, scopes, planPrices, first, estimate));
+    }
+
+    /**
+     * A free call ({@code count_tokens}): counted as one request against the caller's requests-per-minute limits
+     * only (no tokens, no money), so it is refused when a window is full but never by a spent budget.
+     */
+    Future<Void> admitFree(Exchange ex, RoutePlan plan) {
+        LimitsConfig limits = ex.snapshot.config().governance().limits();
+        List<Scope> scopes = new ArrayList<>(3);
+        for (Scope s : AdmissionScopes.of(ex.key, plan, limits, modelLimits(ex))) {
+            Long rpm = s.rateLimit() == null ? null : s.rateLimit().requestsPerMinute();
+            if (rpm != null) {
+                scopes.add(new Scope(s.id(), RateLimit.requestsPerMinute(rpm), null, s.reported()));
+            }
+        }
+        if (scopes.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return limiter.admit(AdmissionRequest.of(scopes, 0, 0)).compose(admission -> {
+            putHeaders(ex, admission);
+            if (!admission.admitted()) {
+                return Future.failedFuture(AdmissionRefusals.of(admission, scopes, 0, 0));
+            }
+            admission.reservation().reconcile(0, 0); // the request counts; it has no tokens or money to settle
+            return Future.succeededFuture();
+        });
     }
 
     private Future<Void> reserve(Exchange ex, LimitsConfig limits, List<Scope> scopes, PlanPrices planPrices,
-                                 RequestEstimate estimate) {
-        long maxOut = estimate.hasMaxOutput() ? estimate.maxOutputTokens() : limits.defaultMaxTokens();
-        // every choice (n, best_of) is generated and billed: the output cap counts once per choice
-        long maxOutAll = PlanPrices.times(maxOut, ChoiceCount.of(ex.request.raw()));
-        long worstCase = planPrices.worstCaseMicroUsd(estimate.inputTokens(), maxOutAll);
+                                 Target first, RequestEstimate estimate) {
+        long input = estimate.inputTokens();
+        long choices = ChoiceCount.of(ex.request.raw());
+        long expected = expectedOutput(ex, limits, first, estimate);
+        // every choice (n, best_of) is generated and billed: the expected output counts once per choice
+        long expectedAll = PlanPrices.times(expected, choices);
+        long tokens = Math.min(PlanPrices.CAP, input + expectedAll);
+        long wantedMicroUsd = planPrices.worstCaseMicroUsd(input, expectedAll);
+        long inputMicroUsd = planPrices.inputMicroUsd(input);
         long stepCost = planPrices.worstCaseMicroUsd(0, StreamAllowance.STEP_TOKENS);
-        long tokens = Math.min(PlanPrices.CAP, estimate.inputTokens() + maxOutAll);
-        ex.estimatedInputTokens = estimate.inputTokens();
-        AdmissionRequest request = AdmissionRequest.of(scopes, tokens, worstCase)
-                .withMaxWait(limits.queue());
+        ex.estimatedInputTokens = input;
+        ex.outputChoices = choices;
+        ex.outputCap = estimate.hasMaxOutput() ? estimate.maxOutputTokens() : -1;
+        AdmissionRequest request = AdmissionRequest.of(scopes, tokens, Math.min(input, tokens), wantedMicroUsd,
+                inputMicroUsd).withMaxWait(limits.queue());
         return limiter.admit(request).compose(admission -> {
-            for (Map.Entry<String, String> h : admission.headers().entrySet()) {
-                ex.client.putHeader(h.getKey(), h.getValue());
-            }
+            putHeaders(ex, admission);
             if (!admission.admitted()) {
-                return Future.failedFuture(refused(admission));
+                return Future.failedFuture(AdmissionRefusals.of(admission, scopes, input, inputMicroUsd));
             }
-            ex.reservation = admission.reservation();
-            ex.reservedTokens = tokens;
-            ex.reservedMicroUsd = planPrices.unpriced() == null ? worstCase : -1; // -1: no estimate of the cost
+            Reservation r = admission.reservation();
+            ex.reservation = r;
+            // a counter with less room than wanted granted what was left: that, not the wish, is what is held
+            long heldTokens = Math.min(tokens, r.grantedTokens());
+            long heldMicroUsd = Math.min(wantedMicroUsd, r.grantedMicroUsd());
+            ex.reservedTokens = heldTokens;
+            ex.reservedMicroUsd = planPrices.unpriced() == null ? heldMicroUsd : -1; // -1: no estimate of the cost
             if (ex.request.stream()) {
-                ex.allowance = new StreamAllowance(ex.reservation, maxOutAll, stepCost);
+                long heldOutput = heldOutput(expectedAll, heldTokens - input, heldMicroUsd - inputMicroUsd,
+                        wantedMicroUsd - inputMicroUsd);
+                // the provider caps the output itself only when max_tokens bounds what is held
+                boolean capped = estimate.hasMaxOutput() && estimate.maxOutputTokens() <= expected
+                        && heldOutput >= expectedAll;
+                ex.allowance = new StreamAllowance(r, heldOutput, capped, stepCost);
             }
             return Future.succeededFuture();
         });
+    }
+
+    /** The output tokens the held reservation covers: the expected output, less where a counter granted less. */
+    static long heldOutput(long expectedAll, long tokensLeft, long microUsdLeft, long wantedOutputMicroUsd) {
+        long out = Math.max(0, Math.min(expectedAll, tokensLeft));
+        if (wantedOutputMicroUsd > 0 && microUsdLeft < wantedOutputMicroUsd) {
+            out = Math.min(out, (long) (expectedAll * (Math.max(0, microUsdLeft) / (double) wantedOutputMicroUsd)));
+        }
+        return out;
+    }
+
+    /**
+     * The output to reserve per choice: none for embeddings; else the smaller of the request's max_tokens and the
+     * target's running estimate ({@code expected_output_tokens} before its first answer), at most default_max_tokens.
+     */
+    private long expectedOutput(Exchange ex, LimitsConfig limits, Target first, RequestEstimate estimate) {
+        if (ex.request.operation() == Operation.EMBEDDINGS) {
+            return 0;
+        }
+        long learned = outputs.expected(ScopeIds.target(first), limits.expectedOutputTokens(), limits.defaultMaxTokens());
+        return estimate.hasMaxOutput() ? Math.min(estimate.maxOutputTokens(), learned) : learned;
+    }
+
+    private static void putHeaders(Exchange ex, Admission admission) {
+        for (Map.Entry<String, String> h : admission.headers().entrySet()) {
+            ex.client.putHeader(h.getKey(), h.getValue());
+        }
     }
 
     /**
@@ -105,7 +172,10 @@ final class AdmissionControl {
         ex.costMicroUsd = cost;
         Reservation r = ex.reservation;
         if (r == null) {
-            return;
+            return; // nothing counted it: a gateway without limits does no estimating either
+        }
+        if (usage != null) {
+            learn(ex, usage);
         }
         if (usage == null && ex.providerMayHaveWorked()) {
             if (ex.reservedMicroUsd >= 0) {
@@ -154,29 +224,20 @@ final class AdmissionControl {
 
     private record ModelLimitsOf(dev.switchboard.runtime.Snapshot snapshot, ModelLimits limits) {}
 
-    private static GatewayException refused(Admission admission) {
-        Refusal refusal = admission.refusal().orElseThrow();
-        String retryAfter = refusal.retryable() ? Long.toString(Math.max(1, refusal.retryAfterSeconds())) : null;
-        String whose = ScopeIds.whose(refusal.scopeId()); // never the internal id
-        return switch (refusal.kind()) {
-            case BUDGET -> new GatewayException(ErrorKind.BUDGET_EXCEEDED, 429,
-                    Character.toUpperCase(whose.charAt(0)) + whose.substring(1) + " budget is spent"
-                            + (retryAfter == null ? " (or this request alone would exceed it)." : "; it renews in " + retryAfter + " s."),
-                    null, retryAfter);
-            case UNAVAILABLE -> new GatewayException(ErrorKind.LIMITS_UNAVAILABLE, 503,
-                    "Limits cannot be checked right now (the counter store is unreachable); try again shortly.", null, "1");
-            default -> new GatewayException(ErrorKind.RATE_LIMITED, 429, "Rate limit reached: " + whose + " limit of "
-                    + describe(refusal.kind()) + (retryAfter == null ? " (the request alone exceeds it)."
-                    : "; retry in " + retryAfter + " s."), null, retryAfter);
-        };
-    }
-
-    private static String describe(LimitKind kind) {
-        return switch (kind) {
-            case REQUESTS_PER_MINUTE -> "requests per minute";
-            case TOKENS_PER_MINUTE -> "tokens per minute";
-            case TOKENS_PER_DAY -> "tokens per day";
-            default -> kind.name().toLowerCase(java.util.Locale.ROOT);
-        };
+    /**
+     * A whole answer's output per choice teaches its target's estimate. Streams cut short, failed answers and
+     * embeddings say nothing about a model's usual output.
+     */
+    private void learn(Exchange ex, Usage usage) {
+        if (ex.target == null || ex.status != 200 || !ex.errorType.isEmpty()
+                || ex.request.operation() == Operation.EMBEDDINGS) {
+            return;
+        }
+        long choices = Math.max(1, ex.outputChoices);
+        long perChoice = (usage.completionTokens() + choices - 1) / choices;
+        if (ex.outputCap >= 0 && perChoice >= ex.outputCap) {
+            return; // cut by max_tokens: the model would have said more
+        }
+        outputs.observe(ScopeIds.target(ex.target), perChoice);
     }
 }

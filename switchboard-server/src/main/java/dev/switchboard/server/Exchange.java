@@ -30,6 +30,9 @@ final class Exchange {
     /** What admission reserved (null: nothing counted), settled when the exchange finishes. */
     dev.switchboard.limits.Reservation reservation;
     long estimatedInputTokens = -1;
+    /** Answers the request asks for (n, best_of) and its max_tokens (-1: none), for learning its real output. */
+    long outputChoices = 1;
+    long outputCap = -1;
     /** For an admitted stream with limits: asks for more room as the stream outgrows its reservation. */
     StreamAllowance allowance;
     /** The request's cost in micro-USD once known, -1 when unknown. */
@@ -42,7 +45,7 @@ final class Exchange {
     String errorType = "";
     Usage usage;
     long firstTokenNanos = -1;
-    /** What admission reserved (worst case): the charge when the provider may have worked but no usage came back. */
+    /** What admission reserved (input + expected output): the charge when the provider may have worked but no usage came back. */
     long reservedTokens;
     long reservedMicroUsd = -1;
     /** The latest upstream attempt, and how many earlier ones may have made the provider generate (never refunded). */

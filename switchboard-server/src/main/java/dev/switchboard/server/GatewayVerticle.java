@@ -216,7 +216,10 @@ final class GatewayVerticle extends VerticleBase {
         });
     }
 
-    /** Anthropic's token counting: the same checks as a call (key, model, policy), answered with an estimate. */
+    /**
+     * Anthropic's token counting: the same checks as a call (key, model, policy), counted as one free request against
+     * requests-per-minute limits, answered with an estimate.
+     */
     private void countTokens(Exchange ex, HttpServerRequest req) {
         ex.operation = "count_tokens";
         requireMethod(req, HttpMethod.POST);
@@ -225,11 +228,20 @@ final class GatewayVerticle extends VerticleBase {
                 throw ar.cause() instanceof GatewayException g ? g
                         : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
             }
-            ex.status = 200;
-            byte[] body = TokenCountHandler.count(ex, ar.result().getBytes());
-            req.response().setStatusCode(200).putHeader(HeaderNames.CONTENT_TYPE, HeaderNames.APPLICATION_JSON)
-                    .end(io.vertx.core.buffer.Buffer.buffer(body));
-            recorder.finish(ex);
+            TokenCountHandler.Count count = TokenCountHandler.count(ex, ar.result().getBytes());
+            governance.admission.admitFree(ex, count.plan()).onComplete(admitted -> recorder.guarded(ex, () -> {
+                if (ex.isFinished()) {
+                    return;
+                }
+                if (admitted.failed()) {
+                    throw admitted.cause() instanceof GatewayException g ? g
+                            : new GatewayException(ErrorKind.INTERNAL, "Limits could not be checked.");
+                }
+                ex.status = 200;
+                req.response().setStatusCode(200).putHeader(HeaderNames.CONTENT_TYPE, HeaderNames.APPLICATION_JSON)
+                        .end(io.vertx.core.buffer.Buffer.buffer(count.answer()));
+                recorder.finish(ex);
+            }));
         })));
     }
 

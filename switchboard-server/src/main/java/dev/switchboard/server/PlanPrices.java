@@ -66,6 +66,11 @@ final class PlanPrices {
         return Math.min(worst, CAP);
     }
 
+    /** The dearest target's cost of {@code inputTokens} alone, in micro-USD: what must fit a budget to admit. */
+    long inputMicroUsd(long inputTokens) {
+        return worstCaseMicroUsd(inputTokens, 0);
+    }
+
     /** {@code a * b} for non-negative counts, saturating at {@link #CAP}. */
     static long times(long a, long b) {
         long high = Math.multiplyHigh(a, b);

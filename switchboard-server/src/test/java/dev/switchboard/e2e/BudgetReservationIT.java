@@ -24,9 +24,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Budgets are reserved at their worst case before the call and settled at the real cost after it: under a burst
- * of concurrent requests no more are admitted than the budget can pay for in the worst case, and the money
- * given back by settlement admits more later. Prices are overridden so every cost is computed by hand:
+ * Budgets are reserved at an estimate before the call (input + the expected output: here max_tokens 10, below any
+ * learned estimate) and settled at the real cost after it: under a burst of concurrent requests no more are admitted
+ * than the budget can hold reservations for (the last one getting what was left), and the money given back by
+ * settlement admits more later. Prices are overridden so every cost is computed by hand:
  * input 1000, cached input 500, output 2000 USD per million tokens (= micro-USD per token).
  */
 class BudgetReservationIT {
@@ -81,11 +82,13 @@ class BudgetReservationIT {
 
     @Test
     void twoHundredConcurrentRequestsNeverOvershootTheBudget() {
-        String body = chat("fake/gpt-4o", 100, false);
+        String body = chat("fake/gpt-4o", 10, false);
         long input = new TokenEstimator().estimate("gpt-4o", body.getBytes(StandardCharsets.UTF_8)).inputTokens();
-        long worstCase = input * 1000 + 100 * 2000;
-        long affordable = BUDGET_MICRO_USD / worstCase;
-        assertThat(affordable).as("the test needs a budget for a few requests").isBetween(2L, 50L);
+        long reserved = input * 1000 + 10 * 2000;
+        long inputCost = input * 1000;
+        // admitted while what is left holds the input; the last one gets what is left
+        long affordable = (BUDGET_MICRO_USD - inputCost) / reserved + 1;
+        assertThat(affordable).as("the test needs a budget for a few requests").isBetween(2L, 100L);
 
         // admitted requests are held at the upstream, so no reservation is settled during the burst
         GatedAnswers gate = new GatedAnswers();
@@ -105,7 +108,7 @@ class BudgetReservationIT {
         sleep(200); // a late admission would show up as a held request here
         int admitted = gate.held();
         assertThat(admitted).as("admitted").isEqualTo((int) affordable);
-        assertThat(admitted * worstCase).isLessThanOrEqualTo(BUDGET_MICRO_USD);
+        assertThat((admitted - 1) * reserved + inputCost).isLessThanOrEqualTo(BUDGET_MICRO_USD);
         for (CompletableFuture<HttpResponse<String>> f : all) {
             if (f.isDone()) {
                 ErrorBodies.assertError(f.join(), 429, "insufficient_quota", "budget_exceeded");
@@ -128,16 +131,18 @@ class BudgetReservationIT {
         assertThat(more).as("admitted after settlement").isPositive();
         ErrorBodies.assertError(last, 429, "insufficient_quota", "budget_exceeded");
         long spent = (admitted + more) * ACTUAL_MICRO_USD;
-        assertThat(spent).isLessThanOrEqualTo(BUDGET_MICRO_USD);
-        assertThat(spent + worstCase).as("refused only when the worst case no longer fits").isGreaterThan(BUDGET_MICRO_USD);
+        // a request admitted while its input fit may cost more than was left: by at most its output (7 tokens)
+        long outputBound = 7 * 2000;
+        assertThat(spent).isLessThanOrEqualTo(BUDGET_MICRO_USD + outputBound);
+        assertThat(spent + inputCost).as("refused only when the input no longer fits").isGreaterThan(BUDGET_MICRO_USD);
         List<UsageEvent> all200 = awaitPaid(admitted + more);
         double recorded = all200.stream().mapToDouble(UsageEvent::costUsd).sum();
-        assertThat(recorded).isLessThanOrEqualTo(BUDGET_MICRO_USD / 1e6);
+        assertThat(recorded).isLessThanOrEqualTo((BUDGET_MICRO_USD + outputBound) / 1e6);
     }
 
     @Test
     void aStreamIsAdmittedAndSettledLikeAnyRequest() {
-        HttpResponse<String> stream = send(gateway.baseUrl(), STREAM_KEY, chat("fake/gpt-4o", 100, true));
+        HttpResponse<String> stream = send(gateway.baseUrl(), STREAM_KEY, chat("fake/gpt-4o", 10, true));
         assertThat(stream.statusCode()).isEqualTo(200);
         assertThat(stream.body()).endsWith("data: [DONE]\n\n");
         assertThat(header(stream, "x-ratelimit-limit-tokens")).isEqualTo(100_000);
@@ -147,17 +152,14 @@ class BudgetReservationIT {
         assertThat(e.costUsd()).isEqualTo(0.0235);
 
         // the stream's reservation was replaced by its 18 real tokens
-        String body = chat("fake/gpt-4o", 100, false);
+        String body = chat("fake/gpt-4o", 10, false);
         long input = new TokenEstimator().estimate("gpt-4o", body.getBytes(StandardCharsets.UTF_8)).inputTokens();
         long streamReserved = header(stream, "x-ratelimit-limit-tokens") - header(stream, "x-ratelimit-remaining-tokens");
         HttpResponse<String> next = send(gateway.baseUrl(), STREAM_KEY, body);
         assertThat(next.statusCode()).isEqualTo(200);
         long used = 100_000 - header(next, "x-ratelimit-remaining-tokens");
-        assertThat(streamReserved).as("the stream reserved input + max_tokens").isGreaterThan(100);
-        if (used != 18 + input + 100) {
-            // the minute rolled between the two requests: only the second one counts
-            assertThat(used).isEqualTo(input + 100);
-        }
+        assertThat(streamReserved).as("the stream reserved input + max_tokens").isEqualTo(input + 10);
+        assertThat(used).as("the stream's 18 real tokens, then the next one's reservation").isEqualTo(18 + input + 10);
     }
 
     private static List<UsageEvent> awaitPaid(int count) {

@@ -85,43 +85,52 @@ class LimitsIT {
         HttpResponse<String> refused = send(gateway.baseUrl(), RPM_KEY, body);
         JsonNode error = ErrorBodies.assertError(refused, 429, "rate_limit_error", "rate_limit_exceeded");
         assertThat(error.path("message").asText()).contains("requests per minute");
-        assertThat(header(refused, "retry-after")).isBetween(1L, 60L);
+        assertThat(header(refused, "retry-after")).isBetween(1L, 65L); // the minute slides in 5 s buckets
         assertThat(header(refused, "x-ratelimit-remaining-requests")).isZero();
         assertThat(upstream.requests()).as("a refused request never reaches the upstream").hasSize(3);
     }
 
     @Test
-    void tokensPerMinuteReservesInputPlusMaxTokensAndReconcilesToRealUsage() {
-        String body = chat("fake/gpt-4o", 600, false);
+    void tokensPerMinuteReservesInputPlusExpectedOutputAndReconcilesToRealUsage() {
+        // max_tokens 10 is below any learned output estimate (at least 16): the expected output is exactly 10
+        String body = chat("fake/gpt-4o", 10, false);
         long input = new TokenEstimator().estimate("gpt-4o", body.getBytes(StandardCharsets.UTF_8)).inputTokens();
         assertThat(input).isPositive();
 
         HttpResponse<String> first = send(gateway.baseUrl(), TPM_KEY, body);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         assertThat(header(first, "x-ratelimit-limit-tokens")).isEqualTo(1000);
-        assertThat(header(first, "x-ratelimit-remaining-tokens")).isEqualTo(1000 - (input + 600));
+        assertThat(header(first, "x-ratelimit-remaining-tokens")).isEqualTo(1000 - (input + 10));
 
         // the first request's reservation was replaced by its real usage (11 prompt + 7 completion)
         HttpResponse<String> second = send(gateway.baseUrl(), TPM_KEY, body);
         assertThat(second.statusCode()).isEqualTo(200);
-        assertThat(header(second, "x-ratelimit-remaining-tokens")).isEqualTo(1000 - 18 - (input + 600));
+        assertThat(header(second, "x-ratelimit-remaining-tokens")).isEqualTo(1000 - 18 - (input + 10));
 
-        // while one request holds its reservation, a second one no longer fits in the minute
+        // a large max_tokens alone no longer refuses: admission reserves the expected output, not the cap
+        HttpResponse<String> bigCap = send(gateway.baseUrl(), TPM_KEY, chat("fake/gpt-4o", 2000, false));
+        assertThat(bigCap.statusCode()).as(bigCap.body()).isEqualTo(200);
+
+        // while one request holds a large input, a second one whose input no longer fits is refused, retryably
+        String large = "{\"model\":\"fake/gpt-4o\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\""
+                + "word ".repeat(700) + "\"}]}";
         GatedAnswers gate = new GatedAnswers();
         upstream.enqueue(gate.behavior());
         CompletableFuture<HttpResponse<String>> held = LimitTesting.http().sendAsync(
-                LimitTesting.chatRequest(gateway.baseUrl(), TPM_KEY, body), HttpResponse.BodyHandlers.ofString());
+                LimitTesting.chatRequest(gateway.baseUrl(), TPM_KEY, large), HttpResponse.BodyHandlers.ofString());
         awaitHeld(gate, 1);
-        HttpResponse<String> refused = send(gateway.baseUrl(), TPM_KEY, body);
+        HttpResponse<String> refused = send(gateway.baseUrl(), TPM_KEY, large);
         JsonNode error = ErrorBodies.assertError(refused, 429, "rate_limit_error", "rate_limit_exceeded");
         assertThat(error.path("message").asText()).contains("tokens per minute");
-        assertThat(header(refused, "retry-after")).isBetween(1L, 60L);
+        assertThat(header(refused, "retry-after")).isBetween(1L, 65L);
         gate.release();
         assertThat(held.join().statusCode()).isEqualTo(200);
 
-        // a request larger than the whole limit can never pass: refused without retry-after
-        HttpResponse<String> tooBig = send(gateway.baseUrl(), TPM_KEY, chat("fake/gpt-4o", 2000, false));
-        ErrorBodies.assertError(tooBig, 429, "rate_limit_error", "rate_limit_exceeded");
+        // a request whose input alone is larger than the whole limit can never pass: a 400 without retry-after
+        String tooLarge = large.replace("word ".repeat(700), "word ".repeat(1500));
+        HttpResponse<String> tooBig = send(gateway.baseUrl(), TPM_KEY, tooLarge);
+        JsonNode big = ErrorBodies.assertError(tooBig, 400, "invalid_request_error", "request_exceeds_limit");
+        assertThat(big.path("message").asText()).contains("limit of 1000 tokens per minute").contains("never");
         assertThat(tooBig.headers().firstValue("retry-after")).isEmpty();
     }
 
