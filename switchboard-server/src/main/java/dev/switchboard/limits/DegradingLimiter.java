@@ -2,7 +2,6 @@ package dev.switchboard.limits;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -139,7 +138,7 @@ public final class DegradingLimiter implements Limiter {
         if (!settings.failOpen()) {
             return unavailable();
         }
-        return fallback.admit(request);
+        return fallback.admit(request, mode != LimiterMode.REDIS);
     }
 
     private static Future<Admission> unavailable() {
@@ -194,9 +193,6 @@ public final class DegradingLimiter implements Limiter {
      * starts the next outage afresh.
      */
     private void handBack() {
-        Map<Slot, Long> deltas = fallback.handBack();
-        if (!deltas.isEmpty()) {
-            redis.adjust(deltas);
-        }
+        fallback.handBackTo(redis);
     }
 }

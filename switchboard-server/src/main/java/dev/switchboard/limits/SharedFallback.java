@@ -22,8 +22,12 @@ final class SharedFallback {
     private final Clock clock;
     private final CounterMemory memory;
     private final IntSupplier instances;
-    /** Counts while Redis is away; replaced after each outage. */
+    /** Counts while Redis is away; replaced after each outage. Guarded by this when replaced. */
     private volatile LocalLimiter current;
+    /** Whether {@link #current} began with an outage (else with single timeouts, its seeds and N perhaps long stale). */
+    private volatile boolean forOutage;
+    /** The limiter of single timeouts before the outage, handed back with it. */
+    private LocalLimiter retired;
 
     SharedFallback(Clock clock, CounterMemory memory, IntSupplier instances) {
         this.clock = clock;
@@ -31,8 +35,9 @@ final class SharedFallback {
         this.instances = instances;
     }
 
-    Future<Admission> admit(AdmissionRequest request) {
-        LocalLimiter counting = counting();
+    /** @param outage whether Redis is deemed away (else a single timed-out call is served locally) */
+    Future<Admission> admit(AdmissionRequest request, boolean outage) {
+        LocalLimiter counting = outage ? forOutage() : counting();
         LimitShare share = counting.share();
         List<CounterCheck> checks = new AdmissionPlan("", request, clock.millis()).checks();
         for (CounterCheck c : checks) {
@@ -57,18 +62,95 @@ final class SharedFallback {
         });
     }
 
+    /**
+     * KEYS: sliding-window buckets; ARGV: what to add to each, then their time to live. Unlike a reconcile, a bucket
+     * Redis does not have is created (it began during the outage), expiring with its window.
+     */
+    static final LuaScript ADD_TO_WINDOWS = new LuaScript("""
+            local ttl = tonumber(ARGV[#KEYS + 1])
+            for i = 1, #KEYS do
+              redis.call('INCRBY', KEYS[i], ARGV[i])
+              if redis.call('TTL', KEYS[i]) < 0 then
+                redis.call('EXPIRE', KEYS[i], ttl)
+              end
+            end
+            return #KEYS
+            """);
+
+    /**
+     * Adds what was counted locally during the outage (seeds excluded) to Redis: sliding buckets with
+     * {@link #ADD_TO_WINDOWS} (those that failed, and fixed windows, as reconciles, which go only to counters Redis
+     * still has and are retried while it is away). The next outage starts afresh.
+     */
+    void handBackTo(RedisLimiter redis) {
+        Map<Slot, Long> deltas = handBack();
+        Map<Slot, Long> windows = new HashMap<>();
+        deltas.entrySet().removeIf(e -> {
+            if (e.getKey().bucket() >= 0 && e.getValue() > 0) {
+                windows.put(e.getKey(), e.getValue());
+                return true;
+            }
+            return false;
+        });
+        if (!deltas.isEmpty()) {
+            redis.adjust(deltas);
+        }
+        if (windows.isEmpty()) {
+            return;
+        }
+        List<String> keys = new java.util.ArrayList<>(windows.size());
+        List<String> args = new java.util.ArrayList<>(windows.size() + 1);
+        windows.forEach((slot, delta) -> {
+            keys.add(slot.storeKey());
+            args.add(Long.toString(delta));
+        });
+        args.add(Long.toString(SlidingWindow.TTL_SECONDS));
+        ADD_TO_WINDOWS.run(redis.api(), keys, args).onFailure(e -> redis.adjust(windows));
+    }
+
     /** What was counted locally during the outage (seeds excluded), keyed for Redis; the next outage starts afresh. */
     Map<Slot, Long> handBack() {
         LocalLimiter f;
+        LocalLimiter r;
         synchronized (this) {
             f = current;
+            r = retired;
             current = null;
+            retired = null;
+            forOutage = false;
         }
         Map<Slot, Long> deltas = new HashMap<>();
-        if (f != null) {
-            f.growth().forEach((slot, delta) -> deltas.put(new Slot(memory.prefixed(slot.key()), slot.bucket()), delta));
+        for (LocalLimiter l : new LocalLimiter[] {r, f}) {
+            if (l != null) {
+                l.growth().forEach((slot, delta) -> deltas.merge(new Slot(memory.prefixed(slot.key()), slot.bucket()), delta, Long::sum));
+            }
         }
         return deltas;
+    }
+
+    /**
+     * The outage's limiter: a fresh one (N and seeds as they stand now) when the current one began with single
+     * timeouts, which may have been long ago; that one is kept to be handed back with this one.
+     */
+    private LocalLimiter forOutage() {
+        if (forOutage) { // written after current: current is the outage's
+            LocalLimiter f = current;
+            if (f != null) {
+                return f;
+            }
+        }
+        synchronized (this) {
+            if (forOutage && current != null) {
+                return current;
+            }
+            if (current != null) {
+                retired = current;
+            }
+            LocalLimiter f = new LocalLimiter(clock, new LimitShare(memory, instances.getAsInt()));
+            current = f;
+            forOutage = true;
+            return f;
+        }
     }
 
     /** The current outage's local limiter (tests). */
