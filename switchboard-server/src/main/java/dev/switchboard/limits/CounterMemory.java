@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * shared counters stood instead of from zero: a spent budget stays spent, and a per-minute window keeps what the
  * fleet already used in it ({@link LimitShare}). Fixed windows (budgets, tokens per day) by value; sliding windows by
  * their sum and the bucket it was seen in, so it ages out with that bucket. Keyed without the Redis key prefix (as the
- * local limiter names counters). Bounded: beyond {@link #MAX_KEYS} counters new ones are not remembered (their budgets
+ * local limiter names counters; stored under the Redis key). Bounded: beyond {@link #MAX_KEYS} counters new ones are not remembered (their budgets
  * are then refused while degraded; their windows start empty). Values may be a little high (later refunds are not
  * applied), which errs on the strict side.
  */
@@ -21,12 +21,10 @@ final class CounterMemory {
 
     private final Map<String, Seen> values = new ConcurrentHashMap<>();
     private final String prefix;
-    private final int prefixLength;
     private volatile long lastSweep = Long.MIN_VALUE / 2;
 
     CounterMemory(String prefix) {
         this.prefix = prefix;
-        this.prefixLength = prefix.length();
     }
 
     /** The Redis key of an unprefixed counter key. */
@@ -38,7 +36,7 @@ final class CounterMemory {
     void remember(java.util.List<CounterCheck> checks, long[] answered, java.time.Clock clock) {
         for (int i = 0; i < checks.size(); i++) {
             CounterCheck c = checks.get(i);
-            String key = c.key().substring(prefixLength);
+            String key = c.key(); // prefixed: no copy per admission; the rare lookups add the prefix instead
             if (values.size() >= MAX_KEYS && !values.containsKey(key)) {
                 // windows that ended are never asked for again; swept at most once a second (the scan is long)
                 long now = clock.millis();
@@ -56,13 +54,13 @@ final class CounterMemory {
 
     /** The last value seen for an unprefixed counter key, or -1 when this instance never saw it. */
     long lastSeen(String key) {
-        Seen s = values.get(key);
+        Seen s = values.get(prefix + key);
         return s == null ? -1 : s.value();
     }
 
     /** What was last seen for an unprefixed counter key, or null. */
     Seen seen(String key) {
-        return values.get(key);
+        return values.get(prefix + key);
     }
 
     /** Counters remembered (tests). */

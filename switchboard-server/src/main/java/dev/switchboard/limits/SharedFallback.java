@@ -19,6 +19,21 @@ import java.util.function.IntSupplier;
 final class SharedFallback {
     private static final long RETRY_MILLIS = 1000;
 
+    /**
+     * KEYS: sliding-window buckets; ARGV: what to add to each, then their time to live. Unlike a reconcile, a bucket
+     * Redis does not have is created (it began during the outage), expiring with its window.
+     */
+    static final LuaScript ADD_TO_WINDOWS = new LuaScript("""
+            local ttl = tonumber(ARGV[#KEYS + 1])
+            for i = 1, #KEYS do
+              redis.call('INCRBY', KEYS[i], ARGV[i])
+              if redis.call('TTL', KEYS[i]) < 0 then
+                redis.call('EXPIRE', KEYS[i], ttl)
+              end
+            end
+            return #KEYS
+            """);
+
     private final Clock clock;
     private final CounterMemory memory;
     private final IntSupplier instances;
@@ -63,21 +78,6 @@ final class SharedFallback {
     }
 
     /**
-     * KEYS: sliding-window buckets; ARGV: what to add to each, then their time to live. Unlike a reconcile, a bucket
-     * Redis does not have is created (it began during the outage), expiring with its window.
-     */
-    static final LuaScript ADD_TO_WINDOWS = new LuaScript("""
-            local ttl = tonumber(ARGV[#KEYS + 1])
-            for i = 1, #KEYS do
-              redis.call('INCRBY', KEYS[i], ARGV[i])
-              if redis.call('TTL', KEYS[i]) < 0 then
-                redis.call('EXPIRE', KEYS[i], ttl)
-              end
-            end
-            return #KEYS
-            """);
-
-    /**
      * Adds what was counted locally during the outage (seeds excluded) to Redis: sliding buckets with
      * {@link #ADD_TO_WINDOWS} (those that failed, and fixed windows, as reconciles, which go only to counters Redis
      * still has and are retried while it is away). The next outage starts afresh.
@@ -85,12 +85,16 @@ final class SharedFallback {
     void handBackTo(RedisLimiter redis) {
         Map<Slot, Long> deltas = handBack();
         Map<Slot, Long> windows = new HashMap<>();
+        long now = clock.millis();
         deltas.entrySet().removeIf(e -> {
-            if (e.getKey().bucket() >= 0 && e.getValue() > 0) {
-                windows.put(e.getKey(), e.getValue());
-                return true;
+            long bucket = e.getKey().bucket();
+            if (bucket < 0) {
+                return false;
             }
-            return false;
+            if (e.getValue() > 0 && SlidingWindow.dropsAt(bucket) > now) {
+                windows.put(e.getKey(), e.getValue());
+            }
+            return true; // a bucket out of the window no longer counts anywhere
         });
         if (!deltas.isEmpty()) {
             redis.adjust(deltas);
