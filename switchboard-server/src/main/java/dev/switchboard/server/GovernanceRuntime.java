@@ -244,7 +244,7 @@ final class GovernanceRuntime implements AutoCloseable {
         }
     }
 
-    /** Before the drain: no more admin changes, refresh polls or Redis probes. */
+    /** Before the drain: no more admin changes, refresh polls, Redis probes or heartbeats (the entry then expires). */
     void stopTimers() {
         if (admin != null) {
             admin.close();

@@ -100,6 +100,17 @@ class FleetShareIT {
                 .isEqualTo(limit - admitted - 1);
     }
 
+    @Test
+    void aGatewayThatShutsDownLeavesTheCountAtOnce() {
+        three = new java.util.ArrayList<>(Stream.of(1, 2, 3).map(i -> gateway(100)).toList());
+        eventually("each gateway counts three instances", g -> scrape(g).contains("switchboard_limiter_instances 3.0"), three);
+        three.remove(2).close();
+        long closed = System.nanoTime();
+        eventually("the others count two", g -> scrape(g).contains("switchboard_limiter_instances 2.0"), three);
+        // well before its entry would have expired (5 s after its last heartbeat)
+        assertThat(Duration.ofNanos(System.nanoTime() - closed)).isLessThan(Duration.ofMillis(3_500));
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
