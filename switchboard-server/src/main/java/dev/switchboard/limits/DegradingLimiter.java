@@ -146,11 +146,6 @@ public final class DegradingLimiter implements Limiter {
                 null, null));
     }
 
-    /** The local counting of the current outage (tests). */
-    LocalLimiter fallback() {
-        return fallback.counting();
-    }
-
     private void degrade(Throwable cause) {
         LimiterMode next = settings.failOpen() ? LimiterMode.LOCAL_FALLBACK : LimiterMode.CLOSED;
         if (mode != next) {

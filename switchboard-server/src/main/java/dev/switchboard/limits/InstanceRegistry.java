@@ -87,9 +87,12 @@ public final class InstanceRegistry {
         return HEARTBEAT.run(api, List.of(key), List.of(id, Long.toString(TTL_MILLIS), Long.toString(IMPLAUSIBLE_MILLIS)))
                 .timeout(INTERVAL_MILLIS, TimeUnit.MILLISECONDS)
                 .map(r -> {
-                    long n = r.toLong();
-                    live = (int) Math.max(1, Math.min(Integer.MAX_VALUE, n));
-                    return live;
+                    int n = (int) Math.max(1, Math.min(Integer.MAX_VALUE, r.toLong()));
+                    if (n != live) {
+                        LOG.info("gateway instances sharing the Redis limits: {} (was {})", n, live);
+                    }
+                    live = n;
+                    return n;
                 })
                 .onComplete(ar -> beating.set(false))
                 .recover(e -> {

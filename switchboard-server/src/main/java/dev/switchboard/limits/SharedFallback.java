@@ -157,8 +157,8 @@ final class SharedFallback {
         }
     }
 
-    /** The current outage's local limiter (tests). */
-    LocalLimiter counting() {
+    /** The local limiter in use (created for single timeouts when there is none). */
+    private LocalLimiter counting() {
         LocalLimiter f = current;
         if (f == null) {
             synchronized (this) {
