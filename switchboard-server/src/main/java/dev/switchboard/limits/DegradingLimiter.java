@@ -2,23 +2,26 @@ package dev.switchboard.limits;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Redis first; when a Redis admission fails or times out, counts locally (fail-open) or refuses with
  * {@link LimitKind#UNAVAILABLE} (fail-closed), and pings Redis until it answers again.
- * <p>Fail-open semantics: rate limits (requests and tokens per minute) count per instance from zero while Redis is
- * away, so an N-instance fleet may admit up to N times a limit. Budgets and tokens per day continue from the last
- * value Redis reported to this instance ({@link CounterMemory}); a budget this instance never saw is refused (503)
- * until Redis is back, so a spent budget never becomes fresh. When Redis answers again, what was counted locally
- * is added to the shared counters.
+ * <p>Fail-open semantics ({@link SharedFallback}): while Redis is away each instance counts locally against its
+ * {@link LimitShare} of every limit, N being the live instances its {@link InstanceRegistry} last saw. A per-minute
+ * limit L allows {@code max(1, floor(L / N))} per instance, its window starting with this instance's part of what
+ * Redis last reported for it, so the fleet admits about L per window (at most N when L &lt; N). Budgets and tokens per
+ * day continue from the last value S Redis reported to this instance ({@link CounterMemory}) and may spend only
+ * {@code (L - S) / N} more, so the fleet's spend stays within the budget plus what is in flight; a budget this
+ * instance never saw is refused (503) until Redis is back, so a spent budget never becomes fresh. An instance that
+ * never reached Redis assumes N = 1. When Redis answers again, what was counted locally (not the seeds) is added to
+ * the shared counters.
  * <p>A broken connection degrades at once; timeouts only when they persist ({@link #SLOW_CALLS_BEFORE_DEGRADING}
  * in a row over at least {@link #SLOW_STREAK_MILLIS}), so a burst or a GC pause does not flip a healthy instance
  * (each timed-out request is still served by the fallback). A timed-out admission may still be counted by Redis:
@@ -45,15 +48,25 @@ public final class DegradingLimiter implements Limiter {
     private final AtomicInteger lateAnswers = new AtomicInteger();
     private volatile long slowSince;
     private volatile LimiterMode mode = LimiterMode.REDIS;
-    /** Counts while Redis is away, seeded from what Redis last reported; replaced after each outage. */
-    private volatile LocalLimiter fallback;
+    /** Counts while Redis is away against this instance's share, seeded from what Redis last reported. */
+    private final SharedFallback fallback;
 
-    /** @param local only its clock is used: local counting starts from Redis's last values, not from this limiter's */
+    /** As {@link #DegradingLimiter(Vertx, RedisLimiter, LocalLimiter, DegradingSettings, IntSupplier)} for one instance. */
     public DegradingLimiter(Vertx vertx, RedisLimiter redis, LocalLimiter local, DegradingSettings settings) {
+        this(vertx, redis, local, settings, () -> 1);
+    }
+
+    /**
+     * @param local only its clock is used: local counting starts from Redis's last values, not from this limiter's
+     * @param instances how many instances share the limits ({@link InstanceRegistry#live()}), read when an outage begins
+     */
+    public DegradingLimiter(Vertx vertx, RedisLimiter redis, LocalLimiter local, DegradingSettings settings,
+                            IntSupplier instances) {
         this.vertx = vertx;
         this.redis = redis;
         this.local = local;
         this.settings = settings;
+        this.fallback = new SharedFallback(local.clock(), redis.memory(), instances, redis.roomSignal());
         this.probeTimer = vertx.setPeriodic(settings.probeInterval().toMillis(), id -> probe());
     }
 
@@ -131,34 +144,12 @@ public final class DegradingLimiter implements Limiter {
         if (!settings.failOpen()) {
             return unavailable();
         }
-        LocalLimiter counting = fallback();
-        CounterMemory memory = redis.memory();
-        // a budget never seen in Redis cannot continue from where it stands: refuse rather than start it at zero
-        for (CounterCheck c : new AdmissionPlan("", request, counting.clock().millis()).checks()) {
-            if (c.kind() == LimitKind.BUDGET && memory.lastSeen(c.key()) < 0) {
-                return unavailable();
-            }
-        }
-        return counting.admit(request);
+        return fallback.admit(request, mode != LimiterMode.REDIS);
     }
 
     private static Future<Admission> unavailable() {
         return Future.succeededFuture(Admission.refused(new Refusal(null, LimitKind.UNAVAILABLE, CLOSED_RETRY_MILLIS),
                 null, null));
-    }
-
-    private LocalLimiter fallback() {
-        LocalLimiter f = fallback;
-        if (f == null) {
-            synchronized (this) {
-                f = fallback;
-                if (f == null) {
-                    f = new LocalLimiter(local.clock(), redis.memory(), redis.roomSignal());
-                    fallback = f;
-                }
-            }
-        }
-        return f;
     }
 
     private void degrade(Throwable cause) {
@@ -198,21 +189,11 @@ public final class DegradingLimiter implements Limiter {
         handBack();
     }
 
-    /** Adds what was counted locally during the outage to the shared counters, and starts the next outage afresh. */
+    /**
+     * Adds what was counted locally during the outage (not the seeds it started from) to the shared counters, and
+     * starts the next outage afresh.
+     */
     private void handBack() {
-        LocalLimiter f;
-        synchronized (this) {
-            f = fallback;
-            fallback = null;
-        }
-        if (f == null) {
-            return;
-        }
-        Map<Slot, Long> deltas = new HashMap<>();
-        CounterMemory memory = redis.memory();
-        f.growth().forEach((slot, delta) -> deltas.put(new Slot(memory.prefixed(slot.key()), slot.bucket()), delta));
-        if (!deltas.isEmpty()) {
-            redis.adjust(deltas);
-        }
+        fallback.handBackTo(redis);
     }
 }

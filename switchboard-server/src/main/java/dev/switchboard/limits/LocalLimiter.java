@@ -21,8 +21,11 @@ public final class LocalLimiter extends CountingLimiter {
 
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final AtomicLong admissions = new AtomicLong();
-    /** Where a new fixed-window counter starts (the last value Redis reported while this stands in for it), or null. */
-    private final CounterMemory seed;
+    /**
+     * Standing in for Redis: this instance's share of each limit and where its counters start (what Redis last
+     * reported), or null for plain local counting.
+     */
+    private final LimitShare share;
 
     public LocalLimiter() {
         this(Clock.systemUTC());
@@ -32,14 +35,14 @@ public final class LocalLimiter extends CountingLimiter {
         this(clock, null);
     }
 
-    LocalLimiter(Clock clock, CounterMemory seed) {
-        this(clock, seed, new RoomSignal());
+    LocalLimiter(Clock clock, LimitShare share) {
+        this(clock, share, new RoomSignal());
     }
 
     /** @param signal where refunds are announced (a fallback shares the limiter's it stands in for) */
-    LocalLimiter(Clock clock, CounterMemory seed, RoomSignal signal) {
+    LocalLimiter(Clock clock, LimitShare share, RoomSignal signal) {
         super(clock, "", signal);
-        this.seed = seed;
+        this.share = share;
     }
 
     @Override
@@ -54,6 +57,7 @@ public final class LocalLimiter extends CountingLimiter {
             slots[i] = counter(checks.get(i), now);
             order.add(i);
         }
+        List<CounterCheck> local = share == null ? checks : scaled(checks, slots);
         order.sort(Comparator.comparing(i -> checks.get(i).key()));
         order.forEach(i -> slots[i].lock.lock());
         try {
@@ -61,32 +65,67 @@ public final class LocalLimiter extends CountingLimiter {
             long[] granted = new long[checks.size()];
             int refused = -1;
             for (int i = 0; i < checks.size(); i++) {
-                values[i] = slots[i].sum(checks.get(i).bucket());
-                if (refused < 0 && checks.get(i).refuses(values[i])) {
+                values[i] = slots[i].sum(local.get(i).bucket());
+                if (refused < 0 && local.get(i).refuses(values[i])) {
                     refused = i;
                 }
             }
             if (refused >= 0) {
-                CounterCheck c = checks.get(refused);
+                CounterCheck c = local.get(refused);
                 long freesAt = c.sliding() ? slots[refused].freesAt(c) : -1;
-                return Future.succeededFuture(new CheckOutcome(refused, values, granted, freesAt));
+                return Future.succeededFuture(new CheckOutcome(refused, reported(checks, local, values), granted, freesAt));
             }
             for (int i = 0; i < checks.size(); i++) {
-                CounterCheck c = checks.get(i);
+                CounterCheck c = local.get(i);
                 granted[i] = c.grant(values[i]);
                 slots[i].add(c.bucket(), granted[i]);
                 values[i] += granted[i];
             }
-            return Future.succeededFuture(new CheckOutcome(-1, values, granted, -1));
+            return Future.succeededFuture(new CheckOutcome(-1, reported(checks, local, values), granted, -1));
         } finally {
             order.forEach(i -> slots[i].lock.unlock());
         }
     }
 
     private Counter counter(CounterCheck c, long now) {
-        return counters.computeIfAbsent(c.key(), k -> c.sliding() ? new Counter(SlidingWindow.BUCKETS, now + c.ttlSeconds() * 1000, 0)
-                : new Counter(1, c.ttlSeconds() == 0 ? Long.MAX_VALUE : now + c.ttlSeconds() * 1000,
-                        seed == null ? 0 : Math.max(0, seed.lastSeen(k))));
+        return counters.computeIfAbsent(c.key(), k -> {
+            if (!c.sliding()) {
+                return new Counter(1, c.ttlSeconds() == 0 ? Long.MAX_VALUE : now + c.ttlSeconds() * 1000, -1,
+                        share == null ? 0 : share.fixedStart(k));
+            }
+            LimitShare.Seed seed = share == null ? null : share.slidingStart(k, now);
+            return seed == null ? new Counter(SlidingWindow.BUCKETS, now + c.ttlSeconds() * 1000, Long.MIN_VALUE, 0)
+                    : new Counter(SlidingWindow.BUCKETS, now + c.ttlSeconds() * 1000, seed.bucket(), seed.value());
+        });
+    }
+
+    /** The checks with this instance's share as their limits. */
+    private List<CounterCheck> scaled(List<CounterCheck> checks, Counter[] slots) {
+        List<CounterCheck> out = new ArrayList<>(checks.size());
+        for (int i = 0; i < checks.size(); i++) {
+            out.add(share.scale(checks.get(i), slots[i].fixedStart()));
+        }
+        return out;
+    }
+
+    /**
+     * Values as the plan reports them against the configured limits: raised by what the share holds back, so the
+     * remaining room in the rate-limit headers is this instance's, not the whole limit's.
+     */
+    private static long[] reported(List<CounterCheck> checks, List<CounterCheck> local, long[] values) {
+        if (checks == local) {
+            return values;
+        }
+        long[] out = values.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] += checks.get(i).limit() - local.get(i).limit();
+        }
+        return out;
+    }
+
+    /** The share this limiter counts against while standing in for Redis, or null. */
+    LimitShare share() {
+        return share;
     }
 
     @Override
@@ -138,25 +177,35 @@ public final class LocalLimiter extends CountingLimiter {
 
     /**
      * A fixed-window counter (one slot, bucket -1) or a sliding window (a ring of buckets, each slot remembering which
-     * bucket it holds, so a stale slot reads as zero). A sliding counter lives as long as it is used.
+     * bucket it holds, so a stale slot reads as zero). A sliding counter lives as long as it is used. A slot may start
+     * with a seed (what Redis reported), which is not handed back as growth.
      */
     private static final class Counter {
         final ReentrantLock lock = new ReentrantLock();
         final long[] buckets;
         final long[] values;
-        final long start;
+        /** Per slot: the seed it started with (0 once the slot holds another bucket). */
+        final long[] starts;
         volatile long expiresAt;
 
-        Counter(int size, long expiresAt, long start) {
+        /** @param seedBucket the bucket that starts at {@code seed} (-1: the fixed slot; Long.MIN_VALUE: none) */
+        Counter(int size, long expiresAt, long seedBucket, long seed) {
             this.buckets = new long[size];
             this.values = new long[size];
+            this.starts = new long[size];
             java.util.Arrays.fill(buckets, Long.MIN_VALUE);
             this.expiresAt = expiresAt;
-            this.start = start;
-            if (size == 1) {
-                buckets[0] = -1;
-                values[0] = start;
+            if (seedBucket != Long.MIN_VALUE) {
+                int i = index(seedBucket);
+                buckets[i] = seedBucket;
+                values[i] = seed;
+                starts[i] = seed;
             }
+        }
+
+        /** Where a fixed-window counter started. */
+        long fixedStart() {
+            return buckets.length == 1 ? starts[0] : 0;
         }
 
         boolean expired(long now) {
@@ -198,6 +247,7 @@ public final class LocalLimiter extends CountingLimiter {
                 if (buckets[i] != bucket) {
                     buckets[i] = bucket;
                     values[i] = 0;
+                    starts[i] = 0;
                 }
                 expiresAt = Math.max(expiresAt, SlidingWindow.dropsAt(bucket));
             }
@@ -214,7 +264,7 @@ public final class LocalLimiter extends CountingLimiter {
 
         void growth(String key, Map<Slot, Long> out) {
             for (int i = 0; i < buckets.length; i++) {
-                long gained = values[i] - (buckets.length == 1 ? start : 0);
+                long gained = values[i] - starts[i];
                 if (gained != 0 && buckets[i] != Long.MIN_VALUE) {
                     out.put(new Slot(key, buckets[i]), gained);
                 }

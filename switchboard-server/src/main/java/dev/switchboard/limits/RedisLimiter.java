@@ -115,6 +115,11 @@ public final class RedisLimiter extends CountingLimiter {
         return Future.all(pings).mapEmpty();
     }
 
+    /** The client's commands, for scripts other classes run (the instance heartbeat, the fallback's hand-back). */
+    RedisAPI api() {
+        return api;
+    }
+
     /** Whether Redis answers. */
     public Future<Void> ping() {
         return api.ping(List.of()).mapEmpty();

@@ -19,6 +19,7 @@ import dev.switchboard.governance.StoreDirectory;
 import dev.switchboard.governance.StoreSync;
 import dev.switchboard.limits.DegradingLimiter;
 import dev.switchboard.limits.DegradingSettings;
+import dev.switchboard.limits.InstanceRegistry;
 import dev.switchboard.limits.Limiter;
 import dev.switchboard.limits.LocalLimiter;
 import dev.switchboard.limits.QueueingLimiter;
@@ -60,6 +61,8 @@ final class GovernanceRuntime implements AutoCloseable {
     private final JwtAuthenticator jwt;
     private final DegradingLimiter degrading;
     private final RedisLimiter redis;
+    /** Heartbeats in Redis: how many instances share the limits (each takes its share while Redis is away). */
+    private final InstanceRegistry instances;
 
     GovernanceRuntime(Vertx vertx, GovernanceConfig g, Consumer<StoreDirectory> onStoreChange) {
         StoreConfig sc = g.store();
@@ -91,11 +94,18 @@ final class GovernanceRuntime implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("redis at startup: {} (counting locally until it answers)", e.getMessage());
             }
+            instances = InstanceRegistry.create(vertx, rc.url(), rc.prefix());
+            try {
+                instances.start().await(2, TimeUnit.SECONDS); // know the fleet's size before serving
+            } catch (Exception e) {
+                LOG.warn("instance heartbeat at startup: {} (assuming one instance until it answers)", e.getMessage());
+            }
             degrading = new DegradingLimiter(vertx, redis, local, new DegradingSettings(rc.failOpen(), rc.timeout(),
-                    Duration.ofSeconds(1)));
+                    Duration.ofSeconds(1)), instances::live);
             limiter = new QueueingLimiter(vertx, degrading);
         } else {
             redis = null;
+            instances = null;
             degrading = null;
             limiter = new QueueingLimiter(vertx, local);
         }
@@ -149,6 +159,11 @@ final class GovernanceRuntime implements AutoCloseable {
             case "CLOSED" -> 2;
             default -> 0;
         }).description("Shared limit counters: 0 in Redis (or not configured), 1 counted locally, 2 refusing").register(registry);
+        if (instances != null) {
+            io.micrometer.core.instrument.Gauge.builder("switchboard.limiter.instances", instances, InstanceRegistry::live)
+                    .description("Gateway instances sharing the Redis limits at the last heartbeat (each takes its "
+                            + "share of a limit while Redis is away)").register(registry);
+        }
         if (storeSync != null) {
             io.micrometer.core.instrument.Gauge.builder("switchboard.store.master_key.mismatch", storeSync,
                     s -> s.credentialAlarm().mismatch() ? 1 : 0)
@@ -208,7 +223,10 @@ final class GovernanceRuntime implements AutoCloseable {
         return b.build();
     }
 
-    /** After the drain, while Vert.x still runs: reconciliations still queued for Redis are sent. */
+    /**
+     * After the drain, while Vert.x still runs: reconciliations still queued for Redis are sent, and this instance
+     * leaves the instance set (the others' shares grow at once instead of after the heartbeat expiry).
+     */
     void flushCounters() {
         if (redis != null) {
             try {
@@ -217,9 +235,16 @@ final class GovernanceRuntime implements AutoCloseable {
                 LOG.warn("pending limit reconciliations not sent to Redis: {}", e.toString());
             }
         }
+        if (instances != null) {
+            try {
+                instances.leave().await(1, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debug("instance entry not removed (it expires by itself): {}", e.toString());
+            }
+        }
     }
 
-    /** Before the drain: no more admin changes, refresh polls or Redis probes. */
+    /** Before the drain: no more admin changes, refresh polls, Redis probes or heartbeats (the entry then expires). */
     void stopTimers() {
         if (admin != null) {
             admin.close();
@@ -229,6 +254,9 @@ final class GovernanceRuntime implements AutoCloseable {
         }
         if (degrading != null) {
             degrading.close();
+        }
+        if (instances != null) {
+            instances.stop();
         }
     }
 
