@@ -104,6 +104,10 @@ public final class FleetTraffic {
 
     /** One line on stdout with a test's numbers, so a run's log shows them whether it passes or fails. */
     public static void report(String test, List<Shot> shots, String more) {
+        if (shots.isEmpty()) {
+            System.out.printf("[fleet] %s: %s%n", test, more);
+            return;
+        }
         long slowest = shots.stream().mapToLong(Shot::millis).max().orElse(0);
         System.out.printf("[fleet] %s: %s, slowest %d ms%s%n", test, tally(shots), slowest, more.isEmpty() ? "" : ", " + more);
     }
