@@ -204,11 +204,19 @@ class FleetOutageIT {
         FleetTraffic.report("after recovery, " + left + " left", shots, "");
         Map<String, Long> tally = tally(shots);
         assertAnsweredWithin(shots, ANSWERED_WITHIN);
-        assertThat(count(shots, Shot::ok)).as("admitted after recovery with %d left (%s)", left, tally).isEqualTo(left);
+        assertThat(count(shots, Shot::ok)).as("admitted after recovery with %d left (%s); remaining seen per gateway: %s", left, tally,
+                remainingByGateway(shots)).isEqualTo(left);
         shots.stream().filter(s -> !s.ok()).forEach(FleetTraffic::assertRateLimited);
         assertThat(shots.stream().filter(Shot::ok).map(s -> s.header("x-ratelimit-remaining-requests")))
                 .as("one shared count after recovery")
                 .containsExactlyInAnyOrderElementsOf(LongStream.range(0, left).boxed().toList());
+    }
+
+    /** For failure messages: the remaining count each admitted request saw, by gateway. */
+    private static Map<Integer, List<Long>> remainingByGateway(List<Shot> shots) {
+        return shots.stream().filter(Shot::ok).collect(java.util.stream.Collectors.groupingBy(Shot::gateway, java.util.TreeMap::new,
+                java.util.stream.Collectors.mapping(s -> s.header("x-ratelimit-remaining-requests"),
+                        java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), l -> l.stream().sorted().toList()))));
     }
 
     /** The limit plus one per instance (rounding of the shares): see the class comment. */
