@@ -95,6 +95,7 @@ class FleetOutageIT {
         FleetTraffic.Stream stream = FleetTraffic.stream(fleet, STREAM, STREAM_OVER, KEY, BODY);
         long streamStart = System.nanoTime();
         sleepUntil(streamStart + Duration.ofMillis(600).toNanos());
+        long killing = System.nanoTime();
         redis.stop();
         long dead = System.nanoTime(); // Redis no longer accepts connections
         sleepUntil(streamStart + Duration.ofMillis(2000).toNanos());
@@ -119,7 +120,9 @@ class FleetOutageIT {
         }
         assertThat(whileDown).as("requests sent and answered while Redis was down").hasSizeGreaterThan(STREAM / 4);
         if (open) {
-            assertThat(count(shots, s -> s.status() == 503)).as("fail_open never answers 503 for a request limit: %s", tally).isZero();
+            // a replica that used its share of the limit while Redis is away answers 503 (docs/governance.md)
+            assertThat(shots.stream().filter(s -> s.status() == 503)).as("fail_open: 503 only once Redis is being killed (%s)", tally)
+                    .allSatisfy(s -> assertThat(s.doneNanos()).isGreaterThan(killing));
             assertThat(admittedAfterDeath).as("fail_open: admitted after Redis died (%s in all)", tally)
                     .isLessThanOrEqualTo(failOpenBound());
         } else {
