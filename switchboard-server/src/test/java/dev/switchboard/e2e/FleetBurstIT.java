@@ -26,14 +26,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Three gateways sharing one healthy Redis (default 75 ms timeout), hit by bursts of 300 concurrent requests
+ * Three gateways sharing one healthy Redis (default 75 ms timeout), hit by bursts of 600 concurrent requests
  * spread over the three, in both failure modes: a healthy Redis never yields a 503, a request limit admits exactly
  * its limit, and a token limit or a budget is never overshot beyond what the requests in flight can add.
  * Each test starts its own fleet with its own Redis key prefix, so no counts are shared between tests.
  */
 class FleetBurstIT {
     static final String KEY = "sk-fleet-burst-0001";
-    static final int BURST = 300;
+    static final int BURST = 600;
     /** Answers come well within this on a healthy fleet, even on a loaded 2-core machine. */
     static final Duration ANSWERED_WITHIN = Duration.ofSeconds(10);
     /** The fake reports this many completion tokens, and requests ask for exactly as many. */
