@@ -5,13 +5,20 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import redis.embedded.RedisServer;
 
-/** A real Redis on a free port for e2e tests; can be stopped and started again on the same port (empty again). */
+/**
+ * A real Redis on a free port for e2e tests; can be stopped and started again on the same port (empty again), or
+ * frozen and resumed.
+ */
 public final class RedisProcess implements AutoCloseable {
     private final int port;
     private RedisServer server;
     private boolean running;
+    private boolean paused;
 
     public RedisProcess() {
         this.port = freePort();
@@ -48,6 +55,7 @@ public final class RedisProcess implements AutoCloseable {
         if (!running) {
             return;
         }
+        resume(); // a frozen process would not act on the stop signal
         try {
             server.stop();
             running = false;
@@ -58,6 +66,56 @@ public final class RedisProcess implements AutoCloseable {
         long end = System.nanoTime() + 5_000_000_000L;
         while (accepts() && System.nanoTime() < end) {
             pause(20);
+        }
+    }
+
+    /**
+     * Freezes the server (SIGSTOP): connections stay open and commands are accepted by the kernel but never
+     * answered, like a stalled host or a long fork. {@link #resume()} lets it answer them all.
+     */
+    public synchronized void pause() {
+        if (running && !paused) {
+            signal("-STOP");
+            paused = true;
+        }
+    }
+
+    public synchronized void resume() {
+        if (paused) {
+            signal("-CONT");
+            paused = false;
+        }
+    }
+
+    /** Signals this server's process: the redis-server child of this JVM that listens on this port. */
+    private void signal(String signal) {
+        String portArg = Integer.toString(port);
+        ProcessHandle process = ProcessHandle.current().descendants()
+                .filter(p -> {
+                    // redis-server retitles itself "<binary> 127.0.0.1:<port>"
+                    List<String> args = commandLine(p);
+                    return !args.isEmpty() && args.get(0).contains("redis-server") && args.stream().anyMatch(a -> a.endsWith(":" + portArg));
+                })
+                .findFirst().orElseThrow(() -> new IllegalStateException("no redis-server process on port " + port));
+        try {
+            int exit = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill " + signal + " " + process.pid() + " exited with " + exit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** ProcessHandle.Info has no arguments on Linux here; /proc has them, NUL-separated. */
+    private static List<String> commandLine(ProcessHandle p) {
+        try {
+            return List.of(Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).split("\0"));
+        } catch (IOException | RuntimeException e) {
+            return List.of(); // gone meanwhile, or not Linux
         }
     }
 
