@@ -1,0 +1,116 @@
+package dev.switchboard.limits;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+
+/**
+ * Coalesces the admissions of one event-loop turn into one Redis call. Each event loop (Vert.x context) keeps its own
+ * queue, touched only by its thread; callers off an event loop hop to one context of the limiter's own. The queue is
+ * sent at the end of the turn (a task queued behind the turn's I/O), at most {@link #IN_FLIGHT} batches at a time per
+ * context, so under load the admissions arriving while Redis works form the next batch.
+ */
+final class AdmissionBatcher {
+    /** Batches a context may have at Redis at once; the rest wait and coalesce. */
+    static final int IN_FLIGHT = 2;
+    /** Admissions per script call at most, so one call never holds Redis for long. */
+    static final int MAX_BATCH = 256;
+    /** Waiting for a pooled connection may take this many call timeouts before the batch gives up. */
+    static final int CONNECT_WAIT_TIMEOUTS = 3;
+    /** A sent batch waits at most this many call timeouts for its answer, even while Redis answers the ones ahead. */
+    static final int MAX_CALL_TIMEOUTS = 4;
+
+    private final Vertx vertx;
+    private final Redis redis;
+    private final Context own;
+    private final BiConsumer<List<CounterCheck>, CheckOutcome> onAnswer;
+    private volatile long callTimeoutMillis;
+    /** When Redis last answered a batch of this limiter ({@link System#nanoTime}). */
+    private final AtomicLong lastAnswer = new AtomicLong(System.nanoTime());
+
+    AdmissionBatcher(Vertx vertx, Redis redis, long callTimeoutMillis, BiConsumer<List<CounterCheck>, CheckOutcome> onAnswer) {
+        this.vertx = vertx;
+        this.redis = redis;
+        this.own = vertx.getOrCreateContext();
+        this.onAnswer = onAnswer;
+        this.callTimeoutMillis = callTimeoutMillis;
+    }
+
+    void callTimeoutMillis(long millis) {
+        this.callTimeoutMillis = millis;
+    }
+
+    long callTimeoutMillis() {
+        return callTimeoutMillis;
+    }
+
+    /** Checks all and charges all, or none, in the next batch of the caller's event loop. */
+    Future<CheckOutcome> submit(List<CounterCheck> checks) {
+        AdmissionBatch.Item item = new AdmissionBatch.Item(checks);
+        Context ctx = Vertx.currentContext();
+        if (ctx != null && ctx.owner() == vertx && ctx.isEventLoopContext()) {
+            queue(ctx).add(item);
+        } else {
+            own.runOnContext(v -> queue(own).add(item));
+        }
+        return item.answer.future();
+    }
+
+    /** The context's queue; only ever called on that context. */
+    private Queue queue(Context ctx) {
+        Queue q = ctx.get(this);
+        if (q == null) {
+            q = new Queue(ctx);
+            ctx.put(this, q);
+        }
+        return q;
+    }
+
+    private final class Queue {
+        private final Context ctx;
+        private final ArrayDeque<AdmissionBatch.Item> waiting = new ArrayDeque<>();
+        private int inFlight;
+        private boolean flushQueued;
+
+        Queue(Context ctx) {
+            this.ctx = ctx;
+        }
+
+        void add(AdmissionBatch.Item item) {
+            waiting.add(item);
+            queueFlush();
+        }
+
+        /** Flushes at the end of this turn, when a batch may go. */
+        private void queueFlush() {
+            if (!flushQueued && inFlight < IN_FLIGHT && !waiting.isEmpty()) {
+                flushQueued = true;
+                ctx.runOnContext(v -> flush());
+            }
+        }
+
+        private void flush() {
+            flushQueued = false;
+            while (inFlight < IN_FLIGHT && !waiting.isEmpty()) {
+                List<AdmissionBatch.Item> items = new ArrayList<>(Math.min(waiting.size(), MAX_BATCH));
+                while (items.size() < MAX_BATCH && !waiting.isEmpty()) {
+                    items.add(waiting.poll());
+                }
+                inFlight++;
+                long timeout = callTimeoutMillis;
+                AdmissionBatch.Timing timing = new AdmissionBatch.Timing(timeout, CONNECT_WAIT_TIMEOUTS * timeout,
+                        MAX_CALL_TIMEOUTS * timeout);
+                new AdmissionBatch(ctx, items, onAnswer).send(redis, timing, lastAnswer, () -> {
+                    inFlight--;
+                    queueFlush();
+                });
+            }
+        }
+    }
+}
