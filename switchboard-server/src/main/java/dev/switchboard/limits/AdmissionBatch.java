@@ -5,10 +5,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -88,10 +87,7 @@ final class AdmissionBatch {
     }
 
     private void call(RedisConnection conn, Timing timing, AtomicLong lastAnswer, Runnable freeSlot) {
-        List<String> keys = new ArrayList<>();
-        List<String> args = new ArrayList<>();
-        encode(keys, args);
-        Future<Response> reply = RedisScripts.ADMIT_MANY.run(RedisAPI.api(conn), keys, args);
+        Future<Response> reply = RedisScripts.ADMIT_MANY.run(conn, keyCount(), this::encode);
         // the clock starts once the call is on its way: building and writing it is this instance's work, not Redis's
         long sentAt = System.nanoTime();
         long timeout = TimeUnit.MILLISECONDS.toNanos(timing.callTimeoutMillis());
@@ -148,20 +144,28 @@ final class AdmissionBatch {
         });
     }
 
-    /** KEYS: every check's key, admission after admission. ARGV: count, checks per admission, then 5 per check. */
-    private void encode(List<String> keys, List<String> args) {
-        args.add(Integer.toString(items.size()));
+    private int keyCount() {
+        int n = 0;
         for (Item i : items) {
-            args.add(Integer.toString(i.checks.size()));
+            n += i.checks.size();
+        }
+        return n;
+    }
+
+    /** KEYS: every check's key, admission after admission. ARGV: count, checks per admission, then 5 per check. */
+    private void encode(Request r) {
+        for (Item i : items) {
+            for (CounterCheck c : i.checks) {
+                r.arg(c.key());
+            }
+        }
+        r.arg(items.size());
+        for (Item i : items) {
+            r.arg(i.checks.size());
         }
         for (Item i : items) {
             for (CounterCheck c : i.checks) {
-                keys.add(c.key());
-                args.add(Long.toString(c.increment()));
-                args.add(Long.toString(c.required()));
-                args.add(Long.toString(c.limit()));
-                args.add(Long.toString(c.ttlSeconds()));
-                args.add(Long.toString(c.bucket()));
+                r.arg(c.increment()).arg(c.required()).arg(c.limit()).arg(c.ttlSeconds()).arg(c.bucket());
             }
         }
     }
