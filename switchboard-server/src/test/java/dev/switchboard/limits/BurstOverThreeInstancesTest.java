@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * timeout, which counted the queueing, answered 503 to a share of it.
  */
 class BurstOverThreeInstancesTest {
-    private static final int PER_CONTEXT = 150;
+    private static final int PER_CONTEXT = 100;
 
     private EmbeddedRedis redis;
     private final List<Vertx> vertxes = new ArrayList<>();
@@ -83,7 +83,7 @@ class BurstOverThreeInstancesTest {
         burst(AdmissionRequest.of(List.of(Scope.of("key:warm-up", RateLimit.requestsPerMinute(100_000))), 1, 0));
         assertThat(limiters).allMatch(l -> l.mode() == LimiterMode.REDIS);
         for (int round = 0; round < 3; round++) {
-            int limit = 300;
+            int limit = 200;
             Scope key = new Scope("key:" + UUID.randomUUID(), new RateLimit((long) limit, 10_000_000L, null),
                     new Budget(1_000_000_000, Budget.Period.DAY));
             Scope team = new Scope("team:" + UUID.randomUUID(), new RateLimit(100_000L, null, 100_000_000L), null);
