@@ -37,6 +37,7 @@ final class AdmissionBatch {
     private static final long STALL_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final Context ctx;
+    private final Thread loop;
     private final List<Item> items;
     private final BiConsumer<List<CounterCheck>, CheckOutcome> onAnswer;
     /** The batch's slot was given back: answered, failed, timed out, or gave up waiting for a connection. */
@@ -44,8 +45,13 @@ final class AdmissionBatch {
     /** The timer of the current wait (for a connection, then for the answer). */
     private long timer;
 
-    AdmissionBatch(Context ctx, List<Item> items, BiConsumer<List<CounterCheck>, CheckOutcome> onAnswer) {
+    /**
+     * @param loop the event-loop thread of {@code ctx} (answers arriving on it need no hop), or null when the context
+     *             has no fixed thread
+     */
+    AdmissionBatch(Context ctx, Thread loop, List<Item> items, BiConsumer<List<CounterCheck>, CheckOutcome> onAnswer) {
         this.ctx = ctx;
+        this.loop = loop;
         this.items = items;
         this.onAnswer = onAnswer;
     }
@@ -211,7 +217,7 @@ final class AdmissionBatch {
     }
 
     private void onContext(Runnable r) {
-        if (io.vertx.core.Vertx.currentContext() == ctx) {
+        if (loop != null ? Thread.currentThread() == loop : io.vertx.core.Vertx.currentContext() == ctx) {
             r.run();
         } else {
             ctx.runOnContext(v -> r.run());

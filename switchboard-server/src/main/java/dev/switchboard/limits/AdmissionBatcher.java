@@ -74,12 +74,15 @@ final class AdmissionBatcher {
 
     private final class Queue {
         private final Context ctx;
+        /** The context's event-loop thread, on which this queue is created and used. */
+        private final Thread loop;
         private final ArrayDeque<AdmissionBatch.Item> waiting = new ArrayDeque<>();
         private int inFlight;
         private boolean flushQueued;
 
         Queue(Context ctx) {
             this.ctx = ctx;
+            this.loop = ctx.isEventLoopContext() ? Thread.currentThread() : null;
         }
 
         void add(AdmissionBatch.Item item) {
@@ -106,7 +109,7 @@ final class AdmissionBatcher {
                 long timeout = callTimeoutMillis;
                 AdmissionBatch.Timing timing = new AdmissionBatch.Timing(timeout, CONNECT_WAIT_TIMEOUTS * timeout,
                         MAX_CALL_TIMEOUTS * timeout);
-                new AdmissionBatch(ctx, items, onAnswer).send(redis, timing, lastAnswer, () -> {
+                new AdmissionBatch(ctx, loop, items, onAnswer).send(redis, timing, lastAnswer, () -> {
                     inFlight--;
                     queueFlush();
                 });
