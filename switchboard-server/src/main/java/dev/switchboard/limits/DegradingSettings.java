@@ -8,8 +8,11 @@ import java.time.Duration;
  * connection, not while it waits for one); while degraded Redis is pinged about every {@code probeInterval}.
  */
 public record DegradingSettings(boolean failOpen, Duration callTimeout, Duration probeInterval) {
-    /** Call timeouts an admission may wait in all, queued and sent, before it is given up as a timeout. */
-    static final int BACKSTOP_TIMEOUTS = 6;
+    /**
+     * Call timeouts an admission may wait in all, queued and sent, before it is given up as a timeout: past a batch's
+     * own bounds (for a connection, then for its answer) behind one batch ahead of it, so it only ends one stuck.
+     */
+    static final int BACKSTOP_TIMEOUTS = 12;
 
     public DegradingSettings {
         callTimeout = callTimeout == null ? Duration.ofMillis(75) : callTimeout;

@@ -89,6 +89,19 @@ class SharedRedisLimitsIT {
     }
 
     @Test
+    void aBurstOfSeveralHundredOverThreeGatewaysNeverAnswers503WhileRedisIsHealthy() throws InterruptedException {
+        int limit = 100;
+        List<GatewayFixture> three = Stream.of("a", "b", "c").map(n -> gateway("closed-burst:", "fail_closed", limit)).toList();
+
+        List<HttpResponse<String>> answers = LimitTesting.burst(300,
+                i -> LimitTesting.chatRequest(three.get(i % 3).baseUrl(), KEY, BODY));
+
+        answers.stream().filter(r -> r.statusCode() != 200)
+                .forEach(r -> ErrorBodies.assertError(r, 429, "rate_limit_error", "rate_limit_exceeded"));
+        assertThat(answers.stream().filter(r -> r.statusCode() == 200)).as("exactly the limit, across the three").hasSize(limit);
+    }
+
+    @Test
     void failOpenCountsLocallyWhileRedisIsDownAndSharesCountsAgainAfter() {
         GatewayFixture one = gateway("open:", "fail_open", 1000);
         GatewayFixture two = gateway("open:", "fail_open", 1000);
