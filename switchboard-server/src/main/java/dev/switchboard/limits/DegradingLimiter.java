@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * until Redis is back, so a spent budget never becomes fresh. When Redis answers again, what was counted locally
  * is added to the shared counters.
  * <p>The call timeout runs from when a batch of admissions is sent on a connection ({@link AdmissionBatcher}), so it
- * measures Redis's answer, not a burst queueing in this instance; a backstop of a few call timeouts
+ * measures Redis's answer, not a burst queueing in this instance; a backstop of several call timeouts
  * ({@link DegradingSettings#backstop()}) ends any admission still waiting. A refused or broken connection degrades at
  * once; timeouts only when they persist ({@link #SLOW_CALLS_BEFORE_DEGRADING} timed-out batches in a row over at
  * least {@link #SLOW_STREAK_MILLIS}), so a GC pause does not flip a healthy instance (each timed-out request is still
