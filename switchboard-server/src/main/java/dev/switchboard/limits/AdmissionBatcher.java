@@ -7,14 +7,18 @@ import io.vertx.redis.client.Redis;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * Coalesces the admissions of one event-loop turn into one Redis call. Each event loop (Vert.x context) keeps its own
  * queue, touched only by its thread; callers off an event loop hop to one context of the limiter's own. The queue is
  * sent at the end of the turn (a task queued behind the turn's I/O), at most {@link #IN_FLIGHT} batches at a time per
- * context, so under load the admissions arriving while Redis works form the next batch.
+ * context, so under load the admissions arriving while Redis works form the next batch. With a per-loop client, each
+ * context sends over connections it opened itself, which live on its loop: Redis's answer is read by the thread that
+ * waits for it (no hop, and a busy other loop cannot sit on it while the timeout runs).
  */
 final class AdmissionBatcher {
     /** Batches a context may have at Redis at once; the rest wait and coalesce. */
@@ -28,15 +32,20 @@ final class AdmissionBatcher {
 
     private final Vertx vertx;
     private final Redis redis;
+    /** Opens a client for one event loop's own connections; null: every loop uses {@link #redis}. */
+    private final Supplier<Redis> loopClient;
+    private final ConcurrentLinkedQueue<Redis> loopClients = new ConcurrentLinkedQueue<>();
     private final Context own;
     private final BiConsumer<List<CounterCheck>, CheckOutcome> onAnswer;
     private volatile long callTimeoutMillis;
     /** When Redis last answered a batch of this limiter ({@link System#nanoTime}). */
     private final AtomicLong lastAnswer = new AtomicLong(System.nanoTime());
 
-    AdmissionBatcher(Vertx vertx, Redis redis, long callTimeoutMillis, BiConsumer<List<CounterCheck>, CheckOutcome> onAnswer) {
+    AdmissionBatcher(Vertx vertx, Redis redis, Supplier<Redis> loopClient, long callTimeoutMillis,
+            BiConsumer<List<CounterCheck>, CheckOutcome> onAnswer) {
         this.vertx = vertx;
         this.redis = redis;
+        this.loopClient = loopClient;
         this.own = vertx.getOrCreateContext();
         this.onAnswer = onAnswer;
         this.callTimeoutMillis = callTimeoutMillis;
@@ -48,6 +57,15 @@ final class AdmissionBatcher {
 
     long callTimeoutMillis() {
         return callTimeoutMillis;
+    }
+
+    /** Closes the event loops' own clients. */
+    Future<Void> close() {
+        List<Future<Void>> closing = new ArrayList<>();
+        for (Redis r; (r = loopClients.poll()) != null; ) {
+            closing.add(r.close());
+        }
+        return Future.join(closing).otherwiseEmpty().mapEmpty();
     }
 
     /** Checks all and charges all, or none, in the next batch of the caller's event loop. */
@@ -80,9 +98,18 @@ final class AdmissionBatcher {
         private int inFlight;
         private boolean flushQueued;
 
+        /** The connections of this context: its own (opened from it, so on its loop), or the shared pool. */
+        private final Redis client;
+
         Queue(Context ctx) {
             this.ctx = ctx;
             this.loop = ctx.isEventLoopContext() ? Thread.currentThread() : null;
+            if (loopClient != null) {
+                client = loopClient.get();
+                loopClients.add(client);
+            } else {
+                client = redis;
+            }
         }
 
         void add(AdmissionBatch.Item item) {
@@ -109,7 +136,7 @@ final class AdmissionBatcher {
                 long timeout = callTimeoutMillis;
                 AdmissionBatch.Timing timing = new AdmissionBatch.Timing(timeout, CONNECT_WAIT_TIMEOUTS * timeout,
                         MAX_CALL_TIMEOUTS * timeout);
-                new AdmissionBatch(ctx, loop, items, onAnswer).send(redis, timing, lastAnswer, () -> {
+                new AdmissionBatch(ctx, loop, items, onAnswer).send(client, timing, lastAnswer, () -> {
                     inFlight--;
                     queueFlush();
                 });

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
 public final class RedisLimiter extends CountingLimiter {
     private static final Logger LOG = LoggerFactory.getLogger(RedisLimiter.class);
     /**
-     * Connections: {@link AdmissionBatcher#IN_FLIGHT} batches for each event loop (Vert.x defaults to twice the cores)
-     * and the limiter's own context, plus reconcile batches and probes, so admission batches never wait for one.
+     * Connections of the shared pool: reconcile batches and probes, and (for a limiter given a client) admission
+     * batches, {@link AdmissionBatcher#IN_FLIGHT} for each event loop (Vert.x defaults to twice the cores) and the
+     * limiter's own context, so they never wait for one.
      */
     static final int POOL_SIZE = Math.max(16, AdmissionBatcher.IN_FLIGHT * (2 * Runtime.getRuntime().availableProcessors() + 1) + 8);
     /** Waiting for a connection is bounded: past it a call fails at once rather than pile up. */
@@ -39,13 +41,29 @@ public final class RedisLimiter extends CountingLimiter {
     private final CounterMemory memory;
     private final AdmissionBatcher admissions;
 
+    /** Everything over {@code redis}'s pool (whose connections may belong to any event loop). */
     public RedisLimiter(Vertx vertx, Redis redis, RedisLimiterSettings settings, Clock clock) {
+        this(vertx, redis, null, settings, clock);
+    }
+
+    /**
+     * Admissions over connections of the caller's own event loop ({@link AdmissionBatcher#IN_FLIGHT} per loop, opened
+     * with {@code options}), so Redis's answer is read on the loop that waits for it; reconciles and probes over a
+     * shared pool.
+     */
+    public RedisLimiter(Vertx vertx, RedisOptions options, RedisLimiterSettings settings, Clock clock) {
+        this(vertx, Redis.createClient(vertx, options), options, settings, clock);
+    }
+
+    private RedisLimiter(Vertx vertx, Redis redis, RedisOptions perLoop, RedisLimiterSettings settings, Clock clock) {
         super(clock, settings.keyPrefix());
         this.redis = redis;
         this.api = RedisAPI.api(redis);
         this.batcher = new ReconcileBatcher(vertx, api, settings.reconcileDelay().toMillis(), settings.reconcileBatchSize());
         this.memory = new CounterMemory(settings.keyPrefix());
-        this.admissions = new AdmissionBatcher(vertx, redis, DEFAULT_CALL_TIMEOUT.toMillis(),
+        Supplier<Redis> loopClient = perLoop == null ? null : () -> Redis.createClient(vertx, new RedisOptions(perLoop)
+                .setMaxPoolSize(AdmissionBatcher.IN_FLIGHT).setMaxPoolWaiting(AdmissionBatcher.IN_FLIGHT * 4));
+        this.admissions = new AdmissionBatcher(vertx, redis, loopClient, DEFAULT_CALL_TIMEOUT.toMillis(),
                 (checks, outcome) -> memory.remember(checks, outcome.values(), clock));
     }
 
@@ -59,7 +77,7 @@ public final class RedisLimiter extends CountingLimiter {
 
     /** A limiter with its own pooled client for {@code connectionString} (e.g. {@code redis://host:6379}). */
     public static RedisLimiter create(Vertx vertx, String connectionString, RedisLimiterSettings settings) {
-        return new RedisLimiter(vertx, Redis.createClient(vertx, clientOptions(connectionString)), settings, Clock.systemUTC());
+        return new RedisLimiter(vertx, clientOptions(connectionString), settings, Clock.systemUTC());
     }
 
     /** Pool options suited to many concurrent admissions (the client's default wait queue is small). */
@@ -133,7 +151,7 @@ public final class RedisLimiter extends CountingLimiter {
      */
     public Future<Void> close() {
         try {
-            return batcher.flush().otherwiseEmpty().compose(v -> redis.close());
+            return batcher.flush().otherwiseEmpty().compose(v -> admissions.close()).compose(v -> redis.close());
         } catch (RuntimeException e) {
             LOG.warn("limiter closed after its event loops; pending counter adjustments dropped: {}", e.toString());
             return Future.failedFuture(e);

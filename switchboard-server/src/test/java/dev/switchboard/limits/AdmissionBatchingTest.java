@@ -38,7 +38,7 @@ class AdmissionBatchingTest {
     }
 
     private RedisLimiter limiter() throws Exception {
-        RedisLimiter l = new RedisLimiter(vertx, Redis.createClient(vertx, RedisLimiter.clientOptions(redis.uri())),
+        RedisLimiter l = new RedisLimiter(vertx, RedisLimiter.clientOptions(redis.uri()),
                 new RedisLimiterSettings(prefix, null, 0), Clock.systemUTC());
         await(l.warmUp());
         return l;

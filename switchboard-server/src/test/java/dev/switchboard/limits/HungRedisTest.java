@@ -50,7 +50,7 @@ class HungRedisTest {
     }
 
     private void limiter(DegradingSettings settings) throws Exception {
-        redisLimiter = new RedisLimiter(vertx, Redis.createClient(vertx, RedisLimiter.clientOptions(redis.uri())),
+        redisLimiter = new RedisLimiter(vertx, RedisLimiter.clientOptions(redis.uri()),
                 new RedisLimiterSettings("h" + UUID.randomUUID() + ":", null, 0), Clock.systemUTC());
         redisLimiter.warmUp().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         limiter = new DegradingLimiter(vertx, redisLimiter, new LocalLimiter(), settings);
