@@ -47,8 +47,19 @@ abstract class CountingLimiter implements Limiter {
         if (never != null) {
             return Future.succeededFuture(never);
         }
-        return checkAndAdd(plan.checks())
-                .map(outcome -> plan.toAdmission(outcome, outcome.admitted() ? new HeldReservation(this, plan, outcome.granted()) : Reservation.NONE));
+        return checkAndAdd(plan.checks()).transform(ar -> {
+            if (ar.succeeded()) {
+                return Future.succeededFuture(toAdmission(plan, ar.result()));
+            }
+            if (ar.cause() instanceof LateAnswer late) { // its answer, should it come, is an admission too
+                return Future.failedFuture(late.<CheckOutcome, Admission>map(outcome -> toAdmission(plan, outcome)));
+            }
+            return Future.failedFuture(ar.cause());
+        });
+    }
+
+    private Admission toAdmission(AdmissionPlan plan, CheckOutcome outcome) {
+        return plan.toAdmission(outcome, outcome.admitted() ? new HeldReservation(this, plan, outcome.granted()) : Reservation.NONE);
     }
 
     Clock clock() {

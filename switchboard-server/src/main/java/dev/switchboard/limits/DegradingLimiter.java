@@ -2,11 +2,15 @@ package dev.switchboard.limits;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +26,13 @@ import org.slf4j.LoggerFactory;
  * instance never saw is refused (503) until Redis is back, so a spent budget never becomes fresh. An instance that
  * never reached Redis assumes N = 1. When Redis answers again, what was counted locally (not the seeds) is added to
  * the shared counters.
- * <p>A broken connection degrades at once; timeouts only when they persist ({@link #SLOW_CALLS_BEFORE_DEGRADING}
- * in a row over at least {@link #SLOW_STREAK_MILLIS}), so a burst or a GC pause does not flip a healthy instance
- * (each timed-out request is still served by the fallback). A timed-out admission may still be counted by Redis:
+ * <p>The call timeout runs from when a batch of admissions is sent on a connection ({@link AdmissionBatcher}), so it
+ * measures Redis's answer, not a burst queueing in this instance; a backstop of several call timeouts
+ * ({@link DegradingSettings#backstop()}) ends any admission still waiting. A refused or broken connection degrades at
+ * once; timeouts only when they persist ({@link #SLOW_CALLS_BEFORE_DEGRADING} timed-out batches in a row over at
+ * least {@link #SLOW_STREAK_MILLIS}), so a GC pause does not flip a healthy instance (each timed-out request is still
+ * served by its failure mode). While degraded, Redis is pinged at a jittered interval, so a fleet does not return
+ * in step. A timed-out admission may still be counted by Redis:
  * when its late answer arrives it is settled like the request ({@link LateAnswerReservation}), or released when the
  * request was refused. Reservations admitted by Redis obey the mode when a
  * stream asks to extend them and Redis cannot be reached ({@link ModeReservation}).
@@ -41,9 +49,12 @@ public final class DegradingLimiter implements Limiter {
     private final RedisLimiter redis;
     private final LocalLimiter local;
     private final DegradingSettings settings;
-    private final long probeTimer;
+    private volatile long probeTimer;
+    private volatile boolean closed;
     private final AtomicBoolean probing = new AtomicBoolean();
     private final AtomicInteger slowCalls = new AtomicInteger();
+    /** The batch of the last timeout counted: its other admissions do not count again. */
+    private final AtomicReference<Object> lastSlowBatch = new AtomicReference<>();
     /** Timed-out admissions served locally whose Redis answer has not arrived yet. */
     private final AtomicInteger lateAnswers = new AtomicInteger();
     private volatile long slowSince;
@@ -67,7 +78,8 @@ public final class DegradingLimiter implements Limiter {
         this.local = local;
         this.settings = settings;
         this.fallback = new SharedFallback(local.clock(), redis.memory(), instances, redis.roomSignal());
-        this.probeTimer = vertx.setPeriodic(settings.probeInterval().toMillis(), id -> probe());
+        redis.callTimeout(settings.callTimeout());
+        scheduleProbe();
     }
 
     /** Redis's: the local fallback announces its refunds there too, so queued requests wake in either mode. */
@@ -86,7 +98,7 @@ public final class DegradingLimiter implements Limiter {
             return degraded(request);
         }
         Future<Admission> call = redis.admit(request);
-        return call.timeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        return call.timeout(settings.backstop().toMillis(), TimeUnit.MILLISECONDS)
                 .transform(ar -> {
                     if (ar.succeeded()) {
                         slowCalls.set(0);
@@ -96,20 +108,21 @@ public final class DegradingLimiter implements Limiter {
                         degrade(ar.cause());
                         return degraded(request);
                     }
-                    if (persistentlySlow()) {
+                    if (persistentlySlow(ar.cause())) {
                         degrade(ar.cause());
                     }
                     // the script may still run and count: its late answer is settled like the local reservation
+                    Future<Admission> late = call.recover(err -> err instanceof LateAnswer l ? l.answer() : Future.failedFuture(err));
                     return degraded(request).map(local -> {
                         if (!local.admitted()) {
-                            call.onSuccess(late -> late.reservation().release());
+                            late.onSuccess(a -> a.reservation().release());
                             return local;
                         }
                         LateAnswerReservation twin = new LateAnswerReservation(local.reservation());
                         lateAnswers.incrementAndGet();
-                        call.map(this::withMode).onComplete(late -> {
-                            if (late.succeeded()) {
-                                twin.lateAnswer(late.result());
+                        late.map(this::withMode).onComplete(answer -> {
+                            if (answer.succeeded()) {
+                                twin.lateAnswer(answer.result());
                             }
                             lateAnswers.decrementAndGet();
                         });
@@ -120,12 +133,15 @@ public final class DegradingLimiter implements Limiter {
 
     /** Stops probing; the wrapped limiters are closed by their owner. */
     public void close() {
+        closed = true;
         vertx.cancelTimer(probeTimer);
     }
 
-    private boolean persistentlySlow() {
+    /** Counts a timeout (once per batch); true when timeouts have lasted long enough to call it an outage. */
+    private boolean persistentlySlow(Throwable timeout) {
         long now = System.nanoTime();
-        if (slowCalls.getAndIncrement() == 0) {
+        Object batch = timeout instanceof LateAnswer l ? l.batch() : timeout;
+        if (lastSlowBatch.getAndSet(batch) != batch && slowCalls.getAndIncrement() == 0) {
             slowSince = now;
         }
         return slowCalls.get() >= SLOW_CALLS_BEFORE_DEGRADING
@@ -158,6 +174,19 @@ public final class DegradingLimiter implements Limiter {
             mode = next;
             LOG.warn("Redis limiter unavailable ({}); now {}", cause.toString(), next);
         }
+    }
+
+    /** Next probe in half to one and a half probe intervals: instances that lost Redis together do not probe in step. */
+    private void scheduleProbe() {
+        if (closed) {
+            return;
+        }
+        long interval = settings.probeInterval().toMillis();
+        long delay = Math.max(1, interval / 2 + ThreadLocalRandom.current().nextLong(interval + 1));
+        probeTimer = vertx.setTimer(delay, id -> {
+            probe();
+            scheduleProbe();
+        });
     }
 
     private void probe() {

@@ -126,16 +126,34 @@ final class HeldReservation implements Reservation {
         if (checks.isEmpty()) {
             return Future.succeededFuture(true);
         }
-        return limiter.checkAndAdd(checks).map(outcome -> {
-            if (outcome.admitted()) {
-                synchronized (this) {
-                    for (int j = 0; j < checks.size(); j++) {
-                        held.get(which.get(j)).merge(checks.get(j).slot(), outcome.granted()[j], Long::sum);
-                    }
+        return limiter.checkAndAdd(checks).transform(ar -> {
+            if (ar.succeeded()) {
+                return Future.succeededFuture(hold(checks, which, ar.result()));
+            }
+            if (ar.cause() instanceof LateAnswer late) { // the caller gives up, but a late grant is still held
+                late.<CheckOutcome>answer().onSuccess(outcome -> hold(checks, which, outcome));
+            }
+            return Future.failedFuture(ar.cause());
+        });
+    }
+
+    /** Holds what an extension was granted; one granted after settling (a late answer) is given back at once. */
+    private boolean hold(List<CounterCheck> checks, List<Integer> which, CheckOutcome outcome) {
+        if (!outcome.admitted()) {
+            return false;
+        }
+        Map<Slot, Long> giveBack = new LinkedHashMap<>();
+        synchronized (this) {
+            for (int j = 0; j < checks.size(); j++) {
+                if (settled) {
+                    giveBack.merge(checks.get(j).slot(), -outcome.granted()[j], Long::sum);
+                } else {
+                    held.get(which.get(j)).merge(checks.get(j).slot(), outcome.granted()[j], Long::sum);
                 }
             }
-            return outcome.admitted();
-        });
+        }
+        apply(giveBack);
+        return true;
     }
 
     /** Moves each counter's holding to the actual amount: refunds newest slot first, extra charges into the current one. */

@@ -1,7 +1,10 @@
 package dev.switchboard.limits;
 
 import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A Lua script run by its SHA-1 (EVALSHA), falling back to EVAL, which also caches it, when the server
@@ -28,6 +32,24 @@ final class LuaScript {
             String message = err.getMessage();
             if (message != null && message.startsWith("NOSCRIPT")) {
                 return api.eval(arguments(source, keys, args));
+            }
+            return Future.failedFuture(err);
+        });
+    }
+
+    /**
+     * Runs the script on {@code conn} with {@code numKeys} keys, whose keys then arguments {@code body} appends to the
+     * request (so numbers go to the wire without becoming strings first).
+     */
+    Future<Response> run(RedisConnection conn, int numKeys, Consumer<Request> body) {
+        Request bySha = Request.cmd(Command.EVALSHA).arg(sha).arg(numKeys);
+        body.accept(bySha);
+        return conn.send(bySha).recover(err -> {
+            String message = err.getMessage();
+            if (message != null && message.startsWith("NOSCRIPT")) {
+                Request bySource = Request.cmd(Command.EVAL).arg(source).arg(numKeys);
+                body.accept(bySource);
+                return conn.send(bySource);
             }
             return Future.failedFuture(err);
         });

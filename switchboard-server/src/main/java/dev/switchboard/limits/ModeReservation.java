@@ -5,7 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Redis reservation whose stream extensions obey the configured failure mode: when Redis cannot answer within
- * the call timeout, fail-open lets the stream go on and fail-closed stops it (a failed extension is never silently
+ * the call timeout (or the backstop, for an extension still waiting to be sent), fail-open lets the stream go on and
+ * fail-closed stops it (a failed extension is never silently
  * treated as granted under fail_closed).
  */
 final class ModeReservation implements Reservation {
@@ -40,7 +41,7 @@ final class ModeReservation implements Reservation {
     @Override
     public Future<Boolean> extend(long moreTokens, long moreMicroUsd) {
         return delegate.extend(moreTokens, moreMicroUsd)
-                .timeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .timeout(settings.backstop().toMillis(), TimeUnit.MILLISECONDS)
                 .transform(ar -> Future.succeededFuture(ar.succeeded() ? ar.result() : settings.failOpen()));
     }
 }

@@ -16,33 +16,61 @@ final class RedisScripts {
      * least 1), else charges each the increment or what is left, at least the required part. Returns {refused index
      * (1-based, 0 = admitted), when the refusing sliding window has room (ms, -1 otherwise), value per check, granted
      * per check}.
+     * <p>Counters read or written by an earlier admission of the same call are kept in the call's memory, so a batch
+     * of admissions on the same keys reads each window once and sets each TTL once (the call is atomic: nothing else
+     * changes them meanwhile).
      */
     static final String ADMIT_FUNCTION = """
             local W = %d
             local N = %d
+            local sliding, fixed = {}, {}
+            -- a counter as this call knows it: its value (sum), its buckets (v, sliding only), the key to charge (name)
+            local function window(key, b)
+              local byBucket = sliding[key]
+              if byBucket == nil then
+                byBucket = {}
+                sliding[key] = byBucket
+              end
+              local c = byBucket[b]
+              if c == nil then
+                local names = {}
+                for j = 1, N do
+                  names[j] = key .. ':' .. string.format('%%d', b - N + j)
+                end
+                local got = redis.call('MGET', unpack(names))
+                local v, sum = {}, 0
+                for j = 1, N do
+                  v[j] = tonumber(got[j] or '0')
+                  sum = sum + v[j]
+                end
+                c = {v = v, sum = sum, name = names[N]}
+                byBucket[b] = c
+              end
+              return c
+            end
+            local function counter(key)
+              local c = fixed[key]
+              if c == nil then
+                c = {sum = tonumber(redis.call('GET', key) or '0'), name = key}
+                fixed[key] = c
+              end
+              return c
+            end
             local function admit(ko, ao, n)
-              local values, granted, slots = {}, {}, {}
+              local values, granted, counters = {}, {}, {}
               local refused, frees = 0, -1
               for i = 1, n do
                 local a = ao + (i - 1) * 5
                 local key = KEYS[ko + i]
                 local req, limit, b = tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 5])
-                local cur = 0
+                local c
                 if b >= 0 then
-                  local names = {}
-                  for j = 1, N do
-                    names[j] = key .. ':' .. string.format('%%d', b - N + j)
-                  end
-                  local got = redis.call('MGET', unpack(names))
-                  local v = {}
-                  for j = 1, N do
-                    v[j] = tonumber(got[j] or '0')
-                    cur = cur + v[j]
-                  end
-                  slots[i] = v
+                  c = window(key, b)
                 else
-                  cur = tonumber(redis.call('GET', key) or '0')
+                  c = counter(key)
                 end
+                counters[i] = c
+                local cur = c.sum
                 values[i] = cur
                 local need = math.max(req, 1)
                 if refused == 0 and cur + need > limit then
@@ -50,7 +78,7 @@ final class RedisScripts {
                   if b >= 0 and need <= limit then
                     local left = cur
                     for k = 1, N do
-                      left = left - slots[i][k]
+                      left = left - c.v[k]
                       if left + need <= limit then
                         frees = (b + k) * W
                         break
@@ -62,22 +90,22 @@ final class RedisScripts {
               if refused == 0 then
                 for i = 1, n do
                   local a = ao + (i - 1) * 5
-                  local key = KEYS[ko + i]
                   local inc, req, limit = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
-                  local ttl, b = tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5])
+                  local ttl = tonumber(ARGV[a + 4])
+                  local c = counters[i]
                   local g = math.max(req, math.min(inc, limit - values[i]))
-                  if b >= 0 then
-                    key = key .. ':' .. string.format('%%d', b)
+                  local now = redis.call('INCRBY', c.name, g)
+                  if ttl > 0 and not c.ttlSet then
+                    redis.call('EXPIRE', c.name, ttl)
+                    c.ttlSet = true
                   end
-                  local now = redis.call('INCRBY', key, g)
-                  if ttl > 0 then
-                    redis.call('EXPIRE', key, ttl)
-                  end
-                  if b >= 0 then
-                    values[i] = values[i] + g
+                  if c.v then
+                    c.sum = c.sum - c.v[N] + now
+                    c.v[N] = now
                   else
-                    values[i] = now
+                    c.sum = now
                   end
+                  values[i] = c.sum
                   granted[i] = g
                 end
               else
@@ -94,8 +122,23 @@ final class RedisScripts {
             end
             """.formatted(SlidingWindow.BUCKET_MILLIS, SlidingWindow.BUCKETS);
 
-    /** One admission: every key is a check of it. */
-    static final LuaScript ADMIT = new LuaScript(ADMIT_FUNCTION + "return admit(0, 0, #KEYS)\n");
+    /**
+     * Several admissions in one call, each atomic, in order. ARGV[1] = the count m of admissions, ARGV[2..m+1] = each
+     * one's number of checks; then the checks' arguments, admission after admission, as KEYS are. Returns one
+     * {@code admit} answer per admission.
+     */
+    static final LuaScript ADMIT_MANY = new LuaScript(ADMIT_FUNCTION + """
+            local m = tonumber(ARGV[1])
+            local ko, ao = 0, 1 + m
+            local out = {}
+            for j = 1, m do
+              local n = tonumber(ARGV[1 + j])
+              out[j] = admit(ko, ao, n)
+              ko = ko + n
+              ao = ao + n * 5
+            end
+            return out
+            """);
 
     /** KEYS: counters. ARGV: delta per key. Adjusts only counters that still exist (expired windows stay gone). */
     static final LuaScript ADJUST = new LuaScript("""

@@ -55,20 +55,17 @@ class SharedRedisLimitsIT {
         redis.start(); // harmless when it is running; a failed test may have left it stopped
     }
 
+    /** A gateway with the default Redis call timeout (75 ms). */
     private GatewayFixture gateway(String prefix, String onFailure, int requestsPerMinute) {
-        return gateway(prefix, onFailure, requestsPerMinute, "75ms");
-    }
-
-    private GatewayFixture gateway(String prefix, String onFailure, int requestsPerMinute, String timeout) {
         GatewayFixture g = GatewayFixture.withYaml("""
                 version: 1
                 server: { listen: 127.0.0.1:0, event_loops: 1 }
-                redis: { url: "%s", prefix: "%s", on_failure: %s, timeout: %s }
+                redis: { url: "%s", prefix: "%s", on_failure: %s }
                 providers:
                   - { name: fake, type: openai, base_url: %s, api_key: sk-up-redis, models: [gpt-4o] }
                 keys:
                   - { name: shared, key: %s, limits: { requests_per_minute: %d } }
-                """.formatted(redis.url(), prefix, onFailure, timeout, upstream.baseUrl(), KEY, requestsPerMinute));
+                """.formatted(redis.url(), prefix, onFailure, upstream.baseUrl(), KEY, requestsPerMinute));
         gateways.add(g);
         return g;
     }
@@ -76,9 +73,8 @@ class SharedRedisLimitsIT {
     @Test
     void threeGatewaysAdmitExactlyTheLimitBetweenThem() throws InterruptedException {
         int limit = 10;
-        // A generous Redis timeout: with the default 75 ms a cold burst on a loaded 2-core machine can time out,
-        // and fail_open then (by design) counts locally, which would over-admit.
-        List<GatewayFixture> three = Stream.of("a", "b", "c").map(n -> gateway("burst:", "fail_open", limit, "3s")).toList();
+        // the default 75 ms timeout: a burst is coalesced and timed on Redis's answer, so it never falls back
+        List<GatewayFixture> three = Stream.of("a", "b", "c").map(n -> gateway("burst:", "fail_open", limit)).toList();
         LimitTesting.awayFromMinuteEdge(Duration.ofSeconds(15));
 
         List<HttpResponse<String>> answers = LimitTesting.burst(3 * limit * 2,
@@ -90,6 +86,19 @@ class SharedRedisLimitsIT {
         assertThat(answers.stream().filter(r -> r.statusCode() == 200).map(r -> header(r, "x-ratelimit-remaining-requests")))
                 .as("each admitted request saw its own place in the shared count")
                 .containsExactlyInAnyOrder(9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L, 0L);
+    }
+
+    @Test
+    void aBurstOfSeveralHundredOverThreeGatewaysNeverAnswers503WhileRedisIsHealthy() throws InterruptedException {
+        int limit = 100;
+        List<GatewayFixture> three = Stream.of("a", "b", "c").map(n -> gateway("closed-burst:", "fail_closed", limit)).toList();
+
+        List<HttpResponse<String>> answers = LimitTesting.burst(300,
+                i -> LimitTesting.chatRequest(three.get(i % 3).baseUrl(), KEY, BODY));
+
+        answers.stream().filter(r -> r.statusCode() != 200)
+                .forEach(r -> ErrorBodies.assertError(r, 429, "rate_limit_error", "rate_limit_exceeded"));
+        assertThat(answers.stream().filter(r -> r.statusCode() == 200)).as("exactly the limit, across the three").hasSize(limit);
     }
 
     @Test
@@ -146,7 +155,7 @@ class SharedRedisLimitsIT {
             GatewayFixture g = GatewayFixture.withYaml("""
                     version: 1
                     server: { listen: 127.0.0.1:0, event_loops: 1 }
-                    redis: { url: "%s", prefix: "budget:", timeout: 3s }
+                    redis: { url: "%s", prefix: "budget:" }
                     providers:
                       - { name: fake, type: openai, base_url: %s, api_key: sk-up-redis, models: [gpt-4o] }
                     prices:
