@@ -94,8 +94,8 @@ public final class LocalLimiter extends CountingLimiter {
                         share == null ? 0 : share.fixedStart(k));
             }
             LimitShare.Seed seed = share == null ? null : share.slidingStart(k, now);
-            return seed == null ? new Counter(SlidingWindow.BUCKETS, now + c.ttlSeconds() * 1000, Long.MIN_VALUE, 0)
-                    : new Counter(SlidingWindow.BUCKETS, now + c.ttlSeconds() * 1000, seed.bucket(), seed.value());
+            return seed == null ? new Counter(SlidingWindow.RING, now + c.ttlSeconds() * 1000, Long.MIN_VALUE, 0)
+                    : new Counter(SlidingWindow.RING, now + c.ttlSeconds() * 1000, seed.bucket(), seed.value());
         });
     }
 
@@ -223,7 +223,7 @@ public final class LocalLimiter extends CountingLimiter {
             }
             long sum = 0;
             for (int i = 0; i < buckets.length; i++) {
-                if (buckets[i] > current - buckets.length && buckets[i] <= current) {
+                if (buckets[i] > current - SlidingWindow.BUCKETS && buckets[i] <= current + SlidingWindow.AHEAD) {
                     sum += values[i];
                 }
             }
@@ -234,11 +234,11 @@ public final class LocalLimiter extends CountingLimiter {
         long freesAt(CounterCheck c) {
             long[] oldestFirst = new long[buckets.length];
             for (int k = 0; k < buckets.length; k++) {
-                long b = c.bucket() - (buckets.length - 1) + k;
+                long b = c.bucket() - (SlidingWindow.BUCKETS - 1) + k;
                 int i = index(b);
                 oldestFirst[k] = buckets[i] == b ? values[i] : 0;
             }
-            return SlidingWindow.freesAt(oldestFirst, c.bucket(), c.need(), c.limit());
+            return SlidingWindow.freesAt(oldestFirst, c.bucket() + SlidingWindow.AHEAD, c.need(), c.limit());
         }
 
         void add(long bucket, long amount) {

@@ -12,41 +12,48 @@ final class RedisScripts {
      * Defines {@code admit(ko, ao, n)}: the {@code n} checks whose keys follow {@code KEYS[ko]} and whose arguments
      * follow {@code ARGV[ao]} ({@link #ARGS_PER_CHECK} each: increment, required, limit, ttl seconds (0 = keep),
      * bucket (-1: a fixed window at the key; else a sliding window summing the key's buckets {@code key:<b>} of the
-     * last {@link SlidingWindow#BUCKETS})). Refuses on the first counter without room for the required part (at
+     * last {@link SlidingWindow#BUCKETS} and the {@link SlidingWindow#AHEAD} after it)). Refuses on the first counter without room for the required part (at
      * least 1), else charges each the increment or what is left, at least the required part. Returns {refused index
      * (1-based, 0 = admitted), when the refusing sliding window has room (ms, -1 otherwise), value per check, granted
      * per check}.
-     * <p>Counters read or written by an earlier admission of the same call are kept in the call's memory, so a batch
-     * of admissions on the same keys reads each window once and sets each TTL once (the call is atomic: nothing else
+     * <p>Counters read or written by an earlier admission of the same call are kept in the call's memory (a sliding
+     * window's buckets by bucket number), so a batch of admissions on the same keys reads each bucket once and sets
+     * each TTL once (the call is atomic: nothing else
      * changes them meanwhile).
      */
     static final String ADMIT_FUNCTION = """
             local W = %d
             local N = %d
+            local A = %d
             local sliding, fixed = {}, {}
-            -- a counter as this call knows it: its value (sum), its buckets (v, sliding only), the key to charge (name)
+            -- a sliding counter's buckets as this call knows them (by bucket number: admissions of one call may fall
+            -- in different buckets), read from Redis once each
             local function window(key, b)
-              local byBucket = sliding[key]
-              if byBucket == nil then
-                byBucket = {}
-                sliding[key] = byBucket
+              local known = sliding[key]
+              if known == nil then
+                known = {vals = {}, ttlSet = {}}
+                sliding[key] = known
               end
-              local c = byBucket[b]
-              if c == nil then
-                local names = {}
-                for j = 1, N do
-                  names[j] = key .. ':' .. string.format('%%d', b - N + j)
+              local missing, names = {}, {}
+              for j = 1, N + A do
+                local bj = b - N + j
+                if known.vals[bj] == nil then
+                  missing[#missing + 1] = bj
+                  names[#names + 1] = key .. ':' .. string.format('%%d', bj)
                 end
+              end
+              if #names > 0 then
                 local got = redis.call('MGET', unpack(names))
-                local v, sum = {}, 0
-                for j = 1, N do
-                  v[j] = tonumber(got[j] or '0')
-                  sum = sum + v[j]
+                for j = 1, #names do
+                  known.vals[missing[j]] = tonumber(got[j] or '0')
                 end
-                c = {v = v, sum = sum, name = names[N]}
-                byBucket[b] = c
               end
-              return c
+              local v, sum = {}, 0
+              for j = 1, N + A do
+                v[j] = known.vals[b - N + j]
+                sum = sum + v[j]
+              end
+              return {v = v, sum = sum, name = key .. ':' .. string.format('%%d', b), known = known, b = b}
             end
             local function counter(key)
               local c = fixed[key]
@@ -77,7 +84,7 @@ final class RedisScripts {
                   refused = i
                   if b >= 0 and need <= limit then
                     local left = cur
-                    for k = 1, N do
+                    for k = 1, N + A do
                       left = left - c.v[k]
                       if left + need <= limit then
                         frees = (b + k) * W
@@ -95,17 +102,21 @@ final class RedisScripts {
                   local c = counters[i]
                   local g = math.max(req, math.min(inc, limit - values[i]))
                   local now = redis.call('INCRBY', c.name, g)
-                  if ttl > 0 and not c.ttlSet then
-                    redis.call('EXPIRE', c.name, ttl)
-                    c.ttlSet = true
-                  end
-                  if c.v then
-                    c.sum = c.sum - c.v[N] + now
-                    c.v[N] = now
+                  if c.known then
+                    if ttl > 0 and not c.known.ttlSet[c.b] then
+                      redis.call('EXPIRE', c.name, ttl)
+                      c.known.ttlSet[c.b] = true
+                    end
+                    c.known.vals[c.b] = now
+                    values[i] = c.sum - c.v[N] + now
                   else
+                    if ttl > 0 and not c.ttlSet then
+                      redis.call('EXPIRE', c.name, ttl)
+                      c.ttlSet = true
+                    end
                     c.sum = now
+                    values[i] = now
                   end
-                  values[i] = c.sum
                   granted[i] = g
                 end
               else
@@ -120,7 +131,7 @@ final class RedisScripts {
               end
               return out
             end
-            """.formatted(SlidingWindow.BUCKET_MILLIS, SlidingWindow.BUCKETS);
+            """.formatted(SlidingWindow.BUCKET_MILLIS, SlidingWindow.BUCKETS, SlidingWindow.AHEAD);
 
     /**
      * Several admissions in one call, each atomic, in order. ARGV[1] = the count m of admissions, ARGV[2..m+1] = each

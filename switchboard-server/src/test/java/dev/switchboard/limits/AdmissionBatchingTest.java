@@ -118,6 +118,34 @@ class AdmissionBatchingTest {
         limiter.close();
     }
 
+    @Test
+    void aTurnWhoseAdmissionsStraddleABucketBoundaryStillCountsEveryBucket() throws Exception {
+        // the plan's time decides the bucket: one call may hold admissions of two buckets, in any order
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-03-10T12:00:04.999Z"));
+        RedisLimiter limiter = new RedisLimiter(vertx, RedisLimiter.clientOptions(redis.uri()),
+                new RedisLimiterSettings(prefix, null, 0), clock);
+        await(limiter.warmUp());
+        AdmissionRequest req = AdmissionRequest.of(List.of(Scope.of("key:edge", RateLimit.requestsPerMinute(3))), 1, 0);
+        resetStats();
+        Context loop = vertx.getOrCreateContext();
+        CompletableFuture<List<Future<Admission>>> fired = new CompletableFuture<>();
+        loop.runOnContext(v -> {
+            List<Future<Admission>> calls = new ArrayList<>();
+            for (int i = 0; i < 6; i++) { // 12:00:04.999, 12:00:05.000, 12:00:04.999, ...
+                calls.add(limiter.admit(req));
+                clock.advance(java.time.Duration.ofMillis(i % 2 == 0 ? 1 : -1));
+            }
+            fired.complete(calls);
+        });
+        List<Admission> answers = new ArrayList<>();
+        for (Future<Admission> f : fired.get(10, TimeUnit.SECONDS)) {
+            answers.add(await(f));
+        }
+        assertThat(scriptCalls()).isEqualTo(1);
+        assertThat(answers.stream().filter(Admission::admitted)).as("the limit across both buckets").hasSize(3);
+        limiter.close();
+    }
+
     static void resetStats() throws Exception {
         await(admin.config(List.of("RESETSTAT")));
     }

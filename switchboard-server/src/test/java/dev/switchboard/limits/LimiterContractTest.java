@@ -230,6 +230,17 @@ abstract class LimiterContractTest {
     }
 
     @Test
+    void anAdmissionPlannedALittleAheadCountsForThosePlannedJustBefore() throws Exception {
+        CountingLimiter limiter = newLimiter(clock);
+        AdmissionRequest req = AdmissionRequest.of(List.of(Scope.of("key:ahead", RateLimit.requestsPerMinute(2))), 1, 0);
+        clock.advance(Duration.ofSeconds(5)); // another thread or replica whose clock reads the next bucket
+        assertThat(await(limiter.admit(req)).admitted()).isTrue();
+        clock.advance(Duration.ofSeconds(-5));
+        assertThat(await(limiter.admit(req)).admitted()).isTrue();
+        assertThat(await(limiter.admit(req)).admitted()).as("the bucket ahead is counted").isFalse();
+    }
+
+    @Test
     void roomComesBackBucketByBucket() throws Exception {
         CountingLimiter limiter = newLimiter(clock);
         AdmissionRequest req = AdmissionRequest.of(List.of(Scope.of("key:slide", RateLimit.requestsPerMinute(10))), 1, 0);
