@@ -64,6 +64,9 @@ abstract class StreamRelay {
         return this;
     }
 
+    /** An extension of the reservation is being asked for: the upstream stays paused until it is answered. */
+    private boolean awaitingAllowance;
+
     void start(UpstreamResponse upstream) {
         client.putHeader("content-type", contentType(upstream));
         client.putHeader("cache-control", "no-cache");
@@ -94,7 +97,7 @@ abstract class StreamRelay {
                 client.write(out);
                 relayedBytes += out.length();
                 if (ex.allowance != null) {
-                    checkAllowance();
+                    checkAllowance(upstream);
                     if (ended) { // no room left: the stream was stopped (the answer can come at once)
                         return;
                     }
@@ -118,7 +121,9 @@ abstract class StreamRelay {
                 call.clientPaused(true); // the wait is the client's: it must not count as the provider's idle time
                 client.drainHandler(() -> {
                     call.clientPaused(false);
-                    upstream.resume();
+                    if (!awaitingAllowance) {
+                        upstream.resume();
+                    }
                 });
             }
         });
@@ -165,8 +170,12 @@ abstract class StreamRelay {
         onFinish.run();
     }
 
-    /** A stream that outgrew its reservation and finds no room left is stopped with a clear error event. */
-    private void checkAllowance() {
+    /**
+     * A stream that outgrew its reservation and finds no room left is stopped with a clear error event. While the
+     * counters are asked for more, the upstream is paused: nothing beyond what is held goes out before the answer
+     * (an answer coming back a round trip later would otherwise let a fast stream run through its cap).
+     */
+    private void checkAllowance(UpstreamResponse upstream) {
         io.vertx.core.Future<Boolean> more = ex.allowance.check(relayedBytes);
         if (more != null) {
             more.onSuccess(ok -> {
@@ -176,6 +185,16 @@ abstract class StreamRelay {
                     call.cancel();
                 }
             });
+            if (!more.isComplete()) {
+                awaitingAllowance = true;
+                upstream.pause();
+                more.onComplete(ar -> {
+                    awaitingAllowance = false;
+                    if (!ended && !client.writeQueueFull()) {
+                        upstream.resume();
+                    }
+                });
+            }
         }
     }
 
