@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * measures Redis's answer, not a burst queueing in this instance; a backstop of several call timeouts
  * ({@link DegradingSettings#backstop()}) ends any admission still waiting. A refused or broken connection degrades at
  * once; timeouts only when they persist ({@link #SLOW_CALLS_BEFORE_DEGRADING} timed-out batches in a row over at
- * least {@link #SLOW_STREAK_MILLIS}), so a GC pause does not flip a healthy instance (each timed-out request is still
- * served by its failure mode). While degraded, Redis is pinged at a jittered interval, so a fleet does not return
+ * least {@link #SLOW_STREAK_MILLIS}), so a GC pause does not flip a healthy instance: until then a timed-out request
+ * waits for Redis's late answer (up to {@link #SLOW_STREAK_MILLIS} more), and only an outage, or no answer by then,
+ * serves it by the failure mode. While degraded, Redis is pinged at a jittered interval, so a fleet does not return
  * in step. A timed-out admission may still be counted by Redis:
  * when its late answer arrives it is settled like the request ({@link LateAnswerReservation}), or released when the
  * request was refused. Reservations admitted by Redis obey the mode when a
@@ -108,27 +109,40 @@ public final class DegradingLimiter implements Limiter {
                         degrade(ar.cause());
                         return degraded(request);
                     }
-                    if (persistentlySlow(ar.cause())) {
-                        degrade(ar.cause());
-                    }
                     // the script may still run and count: its late answer is settled like the local reservation
                     Future<Admission> late = call.recover(err -> err instanceof LateAnswer l ? l.answer() : Future.failedFuture(err));
-                    return degraded(request).map(local -> {
-                        if (!local.admitted()) {
-                            late.onSuccess(a -> a.reservation().release());
-                            return local;
-                        }
-                        LateAnswerReservation twin = new LateAnswerReservation(local.reservation());
-                        lateAnswers.incrementAndGet();
-                        late.map(this::withMode).onComplete(answer -> {
-                            if (answer.succeeded()) {
-                                twin.lateAnswer(answer.result());
-                            }
-                            lateAnswers.decrementAndGet();
-                        });
-                        return Admission.admitted(twin, local.requests().orElse(null), local.tokens().orElse(null));
-                    });
+                    if (persistentlySlow(ar.cause())) {
+                        degrade(ar.cause());
+                        return byMode(request, late);
+                    }
+                    if (!(ar.cause() instanceof LateAnswer)) {
+                        return byMode(request, late); // the backstop itself: waited long enough
+                    }
+                    // one slow call is not an outage: Redis's own answer decides (a 503, or a local admission that
+                    // Redis would have refused, would be wrong on a healthy Redis); by the end of the wait sustained
+                    // timeouts would have been called an outage
+                    return late.timeout(SLOW_STREAK_MILLIS, TimeUnit.MILLISECONDS).transform(answer ->
+                            answer.succeeded() ? Future.succeededFuture(withMode(answer.result())) : byMode(request, late));
                 });
+    }
+
+    /** Serves a request Redis did not answer in time by the failure mode; a late answer is settled like it. */
+    private Future<Admission> byMode(AdmissionRequest request, Future<Admission> late) {
+        return degraded(request).map(local -> {
+            if (!local.admitted()) {
+                late.onSuccess(a -> a.reservation().release());
+                return local;
+            }
+            LateAnswerReservation twin = new LateAnswerReservation(local.reservation());
+            lateAnswers.incrementAndGet();
+            late.map(this::withMode).onComplete(answer -> {
+                if (answer.succeeded()) {
+                    twin.lateAnswer(answer.result());
+                }
+                lateAnswers.decrementAndGet();
+            });
+            return Admission.admitted(twin, local.requests().orElse(null), local.tokens().orElse(null));
+        });
     }
 
     /** Stops probing; the wrapped limiters are closed by their owner. */
