@@ -33,7 +33,7 @@ totals="$tmp/totals"
 run() { # label pid port seconds
   local c0 c1 out reqs non2xx
   c0=$(cpu "$2")
-  out=$(taskset -c "${HARNESS_CPUS:-1}" wrk -t1 -c50 -d"$4s" -s "$harness/load/wrk-post.lua" \
+  out=$(taskset -c "${HARNESS_CPUS:-1}" wrk -t1 -c"${CONNS:-50}" -d"$4s" -s "$harness/load/wrk-post.lua" \
     -H "Authorization: Bearer sk-bench-governed-key" -H 'Content-Type: application/json' \
     "http://127.0.0.1:$3/v1/chat/completions" -- "$body" 2>&1)
   c1=$(cpu "$2")

@@ -25,59 +25,78 @@ final class RedisScripts {
             local W = %d
             local N = %d
             local A = %d
-            local sliding, fixed = {}, {}
-            -- a sliding counter's buckets as this call knows them (by bucket number: admissions of one call may fall
-            -- in different buckets), read from Redis once each
-            local function window(key, b)
-              local known = sliding[key]
-              if known == nil then
-                known = {vals = {}, ttlSet = {}}
-                sliding[key] = known
-              end
-              local missing, names = {}, {}
-              for j = 1, N + A do
-                local bj = b - N + j
-                if known.vals[bj] == nil then
-                  missing[#missing + 1] = bj
-                  names[#names + 1] = key .. ':' .. string.format('%%d', bj)
-                end
-              end
-              if #names > 0 then
-                local got = redis.call('MGET', unpack(names))
-                for j = 1, #names do
-                  known.vals[missing[j]] = tonumber(got[j] or '0')
-                end
-              end
-              local v, sum = {}, 0
-              for j = 1, N + A do
-                v[j] = known.vals[b - N + j]
-                sum = sum + v[j]
-              end
-              return {v = v, sum = sum, name = key .. ':' .. string.format('%%d', b), known = known, b = b}
-            end
-            local function counter(key)
-              local c = fixed[key]
+            -- every counter the call touches, as the call knows it; written back once each by flush()
+            local counters = {}
+            -- a sliding counter: its buckets by number (read once each), the window sums asked for so far (kept up to
+            -- date as buckets are charged: one call may hold admissions of two buckets), and what it added per bucket
+            local function sliding(key, b)
+              local c = counters[key]
               if c == nil then
-                c = {sum = tonumber(redis.call('GET', key) or '0'), name = key}
-                fixed[key] = c
+                c = {vals = {}, sums = {}, added = {}}
+                counters[key] = c
               end
-              return c
+              local s = c.sums[b]
+              if s == nil then
+                local missing, names = {}, {}
+                for j = 1, N + A do
+                  local bj = b - N + j
+                  if c.vals[bj] == nil then
+                    missing[#missing + 1] = bj
+                    names[#names + 1] = key .. ':' .. string.format('%%d', bj)
+                  end
+                end
+                if #names > 0 then
+                  local got = redis.call('MGET', unpack(names))
+                  for j = 1, #names do
+                    c.vals[missing[j]] = tonumber(got[j] or '0')
+                  end
+                end
+                s = 0
+                for j = 1, N + A do
+                  s = s + c.vals[b - N + j]
+                end
+                c.sums[b] = s
+              end
+              return c, s
+            end
+            local function fixed(key)
+              local c = counters[key]
+              if c == nil then
+                c = {value = tonumber(redis.call('GET', key) or '0'), added = 0}
+                counters[key] = c
+              end
+              return c, c.value
+            end
+            local function charge(c, b, g, ttl)
+              c.ttl = ttl
+              if b < 0 then
+                c.value = c.value + g
+                c.added = c.added + g
+                return c.value
+              end
+              c.vals[b] = c.vals[b] + g
+              c.added[b] = (c.added[b] or 0) + g
+              for wb, s in pairs(c.sums) do
+                if b > wb - N and b <= wb + A then
+                  c.sums[wb] = s + g
+                end
+              end
+              return c.sums[b]
             end
             local function admit(ko, ao, n)
-              local values, granted, counters = {}, {}, {}
+              local values, granted, held = {}, {}, {}
               local refused, frees = 0, -1
               for i = 1, n do
                 local a = ao + (i - 1) * 5
                 local key = KEYS[ko + i]
                 local req, limit, b = tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 5])
-                local c
+                local c, cur
                 if b >= 0 then
-                  c = window(key, b)
+                  c, cur = sliding(key, b)
                 else
-                  c = counter(key)
+                  c, cur = fixed(key)
                 end
-                counters[i] = c
-                local cur = c.sum
+                held[i] = c
                 values[i] = cur
                 local need = math.max(req, 1)
                 if refused == 0 and cur + need > limit then
@@ -85,7 +104,7 @@ final class RedisScripts {
                   if b >= 0 and need <= limit then
                     local left = cur
                     for k = 1, N + A do
-                      left = left - c.v[k]
+                      left = left - c.vals[b - N + k]
                       if left + need <= limit then
                         frees = (b + k) * W
                         break
@@ -94,34 +113,16 @@ final class RedisScripts {
                   end
                 end
               end
+              for i = 1, n do
+                granted[i] = 0
+              end
               if refused == 0 then
                 for i = 1, n do
                   local a = ao + (i - 1) * 5
                   local inc, req, limit = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
-                  local ttl = tonumber(ARGV[a + 4])
-                  local c = counters[i]
                   local g = math.max(req, math.min(inc, limit - values[i]))
-                  local now = redis.call('INCRBY', c.name, g)
-                  if c.known then
-                    if ttl > 0 and not c.known.ttlSet[c.b] then
-                      redis.call('EXPIRE', c.name, ttl)
-                      c.known.ttlSet[c.b] = true
-                    end
-                    c.known.vals[c.b] = now
-                    values[i] = c.sum - c.v[N] + now
-                  else
-                    if ttl > 0 and not c.ttlSet then
-                      redis.call('EXPIRE', c.name, ttl)
-                      c.ttlSet = true
-                    end
-                    c.sum = now
-                    values[i] = now
-                  end
+                  values[i] = charge(held[i], tonumber(ARGV[a + 5]), g, tonumber(ARGV[a + 4]))
                   granted[i] = g
-                end
-              else
-                for i = 1, n do
-                  granted[i] = 0
                 end
               end
               local out = {refused, frees}
@@ -130,6 +131,25 @@ final class RedisScripts {
                 out[n + i + 2] = granted[i]
               end
               return out
+            end
+            -- one INCRBY and one EXPIRE per counter (per bucket) the call charged, however many admissions it held
+            local function flush()
+              for key, c in pairs(counters) do
+                if c.vals then
+                  for b, d in pairs(c.added) do
+                    local name = key .. ':' .. string.format('%%d', b)
+                    redis.call('INCRBY', name, d)
+                    if c.ttl > 0 then
+                      redis.call('EXPIRE', name, c.ttl)
+                    end
+                  end
+                elseif c.ttl then
+                  redis.call('INCRBY', key, c.added)
+                  if c.ttl > 0 then
+                    redis.call('EXPIRE', key, c.ttl)
+                  end
+                end
+              end
             end
             """.formatted(SlidingWindow.BUCKET_MILLIS, SlidingWindow.BUCKETS, SlidingWindow.AHEAD);
 
@@ -148,6 +168,7 @@ final class RedisScripts {
               ko = ko + n
               ao = ao + n * 5
             end
+            flush()
             return out
             """);
 
