@@ -4,6 +4,8 @@
 # so the machine's drift spreads over both. Prints CPU µs per request of each, their ratio, and Redis script calls
 # per request.
 #   REDIS_URL=redis://127.0.0.1:6379 bench/limits-ab.sh [rounds] [seconds]   (needs wrk, bc, redis-cli, the shared harness)
+# Env: CONNS (wrk connections, 50), DELAY_MS (pace each connection: a fixed request rate instead of as fast as it goes),
+# GW_WARMUP (seconds, 120). Redis should not share the gateway's core (e.g. taskset -pc 1 <redis pid>).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 harness="${BENCH_DIR:-$root/../shared/bench}"
@@ -28,12 +30,17 @@ for port in 8080 8090; do
   for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.5; done
 done
 body="$harness/load/bodies/chat.json"
+script="$harness/load/wrk-post.lua"
+if [ -n "${DELAY_MS:-}" ]; then # paced load: each connection waits DELAY_MS after an answer, so both run at about
+  # CONNS / DELAY_MS requests per second whatever their latency: CPU per request compared at (nearly) equal load
+  script="$tmp/paced.lua"; { cat "$harness/load/wrk-post.lua"; echo "function delay() return ${DELAY_MS} end"; } > "$script"
+fi
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
 totals="$tmp/totals"
 run() { # label pid port seconds
   local c0 c1 out reqs non2xx
   c0=$(cpu "$2")
-  out=$(taskset -c "${HARNESS_CPUS:-1}" wrk -t1 -c"${CONNS:-50}" -d"$4s" -s "$harness/load/wrk-post.lua" \
+  out=$(taskset -c "${HARNESS_CPUS:-1}" wrk -t1 -c"${CONNS:-50}" -d"$4s" -s "$script" \
     -H "Authorization: Bearer sk-bench-governed-key" -H 'Content-Type: application/json' \
     "http://127.0.0.1:$3/v1/chat/completions" -- "$body" 2>&1)
   c1=$(cpu "$2")

@@ -99,7 +99,7 @@ public final class DegradingLimiter implements Limiter {
             return degraded(request);
         }
         Future<Admission> call = redis.admit(request);
-        return call.timeout(settings.backstop().toMillis(), TimeUnit.MILLISECONDS)
+        return LoopTimeout.of(vertx, call, settings.backstop().toMillis())
                 .transform(ar -> {
                     if (ar.succeeded()) {
                         slowCalls.set(0);
