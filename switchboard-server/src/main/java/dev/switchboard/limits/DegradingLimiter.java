@@ -80,6 +80,7 @@ public final class DegradingLimiter implements Limiter {
         this.settings = settings;
         this.fallback = new SharedFallback(local.clock(), redis.memory(), instances, redis.roomSignal());
         redis.callTimeout(settings.callTimeout());
+        redis.rememberForFallback(settings.failOpen());
         scheduleProbe();
     }
 

@@ -66,7 +66,19 @@ public final class RedisLimiter extends CountingLimiter {
         Supplier<Redis> loopClient = perLoop == null ? null : () -> Redis.createClient(vertx, new RedisOptions(perLoop)
                 .setMaxPoolSize(AdmissionBatcher.IN_FLIGHT).setMaxPoolWaiting(AdmissionBatcher.IN_FLIGHT * 4));
         this.admissions = new AdmissionBatcher(vertx, redis, loopClient, DEFAULT_CALL_TIMEOUT.toMillis(),
-                (checks, outcome) -> memory.remember(checks, outcome.values(), clock));
+                (checks, outcome) -> {
+                    if (rememberForFallback) {
+                        memory.remember(checks, outcome.values(), clock);
+                    }
+                });
+    }
+
+    /** Whether answers are kept for a fail-open fallback to start from; fail-closed never counts locally. */
+    private volatile boolean rememberForFallback = true;
+
+    /** Set by a fail-closed {@link DegradingLimiter}: nothing would read the memory, so no admission pays for it. */
+    void rememberForFallback(boolean remember) {
+        this.rememberForFallback = remember;
     }
 
     /**
