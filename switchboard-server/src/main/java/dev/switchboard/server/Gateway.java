@@ -105,19 +105,19 @@ public final class Gateway implements AutoCloseable {
             };
             OutcomeRecorder recorder = new OutcomeRecorder(metrics, usageSink, governance.admission);
             RoutingMetrics routingMetrics = new RoutingMetrics(metrics, () -> snapshots.get().router().breaker());
-            // The first instance picks the port (it may be 0); the others share it.
             door.network(governance.auth.network());
-            GatewayVerticle first = new GatewayVerticle(snapshots, metrics, recorder, routingMetrics, governance, door, sc.host(),
-                    sc.port());
-            await(vertx.deployVerticle(first, new DeploymentOptions()));
-            int port = first.actualPort();
+            // One instance per loop, all on one listening socket. A port of 0 is asked of Vert.x as -1: its "random
+            // port shared by every server asking for -1" (with 0 each instance would bind a random port of its own).
+            int listenPort = sc.port() == 0 ? -1 : sc.port();
+            List<GatewayVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+            await(vertx.deployVerticle(() -> {
+                GatewayVerticle v = new GatewayVerticle(snapshots, metrics, recorder, routingMetrics, governance, door,
+                        sc.host(), listenPort);
+                instances.add(v);
+                return v;
+            }, new DeploymentOptions().setInstances(loops)));
+            int port = instances.get(0).actualPort();
             door.guard(port);
-            List<Future<String>> rest = new ArrayList<>();
-            for (int i = 1; i < loops; i++) {
-                rest.add(vertx.deployVerticle(new GatewayVerticle(snapshots, metrics, recorder, routingMetrics, governance, door,
-                        sc.host(), port)));
-            }
-            await(Future.all(rest));
             int telemetryPort = config.telemetry().ownListener()
                     ? await(TelemetryListener.start(vertx, config.telemetry(), metrics, snapshots)) : -1;
             if (telemetryPort > 0) {
