@@ -36,7 +36,12 @@ class BedrockModelNameIT {
     @BeforeAll
     static void start() {
         upstream = FakeBedrockUpstream.start();
-        gateway = GatewayFixture.withYaml(upstream.gatewayYaml());
+        gateway = GatewayFixture.withYaml(upstream.gatewayYaml() + """
+                routes:
+                  - name: assistant
+                    rules:
+                      - targets: ["aws/%s"]
+                """.formatted(FakeBedrockUpstream.MODEL));
         client = gateway.openAiClient();
     }
 
@@ -61,8 +66,13 @@ class BedrockModelNameIT {
         HttpResponse<String> r = gateway.post("/v1/chat/completions", chat("claude", false));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(JSON.readTree(r.body()).path("model").asText()).isEqualTo(FakeBedrockUpstream.MODEL);
-        assertThat(r.headers().firstValue("x-switchboard-route")).hasValue("claude");
         assertThat(r.headers().firstValue("x-switchboard-model")).hasValue(FakeBedrockUpstream.MODEL);
+
+        HttpResponse<String> routed = gateway.post("/v1/chat/completions", chat("assistant", false));
+        assertThat(routed.statusCode()).as(routed.body()).isEqualTo(200);
+        assertThat(JSON.readTree(routed.body()).path("model").asText()).isEqualTo(FakeBedrockUpstream.MODEL);
+        assertThat(routed.headers().firstValue("x-switchboard-route")).hasValue("assistant");
+        assertThat(routed.headers().firstValue("x-switchboard-model")).hasValue(FakeBedrockUpstream.MODEL);
 
         ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder()
                 .model("claude").addUserMessage("hi").build());
