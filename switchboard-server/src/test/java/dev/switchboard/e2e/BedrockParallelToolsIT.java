@@ -3,6 +3,19 @@ package dev.switchboard.e2e;
 import static dev.switchboard.testing.ErrorBodies.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.JsonValue;
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.ContentBlock;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.StopReason;
+import com.anthropic.models.messages.Tool;
+import com.anthropic.models.messages.ToolChoiceAny;
+import com.anthropic.models.messages.ToolUseBlock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.testing.FakeBedrockUpstream;
@@ -173,6 +186,34 @@ class BedrockParallelToolsIT {
         }
         assertThat(starts).containsExactly("tool_use:get_weather");
         assertThat(streamed.body()).doesNotContain("Tokyo").contains("\"stop_reason\":\"tool_use\"");
+    }
+
+    static Tool sdkTool(String name) {
+        return Tool.builder().name(name).inputSchema(Tool.InputSchema.builder()
+                .properties(JsonValue.from(Map.of("city", Map.of("type", "string")))).build()).build();
+    }
+
+    @Test
+    void theAnthropicSdkWithToolChoiceAnyAndParallelUseDisabledGetsOneCall() {
+        AnthropicClient sdk = AnthropicOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey(GatewayFixture.KEY).maxRetries(0).build();
+        MessageCreateParams params = MessageCreateParams.builder().model("claude").maxTokens(256)
+                .addTool(sdkTool("get_weather")).addTool(sdkTool("get_time"))
+                .toolChoice(ToolChoiceAny.builder().disableParallelToolUse(true).build())
+                .addUserMessage("Weather and time in Paris?").build();
+        Message m = sdk.messages().create(params).validate();
+        List<ToolUseBlock> uses = m.content().stream().filter(ContentBlock::isToolUse).map(ContentBlock::asToolUse).toList();
+        assertThat(uses).hasSize(1);
+        assertThat(uses.get(0).name()).isEqualTo("get_weather");
+        assertThat(m.stopReason()).contains(StopReason.TOOL_USE);
+        assertThat(upstream.lastRequest().json().at("/toolConfig/toolChoice").has("any")).isTrue();
+
+        MessageAccumulator acc = MessageAccumulator.create();
+        try (StreamResponse<RawMessageStreamEvent> events = sdk.messages().createStreaming(params)) {
+            events.stream().forEach(e -> acc.accumulate(e.validate()));
+        }
+        Message streamed = acc.message().validate();
+        assertThat(streamed.content().stream().filter(ContentBlock::isToolUse).map(b -> b.asToolUse().name()).toList())
+                .containsExactly("get_weather");
     }
 
     @Test
