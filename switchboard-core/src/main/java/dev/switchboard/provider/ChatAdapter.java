@@ -25,8 +25,21 @@ public interface ChatAdapter {
 
     Answer fromUpstream(ModelRequest req, ProviderEndpoint p, byte[] body);
 
+    /**
+     * As {@link #fromUpstream(ModelRequest, ProviderEndpoint, byte[])}, knowing the upstream model the request was
+     * sent for: a dialect whose answers name no model (Bedrock) answers with this one, never the caller's alias.
+     */
+    default Answer fromUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, byte[] body) {
+        return fromUpstream(req, p, body);
+    }
+
     /** A fresh decoder for one streamed answer. */
     StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage);
+
+    /** As {@link #newStream(ModelRequest, ProviderEndpoint, boolean)}, knowing the upstream model (see fromUpstream). */
+    default StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
+        return newStream(req, p, injectUsage);
+    }
 
     /** Whether a successful response of this content type is the provider's stream (default: server-sent events). */
     default boolean isStream(String contentType) {

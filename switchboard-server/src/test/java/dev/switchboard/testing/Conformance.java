@@ -135,9 +135,9 @@ public final class Conformance implements AutoCloseable {
         }
     }
 
-    /** Whether this fake answers a request with two tools by calling more than one (Bedrock's calls one). */
+    /** Whether this fake answers a request with two tools by calling more than one (every fake does now). */
     public static boolean fakeCallsToolsInParallel(Provider p) {
-        return p != Provider.BEDROCK;
+        return true;
     }
 
     /** Scripts the next request this provider's fake accepts. */

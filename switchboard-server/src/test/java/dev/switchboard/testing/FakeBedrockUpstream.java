@@ -28,9 +28,9 @@ import java.util.zip.CRC32;
  * user/assistant alternating from user, toolResult ids answering the previous turn's toolUse, toolConfig present
  * when the history holds tool blocks. Violations are answered as ValidationException and recorded in
  * {@link #rejections()}.
- * <p>Answers: "echo: " and the last user text; with tools (and no toolResult last) one toolUse get_weather
- * {"city":"Paris"}; after toolResults, "results: " and their texts. Streams use the binary event-stream framing,
- * each frame written in two pieces. Usage: input 12, output 7, cache read 5.
+ * <p>Answers: "echo: " and the last user text; with tools (and no toolResult last) toolUse blocks (see
+ * {@link #toolUses}: get_weather alone is {"city":"Paris"}); after toolResults, "results: " and
+ * their texts. Streams use the binary event-stream framing, each frame written in two pieces. Usage: input 12, output 7, cache read 5.
  */
 public final class FakeBedrockUpstream extends RecordingFake<FakeBedrockUpstream.Behavior> {
     public static final String ACCESS_KEY = "AKIDFAKEBEDROCK";
@@ -171,10 +171,39 @@ public final class FakeBedrockUpstream extends RecordingFake<FakeBedrockUpstream
         if (toolBlocks && !body.has("toolConfig")) {
             throw new Invalid("The toolConfig field must be defined when using toolUse and toolResult content blocks.");
         }
-        for (JsonNode t : body.path("toolConfig").path("tools")) {
+        if (body.has("toolConfig")) {
+            toolConfig(body.get("toolConfig"));
+        }
+    }
+
+    /** tools non-empty; toolChoice one of auto / any / tool, a named tool among the tools. */
+    private static void toolConfig(JsonNode config) {
+        known(config, Set.of("tools", "toolChoice"), "toolConfig");
+        if (!config.path("tools").isArray() || config.path("tools").isEmpty()) {
+            throw new Invalid("toolConfig.tools must hold at least one tool");
+        }
+        Set<String> names = new java.util.HashSet<>();
+        for (JsonNode t : config.path("tools")) {
             known(t, Set.of("toolSpec", "cachePoint"), "toolConfig.tools");
             known(t.path("toolSpec"), Set.of("name", "description", "inputSchema"), "toolSpec");
             known(t.path("toolSpec").path("inputSchema"), Set.of("json"), "inputSchema");
+            if (!t.at("/toolSpec/inputSchema/json").isObject()) {
+                throw new Invalid("toolSpec.inputSchema.json must be a JSON object");
+            }
+            names.add(t.at("/toolSpec/name").asText());
+        }
+        if (config.has("toolChoice")) {
+            JsonNode choice = config.get("toolChoice");
+            known(choice, Set.of("auto", "any", "tool"), "toolChoice");
+            if (choice.size() != 1) {
+                throw new Invalid("toolChoice is a union: exactly one member must be set");
+            }
+            if (choice.has("tool")) {
+                known(choice.get("tool"), Set.of("name"), "toolChoice.tool");
+                if (!names.contains(choice.at("/tool/name").asText())) {
+                    throw new Invalid("toolChoice.tool.name " + choice.at("/tool/name") + " is not one of the tools");
+                }
+            }
         }
     }
 
@@ -233,7 +262,8 @@ public final class FakeBedrockUpstream extends RecordingFake<FakeBedrockUpstream
                 lastText = block.get("text").asText();
             }
         }
-        boolean callTool = body.has("toolConfig") && results.isEmpty();
+        List<ObjectNode> calls = body.has("toolConfig") && results.isEmpty() ? toolUses(body.get("toolConfig")) : List.of();
+        boolean callTool = !calls.isEmpty();
         String text = !results.isEmpty() ? "results: " + String.join(", ", results) : callTool ? null : "echo: " + lastText;
         ObjectNode usage = MAPPER.createObjectNode().put("inputTokens", INPUT_TOKENS).put("outputTokens", OUTPUT_TOKENS)
                 .put("totalTokens", INPUT_TOKENS + OUTPUT_TOKENS + CACHE_READ_TOKENS).put("cacheReadInputTokens", CACHE_READ_TOKENS)
@@ -244,9 +274,7 @@ public final class FakeBedrockUpstream extends RecordingFake<FakeBedrockUpstream
             msg.put("role", "assistant");
             ArrayNode content = msg.putArray("content");
             if (callTool) {
-                ObjectNode use = content.addObject().putObject("toolUse");
-                use.put("toolUseId", "tooluse_paris_1").put("name", "get_weather");
-                use.putObject("input").put("city", "Paris");
+                calls.forEach(c -> content.addObject().set("toolUse", c));
             } else {
                 content.addObject().put("text", text);
             }
@@ -259,26 +287,68 @@ public final class FakeBedrockUpstream extends RecordingFake<FakeBedrockUpstream
         List<byte[]> frames = new ArrayList<>();
         frames.add(event("messageStart", MAPPER.createObjectNode().put("role", "assistant")));
         if (callTool) {
-            ObjectNode start = MAPPER.createObjectNode().put("contentBlockIndex", 0);
-            start.putObject("start").putObject("toolUse").put("toolUseId", "tooluse_paris_1").put("name", "get_weather");
-            frames.add(event("contentBlockStart", start));
-            for (String piece : new String[] {"{\"city\":", "\"Paris\"}"}) {
-                ObjectNode d = MAPPER.createObjectNode().put("contentBlockIndex", 0);
-                d.putObject("delta").putObject("toolUse").put("input", piece);
-                frames.add(event("contentBlockDelta", d));
+            for (int i = 0; i < calls.size(); i++) {
+                ObjectNode use = calls.get(i);
+                ObjectNode start = MAPPER.createObjectNode().put("contentBlockIndex", i);
+                start.putObject("start").putObject("toolUse").put("toolUseId", use.path("toolUseId").asText())
+                        .put("name", use.path("name").asText());
+                frames.add(event("contentBlockStart", start));
+                String input = use.get("input").toString();
+                int cut = input.indexOf(':') + 1; // the input JSON in two pieces, as Bedrock streams it
+                String[] pieces = cut == 0 ? new String[] {input} : new String[] {input.substring(0, cut), input.substring(cut)};
+                for (String piece : pieces) {
+                    ObjectNode d = MAPPER.createObjectNode().put("contentBlockIndex", i);
+                    d.putObject("delta").putObject("toolUse").put("input", piece);
+                    frames.add(event("contentBlockDelta", d));
+                }
+                frames.add(event("contentBlockStop", MAPPER.createObjectNode().put("contentBlockIndex", i)));
             }
         } else {
             for (String word : text.split("(?<= )")) {
                 frames.add(event("contentBlockDelta", textDelta(word)));
             }
+            frames.add(event("contentBlockStop", MAPPER.createObjectNode().put("contentBlockIndex", 0)));
         }
-        frames.add(event("contentBlockStop", MAPPER.createObjectNode().put("contentBlockIndex", 0)));
         frames.add(event("messageStop", MAPPER.createObjectNode().put("stopReason", callTool ? "tool_use" : "end_turn")));
         ObjectNode meta = MAPPER.createObjectNode();
         meta.set("usage", usage);
         meta.putObject("metrics").put("latencyMs", 42);
         frames.add(event("metadata", meta));
         writeFrames(req.response(), frames);
+    }
+
+    /**
+     * The toolUse blocks a request is answered with: the named tool when toolChoice names one, else one call of
+     * each of the first two tools (parallel use, as Claude does on Bedrock). Inputs follow the tool's schema:
+     * "city" is Paris (then Tokyo), other properties "<name>-value", 1 or true by type.
+     */
+    private static List<ObjectNode> toolUses(JsonNode config) {
+        JsonNode tools = config.path("tools");
+        String named = config.at("/toolChoice/tool/name").asText(null);
+        List<JsonNode> called = new ArrayList<>();
+        for (JsonNode t : tools) {
+            if (named == null ? called.size() < 2 : named.equals(t.at("/toolSpec/name").asText())) {
+                called.add(t.get("toolSpec"));
+            }
+        }
+        String[] cities = {"Paris", "Tokyo"};
+        List<ObjectNode> uses = new ArrayList<>();
+        for (int k = 0; k < called.size(); k++) {
+            ObjectNode use = MAPPER.createObjectNode();
+            use.put("toolUseId", "tooluse_" + cities[k].toLowerCase() + "_" + (k + 1));
+            use.put("name", called.get(k).path("name").asText());
+            ObjectNode input = use.putObject("input");
+            String city = cities[k];
+            called.get(k).at("/inputSchema/json/properties").fields().forEachRemaining(e -> {
+                switch (e.getValue().path("type").asText()) {
+                    case "integer", "number" -> input.put(e.getKey(), 1);
+                    case "boolean" -> input.put(e.getKey(), true);
+                    default -> input.put(e.getKey(), e.getKey().equals("city") ? city : e.getKey() + "-value");
+                }
+            });
+            uses.add(use);
+        }
+        return uses;
     }
 
     private static ObjectNode textDelta(String text) {

@@ -32,9 +32,16 @@ public final class BedrockChatAdapter implements ChatAdapter {
         return BedrockChatTranslator.toUpstream(req, p, upstreamModel, Instant.now());
     }
 
+    /** Without the upstream model (callers that do not know it), the answer names the requested model. */
     @Override
     public Answer fromUpstream(ModelRequest req, ProviderEndpoint p, byte[] body) {
-        BedrockResponseTranslator.Translated t = BedrockResponseTranslator.toOpenAi(body, req.model(), System.currentTimeMillis() / 1000);
+        return fromUpstream(req, p, req.model(), body);
+    }
+
+    @Override
+    public Answer fromUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, byte[] body) {
+        BedrockResponseTranslator.Translated t = BedrockResponseTranslator.toOpenAi(body,
+                BedrockAnswerRules.of(req, upstreamModel), System.currentTimeMillis() / 1000);
         return new Answer(t.bytes(), t.usage());
     }
 
@@ -50,8 +57,13 @@ public final class BedrockChatAdapter implements ChatAdapter {
 
     @Override
     public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage) {
+        return newStream(req, p, req.model(), injectUsage);
+    }
+
+    @Override
+    public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
         BedrockStreamDecoder decoder = new BedrockStreamDecoder(p, req.clientRequestedUsage(),
-                "chatcmpl-" + UUID.randomUUID(), req.model(), System.currentTimeMillis() / 1000);
+                "chatcmpl-" + UUID.randomUUID(), BedrockAnswerRules.of(req, upstreamModel), System.currentTimeMillis() / 1000);
         return new StreamTranslator() {
             private boolean doneSent;
 
@@ -95,10 +107,9 @@ public final class BedrockChatAdapter implements ChatAdapter {
         return BedrockErrorMapper.map(p, status, retryAfter, body);
     }
 
-    /** Converse has no response_format, reasoning_effort, n or logprobs; chat only. */
+    /** Converse has no reasoning_effort, n or logprobs (response_format is a forced tool); chat only. */
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.complementOf(
-            EnumSet.of(Capability.EMBEDDINGS, Capability.N_GREATER_THAN_ONE, Capability.LOGPROBS, Capability.JSON_SCHEMA,
-                    Capability.REASONING)));
+            EnumSet.of(Capability.EMBEDDINGS, Capability.N_GREATER_THAN_ONE, Capability.LOGPROBS, Capability.REASONING)));
 
     @Override
     public Set<Capability> capabilities() {

@@ -30,7 +30,7 @@ public final class BedrockChatTranslator {
     static final String SERVICE = "bedrock";
     private static final Set<String> TRANSLATED = Set.of("model", "messages", "stream", "stream_options", "max_tokens",
             "max_completion_tokens", "temperature", "top_p", "stop", "tools", "tool_choice", "user",
-            "safety_identifier", "prompt_cache_key", "parallel_tool_calls");
+            "safety_identifier", "prompt_cache_key", "parallel_tool_calls", "response_format");
     private static final ParameterTable PARAMETERS = new ParameterTable(TRANSLATED,
             Map.of("n", "1", "logprobs", "false", "store", "false"));
 

@@ -12,6 +12,10 @@ final class BedrockRequestErrors {
     }
 
     static GatewayException unsupported(String param) {
-        return invalid(param, "Parameter '" + param + "' is not supported by Bedrock models.");
+        return unsupported(param, null);
+    }
+
+    static GatewayException unsupported(String param, String why) {
+        return invalid(param, "Parameter '" + param + "' is not supported by Bedrock models" + (why == null ? "." : ": " + why));
     }
 }

@@ -14,8 +14,9 @@ import java.util.UUID;
 /**
  * A Converse response ({@code output.message.content} blocks, {@code stopReason}, {@code usage}) → one canonical
  * {@code chat.completion}: text blocks joined as content, reasoning text as reasoning_content, toolUse blocks as
- * tool_calls (arguments serialised). Converse answers carry no id or model: the id is derived from the body, the
- * model is the one the client named. Pure.
+ * tool_calls (arguments serialised), read with the request's {@link BedrockAnswerRules} (structured output,
+ * parallel_tool_calls false). Converse answers carry no id or model: the id is derived from the body, the model is
+ * the upstream model id the request was sent for. Pure.
  */
 public final class BedrockResponseTranslator {
     public record Translated(byte[] bytes, Usage usage) {}
@@ -23,26 +24,43 @@ public final class BedrockResponseTranslator {
     private BedrockResponseTranslator() {}
 
     public static Translated toOpenAi(byte[] body, String model, long created) {
+        return toOpenAi(body, BedrockAnswerRules.plain(model), created);
+    }
+
+    public static Translated toOpenAi(byte[] body, BedrockAnswerRules rules, long created) {
         JsonNode root = parse(body);
         JsonNode message = root.path("output").path("message");
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         ArrayNode calls = Json.MAPPER.createArrayNode();
+        boolean structuredSeen = false;
         for (JsonNode block : message.path("content")) {
             if (block.path("text").isTextual()) {
                 text.append(block.get("text").asText());
             } else if (block.has("toolUse")) {
                 JsonNode use = block.get("toolUse");
+                String arguments = use.path("input").isMissingNode() ? "{}" : use.get("input").toString();
+                if (rules.isStructured(use.path("name").asText())) {
+                    if (!structuredSeen) { // one JSON object is the answer; a repeat would make the content invalid
+                        structuredSeen = true;
+                        text.append(arguments);
+                    }
+                    continue;
+                }
+                if (rules.singleToolCall() && !calls.isEmpty()) {
+                    continue; // parallel_tool_calls: false, which Converse cannot be told
+                }
                 ObjectNode call = calls.addObject();
                 call.put("id", use.path("toolUseId").asText());
                 call.put("type", "function");
                 ObjectNode fn = call.putObject("function");
                 fn.put("name", use.path("name").asText());
-                fn.put("arguments", use.path("input").isMissingNode() ? "{}" : use.get("input").toString());
+                fn.put("arguments", arguments);
             } else if (block.path("reasoningContent").path("reasoningText").path("text").isTextual()) {
                 reasoning.append(block.path("reasoningContent").path("reasoningText").path("text").asText());
             }
         }
+        String model = rules.model();
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("id", "chatcmpl-" + UUID.nameUUIDFromBytes(body));
         out.put("object", "chat.completion");
@@ -63,7 +81,7 @@ public final class BedrockResponseTranslator {
         if (!calls.isEmpty()) {
             msg.set("tool_calls", calls);
         }
-        choice.put("finish_reason", BedrockFinishReason.map(root.path("stopReason").asText(null)));
+        choice.put("finish_reason", rules.finishReason(root.path("stopReason").asText(null), !calls.isEmpty()));
         BedrockUsage usage = new BedrockUsage();
         usage.merge(root.get("usage"));
         if (usage.reported()) {

@@ -10,8 +10,10 @@ import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.usage.Usage;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * ConverseStream events (from {@link BedrockFraming}) → canonical {@code chat.completion.chunk} JSON:
@@ -20,6 +22,8 @@ import java.util.Map;
  *   <li>contentBlockDelta text / reasoningContent.text → content / reasoning_content deltas;</li>
  *   <li>contentBlockStart toolUse → a tool-call delta with its index (0, 1, 2… in order), id and name and empty
  *       arguments; contentBlockDelta toolUse.input → argument pieces under the same index;</li>
+ *   <li>read with the request's {@link BedrockAnswerRules}: the forced JSON tool's input deltas are content deltas,
+ *       and under parallel_tool_calls false tool blocks after the first are dropped with all their deltas;</li>
  *   <li>messageStop → the one finish_reason (the stream is then complete); metadata → usage (and the stream has
  *       said its last word). The usage chunk, when the client asked for it, comes from {@link #end()}.</li>
  *   <li>exception / error messages are thrown as {@link GatewayException}.</li>
@@ -32,18 +36,29 @@ public final class BedrockStreamDecoder {
     private final String id;
     private final String model;
     private final long created;
+    private final BedrockAnswerRules rules;
     private final BedrockUsage usage = new BedrockUsage();
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
+    /** Blocks whose events do not reach the client: later tool calls under parallel_tool_calls false, a repeated JSON answer. */
+    private final Set<Integer> droppedBlocks = new HashSet<>();
+    /** The block carrying the structured (JSON) answer, -1 until it starts; its input deltas are content deltas. */
+    private int structuredBlock = -1;
+    private boolean structuredWritten;
     private boolean roleSent;
     private boolean finished;
     private boolean metadataSeen;
     private boolean endWritten;
 
     public BedrockStreamDecoder(ProviderEndpoint provider, boolean includeUsage, String id, String model, long created) {
+        this(provider, includeUsage, id, BedrockAnswerRules.plain(model), created);
+    }
+
+    public BedrockStreamDecoder(ProviderEndpoint provider, boolean includeUsage, String id, BedrockAnswerRules rules, long created) {
         this.provider = provider;
         this.includeUsage = includeUsage;
         this.id = id;
-        this.model = model;
+        this.rules = rules;
+        this.model = rules.model();
         this.created = created;
     }
 
@@ -79,8 +94,21 @@ public final class BedrockStreamDecoder {
                 JsonNode use = n.path("start").path("toolUse");
                 if (use.isObject()) {
                     role(out);
+                    int block = n.path("contentBlockIndex").asInt();
+                    if (rules.isStructured(use.path("name").asText())) {
+                        if (structuredBlock < 0) {
+                            structuredBlock = block; // its input arrives as the content
+                        } else {
+                            droppedBlocks.add(block);
+                        }
+                        return out;
+                    }
+                    if (rules.singleToolCall() && !toolIndexByBlock.isEmpty()) {
+                        droppedBlocks.add(block); // parallel_tool_calls: false, which Converse cannot be told
+                        return out;
+                    }
                     int index = toolIndexByBlock.size();
-                    toolIndexByBlock.put(n.path("contentBlockIndex").asInt(), index);
+                    toolIndexByBlock.put(block, index);
                     ObjectNode call = Json.MAPPER.createObjectNode();
                     call.put("index", index);
                     call.put("id", use.path("toolUseId").asText());
@@ -101,7 +129,15 @@ public final class BedrockStreamDecoder {
                         out.add(chunk(Json.MAPPER.createObjectNode().put("content", delta.get("text").asText()), null));
                     }
                 } else if (delta.path("toolUse").path("input").isTextual()) {
-                    Integer index = toolIndexByBlock.get(n.path("contentBlockIndex").asInt());
+                    int block = n.path("contentBlockIndex").asInt();
+                    if (droppedBlocks.contains(block)) {
+                        return out;
+                    }
+                    if (block == structuredBlock) {
+                        structured(delta.path("toolUse").path("input").asText(), out);
+                        return out;
+                    }
+                    Integer index = toolIndexByBlock.get(block);
                     if (index == null) {
                         throw broken("a toolUse delta for a block that never started");
                     }
@@ -116,18 +152,24 @@ public final class BedrockStreamDecoder {
                             .put("reasoning_content", delta.path("reasoningContent").path("text").asText()), null));
                 }
             }
+            case "contentBlockStop" -> {
+                if (n.path("contentBlockIndex").asInt() == structuredBlock && !structuredWritten) {
+                    structured("{}", out); // an empty input still answers with a JSON object
+                }
+            }
             case "messageStop" -> {
                 role(out);
                 if (!finished) {
                     finished = true;
-                    out.add(chunk(Json.MAPPER.createObjectNode(), BedrockFinishReason.map(n.path("stopReason").asText(null))));
+                    out.add(chunk(Json.MAPPER.createObjectNode(),
+                            rules.finishReason(n.path("stopReason").asText(null), !toolIndexByBlock.isEmpty())));
                 }
             }
             case "metadata" -> {
                 usage.merge(n.get("usage"));
                 metadataSeen = true;
             }
-            default -> { } // contentBlockStop, and events added later
+            default -> { } // events added later
         }
         return out;
     }
@@ -142,6 +184,13 @@ public final class BedrockStreamDecoder {
         c.putArray("choices");
         c.set("usage", usage.toOpenAi());
         return List.of(CanonicalJson.text(c));
+    }
+
+    private void structured(String json, List<String> out) {
+        if (!json.isEmpty()) {
+            structuredWritten = true;
+            out.add(chunk(Json.MAPPER.createObjectNode().put("content", json), null));
+        }
     }
 
     private void role(List<String> out) {

@@ -8,13 +8,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * tools / tool_choice → Converse {@code toolConfig}: each function becomes a {@code toolSpec} whose
  * {@code inputSchema.json} is its parameters; auto → {@code auto}, required → {@code any}, a named function →
  * {@code tool}. Converse has no "none": the tools are left out (unless the history holds tool calls, which
- * Converse requires a toolConfig for; then the model is left to choose).
+ * Converse requires a toolConfig for; then the model is left to choose). {@code response_format} JSON output is a
+ * forced tool of its own ({@link BedrockStructuredOutput}). Converse has no switch for parallel tool use:
+ * {@code parallel_tool_calls: false} is honoured on the answer ({@link BedrockAnswerRules}).
  */
 final class BedrockTools {
     private BedrockTools() {}
 
     static void apply(JsonNode in, ObjectNode out, boolean historyUsesTools) {
+        JsonNode parallel = in.get("parallel_tool_calls");
+        if (parallel != null && !parallel.isNull() && !parallel.isBoolean()) {
+            throw BedrockRequestErrors.invalid("parallel_tool_calls", "'parallel_tool_calls' must be a boolean.");
+        }
         JsonNode tools = in.get("tools");
+        ObjectNode structured = BedrockStructuredOutput.tool(in.get("response_format"));
+        if (structured != null) {
+            if (tools != null && !tools.isNull() && !tools.isEmpty()) {
+                throw BedrockRequestErrors.unsupported("response_format",
+                        "JSON output is produced through a forced tool, which cannot be combined with 'tools'");
+            }
+            ObjectNode config = out.putObject("toolConfig");
+            config.putArray("tools").add(structured);
+            config.putObject("toolChoice").putObject("tool").put("name", BedrockStructuredOutput.TOOL_NAME);
+            return;
+        }
         if (tools == null || tools.isNull() || tools.isEmpty()) {
             return;
         }
