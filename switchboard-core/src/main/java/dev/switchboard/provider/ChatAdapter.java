@@ -25,8 +25,23 @@ public interface ChatAdapter {
 
     Answer fromUpstream(ModelRequest req, ProviderEndpoint p, byte[] body);
 
+    /**
+     * The one the data plane calls: {@link #fromUpstream(ModelRequest, ProviderEndpoint, byte[])} for an answer
+     * from the target whose configured model id is {@code upstreamModel}. The answer's {@code model} is the name the
+     * provider reports; an adapter whose provider may report none overrides this to name {@code upstreamModel}
+     * instead (never the caller's alias).
+     */
+    default Answer fromUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, byte[] body) {
+        return fromUpstream(req, p, body);
+    }
+
     /** A fresh decoder for one streamed answer. */
     StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage);
+
+    /** The one the data plane calls; as for {@link #fromUpstream(ModelRequest, ProviderEndpoint, String, byte[])}. */
+    default StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
+        return newStream(req, p, injectUsage);
+    }
 
     /** Whether a successful response of this content type is the provider's stream (default: server-sent events). */
     default boolean isStream(String contentType) {

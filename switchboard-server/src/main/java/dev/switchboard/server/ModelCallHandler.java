@@ -190,7 +190,7 @@ final class ModelCallHandler {
                 relayError(ex, call, upstream, attempt);
             } else if (req.stream() && adapter.isStream(upstream.getHeader("content-type"))) {
                 new SseRelay(ex, call, ex.client, adapter,
-                        ex.dialect.encodeStream(req, adapter.newStream(req, target.provider(), attempt.injectUsage())),
+                        ex.dialect.encodeStream(req, adapter.newStream(req, target.provider(), target.upstreamModel(), attempt.injectUsage())),
                         attempt::done).onFailureBeforeFirstByte(e -> attempt.routed().recover(attempt.n(), e, null))
                         .start(upstream);
             } else {
@@ -277,7 +277,7 @@ final class ModelCallHandler {
             ChatAdapter.Answer answer;
             byte[] encoded;
             try {
-                answer = adapter.fromUpstream(ex.request, ex.target.provider(), bytes);
+                answer = adapter.fromUpstream(ex.request, ex.target.provider(), ex.target.upstreamModel(), bytes);
                 if (attempt.routed().fallsBackOnContentFilter() && ContentFilter.refused(answer.body())) {
                     failAttempt(ex, attempt, ContentFilter.refusal(ex.target.provider().name()), null);
                     return;
