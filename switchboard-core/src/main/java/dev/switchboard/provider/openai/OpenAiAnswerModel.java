@@ -86,9 +86,12 @@ final class OpenAiAnswerModel {
         }
     }
 
-    /** A copy with {@code model} where OpenAI writes it (after {@code created}, else last); null if not an object. */
+    /**
+     * A copy with {@code model} where OpenAI writes it (after {@code created}, else last); null for anything but a
+     * completion or chunk (one with {@code choices}), such as an error event in a stream.
+     */
     private static ObjectNode withModel(JsonNode answer, String model) {
-        if (!(answer instanceof ObjectNode o)) {
+        if (!(answer instanceof ObjectNode o) || !o.has("choices")) {
             return null;
         }
         ObjectNode out = Json.MAPPER.createObjectNode();

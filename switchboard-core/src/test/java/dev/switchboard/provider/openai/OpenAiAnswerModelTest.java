@@ -40,6 +40,9 @@ class OpenAiAnswerModelTest {
         byte[] list = bytes("[1,2]");
         assertThat(OpenAiAnswerModel.named(list, "gpt-4o")).isSameAs(list);
         assertThat(OpenAiAnswerModel.namedChunk("{not json", "gpt-4o")).isEqualTo("{not json");
-        assertThat(OpenAiAnswerModel.namedChunk("{\"id\":\"c\"}", "gpt-4o")).isEqualTo("{\"id\":\"c\",\"model\":\"gpt-4o\"}");
+        assertThat(OpenAiAnswerModel.namedChunk("{\"id\":\"c\",\"choices\":[]}", "gpt-4o"))
+                .isEqualTo("{\"id\":\"c\",\"choices\":[],\"model\":\"gpt-4o\"}");
+        String error = "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}";
+        assertThat(OpenAiAnswerModel.namedChunk(error, "gpt-4o")).as("an error event is no answer").isSameAs(error);
     }
 }
