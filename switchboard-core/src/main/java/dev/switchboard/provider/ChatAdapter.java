@@ -26,8 +26,10 @@ public interface ChatAdapter {
     Answer fromUpstream(ModelRequest req, ProviderEndpoint p, byte[] body);
 
     /**
-     * As {@link #fromUpstream(ModelRequest, ProviderEndpoint, byte[])}, knowing the upstream model the request was
-     * sent for: a dialect whose answers name no model (Bedrock) answers with this one, never the caller's alias.
+     * The one the data plane calls: {@link #fromUpstream(ModelRequest, ProviderEndpoint, byte[])} for an answer
+     * from the target whose configured model id is {@code upstreamModel}. The answer's {@code model} is the name the
+     * provider reports; an adapter whose provider may report none overrides this to name {@code upstreamModel}
+     * instead (never the caller's alias).
      */
     default Answer fromUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, byte[] body) {
         return fromUpstream(req, p, body);
@@ -36,7 +38,7 @@ public interface ChatAdapter {
     /** A fresh decoder for one streamed answer. */
     StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage);
 
-    /** As {@link #newStream(ModelRequest, ProviderEndpoint, boolean)}, knowing the upstream model (see fromUpstream). */
+    /** The one the data plane calls; as for {@link #fromUpstream(ModelRequest, ProviderEndpoint, String, byte[])}. */
     default StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
         return newStream(req, p, injectUsage);
     }

@@ -90,6 +90,27 @@ public final class FakeGeminiUpstream extends RecordingFake<FakeGeminiUpstream.B
         tokens.trust(clientEmail, key);
     }
 
+    /**
+     * A fresh service account this fake trusts, as the JSON key file a {@code vertex-gemini} provider's api_key
+     * holds (its token_uri is this fake's token endpoint).
+     */
+    public String newServiceAccountJson(String clientEmail) {
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            java.security.KeyPair keys = g.generateKeyPair();
+            trustServiceAccount(clientEmail, keys.getPublic());
+            String pem = "-----BEGIN PRIVATE KEY-----\n"
+                    + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(keys.getPrivate().getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n";
+            return MAPPER.createObjectNode().put("type", "service_account").put("project_id", PROJECT)
+                    .put("private_key_id", "k1").put("private_key", pem).put("client_email", clientEmail)
+                    .put("token_uri", tokenUri()).toString();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The token endpoint's URL. */
     public String tokenUri() {
         return "http://127.0.0.1:" + server.actualPort() + TOKEN_PATH;
@@ -192,6 +213,27 @@ public final class FakeGeminiUpstream extends RecordingFake<FakeGeminiUpstream.B
             ObjectNode root = MAPPER.createObjectNode();
             root.putObject("error").put("code", code).put("message", message).put("status", status);
             res.end(root.toString());
+        };
+    }
+
+    /**
+     * A stream whose two function calls (Paris with the thoughtSignature, then Tokyo) come in separate events,
+     * the second with finishReason STOP and the usage, as Gemini streams calls it decides on one after another.
+     */
+    public static Behavior callsInSeparateEvents(String toolName) {
+        return (req, json) -> {
+            String model = req.path().substring(req.path().indexOf("/models/") + 8, req.path().lastIndexOf(':'));
+            ObjectNode paris = MAPPER.createObjectNode();
+            paris.putObject("functionCall").put("name", toolName).putObject("args").put("city", "Paris");
+            paris.put("thoughtSignature", SIGNATURE);
+            ObjectNode tokyo = MAPPER.createObjectNode();
+            tokyo.putObject("functionCall").put("name", toolName).putObject("args").put("city", "Tokyo");
+            ObjectNode first = piece("fake-apart", model, List.of(paris), null);
+            ObjectNode second = piece("fake-apart", model, List.of(tokyo), "STOP");
+            second.putObject("usageMetadata").put("promptTokenCount", PROMPT_TOKENS)
+                    .put("candidatesTokenCount", CANDIDATES_TOKENS).put("totalTokenCount", PROMPT_TOKENS + CANDIDATES_TOKENS);
+            req.response().setChunked(true).putHeader("content-type", "text/event-stream")
+                    .end("data: " + first + "\r\n\r\ndata: " + second + "\r\n\r\n");
         };
     }
 

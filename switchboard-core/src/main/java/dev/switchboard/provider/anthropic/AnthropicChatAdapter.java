@@ -29,14 +29,28 @@ public final class AnthropicChatAdapter implements ChatAdapter {
 
     @Override
     public ChatAdapter.Answer fromUpstream(ModelRequest req, ProviderEndpoint p, byte[] body) {
+        return fromUpstream(req, p, "", body);
+    }
+
+    /** The answer names the model Anthropic reports, else {@code upstreamModel}. */
+    @Override
+    public ChatAdapter.Answer fromUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, byte[] body) {
         AnthropicResponseTranslator.Translated t = AnthropicResponseTranslator.toOpenAi(body,
                 AnthropicStructuredOutput.requested(req), System.currentTimeMillis() / 1000);
+        if (t.completion().path("model").asText("").isEmpty()) {
+            t.completion().put("model", upstreamModel);
+        }
         return new ChatAdapter.Answer(t.bytes(), t.usage());
     }
 
     @Override
     public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage) {
-        AnthropicStreamDecoder decoder = AnthropicStreamDecoder.forRequest(req, p, System.currentTimeMillis() / 1000);
+        return newStream(req, p, "", injectUsage);
+    }
+
+    @Override
+    public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
+        AnthropicStreamDecoder decoder = AnthropicStreamDecoder.forRequest(req, p, upstreamModel, System.currentTimeMillis() / 1000);
         return new StreamTranslator() {
             private boolean doneSent;
 

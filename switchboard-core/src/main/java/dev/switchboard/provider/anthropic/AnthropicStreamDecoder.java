@@ -48,7 +48,7 @@ public final class AnthropicStreamDecoder {
     private final AnthropicUsage usage = new AnthropicUsage();
     private final Map<Integer, Block> blocks = new HashMap<>();
     private String id = "";
-    private String model = "";
+    private String model;
     private int nextToolIndex;
     private boolean finished;
     private boolean completed;
@@ -59,14 +59,23 @@ public final class AnthropicStreamDecoder {
      * @param created the chunks' {@code created} timestamp (epoch seconds)
      */
     public AnthropicStreamDecoder(ProviderEndpoint provider, boolean includeUsage, boolean structuredOutput, long created) {
+        this(provider, includeUsage, structuredOutput, "", created);
+    }
+
+    /** @param model the target's model id, named when message_start names no model */
+    public AnthropicStreamDecoder(ProviderEndpoint provider, boolean includeUsage, boolean structuredOutput, String model,
+                                  long created) {
         this.provider = provider;
         this.includeUsage = includeUsage;
         this.structuredOutput = structuredOutput;
+        this.model = model;
         this.created = created;
     }
 
-    public static AnthropicStreamDecoder forRequest(ModelRequest req, ProviderEndpoint provider, long created) {
-        return new AnthropicStreamDecoder(provider, req.clientRequestedUsage(), AnthropicStructuredOutput.requested(req), created);
+    /** @param model the target's model id (see the constructor) */
+    public static AnthropicStreamDecoder forRequest(ModelRequest req, ProviderEndpoint provider, String model, long created) {
+        return new AnthropicStreamDecoder(provider, req.clientRequestedUsage(), AnthropicStructuredOutput.requested(req),
+                model, created);
     }
 
     /** The usage so far, complete once the stream is; null until the provider reported any (as StreamTranslator says). */
@@ -88,7 +97,8 @@ public final class AnthropicStreamDecoder {
             case "message_start" -> {
                 JsonNode message = data.path("message");
                 id = message.path("id").asText(id);
-                model = message.path("model").asText(model);
+                String named = message.path("model").asText("");
+                model = named.isEmpty() ? model : named;
                 usage.merge(message.get("usage"));
                 ObjectNode delta = Json.MAPPER.createObjectNode();
                 delta.put("role", "assistant");

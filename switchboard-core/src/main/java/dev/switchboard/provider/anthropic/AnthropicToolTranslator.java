@@ -17,6 +17,10 @@ final class AnthropicToolTranslator {
 
     /** @param thinking whether extended thinking is on: it only allows tool_choice auto and none */
     static void apply(JsonNode body, ObjectNode out, boolean thinking) {
+        JsonNode parallelFlag = body.get("parallel_tool_calls");
+        if (parallelFlag != null && !parallelFlag.isNull() && !parallelFlag.isBoolean()) {
+            throw AnthropicRequestErrors.invalid("parallel_tool_calls", "'parallel_tool_calls' must be a boolean.");
+        }
         ArrayNode tools = tools(body.get("tools"));
         ObjectNode structured = AnthropicStructuredOutput.tool(body.get("response_format"));
         if (structured != null) {

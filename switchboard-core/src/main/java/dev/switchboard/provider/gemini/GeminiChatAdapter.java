@@ -42,16 +42,28 @@ public final class GeminiChatAdapter implements ChatAdapter {
 
     @Override
     public ChatAdapter.Answer fromUpstream(ModelRequest req, ProviderEndpoint p, byte[] body) {
+        return fromUpstream(req, p, "", body);
+    }
+
+    /** The answer names Gemini's modelVersion, else {@code upstreamModel}; see {@link GeminiTools#firstCallOnly}. */
+    @Override
+    public ChatAdapter.Answer fromUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, byte[] body) {
         if (req.operation() == Operation.EMBEDDINGS) {
             return GeminiEmbeddings.fromUpstream(req, body);
         }
-        GeminiResponseTranslator.Translated t = GeminiResponseTranslator.toOpenAi(body, System.currentTimeMillis() / 1000);
+        GeminiResponseTranslator.Translated t = GeminiResponseTranslator.toOpenAi(body, upstreamModel,
+                GeminiTools.firstCallOnly(req.body()), System.currentTimeMillis() / 1000);
         return new ChatAdapter.Answer(t.bytes(), t.usage());
     }
 
     @Override
     public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage) {
-        GeminiStreamDecoder decoder = GeminiStreamDecoder.forRequest(req, p, System.currentTimeMillis() / 1000);
+        return newStream(req, p, "", injectUsage);
+    }
+
+    @Override
+    public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
+        GeminiStreamDecoder decoder = GeminiStreamDecoder.forRequest(req, p, upstreamModel, System.currentTimeMillis() / 1000);
         return new StreamTranslator() {
             private boolean doneSent;
 

@@ -10,21 +10,21 @@ import java.util.Set;
 /**
  * Decides, before anything is translated, whether every top-level field of the canonical request can be honoured.
  * A field Gemini cannot take is refused by name rather than silently dropped (dropped and reported only under
- * {@code unsupported_params: drop}); a field at its neutral value asks for nothing.
+ * {@code unsupported_params: drop}); a field at its neutral value asks for nothing. {@code parallel_tool_calls}
+ * has no Gemini counterpart and is honoured on the answer instead ({@link GeminiTools#firstCallOnly}).
  */
 final class GeminiParameterPolicy {
     /** Translated by this package, or asking nothing of the model (user ids, cache hints, stream_options). */
     static final Set<String> TRANSLATED = Set.of(
             "model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens",
             "temperature", "top_p", "top_k", "stop", "n", "seed", "presence_penalty", "frequency_penalty",
-            "tools", "tool_choice", "response_format", "reasoning_effort",
+            "tools", "tool_choice", "parallel_tool_calls", "response_format", "reasoning_effort",
             "user", "safety_identifier", "prompt_cache_key");
 
     /** Fields that ask for nothing when they hold this value. */
     private static final Map<String, String> NEUTRAL = Map.of(
             "logprobs", "false",
             "top_logprobs", "0",
-            "parallel_tool_calls", "true",
             "store", "false",
             "logit_bias", "{}",
             "metadata", "{}",
@@ -36,7 +36,6 @@ final class GeminiParameterPolicy {
             "logprobs", "token log probabilities are not available",
             "top_logprobs", "token log probabilities are not available",
             "logit_bias", "token biases cannot be set",
-            "parallel_tool_calls", "Gemini cannot be limited to one tool call per turn",
             "functions", "use 'tools' instead of the legacy 'functions'",
             "function_call", "use 'tool_choice' instead of the legacy 'function_call'",
             "store", "completions cannot be stored",

@@ -15,7 +15,9 @@ import java.io.IOException;
  * candidate, text parts joined into {@code content}, thought parts into {@code reasoning_content}, function calls
  * into {@code tool_calls} (stable ids, see {@link GeminiToolIds}; args re-encoded as the arguments string).
  * A prompt blocked before any candidate ({@code promptFeedback.blockReason}) is one empty choice finished by
- * {@code content_filter}. Pure and thread-safe.
+ * {@code content_filter}. The {@code model} is Gemini's {@code modelVersion}, or the target's model id when the
+ * answer names none. Under {@code parallel_tool_calls: false} only each candidate's first function call is kept.
+ * Pure and thread-safe.
  */
 public final class GeminiResponseTranslator {
     /** The completion and its usage, read once for accounting. */
@@ -33,6 +35,14 @@ public final class GeminiResponseTranslator {
 
     /** @param created the {@code created} timestamp (epoch seconds); Gemini's response carries none */
     public static Translated toOpenAi(byte[] body, long created) {
+        return toOpenAi(body, "", false, created);
+    }
+
+    /**
+     * @param model the target's model id, named when the answer carries no {@code modelVersion}
+     * @param firstCallOnly pass on only the first function call of each candidate ({@code parallel_tool_calls: false})
+     */
+    public static Translated toOpenAi(byte[] body, String model, boolean firstCallOnly, long created) {
         JsonNode response;
         try {
             response = Json.MAPPER.readTree(body);
@@ -43,16 +53,16 @@ public final class GeminiResponseTranslator {
                 || !(response.path("candidates").isArray() || response.has("promptFeedback") || response.has("usageMetadata"))) {
             throw new GatewayException(ErrorKind.UPSTREAM_SERVER_ERROR, "The provider's response is not a Gemini GenerateContentResponse.");
         }
-        return toOpenAi(response, created);
+        return toOpenAi(response, model, firstCallOnly, created);
     }
 
-    static Translated toOpenAi(JsonNode response, long created) {
+    static Translated toOpenAi(JsonNode response, String model, boolean firstCallOnly, long created) {
         String responseId = response.path("responseId").asText("");
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("id", responseId.isEmpty() ? "" : "chatcmpl-" + responseId);
         out.put("object", "chat.completion");
         out.put("created", created);
-        out.put("model", response.path("modelVersion").asText(""));
+        out.put("model", modelOf(response, model));
         ArrayNode choices = out.putArray("choices");
         JsonNode candidates = response.path("candidates");
         if (!candidates.isArray() || candidates.isEmpty()) {
@@ -67,7 +77,7 @@ public final class GeminiResponseTranslator {
         for (int i = 0; i < candidates.size(); i++) {
             JsonNode cand = candidates.get(i);
             int index = cand.path("index").asInt(i);
-            choices.add(choice(cand, index, responseId));
+            choices.add(choice(cand, index, responseId, firstCallOnly));
         }
         GeminiUsage usage = new GeminiUsage();
         usage.merge(response.get("usageMetadata"));
@@ -75,12 +85,21 @@ public final class GeminiResponseTranslator {
         return new Translated(out, usage.toUsage());
     }
 
-    private static ObjectNode choice(JsonNode cand, int index, String responseId) {
+    /** The model Gemini names ({@code modelVersion}), else {@code fallback}. */
+    static String modelOf(JsonNode response, String fallback) {
+        String reported = response.path("modelVersion").asText("");
+        return reported.isEmpty() ? fallback : reported;
+    }
+
+    private static ObjectNode choice(JsonNode cand, int index, String responseId, boolean firstCallOnly) {
         StringBuilder text = null;
         StringBuilder reasoning = null;
         ArrayNode toolCalls = null;
         for (JsonNode part : cand.path("content").path("parts")) {
             if (part.has("functionCall")) {
+                if (firstCallOnly && toolCalls != null) {
+                    continue; // the caller asked for one call per answer; Gemini cannot be told, so the rest stay here
+                }
                 toolCalls = toolCalls != null ? toolCalls : Json.MAPPER.createArrayNode();
                 toolCalls.add(toolCall(part, responseId, index, toolCalls.size()));
             } else if (part.path("text").isTextual()) {

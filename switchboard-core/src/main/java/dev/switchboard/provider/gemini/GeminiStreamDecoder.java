@@ -20,7 +20,9 @@ import java.util.Map;
  * <ul>
  *   <li>Each choice's first chunk carries the role; text and thought text follow as they arrive.</li>
  *   <li>Gemini sends each functionCall whole, so each becomes one tool-call delta with its index (0, 1, 2… per
- *       choice), a stable id, the name and the complete arguments.</li>
+ *       choice), a stable id, the name and the complete arguments. Under {@code parallel_tool_calls: false} only
+ *       a choice's first call is passed on.</li>
+ *   <li>Every chunk names Gemini's {@code modelVersion}, or the target's model id while Gemini has named none.</li>
  *   <li>Each choice gets exactly one {@code finish_reason}; the stream is complete once a candidate carried a
  *       finishReason (or the prompt was blocked). The usage chunk ({@code choices: []}), when the client asked for
  *       it, comes from {@link #end()}, since usage may be reported with or after the last candidate piece.</li>
@@ -40,22 +42,35 @@ public final class GeminiStreamDecoder {
     private final ProviderEndpoint provider;
     private final boolean includeUsage;
     private final long created;
+    private final boolean firstCallOnly;
     private final GeminiUsage usage = new GeminiUsage();
     private final Map<Integer, Choice> choices = new HashMap<>();
     private String responseId = "";
-    private String model = "";
+    private String model;
     private boolean completed;
     private boolean endWritten;
 
     /** @param includeUsage emit the final usage chunk (the client asked with stream_options.include_usage) */
     public GeminiStreamDecoder(ProviderEndpoint provider, boolean includeUsage, long created) {
+        this(provider, includeUsage, "", false, created);
+    }
+
+    /**
+     * @param model the target's model id, named until (and unless) Gemini names its {@code modelVersion}
+     * @param firstCallOnly pass on only the first function call of each choice ({@code parallel_tool_calls: false})
+     */
+    public GeminiStreamDecoder(ProviderEndpoint provider, boolean includeUsage, String model, boolean firstCallOnly, long created) {
         this.provider = provider;
         this.includeUsage = includeUsage;
+        this.model = model;
+        this.firstCallOnly = firstCallOnly;
         this.created = created;
     }
 
-    public static GeminiStreamDecoder forRequest(ModelRequest req, ProviderEndpoint provider, long created) {
-        return new GeminiStreamDecoder(provider, req.clientRequestedUsage(), created);
+    /** @param model the target's model id (see the constructor) */
+    public static GeminiStreamDecoder forRequest(ModelRequest req, ProviderEndpoint provider, String model, long created) {
+        return new GeminiStreamDecoder(provider, req.clientRequestedUsage(), model,
+                GeminiTools.firstCallOnly(req.body()), created);
     }
 
     /** The usage so far; null until the provider reported any. */
@@ -81,7 +96,7 @@ public final class GeminiStreamDecoder {
         if (responseId.isEmpty()) {
             responseId = data.path("responseId").asText("");
         }
-        model = data.path("modelVersion").asText(model);
+        model = GeminiResponseTranslator.modelOf(data, model);
         usage.merge(data.get("usageMetadata"));
         JsonNode candidates = data.path("candidates");
         if ((!candidates.isArray() || candidates.isEmpty()) && data.path("promptFeedback").has("blockReason")) {
@@ -96,6 +111,9 @@ public final class GeminiStreamDecoder {
             Choice c = choice(index, out);
             for (JsonNode part : cand.path("content").path("parts")) {
                 if (part.has("functionCall")) {
+                    if (firstCallOnly && c.calledTools) {
+                        continue; // one call per answer was asked for: later calls, in this event or later ones, stay here
+                    }
                     ObjectNode call = GeminiResponseTranslator.toolCall(part, responseId, index, c.nextToolIndex);
                     call.put("index", c.nextToolIndex++);
                     c.calledTools = true;

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * OpenAI {@code tools} → one Gemini tool with {@code functionDeclarations} (the JSON Schema passed through as
  * {@code parametersJsonSchema}); {@code tool_choice} → {@code toolConfig.functionCallingConfig}:
  * auto → AUTO, none → NONE, required → ANY, a named function → ANY limited to that name.
+ * {@code parallel_tool_calls: false} has no Gemini switch: the request goes as it is and the gateway passes only
+ * the first function call of each answer on ({@link #firstCallOnly}), so the client never sees a second one.
  */
 final class GeminiTools {
     private GeminiTools() {}
@@ -43,6 +45,16 @@ final class GeminiTools {
             }
         }
         toolChoice(in.get("tool_choice"), out);
+        JsonNode parallel = in.get("parallel_tool_calls");
+        if (parallel != null && !parallel.isNull() && !parallel.isBoolean()) {
+            throw GeminiRequestErrors.invalid("parallel_tool_calls", "'parallel_tool_calls' must be a boolean.");
+        }
+    }
+
+    /** Whether the caller asked for at most one tool call per answer ({@code parallel_tool_calls: false}). */
+    static boolean firstCallOnly(JsonNode request) {
+        JsonNode parallel = request.get("parallel_tool_calls");
+        return parallel != null && parallel.isBoolean() && !parallel.booleanValue();
     }
 
     private static void toolChoice(JsonNode choice, ObjectNode out) {

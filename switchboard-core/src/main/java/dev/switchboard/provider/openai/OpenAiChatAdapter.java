@@ -2,6 +2,7 @@ package dev.switchboard.provider.openai;
 
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.ModelRequest;
+import dev.switchboard.model.Operation;
 import dev.switchboard.provider.Capability;
 import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.provider.ProviderEndpoint;
@@ -32,9 +33,22 @@ public final class OpenAiChatAdapter implements ChatAdapter {
         return new Answer(body, UsageScanner.scan(body));
     }
 
+    /** A chat or text completion that names no model gets {@code upstreamModel} ({@link OpenAiAnswerModel}). */
+    @Override
+    public Answer fromUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, byte[] body) {
+        Answer answer = fromUpstream(req, p, body);
+        return req.operation() == Operation.EMBEDDINGS ? answer
+                : new Answer(OpenAiAnswerModel.named(body, upstreamModel), answer.usage());
+    }
+
     @Override
     public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage) {
-        return new OpenAiStreamPassthrough(injectUsage);
+        return newStream(req, p, "", injectUsage);
+    }
+
+    @Override
+    public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
+        return new OpenAiStreamPassthrough(injectUsage, upstreamModel);
     }
 
     @Override

@@ -14,20 +14,31 @@ import java.util.function.Consumer;
 /**
  * An OpenAI stream to an OpenAI client: every event passes through; usage is read from the chunk that
  * carries it (only chunks with a non-null {@code usage} are parsed), and the usage-only chunk the gateway
- * asked for on its own account is dropped.
+ * asked for on its own account is dropped. A chunk that names no model gets the target's model id
+ * ({@link OpenAiAnswerModel}).
  */
 final class OpenAiStreamPassthrough implements StreamTranslator {
     private final boolean stripUsageChunk;
+    private final String model;
     private Usage usage;
 
-    OpenAiStreamPassthrough(boolean stripUsageChunk) {
+    /** @param model the target's model id, for chunks that name none ("" to leave them as they are) */
+    OpenAiStreamPassthrough(boolean stripUsageChunk, String model) {
         this.stripUsageChunk = stripUsageChunk;
+        this.model = model;
     }
 
     @Override
     public void onEvent(SseEvent event, Consumer<byte[]> out) {
         if (!event.isDone() && event.event() == null && UsageScanner.mayCarryUsage(event.data())) {
             if (readUsage(event.data()) && stripUsageChunk) {
+                return;
+            }
+        }
+        if (!event.isDone() && event.event() == null && event.data() != null && event.data().startsWith("{")) {
+            String named = OpenAiAnswerModel.namedChunk(event.data(), model);
+            if (named != event.data()) {
+                out.accept(SseEncoder.data(named));
                 return;
             }
         }

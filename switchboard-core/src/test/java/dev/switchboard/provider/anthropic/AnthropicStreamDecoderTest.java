@@ -130,7 +130,7 @@ class AnthropicStreamDecoderTest {
     void forRequestReadsTheClientsUsageAndJsonChoices() {
         AnthropicStreamDecoder decoder = AnthropicStreamDecoder.forRequest(AnthropicFixtures.chat(
                 "{\"model\":\"a/b\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"),
-                ENDPOINT, 0);
+                ENDPOINT, "claude-x", 0);
         decoder.decode(new SseEvent(null, "{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\",\"usage\":{\"input_tokens\":4}}}", null));
         assertThat(decoder.decode(new SseEvent(null, "{\"type\":\"message_stop\"}", null))).hasSize(2);
     }

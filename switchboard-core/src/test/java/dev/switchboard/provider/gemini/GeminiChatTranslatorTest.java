@@ -78,7 +78,7 @@ class GeminiChatTranslatorTest {
             "\"logprobs\":true                    | logprobs",
             "\"top_logprobs\":3                   | top_logprobs",
             "\"logit_bias\":{\"50256\":-100}      | logit_bias",
-            "\"parallel_tool_calls\":false        | parallel_tool_calls",
+            "\"parallel_tool_calls\":\"no\"       | parallel_tool_calls",
             "\"functions\":[{\"name\":\"f\"}]     | functions",
             "\"audio\":{\"voice\":\"alloy\"}      | audio",
             "\"reasoning_effort\":\"extreme\"     | reasoning_effort",

@@ -53,6 +53,27 @@ class GeminiResponseTranslatorTest {
     }
 
     @Test
+    void oneCallPerCandidateWhenParallelCallsAreOffAndTheTargetsModelWhenNoneIsNamed() {
+        String call = "{\"functionCall\":{\"name\":\"f\",\"args\":{\"k\":%d}}}";
+        String cand = "{\"index\":%d,\"finishReason\":\"STOP\",\"content\":{\"role\":\"model\",\"parts\":[%s,%s,{\"text\":\"t\"}]}}";
+        byte[] body = ("{\"responseId\":\"r\",\"candidates\":[" + cand.formatted(0, call.formatted(1), call.formatted(2)) + ","
+                + cand.formatted(1, call.formatted(3), call.formatted(4)) + "]}").getBytes();
+
+        JsonNode one = GeminiResponseTranslator.toOpenAi(body, "gemini-2.5-flash", true, 0).completion();
+        assertThat(one.path("model").asText()).isEqualTo("gemini-2.5-flash");
+        for (int i = 0; i < 2; i++) {
+            JsonNode choice = one.path("choices").get(i);
+            assertThat(choice.at("/message/tool_calls")).hasSize(1);
+            assertThat(choice.at("/message/tool_calls/0/function/arguments").asText()).isEqualTo("{\"k\":" + (1 + 2 * i) + "}");
+            assertThat(choice.at("/message/content").asText()).isEqualTo("t");
+            assertThat(choice.path("finish_reason").asText()).isEqualTo("tool_calls");
+        }
+        JsonNode all = GeminiResponseTranslator.toOpenAi(body, "gemini-2.5-flash", false, 0).completion();
+        assertThat(all.at("/choices/0/message/tool_calls")).hasSize(2);
+        assertThat(all.at("/choices/0/message/tool_calls/0/id")).isEqualTo(one.at("/choices/0/message/tool_calls/0/id"));
+    }
+
+    @Test
     void somethingElseIsAnUpstreamError() {
         assertThatThrownBy(() -> GeminiResponseTranslator.toOpenAi("<html>".getBytes(), 0)).isInstanceOf(GatewayException.class);
     }
