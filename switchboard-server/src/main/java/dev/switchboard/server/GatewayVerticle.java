@@ -132,10 +132,11 @@ final class GatewayVerticle extends VerticleBase {
             }
             case "/v1/models" -> {
                 ex.operation = "models";
+                ModelsHandler.pickDialect(ex); // before any error, so that even a 401 or 405 is in the caller's shape
                 requireMethod(req, HttpMethod.GET);
                 authenticated(ex, req, () -> {
+                    ModelsHandler.list(ex, ex.snapshot.router(), ex.key, req.query(), req.response());
                     ex.status = 200;
-                    ModelsHandler.list(ex.snapshot.router(), ex.key, req.response());
                     recorder.finish(ex);
                 });
             }
@@ -176,11 +177,12 @@ final class GatewayVerticle extends VerticleBase {
             default -> {
                 if (path.startsWith("/v1/models/")) {
                     ex.operation = "models";
+                    ModelsHandler.pickDialect(ex);
                     requireMethod(req, HttpMethod.GET);
                     authenticated(ex, req, () -> {
-                        ex.status = 200;
-                        ModelsHandler.one(ex.snapshot.router(), ex.key, decodeSegment(path.substring("/v1/models/".length())),
+                        ModelsHandler.one(ex, ex.snapshot.router(), ex.key, decodeSegment(path.substring("/v1/models/".length())),
                                 req.response());
+                        ex.status = 200;
                         recorder.finish(ex);
                     });
                 } else {
