@@ -93,7 +93,9 @@ final class HeadGate extends ChannelDuplexHandler {
 
     /** False when the request was refused on its head. */
     private boolean head(HttpRequest req) {
-        anthropic = req.uri().startsWith("/v1/messages");
+        // the dialect of a refusal: Anthropic's paths, and the models list asked for in Anthropic's (ModelsHandler)
+        anthropic = req.uri().startsWith("/v1/messages")
+                || req.uri().startsWith("/v1/models") && req.headers().contains("anthropic-version");
         bodyAhead = bodyAhead(req);
         if (req.decoderResult().isSuccess()) {
             GatewayException no = check(req);

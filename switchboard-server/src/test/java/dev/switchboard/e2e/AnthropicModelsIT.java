@@ -290,6 +290,14 @@ class AnthropicModelsIT {
     }
 
     @Test
+    void aRequestRefusedOnItsHeadIsInAnthropicsShapeToo() throws Exception {
+        try (RawHttp raw = RawHttp.connect(gateway.port())) { // HTTP/1.1 without Host: refused before any handler
+            raw.write("GET /v1/models HTTP/1.1\r\nx-api-key: " + GatewayFixture.KEY + "\r\nanthropic-version: 2023-06-01\r\n\r\n");
+            assertAnthropicError(raw.readResponse(Duration.ofSeconds(10)), 400, "invalid_request_error");
+        }
+    }
+
+    @Test
     void wrongMethodIsA405InAnthropicsShape() throws Exception {
         HttpResponse<String> res = gateway.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/models"))
                 .header("x-api-key", GatewayFixture.KEY).header("anthropic-version", "2023-06-01")
