@@ -113,10 +113,13 @@ final class GatewayVerticle extends VerticleBase {
     }
 
     private void route(Exchange ex, HttpServerRequest req) {
+        String path = req.path();
+        if (path.equals("/v1/models") || path.startsWith("/v1/models/")) {
+            ModelsHandler.pickDialect(ex); // before any refusal, so that even a 401, 403 or 405 is in the caller's shape
+        }
         if (req.version() == HttpVersion.HTTP_2) {
             globalNetworkRules(req); // HTTP/1 requests met them in the HeadGate, before this
         }
-        String path = req.path();
         HttpMethod method = req.method();
         switch (path) {
             case "/v1/chat/completions" -> modelCall(ex, req, Operation.CHAT);
@@ -132,7 +135,6 @@ final class GatewayVerticle extends VerticleBase {
             }
             case "/v1/models" -> {
                 ex.operation = "models";
-                ModelsHandler.pickDialect(ex); // before any error, so that even a 401 or 405 is in the caller's shape
                 requireMethod(req, HttpMethod.GET);
                 authenticated(ex, req, () -> {
                     ModelsHandler.list(ex, ex.snapshot.router(), ex.key, req.query(), req.response());
@@ -177,7 +179,6 @@ final class GatewayVerticle extends VerticleBase {
             default -> {
                 if (path.startsWith("/v1/models/")) {
                     ex.operation = "models";
-                    ModelsHandler.pickDialect(ex);
                     requireMethod(req, HttpMethod.GET);
                     authenticated(ex, req, () -> {
                         ModelsHandler.one(ex, ex.snapshot.router(), ex.key, decodeSegment(path.substring("/v1/models/".length())),

@@ -299,6 +299,34 @@ class AnthropicModelsIT {
     }
 
     @Test
+    void ipRefusalsAreInAnthropicsShape() throws Exception {
+        String office = "sk-office-key-0003";
+        String yaml = """
+                version: 1
+                server: { listen: 127.0.0.1:0, event_loops: 1 }
+                %s
+                providers:
+                  - { name: fake, type: openai, base_url: %s, api_key: %s, models: [gpt-4o] }
+                keys:
+                  - { name: office, key: %s, ip: { allow: [10.0.0.0/8] } }
+                """;
+        GatewayFixture denyLocal = GatewayFixture.withYaml(yaml.formatted("network: { deny: [127.0.0.1/32] }",
+                upstream.baseUrl(), GatewayFixture.UPSTREAM_KEY, office));
+        GatewayFixture keyRule = GatewayFixture.withYaml(yaml.formatted("", upstream.baseUrl(),
+                GatewayFixture.UPSTREAM_KEY, office));
+        try {
+            for (GatewayFixture g : List.of(denyLocal, keyRule)) { // refused in the head gate, then by the key's rule
+                HttpResponse<String> res = g.send(HttpRequest.newBuilder(URI.create(g.baseUrl() + "/v1/models"))
+                        .header("x-api-key", office).header("anthropic-version", "2023-06-01").GET().build());
+                assertAnthropicError(res, 403, "permission_error");
+            }
+        } finally {
+            denyLocal.close();
+            keyRule.close();
+        }
+    }
+
+    @Test
     void wrongMethodIsA405InAnthropicsShape() throws Exception {
         HttpResponse<String> res = gateway.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/models"))
                 .header("x-api-key", GatewayFixture.KEY).header("anthropic-version", "2023-06-01")
