@@ -291,7 +291,7 @@ final class ModelCallHandler {
             }
             admission.inputTokens(ex).onComplete(estimate -> recorder.guarded(ex, () -> {
                 if (ex.isFinished()) {
-                    return; // e.g. the deadline passed while the input was counted
+                    return; // the client left while the input was counted (its close handler settled the attempt)
                 }
                 // without an estimate (the estimator failed) the answer goes out as the provider gave it
                 answerBody(ex, upstream, collected, bytes, attempt,
