@@ -13,6 +13,7 @@ import java.time.Instant;
  * @param team the caller's team, or null
  * @param costUsd the request's cost in USD, or {@link #UNKNOWN_COST} (NaN) when not known
  * @param clientRequestId the caller's own {@code x-request-id}, or null; not unique
+ * @param usageEstimated the token counts are the gateway's estimate, not the provider's (which reported none)
  */
 public record UsageEvent(
         Instant at,
@@ -30,7 +31,8 @@ public record UsageEvent(
         long timeToFirstTokenMillis,
         String team,
         double costUsd,
-        String clientRequestId) {
+        String clientRequestId,
+        boolean usageEstimated) {
 
     public static final double UNKNOWN_COST = Double.NaN;
 
@@ -45,12 +47,20 @@ public record UsageEvent(
         clientRequestId = LedgerText.clean(clientRequestId);
     }
 
+    /** Usage as the provider reported it (or none), not estimated. */
+    public UsageEvent(Instant at, String requestId, String keyName, String operation, String publicModel,
+            String provider, String upstreamModel, boolean stream, int status, Usage usage, boolean usageReported,
+            long durationMillis, long timeToFirstTokenMillis, String team, double costUsd, String clientRequestId) {
+        this(at, requestId, keyName, operation, publicModel, provider, upstreamModel, stream, status, usage,
+                usageReported, durationMillis, timeToFirstTokenMillis, team, costUsd, clientRequestId, false);
+    }
+
     /** Without the caller's own request id. */
     public UsageEvent(Instant at, String requestId, String keyName, String operation, String publicModel,
             String provider, String upstreamModel, boolean stream, int status, Usage usage, boolean usageReported,
             long durationMillis, long timeToFirstTokenMillis, String team, double costUsd) {
         this(at, requestId, keyName, operation, publicModel, provider, upstreamModel, stream, status, usage,
-                usageReported, durationMillis, timeToFirstTokenMillis, team, costUsd, null);
+                usageReported, durationMillis, timeToFirstTokenMillis, team, costUsd, null, false);
     }
 
     /** Without team and cost (cost unknown). */
@@ -58,7 +68,7 @@ public record UsageEvent(
             String provider, String upstreamModel, boolean stream, int status, Usage usage, boolean usageReported,
             long durationMillis, long timeToFirstTokenMillis) {
         this(at, requestId, keyName, operation, publicModel, provider, upstreamModel, stream, status, usage,
-                usageReported, durationMillis, timeToFirstTokenMillis, null, UNKNOWN_COST, null);
+                usageReported, durationMillis, timeToFirstTokenMillis, null, UNKNOWN_COST, null, false);
     }
 
     public boolean costKnown() {

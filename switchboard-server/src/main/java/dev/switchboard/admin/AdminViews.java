@@ -94,6 +94,7 @@ final class AdminViews {
         o.put("cached_tokens", r.cachedTokens());
         o.put("reasoning_tokens", r.reasoningTokens());
         o.put("cost_usd", r.costUsd());
+        o.put("estimated_requests", r.estimatedRequests()); // their token counts are the gateway's estimate
         return o;
     }
 

@@ -48,7 +48,7 @@ final class UsageCommand extends AdminCommand {
     void print(JsonNode answer, PrintWriter out) {
         String group = answer.path("group_by").asText("group");
         Table t = new Table(group.toUpperCase(java.util.Locale.ROOT), "REQUESTS", "PROMPT", "COMPLETION", "CACHED",
-                "REASONING", "COST USD");
+                "REASONING", "COST USD", "ESTIMATED");
         for (JsonNode r : answer.path("data")) {
             t.row(cells(text(r.get(group)), r));
         }
@@ -59,7 +59,8 @@ final class UsageCommand extends AdminCommand {
     private static String[] cells(String name, JsonNode r) {
         return new String[] {name, text(r.get("requests")), text(r.get("prompt_tokens")),
                 text(r.get("completion_tokens")), text(r.get("cached_tokens")), text(r.get("reasoning_tokens")),
-                String.format(java.util.Locale.ROOT, "%.6f", r.path("cost_usd").asDouble())};
+                String.format(java.util.Locale.ROOT, "%.6f", r.path("cost_usd").asDouble()),
+                text(r.get("estimated_requests"))}; // requests whose tokens the gateway estimated
     }
 
     private static String enc(String s) {

@@ -68,6 +68,23 @@ final class AdmissionControl {
     }
 
     /**
+     * The request's input tokens: admission's estimate when it made one, else (no limits applied, so it did not) one
+     * made now, inline for a small body and on the estimate workers for a large one. For answers whose provider
+     * reports no usage.
+     */
+    Future<Long> inputTokens(Exchange ex) {
+        if (ex.estimatedInputTokens >= 0) {
+            return Future.succeededFuture(ex.estimatedInputTokens);
+        }
+        String model = ex.target == null ? null : ex.target.upstreamModel();
+        RequestEstimate quick = estimator.inline(model, ex.request.raw());
+        if (quick != null) {
+            return Future.succeededFuture(quick.inputTokens());
+        }
+        return estimator.offLoop(model, ex.request.raw()).map(RequestEstimate::inputTokens);
+    }
+
+    /**
      * A free call ({@code count_tokens}): counted as one request against the caller's requests-per-minute limits
      * only (no tokens, no money), so it is refused when a window is full but never by a spent budget.
      */

@@ -44,6 +44,8 @@ final class Exchange {
     int status;
     String errorType = "";
     Usage usage;
+    /** The usage is the gateway's estimate (the provider reported none): recorded as such in the ledger. */
+    boolean usageEstimated;
     long firstTokenNanos = -1;
     /** What admission reserved (input + expected output): the charge when the provider may have worked but no usage came back. */
     long reservedTokens;

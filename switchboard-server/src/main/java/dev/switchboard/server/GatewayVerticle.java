@@ -113,10 +113,13 @@ final class GatewayVerticle extends VerticleBase {
     }
 
     private void route(Exchange ex, HttpServerRequest req) {
+        String path = req.path();
+        if (path.equals("/v1/models") || path.startsWith("/v1/models/")) {
+            ModelsHandler.pickDialect(ex); // before any refusal, so that even a 401, 403 or 405 is in the caller's shape
+        }
         if (req.version() == HttpVersion.HTTP_2) {
             globalNetworkRules(req); // HTTP/1 requests met them in the HeadGate, before this
         }
-        String path = req.path();
         HttpMethod method = req.method();
         switch (path) {
             case "/v1/chat/completions" -> modelCall(ex, req, Operation.CHAT);
@@ -134,8 +137,8 @@ final class GatewayVerticle extends VerticleBase {
                 ex.operation = "models";
                 requireMethod(req, HttpMethod.GET);
                 authenticated(ex, req, () -> {
+                    ModelsHandler.list(ex, ex.snapshot.router(), ex.key, req.query(), req.response());
                     ex.status = 200;
-                    ModelsHandler.list(ex.snapshot.router(), ex.key, req.response());
                     recorder.finish(ex);
                 });
             }
@@ -178,9 +181,9 @@ final class GatewayVerticle extends VerticleBase {
                     ex.operation = "models";
                     requireMethod(req, HttpMethod.GET);
                     authenticated(ex, req, () -> {
-                        ex.status = 200;
-                        ModelsHandler.one(ex.snapshot.router(), ex.key, decodeSegment(path.substring("/v1/models/".length())),
+                        ModelsHandler.one(ex, ex.snapshot.router(), ex.key, decodeSegment(path.substring("/v1/models/".length())),
                                 req.response());
+                        ex.status = 200;
                         recorder.finish(ex);
                     });
                 } else {

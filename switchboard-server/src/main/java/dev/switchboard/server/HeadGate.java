@@ -93,19 +93,36 @@ final class HeadGate extends ChannelDuplexHandler {
 
     /** False when the request was refused on its head. */
     private boolean head(HttpRequest req) {
-        anthropic = req.uri().startsWith("/v1/messages");
+        // the dialect of a refusal: Anthropic's paths, and the models list asked for in Anthropic's (ModelsHandler)
+        anthropic = req.uri().startsWith("/v1/messages")
+                || req.uri().startsWith("/v1/models") && req.headers().contains("anthropic-version");
         bodyAhead = bodyAhead(req);
-        if (req.decoderResult().isSuccess()) {
-            GatewayException no = check(req);
-            if (no != null) {
-                refuse(no, false);
-                return false;
-            }
+        if (req.decoderResult().isFailure()) {
+            refuse(headFailure(req.decoderResult().cause()), false); // else taken for broken chunked framing below
+            return false;
+        }
+        GatewayException no = check(req);
+        if (no != null) {
+            refuse(no, false);
+            return false;
         }
         if (guard != null) {
             guard.headArrived(bodyAhead);
         }
         return true;
+    }
+
+    /** A head the decoder could not read: its path and headers are unknown, so the dialect is OpenAI's. */
+    private static GatewayException headFailure(Throwable cause) {
+        if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+            return new GatewayException(ErrorKind.INVALID_REQUEST, 414,
+                    "The request line is longer than the gateway accepts.", null, null);
+        }
+        if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+            return new GatewayException(ErrorKind.INVALID_REQUEST, 431,
+                    "The request headers are larger than the gateway accepts.", null, null);
+        }
+        return new GatewayException(ErrorKind.INVALID_REQUEST, "The request line or headers are malformed.");
     }
 
     private static boolean bodyAhead(HttpRequest req) {

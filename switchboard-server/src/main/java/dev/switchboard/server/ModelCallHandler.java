@@ -275,27 +275,49 @@ final class ModelCallHandler {
             call.complete();
             byte[] bytes = collected.bytes();
             ChatAdapter.Answer answer;
-            byte[] encoded;
             try {
                 answer = adapter.fromUpstream(ex.request, ex.target.provider(), ex.target.upstreamModel(), bytes);
                 if (attempt.routed().fallsBackOnContentFilter() && ContentFilter.refused(answer.body())) {
                     failAttempt(ex, attempt, ContentFilter.refusal(ex.target.provider().name()), null);
                     return;
                 }
-                encoded = ex.dialect.encodeAnswer(ex.request, answer.body());
             } catch (GatewayException e) {
                 failAttempt(ex, attempt, e, null);
                 return;
             }
-            ex.usage = answer.usage();
-            ex.status = 200;
-            costHeader(ex);
-            boolean passedThrough = encoded == bytes; // same dialect: the provider's bytes as they came
-            String type = passedThrough ? upstream.getHeader("content-type") : null;
-            ex.client.putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type);
-            ex.client.end(200, passedThrough ? collected.buffer() : Buffer.buffer(encoded));
-            attempt.done();
+            if (!EstimatedUsage.needed(ex, answer)) {
+                answerBody(ex, upstream, collected, bytes, attempt, answer);
+                return;
+            }
+            admission.inputTokens(ex).onComplete(estimate -> recorder.guarded(ex, () -> {
+                if (ex.isFinished()) {
+                    return; // the client left while the input was counted (its close handler settled the attempt)
+                }
+                // without an estimate (the estimator failed) the answer goes out as the provider gave it
+                answerBody(ex, upstream, collected, bytes, attempt,
+                        estimate.succeeded() ? EstimatedUsage.apply(ex, answer, estimate.result()) : answer);
+            }));
         }));
+    }
+
+    /** A whole answer to the client, in its dialect. */
+    private void answerBody(Exchange ex, UpstreamResponse upstream, BodyCollector collected, byte[] bytes,
+                            Attempt attempt, ChatAdapter.Answer answer) {
+        byte[] encoded;
+        try {
+            encoded = ex.dialect.encodeAnswer(ex.request, answer.body());
+        } catch (GatewayException e) {
+            failAttempt(ex, attempt, e, null);
+            return;
+        }
+        ex.usage = answer.usage();
+        ex.status = 200;
+        costHeader(ex);
+        boolean passedThrough = encoded == bytes; // same dialect: the provider's bytes as they came
+        String type = passedThrough ? upstream.getHeader("content-type") : null;
+        ex.client.putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type);
+        ex.client.end(200, passedThrough ? collected.buffer() : Buffer.buffer(encoded));
+        attempt.done();
     }
 
     /** A whole answer is gathered up to the provider's {@code max_response_body}; past it, all is dropped. */

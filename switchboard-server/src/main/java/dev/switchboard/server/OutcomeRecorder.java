@@ -104,9 +104,10 @@ final class OutcomeRecorder {
             Instant at = Instant.ofEpochMilli(System.currentTimeMillis());
             usageSink.record(new UsageEvent(at, ex.requestId, ex.key == null ? null : ex.key.name(),
                     ex.operation, recordedModel(ex), provider, ex.target == null ? null : ex.target.upstreamModel(),
-                    ex.request.stream(), ex.status, usage == null ? Usage.NONE : usage, usage != null,
+                    ex.request.stream(), ex.status, usage == null ? Usage.NONE : usage, usage != null && !ex.usageEstimated,
                     duration / 1_000_000, ttft < 0 ? -1 : ttft / 1_000_000, ex.key == null ? null : ex.key.team(),
-                    ex.costMicroUsd < 0 ? UsageEvent.UNKNOWN_COST : ex.costMicroUsd / 1_000_000.0, ex.clientRequestId));
+                    ex.costMicroUsd < 0 ? UsageEvent.UNKNOWN_COST : ex.costMicroUsd / 1_000_000.0, ex.clientRequestId,
+                    usage != null && ex.usageEstimated));
         }
         if (ex.snapshot.config().server().accessLog() && ACCESS.isInfoEnabled()) {
             // every client-influenced value escaped and bounded: one request, one line (LogText)

@@ -87,11 +87,16 @@ class GeminiEmbeddingsIT {
         assertThat(res.data().get(0).embedding()).containsExactlyElementsOf(expected("first", 3));
         assertThat(res.data().get(1).embedding()).containsExactlyElementsOf(expected("the second", 3));
         assertThat(res.model()).isEqualTo("google/" + MODEL);
-        assertThat(res.usage().promptTokens()).as("Gemini reports no tokens for embeddings").isZero();
+        // Gemini reports no tokens for embeddings: the gateway's estimate of the input stands in ("first" and
+        // "the second": 1 + 2 tokens), and the usage record says it is an estimate
+        assertThat(res.usage().promptTokens()).isEqualTo(3);
+        assertThat(res.usage().totalTokens()).isEqualTo(3);
 
         List<UsageEvent> events = gateway.usage().awaitEvents(1, Duration.ofSeconds(5));
         assertThat(events.get(0).operation()).isEqualTo("embeddings");
         assertThat(events.get(0).usageReported()).isFalse();
+        assertThat(events.get(0).usageEstimated()).isTrue();
+        assertThat(events.get(0).usage().promptTokens()).isEqualTo(3);
     }
 
     @Test

@@ -175,6 +175,10 @@ class UsageIT {
         assertThat(events.get(0).usage().totalTokens()).isEqualTo(10);
         assertThat(events.get(1).usage()).isEqualTo(new Usage(11, 3, 14, 3, 2));
         assertThat(events.get(1).publicModel()).isEqualTo("smart");
+        assertThat(events).as("the provider's own counts").allSatisfy(e -> {
+            assertThat(e.usageReported()).isTrue();
+            assertThat(e.usageEstimated()).isFalse();
+        });
         assertThat(upstream.requests()).allSatisfy(r -> assertThat(r.json().has("stream_options")).isFalse());
     }
 

@@ -31,6 +31,9 @@ final class UsageEventJson {
         n.put("cached", u.cachedTokens());
         n.put("reasoning", u.reasoningTokens());
         n.put("usage_reported", e.usageReported());
+        if (e.usageEstimated()) {
+            n.put("usage_estimated", true);
+        }
         if (e.costKnown()) {
             n.put("cost_usd", e.costUsd());
         }
@@ -59,7 +62,7 @@ final class UsageEventJson {
                 n.path("stream").asBoolean(), n.path("status").asInt(), u, n.path("usage_reported").asBoolean(),
                 n.path("duration_ms").asLong(), n.path("ttft_ms").asLong(-1), text(n, "team"),
                 n.hasNonNull("cost_usd") ? n.path("cost_usd").asDouble() : UsageEvent.UNKNOWN_COST,
-                text(n, "client_request_id"));
+                text(n, "client_request_id"), n.path("usage_estimated").asBoolean(false));
     }
 
     private static String text(JsonNode n, String field) {

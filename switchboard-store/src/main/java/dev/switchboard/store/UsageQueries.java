@@ -10,7 +10,8 @@ import java.util.List;
 /** Aggregates the usage table. */
 public final class UsageQueries {
     private static final String SUMS = "COUNT(*), COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), "
-            + "COALESCE(SUM(cached_tokens), 0), COALESCE(SUM(reasoning_tokens), 0), COALESCE(SUM(cost_micros), 0)";
+            + "COALESCE(SUM(cached_tokens), 0), COALESCE(SUM(reasoning_tokens), 0), COALESCE(SUM(cost_micros), 0), "
+            + "COALESCE(SUM(CASE WHEN usage_estimated THEN 1 ELSE 0 END), 0)";
 
     private final Jdbc jdbc;
 
@@ -72,6 +73,6 @@ public final class UsageQueries {
 
     private static UsageRow row(String group, ResultSet rs, int at) throws SQLException {
         return new UsageRow(group, rs.getLong(at), rs.getLong(at + 1), rs.getLong(at + 2), rs.getLong(at + 3),
-                rs.getLong(at + 4), rs.getLong(at + 5) / 1_000_000d);
+                rs.getLong(at + 4), rs.getLong(at + 5) / 1_000_000d, rs.getLong(at + 6));
     }
 }

@@ -44,4 +44,24 @@ class UsageJournalTest {
             assertThat(Files.readString(ledger.quarantineFile())).contains("cut-sh");
         }
     }
+
+    @Test
+    void anEstimatedEventKeepsItsMarkThroughTheJournalIntoTheReport() throws Exception {
+        Path journalFile = dir.resolve("estimated.journal");
+        Instant at = Instant.parse("2026-02-01T10:00:00Z");
+        UsageEvent estimated = new UsageEvent(at, "e-1", "k", "embeddings", "g/e", "g", "e", false, 200,
+                new dev.switchboard.usage.Usage(12, 0, 12, 0, 0), false, 5, -1, null, 0.000012, null, true);
+        UsageEvent reported = StoreContractTest.event("e-2", at, "k", "t", "g/e", 0.5);
+        assertThat(UsageEventJson.fromLine(UsageEventJson.toLine(estimated))).isEqualTo(estimated);
+        assertThat(UsageEventJson.fromLine(UsageEventJson.toLine(reported)).usageEstimated()).isFalse();
+        new UsageJournal(journalFile, new UsageQuarantine(journalFile)).append(List.of(estimated, reported));
+
+        try (Store store = Store.open(StoreSettings.sqlite(dir.resolve("e.db")))) {
+            UsageLedger ledger = store.usageLedger(UsageLedgerSettings.defaults(journalFile));
+            assertThat(ledger.flush(Duration.ofSeconds(30))).isTrue();
+            UsageRow totals = store.usage().usage(null, null, UsageGroupBy.MODEL).totals();
+            assertThat(totals.requests()).isEqualTo(2);
+            assertThat(totals.estimatedRequests()).isEqualTo(1);
+        }
+    }
 }

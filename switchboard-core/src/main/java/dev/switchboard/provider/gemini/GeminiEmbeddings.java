@@ -130,9 +130,9 @@ final class GeminiEmbeddings {
         }
         // The model is the client's name for it: Gemini's embeddings answer does not name one.
         out.put("model", req.model());
-        // batchEmbedContents reports no token count (unlike generateContent). Rather than invent one, the body says
-        // 0 (the OpenAI SDKs require the field) and the usage is recorded as not reported (null). Should Gemini add
-        // usageMetadata.promptTokenCount, it is used.
+        // batchEmbedContents reports no token count (unlike generateContent): the usage is null (not reported) and
+        // the body says 0 (the OpenAI SDKs require the field) until the gateway puts its own estimate of the input
+        // there (the server's EstimatedUsage). Should Gemini add usageMetadata.promptTokenCount, it is used.
         JsonNode meta = root.path("usageMetadata").path("promptTokenCount");
         long prompt = meta.isIntegralNumber() ? meta.asLong() : 0;
         out.putObject("usage").put("prompt_tokens", prompt).put("total_tokens", prompt);
