@@ -11,14 +11,18 @@ import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Converts an Anthropic Messages request into the canonical (OpenAI Chat Completions) request:
  * {@code system} becomes the first message, content blocks become messages and parts (see
  * {@link AnthropicContentDecoder}), tools and tool_choice become function tools, and the sampling fields map one to
- * one. {@code thinking} is kept as the canonical extension field of the same name, which the Anthropic upstream
- * sends as is. Fields with no canonical counterpart ({@code top_k}, {@code service_tier}, ...) are dropped.
- * Stateless and thread-safe.
+ * one; structured outputs and effort are decoded by {@link AnthropicOutputDecoder}. {@code thinking} and
+ * {@code top_k} are kept as canonical extension fields of the same names, which providers that can honour them
+ * translate and others refuse by name (or drop and report). Fields with no canonical form at all ({@code thread},
+ * {@code mcp_servers}, unknown ones, ...) are listed on the request as dialect-only, see {@link AnthropicFields}:
+ * an Anthropic provider gets them with the client's bytes, any other provider never silently. Stateless and
+ * thread-safe.
  */
 public final class AnthropicRequestDecoder {
     private AnthropicRequestDecoder() {}
@@ -30,7 +34,9 @@ public final class AnthropicRequestDecoder {
 
     /** @param requireMaxTokens false for count_tokens, which takes the same body without a limit */
     public static ModelRequest decode(byte[] body, boolean requireMaxTokens) {
-        ObjectNode canonical = toCanonical(parse(body), requireMaxTokens);
+        ObjectNode in = parse(body);
+        List<String> dialectOnly = AnthropicFields.dialectOnly(in);
+        ObjectNode canonical = toCanonical(in, requireMaxTokens, dialectOnly);
         byte[] bytes;
         try {
             bytes = Json.MAPPER.writeValueAsBytes(canonical);
@@ -38,7 +44,7 @@ public final class AnthropicRequestDecoder {
             throw new IllegalStateException(e);
         }
         // The canonical bytes are checked like any OpenAI request, which also locates the model name in them.
-        return OpenAiRequestDecoder.decode(Operation.CHAT, bytes);
+        return OpenAiRequestDecoder.decode(Operation.CHAT, bytes).withDialectOnly(dialectOnly);
     }
 
     static ObjectNode parse(byte[] body) {
@@ -62,7 +68,8 @@ public final class AnthropicRequestDecoder {
         return (ObjectNode) root;
     }
 
-    static ObjectNode toCanonical(ObjectNode in, boolean requireMaxTokens) {
+    /** @param dialectOnly collects the fields, and parts of fields, with no canonical form */
+    static ObjectNode toCanonical(ObjectNode in, boolean requireMaxTokens, List<String> dialectOnly) {
         ObjectNode out = Json.MAPPER.createObjectNode();
         JsonNode model = in.get("model");
         if (model == null || model.isNull()) {
@@ -101,6 +108,7 @@ public final class AnthropicRequestDecoder {
         }
         copyNumber(in, "temperature", out);
         copyNumber(in, "top_p", out);
+        copyNumber(in, "top_k", out);
         stopSequences(in.get("stop_sequences"), out);
         JsonNode stream = in.get("stream");
         if (stream != null && !stream.isNull() && !stream.isBoolean()) {
@@ -116,7 +124,13 @@ public final class AnthropicRequestDecoder {
             if (!thinking.isObject() || !thinking.path("type").isTextual()) {
                 throw AnthropicRequestProblems.invalid("thinking", "Input should be an object with a 'type'");
             }
-            out.set("thinking", thinking.deepCopy());
+            if (!"disabled".equals(thinking.path("type").asText())) { // disabled asks for nothing: the default
+                out.set("thinking", thinking.deepCopy());
+            }
+        }
+        JsonNode metadata = in.get("metadata");
+        if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
+            throw AnthropicRequestProblems.invalid("metadata", "Input should be an object");
         }
         JsonNode user = in.path("metadata").get("user_id");
         if (user != null && user.isTextual()) {
@@ -124,6 +138,7 @@ public final class AnthropicRequestDecoder {
         }
         AnthropicToolsDecoder.tools(in.get("tools"), out);
         AnthropicToolsDecoder.toolChoice(in.get("tool_choice"), out);
+        AnthropicOutputDecoder.decode(in, out, dialectOnly);
         return out;
     }
 

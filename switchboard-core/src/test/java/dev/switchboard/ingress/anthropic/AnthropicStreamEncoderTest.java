@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class AnthropicStreamEncoderTest {
     private final List<String> out = new ArrayList<>();
-    private final AnthropicStreamEncoder enc = new AnthropicStreamEncoder("smart");
+    private final AnthropicStreamEncoder enc = new AnthropicStreamEncoder("smart", 0);
 
     private void feed(String data) {
         enc.onChunk(data, b -> out.add(new String(b, StandardCharsets.UTF_8)));
