@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 final class AnthropicRequestRules {
     static final Set<String> TOP_LEVEL = Set.of("model", "messages", "max_tokens", "system", "metadata", "stop_sequences",
             "stream", "temperature", "top_p", "top_k", "tools", "tool_choice", "thinking", "service_tier", "container",
-            "mcp_servers", "context_management");
+            "mcp_servers", "context_management", "output_config", "output_format", "thread");
     private static final Map<String, Set<String>> BLOCK_FIELDS = Map.of(
             "text", Set.of("type", "text", "cache_control", "citations"),
             "image", Set.of("type", "source", "cache_control"),
