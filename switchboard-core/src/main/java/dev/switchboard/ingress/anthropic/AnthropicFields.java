@@ -52,6 +52,6 @@ final class AnthropicFields {
 
     static String why(String field) {
         String why = WHY.get(field);
-        return why != null ? why : "the gateway has no translation for this Anthropic field";
+        return why != null ? why : "the gateway knows no translation for this field";
     }
 }
