@@ -41,9 +41,14 @@ class AnthropicTranslatedUsageIT {
     static final String GEMINI = "google/" + FakeGeminiUpstream.MODEL;
     static final String BEDROCK = "aws/" + FakeBedrockUpstream.MODEL;
     static final String CLAUDE = "claude/" + FakeAnthropicUpstream.MODEL;
-    /** ~2,700 characters: several hundred tokens by any estimate, far above what the fakes report (8 to 24). */
+    /**
+     * The system prompt: ~2,700 characters, several hundred tokens by any estimate, far above what the fakes report
+     * (8 to 24). The fakes echo the user's short text, so the answers stay short.
+     */
     static final String LONG_PROMPT = "the quick brown fox jumps over the lazy dog ".repeat(60).trim();
     static final long ESTIMATE_AT_LEAST = 400;
+    /** A key with a limit: admission estimates the prompt with the tokeniser, and that estimate is the one reported. */
+    static final String LIMITED_KEY = "sk-limited-key-789";
 
     static FakeUpstream openAi;
     static FakeGeminiUpstream gemini;
@@ -91,10 +96,11 @@ class AnthropicTranslatedUsageIT {
                     models: [%s]
                 keys:
                   - { name: tester, key: %s }
+                  - { name: limited, key: %s, limits: { tokens_per_minute: 10000000 } }
                 """.formatted(openAi.baseUrl(), GatewayFixture.UPSTREAM_KEY, extra,
                 gemini.baseUrl(), FakeGeminiUpstream.API_KEY, FakeGeminiUpstream.MODEL, extra,
                 bedrock.baseUrl(), FakeBedrockUpstream.ACCESS_KEY, FakeBedrockUpstream.SECRET_KEY, FakeBedrockUpstream.MODEL, extra,
-                anthropic.baseUrl(), FakeAnthropicUpstream.API_KEY, FakeAnthropicUpstream.MODEL, GatewayFixture.KEY);
+                anthropic.baseUrl(), FakeAnthropicUpstream.API_KEY, FakeAnthropicUpstream.MODEL, GatewayFixture.KEY, LIMITED_KEY);
     }
 
     @AfterAll
@@ -109,15 +115,26 @@ class AnthropicTranslatedUsageIT {
 
     static String request(String model, boolean stream) throws Exception {
         return JSON.writeValueAsString(JSON.createObjectNode().put("model", model).put("max_tokens", 256).put("stream", stream)
-                .put("system", "Be terse.").set("messages", JSON.createArrayNode().add(
-                        JSON.createObjectNode().put("role", "user").put("content", LONG_PROMPT))));
+                .put("system", LONG_PROMPT).set("messages", JSON.createArrayNode().add(
+                        JSON.createObjectNode().put("role", "user").put("content", "hello there"))));
     }
 
     static HttpResponse<String> post(String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/messages"))
+        return post("/v1/messages", GatewayFixture.KEY, body);
+    }
+
+    static HttpResponse<String> post(String path, String key, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path))
                 .header("content-type", "application/json").header("anthropic-version", "2023-06-01")
-                .header("x-api-key", GatewayFixture.KEY).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("x-api-key", key).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** message_start's usage of a streamed answer to the long prompt, asked with {@code key}. */
+    static JsonNode startUsage(String model, String key) throws Exception {
+        HttpResponse<String> r = post("/v1/messages", key, request(model, true));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return events(r.body(), "message_start").get(0).path("message").path("usage");
     }
 
     /** The data of each event of the given type, in order. */
@@ -160,14 +177,22 @@ class AnthropicTranslatedUsageIT {
         JsonNode endUsage = deltas.get(0).path("usage");
         assertThat(endUsage.path("input_tokens").asLong()).as(endUsage.toString()).isEqualTo(reported);
         assertThat(endUsage.path("output_tokens").asLong()).isPositive();
+
+        // without limits the gateway estimated nothing before: the estimate count_tokens gives for the same prompt
+        HttpResponse<String> count = post("/v1/messages/count_tokens", GatewayFixture.KEY, request(model, false));
+        long counted = JSON.readTree(count.body()).path("input_tokens").asLong();
+        assertThat(startUsage.path("input_tokens").asLong()).isEqualTo(counted);
+        // with a limit, admission's estimate (the tokeniser's, a different count) is the one reported
+        assertThat(startUsage(model, LIMITED_KEY).path("input_tokens").asLong())
+                .isGreaterThanOrEqualTo(ESTIMATE_AT_LEAST).isLessThan(2_000).isNotEqualTo(counted);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {OPENAI, GEMINI, BEDROCK})
     void sdkAccumulatorSeesTheEstimateFirstAndTheReportedCountLast(String model) throws Exception {
         long reported = reportedInput(model);
-        MessageCreateParams params = MessageCreateParams.builder().model(model).maxTokens(256).system("Be terse.")
-                .addUserMessage(LONG_PROMPT).build();
+        MessageCreateParams params = MessageCreateParams.builder().model(model).maxTokens(256).system(LONG_PROMPT)
+                .addUserMessage("hello there").build();
         MessageAccumulator acc = MessageAccumulator.create();
         long atStart = -1;
         try (StreamResponse<RawMessageStreamEvent> events = client.messages().createStreaming(params)) {
