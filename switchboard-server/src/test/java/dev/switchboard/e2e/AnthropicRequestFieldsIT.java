@@ -241,6 +241,41 @@ class AnthropicRequestFieldsIT {
         assertThat(r.headers().firstValue("x-switchboard-dropped-params")).isEmpty();
     }
 
+    static final String SERVER_TOOL = ",\"tools\":[{\"name\":\"get_weather\",\"input_schema\":{\"type\":\"object\"}},"
+            + "{\"type\":\"web_search_20250305\",\"name\":\"web_search\"}]";
+
+    @Test
+    void serverToolsGoToAnthropicAndAreNeverLostElsewhere() throws Exception {
+        String toClaude = request(CLAUDE, SERVER_TOOL);
+        HttpResponse<String> r = post(rejecting, toClaude);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(anthropic.rejections()).isEmpty();
+        assertThat(anthropic.lastRequest().body()).isEqualTo(toClaude.replace(CLAUDE, FakeAnthropicUpstream.MODEL));
+
+        assertThat(JSON.readTree(assertRefused(post(rejecting, request(OPENAI, SERVER_TOOL)), "tools.1").toString())
+                .path("error").path("message").asText()).contains("Anthropic");
+        HttpResponse<String> dropped = post(dropping, request(OPENAI, SERVER_TOOL));
+        assertThat(dropped.statusCode()).as(dropped.body()).isEqualTo(200);
+        assertThat(dropped.headers().firstValue("x-switchboard-dropped-params")).hasValue("tools.1");
+        JsonNode tools = openAi.lastRequest().json().path("tools");
+        assertThat(tools).hasSize(1);
+        assertThat(tools.get(0).path("function").path("name").asText()).isEqualTo("get_weather");
+    }
+
+    @Test
+    void contentWithoutACanonicalFormIsRefusedByItsPath() throws Exception {
+        String filesApiImage = "{\"model\":\"" + GEMINI + "\",\"max_tokens\":256,\"messages\":[{\"role\":\"user\","
+                + "\"content\":[{\"type\":\"text\",\"text\":\"what is this?\"},"
+                + "{\"type\":\"image\",\"source\":{\"type\":\"file\",\"file_id\":\"file_011\"}}]}]}";
+        assertRefused(post(rejecting, filesApiImage), "messages.0.content.1.source");
+        String serverToolHistory = "{\"model\":\"" + BEDROCK + "\",\"max_tokens\":256,\"messages\":["
+                + "{\"role\":\"user\",\"content\":\"news?\"},{\"role\":\"assistant\",\"content\":["
+                + "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_1\",\"name\":\"web_search\",\"input\":{\"query\":\"news\"}},"
+                + "{\"type\":\"text\",\"text\":\"Here.\"}]},{\"role\":\"user\",\"content\":\"thanks\"}]}";
+        assertRefused(post(rejecting, serverToolHistory), "messages.1.content.0");
+        assertThat(upstreamRequests()).isZero();
+    }
+
     // ---- careless clients --------------------------------------------------------------------------------------
 
     @ParameterizedTest
@@ -253,6 +288,9 @@ class AnthropicRequestFieldsIT {
         assertRefused(post(rejecting, request(model, ",\"output_config\":{\"effort\":5}")), "output_config.effort");
         assertRefused(post(rejecting, request(model, ",\"top_k\":\"many\"")), "top_k");
         assertRefused(post(rejecting, request(model, ",\"metadata\":[\"u\"]")), "metadata");
+        assertRefused(post(rejecting, request(model, ",\"tools\":[\"get_weather\"]")), "tools.0");
+        assertRefused(post(rejecting, "{\"model\":\"" + model + "\",\"max_tokens\":9,\"messages\":[{\"role\":\"user\","
+                + "\"content\":[{\"text\":\"typeless\"}]}]}"), "messages.0.content.0.type");
         assertThat(upstreamRequests()).isZero();
     }
 }

@@ -38,6 +38,9 @@ final class AnthropicRequestRules {
         }
     }
 
+    /** Server tool types are versioned by date, e.g. web_search_20250305. */
+    private static final java.util.regex.Pattern SERVER_TOOL = java.util.regex.Pattern.compile("^[a-z_]+_\\d{8}$");
+
     private AnthropicRequestRules() {}
 
     static void check(JsonNode body) {
@@ -101,6 +104,12 @@ final class AnthropicRequestRules {
         for (int i = 0; i < tools.size(); i++) {
             JsonNode t = tools.get(i);
             String path = "tools." + i;
+            if (!t.path("type").asText("custom").equals("custom")) { // a server tool: Anthropic runs it, no schema
+                if (!SERVER_TOOL.matcher(t.path("type").asText()).matches() || !t.path("name").isTextual()) {
+                    throw new Invalid(path + ": unknown server tool type '" + t.path("type").asText() + "'");
+                }
+                continue;
+            }
             for (var e : t.properties()) {
                 if (!Set.of("name", "description", "input_schema", "cache_control", "type").contains(e.getKey())) {
                     throw new Invalid(path + "." + e.getKey() + ": Extra inputs are not permitted");

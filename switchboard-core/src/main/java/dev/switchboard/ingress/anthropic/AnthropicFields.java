@@ -37,7 +37,11 @@ final class AnthropicFields {
             "inference_geo", "the inference region is Anthropic's setting; choose a provider in that region instead",
             "output_config.effort", "the effort must be 'low', 'medium' or 'high' here");
 
-    /** The top-level fields of {@code in} a translated route cannot carry, in request order; nulls are absent. */
+    /**
+     * The top-level fields of {@code in} a translated route cannot carry, in request order; nulls are absent. The
+     * decoders add the paths of parts they cannot carry (server tools {@code tools.N}, content blocks and sources
+     * {@code messages.N.content.M}, unknown {@code output_config} members).
+     */
     static List<String> dialectOnly(JsonNode in) {
         List<String> found = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : in.properties()) {
@@ -51,6 +55,12 @@ final class AnthropicFields {
     }
 
     static String why(String field) {
+        if (field.startsWith("tools.")) {
+            return "server tools and Anthropic-defined tools run at Anthropic only; describe a client tool with an input_schema";
+        }
+        if (field.startsWith("messages.")) {
+            return "this content block or source exists only at Anthropic";
+        }
         String why = WHY.get(field);
         return why != null ? why : "the gateway knows no translation for this field";
     }

@@ -93,7 +93,7 @@ public final class AnthropicRequestDecoder {
             throw AnthropicRequestProblems.invalid("messages", "at least one message is required");
         }
         for (int i = 0; i < inMessages.size(); i++) {
-            AnthropicContentDecoder.message(inMessages.get(i), "messages." + i, messages);
+            AnthropicContentDecoder.message(inMessages.get(i), "messages." + i, messages, dialectOnly);
         }
 
         JsonNode maxTokens = in.get("max_tokens");
@@ -136,7 +136,7 @@ public final class AnthropicRequestDecoder {
         if (user != null && user.isTextual()) {
             out.put("user", user.asText());
         }
-        AnthropicToolsDecoder.tools(in.get("tools"), out);
+        AnthropicToolsDecoder.tools(in.get("tools"), out, dialectOnly);
         AnthropicToolsDecoder.toolChoice(in.get("tool_choice"), out);
         AnthropicOutputDecoder.decode(in, out, dialectOnly);
         return out;

@@ -107,8 +107,8 @@ class AnthropicRequestDecoderTest {
         assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_PARAMETER);
         assertThat(e.getMessage()).startsWith("messages.0.role:");
         e = catchThrowableOfType(GatewayException.class, () -> decode("{\"model\":\"m\",\"max_tokens\":1,\"messages\":"
-                + "[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":[{\"type\":\"web_search_20250305\",\"name\":\"w\"}]}"));
-        assertThat(e.getMessage()).contains("web_search_20250305");
+                + "[{\"role\":\"user\",\"content\":[{\"text\":\"no type\"}]}]}"));
+        assertThat(e.getMessage()).startsWith("messages.0.content.0.type:");
         e = catchThrowableOfType(GatewayException.class, () -> decode("not json"));
         assertThat(e.kind()).isEqualTo(ErrorKind.MALFORMED_JSON);
     }
@@ -131,6 +131,20 @@ class AnthropicRequestDecoderTest {
                 """);
         assertThat(req.dialectOnly()).containsExactly("thread", "mcp_servers", "x_new_field",
                 "output_config.effort", "output_config.task_budget");
+        // server tools, server tool blocks and Files API sources: only an Anthropic provider can take them
+        ModelRequest agent = decode("""
+                {"model":"m","max_tokens":10,
+                 "tools":[{"name":"f","input_schema":{"type":"object"}},{"type":"web_search_20250305","name":"web_search"}],
+                 "messages":[{"role":"user","content":[{"type":"text","text":"news?"},
+                                {"type":"image","source":{"type":"file","file_id":"file_01"}}]},
+                   {"role":"assistant","content":[{"type":"server_tool_use","id":"srvtoolu_1","name":"web_search","input":{}},
+                      {"type":"web_search_tool_result","tool_use_id":"srvtoolu_1","content":[]},{"type":"text","text":"ok"}]},
+                   {"role":"user","content":"thanks"}]}
+                """);
+        assertThat(agent.dialectOnly()).containsExactly("messages.0.content.1.source", "messages.1.content.0",
+                "messages.1.content.1", "tools.1");
+        assertThat(agent.body().path("tools")).hasSize(1);
+        assertThat(agent.body().path("messages").get(1).path("content").asText()).isEqualTo("ok");
         assertThat(req.body().path("response_format")).isEqualTo(json("""
                 {"type":"json_schema","json_schema":{"name":"output","schema":{"type":"object"}}}"""));
         assertThat(req.body().has("reasoning_effort")).isFalse();
