@@ -188,11 +188,13 @@ class AnthropicRequestFieldsIT {
     @ValueSource(strings = {OPENAI, GEMINI, BEDROCK})
     void capacityAndCacheHintsAreLeftOut(String model) throws Exception {
         HttpResponse<String> r = post(rejecting, request(model,
-                ",\"service_tier\":\"auto\",\"speed\":\"fast\",\"cache_control\":{\"type\":\"ephemeral\"}"));
+                ",\"service_tier\":\"auto\",\"speed\":\"fast\",\"cache_control\":{\"type\":\"ephemeral\"},"
+                        + "\"diagnostics\":{\"previous_message_id\":null}"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.headers().firstValue("x-switchboard-dropped-params")).isEmpty();
         String sent = upstreamOf(model).body();
-        assertThat(sent).doesNotContain("service_tier").doesNotContain("speed").doesNotContain("ephemeral");
+        assertThat(sent).doesNotContain("service_tier").doesNotContain("speed").doesNotContain("ephemeral")
+                .doesNotContain("previous_message_id");
     }
 
     // ---- no translation: refused or reported ----------------------------------------------------------------
@@ -202,6 +204,7 @@ class AnthropicRequestFieldsIT {
             ",\"container\":\"container_01\"|container",
             ",\"context_management\":{\"edits\":[{\"type\":\"clear_tool_uses_20250919\"}]}|context_management",
             ",\"inference_geo\":\"us\"|inference_geo",
+            ",\"fallbacks\":[{\"model\":\"claude-haiku-4-5\"}]|fallbacks",
             ",\"frobnicate\":true|frobnicate",
             ",\"output_config\":{\"effort\":\"max\"}|output_config.effort",
             ",\"output_config\":{\"format\":{\"type\":\"regex\",\"pattern\":\"a+\"}}|output_config.format");

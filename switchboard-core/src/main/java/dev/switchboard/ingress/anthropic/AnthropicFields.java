@@ -24,9 +24,9 @@ final class AnthropicFields {
      * Hints about Anthropic's own capacity and caching that ask nothing of the answer: not sent elsewhere, not
      * reported. {@code service_tier} picks Anthropic's priority capacity, {@code speed} its fast mode, a top-level
      * {@code cache_control} places Anthropic's cache marker (block-level markers are carried, and ignored by
-     * providers that cache on their own).
+     * providers that cache on their own), {@code diagnostics} asks for Anthropic's cache diagnostics report.
      */
-    static final Set<String> IGNORED = Set.of("service_tier", "speed", "cache_control");
+    static final Set<String> IGNORED = Set.of("service_tier", "speed", "cache_control", "diagnostics");
 
     /** Why a dialect-only field cannot be carried, for the 400 that names it. */
     static final Map<String, String> WHY = Map.of(
@@ -35,6 +35,8 @@ final class AnthropicFields {
             "mcp_servers", "the MCP connector runs at Anthropic; connect the MCP servers' tools as client tools",
             "context_management", "context editing runs at Anthropic",
             "inference_geo", "the inference region is Anthropic's setting; choose a provider in that region instead",
+            "compaction", "compaction runs at Anthropic",
+            "fallbacks", "Anthropic's own model fallbacks; configure fallbacks on the gateway's route instead",
             "output_config.effort", "the effort must be 'low', 'medium' or 'high' here");
 
     /**
