@@ -233,6 +233,18 @@ class AnthropicRequestFieldsIT {
     }
 
     @Test
+    void hostileFieldNamesAreRefusedEvenUnderDrop() throws Exception {
+        JsonNode crlf = assertRefused(post(dropping, request(OPENAI, ",\"x\\r\\nSet-Cookie: a=b\":1")), "x\r\nSet-Cookie: a=b");
+        assertThat(crlf.path("error").path("message").asText()).contains("'fake'");
+        String huge = "f".repeat(20_000);
+        HttpResponse<String> r = post(dropping, request(GEMINI, ",\"" + huge + "\":1"));
+        assertRefused(r, "f".repeat(64) + "...");
+        assertThat(r.body().length()).isLessThan(1_000);
+        assertThat(r.headers().firstValue("x-switchboard-dropped-params")).isEmpty();
+        assertThat(upstreamRequests()).isZero();
+    }
+
+    @Test
     void anAnthropicProviderGetsThemAsSent() throws Exception {
         String sent = request(CLAUDE, ",\"mcp_servers\":[{\"type\":\"url\",\"url\":\"https://mcp.example.com/sse\","
                 + "\"name\":\"example\"}],\"container\":\"container_01\",\"service_tier\":\"auto\","

@@ -6,6 +6,7 @@ import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.provider.ProviderEndpoint;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Applied before a Messages request is translated for a provider that does not speak Anthropic: its dialect-only
@@ -15,6 +16,9 @@ import java.util.List;
  * conversation without a thread, where dropping it would send a lone continuation (e.g. only a tool result).
  */
 public final class AnthropicTranslatedGate {
+    /** Field names and paths that may be named in x-switchboard-dropped-params. */
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
+
     private AnthropicTranslatedGate() {}
 
     /** @return the fields to leave out and report; throws the 400 that refuses the request otherwise */
@@ -26,9 +30,12 @@ public final class AnthropicTranslatedGate {
         if (fields.contains("thread")) {
             throw threadUnsupported(p.name());
         }
-        if (p.unsupportedParams() != UnsupportedParams.DROP) {
-            String first = fields.getFirst();
-            throw GatewayException.param(ErrorKind.INVALID_PARAMETER, first, first + ": not supported by provider '"
+        String odd = fields.stream().filter(f -> !PLAIN.matcher(f).matches()).findFirst().orElse(null);
+        if (p.unsupportedParams() != UnsupportedParams.DROP || odd != null) {
+            // a name that cannot go into a response header (control characters, huge) is refused even under drop
+            String first = odd != null ? odd : fields.getFirst();
+            String shown = first.length() <= 64 ? first : first.substring(0, 64) + "...";
+            throw GatewayException.param(ErrorKind.INVALID_PARAMETER, shown, shown + ": not supported by provider '"
                     + p.name() + "', which does not speak Anthropic's API: " + AnthropicFields.why(first) + ".");
         }
         return fields;
