@@ -179,6 +179,14 @@ class AnthropicRequestFieldsIT {
         assertThat(sent.path("reasoning_effort").asText()).isEqualTo("low");
         assertThat(sent.has("thinking")).isFalse(); // disabled is the default: it asks for nothing
 
+        // LangChain's ChatAnthropic defaults: -1 switches top_k and top_p off, thinking disabled
+        for (String model : List.of(OPENAI, GEMINI, BEDROCK)) {
+            HttpResponse<String> r = post(rejecting, request(model,
+                    ",\"temperature\":1,\"top_k\":-1,\"top_p\":-1,\"thinking\":{\"type\":\"disabled\"},\"stream\":false"));
+            assertThat(r.statusCode()).as(model + " " + r.body()).isEqualTo(200);
+            assertThat(upstreamOf(model).body()).doesNotContain("-1").doesNotContain("thinking");
+        }
+
         HttpResponse<String> g = post(rejecting, request(GEMINI, ",\"top_k\":40"));
         assertThat(g.statusCode()).as(g.body()).isEqualTo(200);
         assertThat(gemini.lastRequest().json().path("generationConfig").path("topK").asInt()).isEqualTo(40);

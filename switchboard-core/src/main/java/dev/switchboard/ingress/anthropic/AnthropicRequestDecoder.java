@@ -107,8 +107,9 @@ public final class AnthropicRequestDecoder {
             out.put("max_tokens", maxTokens.asInt());
         }
         copyNumber(in, "temperature", out);
-        copyNumber(in, "top_p", out);
-        copyNumber(in, "top_k", out);
+        // LangChain's ChatAnthropic sends top_k and top_p -1 by default, Anthropic's way of saying "not used"
+        copyNumberAbove(in, "top_p", 0, out);
+        copyNumberAbove(in, "top_k", 1, out);
         stopSequences(in.get("stop_sequences"), out);
         JsonNode stream = in.get("stream");
         if (stream != null && !stream.isNull() && !stream.isBoolean()) {
@@ -151,6 +152,15 @@ public final class AnthropicRequestDecoder {
             throw AnthropicRequestProblems.invalid(field, "Input should be a valid number");
         }
         out.set(field, v);
+    }
+
+    /** Copies the number unless it is below {@code min}, which switches the sampling option off. */
+    private static void copyNumberAbove(ObjectNode in, String field, int min, ObjectNode out) {
+        copyNumber(in, field, out);
+        JsonNode v = out.get(field);
+        if (v != null && v.doubleValue() < min) {
+            out.remove(field);
+        }
     }
 
     private static void stopSequences(JsonNode v, ObjectNode out) {
