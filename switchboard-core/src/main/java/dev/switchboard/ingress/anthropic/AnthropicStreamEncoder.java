@@ -103,9 +103,12 @@ public final class AnthropicStreamEncoder {
         message.putArray("content");
         message.putNull("stop_reason");
         message.putNull("stop_sequence");
-        // The canonical stream reports usage at its end, if at all before: the estimate until then.
+        // The canonical stream reports usage at its end (some servers send zeros before): the estimate until then.
         JsonNode u = chunk == null ? null : chunk.get("usage");
-        message.set("usage", u != null && u.isObject() ? AnthropicUsageEncoder.encode(u) : estimatedUsage());
+        ObjectNode early = u != null && u.isObject() ? AnthropicUsageEncoder.encode(u) : null;
+        boolean counted = early != null && (early.path("input_tokens").asLong() > 0
+                || early.path("cache_read_input_tokens").asLong() > 0 || early.path("cache_creation_input_tokens").asLong() > 0);
+        message.set("usage", counted ? early : estimatedUsage());
         emit("message_start", event, out);
     }
 

@@ -57,4 +57,15 @@ class AnthropicStreamEncoderTest {
         // the provider reported no usage at all: the estimate is the best count there is, at the end too
         assertThat(out.get(11)).contains("\"input_tokens\":42");
     }
+
+    @Test
+    void earlyUsageCountsOnlyWhenItCountedThePrompt() {
+        feed("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}],\"usage\":{\"prompt_tokens\":0,\"completion_tokens\":0}}");
+        assertThat(out.get(0)).contains("\"input_tokens\":42");
+        AnthropicStreamEncoder counted = new AnthropicStreamEncoder("smart", 42);
+        List<String> got = new ArrayList<>();
+        counted.onChunk("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":1}}",
+                b -> got.add(new String(b, StandardCharsets.UTF_8)));
+        assertThat(got.get(0)).contains("\"input_tokens\":30");
+    }
 }
