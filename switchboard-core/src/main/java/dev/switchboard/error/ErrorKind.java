@@ -9,6 +9,8 @@ public enum ErrorKind {
     MALFORMED_JSON(400, "invalid_request_error", "invalid_json", false),
     MISSING_PARAMETER(400, "invalid_request_error", "missing_required_parameter", false),
     INVALID_PARAMETER(400, "invalid_request_error", "invalid_parameter", false),
+    /** Anthropic's {@code thread} on a route that cannot keep one: the client resends the whole conversation. */
+    THREAD_UNSUPPORTED(400, "invalid_request_error", "thread_unsupported_request", false),
     UNAUTHENTICATED(401, "authentication_error", "invalid_api_key", false),
     MODEL_NOT_ALLOWED(403, "permission_error", "model_not_allowed", false),
     /** A budget applies but the model has no price (and no fallback price is configured): it cannot be charged. */

@@ -3,7 +3,9 @@ package dev.switchboard.ingress;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
+import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.StreamTranslator;
+import java.util.List;
 
 /**
  * The API dialect a client speaks at the front door. The data plane works on the canonical (OpenAI) shape;
@@ -22,6 +24,25 @@ public interface IngressDialect {
 
     /** Wraps the provider's canonical stream so that it emits the client's events; may return it as is. */
     StreamTranslator encodeStream(ModelRequest req, StreamTranslator canonical);
+
+    /**
+     * {@link #encodeStream(ModelRequest, StreamTranslator)} for a dialect that reports the prompt's tokens before the
+     * provider does (Anthropic's message_start).
+     *
+     * @param promptEstimate the gateway's own estimate of the input tokens, -1 when it made none
+     */
+    default StreamTranslator encodeStream(ModelRequest req, StreamTranslator canonical, long promptEstimate) {
+        return encodeStream(req, canonical);
+    }
+
+    /**
+     * Called before the request is translated for a provider that does not speak this dialect natively: refuses
+     * (throws the 400) what of the client's own dialect the translation would lose, or returns the fields it leaves
+     * out under {@code unsupported_params: drop}, to be reported. The canonical dialect loses nothing.
+     */
+    default List<String> checkTranslated(ModelRequest req, ProviderEndpoint target) {
+        return List.of();
+    }
 
     /** A failure as the client's JSON error body. */
     byte[] encodeError(GatewayException e);

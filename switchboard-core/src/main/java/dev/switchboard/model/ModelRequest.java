@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * A validated request for one model operation, in the canonical form: OpenAI's wire shape, a superset other
@@ -22,6 +23,7 @@ public final class ModelRequest {
     private final int modelStart;
     private final int modelEnd;
     private final int rootEnd;
+    private final List<String> dialectOnly;
     private ObjectNode body;
 
     /**
@@ -31,6 +33,13 @@ public final class ModelRequest {
      */
     public ModelRequest(Operation operation, String model, boolean stream, boolean clientRequestedUsage,
                         boolean hasStreamOptions, byte[] raw, int modelStart, int modelEnd, int rootEnd) {
+        this(operation, model, stream, clientRequestedUsage, hasStreamOptions, raw, modelStart, modelEnd, rootEnd, List.of());
+    }
+
+    private ModelRequest(Operation operation, String model, boolean stream, boolean clientRequestedUsage,
+                         boolean hasStreamOptions, byte[] raw, int modelStart, int modelEnd, int rootEnd,
+                         List<String> dialectOnly) {
+        this.dialectOnly = List.copyOf(dialectOnly);
         this.operation = operation;
         this.model = model;
         this.stream = stream;
@@ -55,6 +64,21 @@ public final class ModelRequest {
     public int modelStart() { return modelStart; }
     public int modelEnd() { return modelEnd; }
     public int rootEnd() { return rootEnd; }
+
+    /**
+     * Top-level fields of the client's own dialect that have no canonical form (e.g. Anthropic's {@code thread} or
+     * {@code mcp_servers}): a native route sends them with the client's bytes; a translated route must refuse them
+     * or report them dropped, never lose them silently. Empty for the canonical dialect.
+     */
+    public List<String> dialectOnly() { return dialectOnly; }
+
+    /** This request with the dialect-only fields its decoder found. */
+    public ModelRequest withDialectOnly(List<String> fields) {
+        ModelRequest copy = new ModelRequest(operation, model, stream, clientRequestedUsage, hasStreamOptions, raw,
+                modelStart, modelEnd, rootEnd, fields);
+        copy.body = body;
+        return copy;
+    }
 
     /** The request as a JSON tree, parsed on first use. Read-only by contract. */
     public ObjectNode body() {

@@ -116,7 +116,7 @@ final class ModelCallHandler {
         UpstreamRequest built = nativeAnthropic
                 ? AnthropicPassthrough.toUpstream(body, target.provider(), target.upstreamModel(),
                         joined(ex, "anthropic-beta"), ex.client.header("anthropic-version"))
-                : adapter.toUpstream(req, target.provider(), target.upstreamModel(), injectUsage);
+                : translated(ex, req, target, adapter, injectUsage);
         Attempt attempt = new Attempt(req, target, adapter, injectUsage, nativeAnthropic, routed, n);
         if (target.provider().type().auth() == AuthStyle.OAUTH2) {
             // The credential takes I/O (a token exchange, cached): resolve it first, then send as usual.
@@ -140,6 +140,19 @@ final class ModelCallHandler {
             return;
         }
         send(ex, attempt, RequestSigner.sign(built, target.provider()));
+    }
+
+    /** The request in the target's dialect; what the client's own dialect cannot carry there is refused or reported. */
+    private static UpstreamRequest translated(Exchange ex, ModelRequest req, Target target, ChatAdapter adapter,
+                                              boolean injectUsage) {
+        java.util.List<String> lost = ex.dialect.checkTranslated(req, target.provider());
+        UpstreamRequest up = adapter.toUpstream(req, target.provider(), target.upstreamModel(), injectUsage);
+        if (lost.isEmpty()) {
+            return up;
+        }
+        java.util.List<String> dropped = new java.util.ArrayList<>(lost);
+        dropped.addAll(up.dropped());
+        return new UpstreamRequest(up.method(), up.url(), up.headers(), up.body(), dropped);
     }
 
     /**
@@ -190,7 +203,8 @@ final class ModelCallHandler {
                 relayError(ex, call, upstream, attempt);
             } else if (req.stream() && adapter.isStream(upstream.getHeader("content-type"))) {
                 new SseRelay(ex, call, ex.client, adapter,
-                        ex.dialect.encodeStream(req, adapter.newStream(req, target.provider(), target.upstreamModel(), attempt.injectUsage())),
+                        ex.dialect.encodeStream(req, adapter.newStream(req, target.provider(), target.upstreamModel(),
+                                attempt.injectUsage()), ex.estimatedInputTokens),
                         attempt::done).onFailureBeforeFirstByte(e -> attempt.routed().recover(attempt.n(), e, null))
                         .start(upstream);
             } else {

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 final class AnthropicRequestRules {
     static final Set<String> TOP_LEVEL = Set.of("model", "messages", "max_tokens", "system", "metadata", "stop_sequences",
             "stream", "temperature", "top_p", "top_k", "tools", "tool_choice", "thinking", "service_tier", "container",
-            "mcp_servers", "context_management");
+            "mcp_servers", "context_management", "output_config", "output_format", "thread");
     private static final Map<String, Set<String>> BLOCK_FIELDS = Map.of(
             "text", Set.of("type", "text", "cache_control", "citations"),
             "image", Set.of("type", "source", "cache_control"),
@@ -37,6 +37,9 @@ final class AnthropicRequestRules {
             super(message, null, false, false);
         }
     }
+
+    /** Server tool types are versioned by date, e.g. web_search_20250305. */
+    private static final java.util.regex.Pattern SERVER_TOOL = java.util.regex.Pattern.compile("^[a-z_]+_\\d{8}$");
 
     private AnthropicRequestRules() {}
 
@@ -101,6 +104,12 @@ final class AnthropicRequestRules {
         for (int i = 0; i < tools.size(); i++) {
             JsonNode t = tools.get(i);
             String path = "tools." + i;
+            if (!t.path("type").asText("custom").equals("custom")) { // a server tool: Anthropic runs it, no schema
+                if (!SERVER_TOOL.matcher(t.path("type").asText()).matches() || !t.path("name").isTextual()) {
+                    throw new Invalid(path + ": unknown server tool type '" + t.path("type").asText() + "'");
+                }
+                continue;
+            }
             for (var e : t.properties()) {
                 if (!Set.of("name", "description", "input_schema", "cache_control", "type").contains(e.getKey())) {
                     throw new Invalid(path + "." + e.getKey() + ": Extra inputs are not permitted");

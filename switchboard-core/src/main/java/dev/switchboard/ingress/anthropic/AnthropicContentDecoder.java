@@ -7,13 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Anthropic's system prompt and messages as canonical messages. A user turn's tool_result blocks become
  * {@code tool} messages placed before the rest of the turn (the canonical shape wants them right after the
  * assistant's tool_calls); an assistant turn's tool_use blocks become its {@code tool_calls}, and its thinking
  * blocks the {@code thinking_blocks} extension the Anthropic upstream sends back with their signatures.
- * {@code cache_control} on a block is kept on the canonical part, where the Anthropic upstream reads it.
+ * {@code cache_control} on a block is kept on the canonical part, where the Anthropic upstream reads it. Blocks
+ * and sources with no canonical form are listed in {@code lost} (their paths) and left out, see {@link AnthropicFields}.
  */
 final class AnthropicContentDecoder {
     private AnthropicContentDecoder() {}
@@ -44,7 +46,7 @@ final class AnthropicContentDecoder {
         }
     }
 
-    static void message(JsonNode m, String path, ArrayNode out) {
+    static void message(JsonNode m, String path, ArrayNode out, List<String> lost) {
         if (!m.isObject()) {
             throw AnthropicRequestProblems.invalid(path, "Input should be an object");
         }
@@ -67,21 +69,21 @@ final class AnthropicContentDecoder {
             throw AnthropicRequestProblems.invalid(path + ".content", "Input should be a string or a list of content blocks");
         }
         if (role.equals("user")) {
-            user(content, path + ".content", out);
+            user(content, path + ".content", out, lost);
         } else {
-            assistant(content, path + ".content", out);
+            assistant(content, path + ".content", out, lost);
         }
     }
 
-    private static void user(JsonNode blocks, String path, ArrayNode out) {
+    private static void user(JsonNode blocks, String path, ArrayNode out, List<String> lost) {
         ArrayNode parts = Json.MAPPER.createArrayNode();
         for (int i = 0; i < blocks.size(); i++) {
             JsonNode b = blocks.get(i);
             String at = path + "." + i;
             if ("tool_result".equals(b.path("type").asText())) {
-                out.add(toolResult(b, at));
+                out.add(toolResult(b, at, lost));
             } else {
-                parts.add(part(b, at));
+                addPart(parts, b, at, lost);
             }
         }
         if (!parts.isEmpty()) {
@@ -89,7 +91,7 @@ final class AnthropicContentDecoder {
         }
     }
 
-    private static ObjectNode toolResult(JsonNode b, String path) {
+    private static ObjectNode toolResult(JsonNode b, String path, List<String> lost) {
         String id = b.path("tool_use_id").asText(null);
         if (id == null) {
             throw AnthropicRequestProblems.missing(path + ".tool_use_id");
@@ -103,7 +105,7 @@ final class AnthropicContentDecoder {
         } else if (content.isArray()) {
             ArrayNode parts = msg.putArray("content");
             for (int i = 0; i < content.size(); i++) {
-                parts.add(part(content.get(i), path + ".content." + i));
+                addPart(parts, content.get(i), path + ".content." + i, lost);
             }
         } else {
             throw AnthropicRequestProblems.invalid(path + ".content", "Input should be a string or a list of content blocks");
@@ -111,7 +113,7 @@ final class AnthropicContentDecoder {
         return msg;
     }
 
-    private static void assistant(JsonNode blocks, String path, ArrayNode out) {
+    private static void assistant(JsonNode blocks, String path, ArrayNode out, List<String> lost) {
         StringBuilder text = null;
         ArrayNode calls = null;
         ArrayNode thinking = null;
@@ -133,7 +135,7 @@ final class AnthropicContentDecoder {
                     thinking = thinking != null ? thinking : Json.MAPPER.createArrayNode();
                     thinking.addObject().put("type", "redacted_thinking").put("data", b.path("data").asText(""));
                 }
-                default -> throw unsupported(b, at);
+                default -> foreign(b, at, lost);
             }
         }
         ObjectNode msg = out.addObject().put("role", "assistant");
@@ -171,19 +173,25 @@ final class AnthropicContentDecoder {
         return call;
     }
 
-    /** A user-side block (text, image, document) as a canonical content part. */
-    private static ObjectNode part(JsonNode b, String path) {
+    /** A user-side block (text, image, document) as a canonical content part, unless it has no canonical form. */
+    private static void addPart(ArrayNode parts, JsonNode b, String path, List<String> lost) {
         ObjectNode part = switch (b.path("type").asText("")) {
             case "text" -> text(b, path);
-            case "image" -> image(b.path("source"), path + ".source");
-            case "document" -> document(b, path);
-            default -> throw unsupported(b, path);
+            case "image" -> image(b.path("source"), path + ".source", lost);
+            case "document" -> document(b, path, lost);
+            default -> {
+                foreign(b, path, lost);
+                yield null;
+            }
         };
+        if (part == null) {
+            return;
+        }
+        parts.add(part);
         JsonNode cache = b.get("cache_control");
         if (cache != null && !cache.isNull()) {
             part.set("cache_control", cache);
         }
-        return part;
     }
 
     private static ObjectNode text(JsonNode b, String path) {
@@ -195,28 +203,33 @@ final class AnthropicContentDecoder {
         return part;
     }
 
-    private static ObjectNode image(JsonNode source, String path) {
+    private static ObjectNode image(JsonNode source, String path, List<String> lost) {
         String url = switch (source.path("type").asText("")) {
             case "base64" -> "data:" + require(source, "media_type", path) + ";base64," + require(source, "data", path);
             case "url" -> require(source, "url", path);
-            default -> throw AnthropicRequestProblems.invalid(path + ".type", "supported image sources are 'base64' and 'url'");
+            default -> foreignSource(source, path, lost);
         };
+        if (url == null) {
+            return null;
+        }
         ObjectNode part = Json.MAPPER.createObjectNode().put("type", "image_url");
         part.putObject("image_url").put("url", url);
         return part;
     }
 
     /** PDFs and plain text as OpenAI file parts with a data URL, the only file form the canonical shape carries. */
-    private static ObjectNode document(JsonNode b, String path) {
+    private static ObjectNode document(JsonNode b, String path, List<String> lost) {
         JsonNode source = b.path("source");
         String at = path + ".source";
         String dataUrl = switch (source.path("type").asText("")) {
             case "base64" -> "data:" + require(source, "media_type", at) + ";base64," + require(source, "data", at);
             case "text" -> "data:text/plain;base64," + Base64.getEncoder().encodeToString(
                     require(source, "data", at).getBytes(StandardCharsets.UTF_8));
-            default -> throw AnthropicRequestProblems.invalid(at + ".type",
-                    "the gateway supports document sources 'base64' and 'text'");
+            default -> foreignSource(source, at, lost);
         };
+        if (dataUrl == null) {
+            return null;
+        }
         ObjectNode part = Json.MAPPER.createObjectNode().put("type", "file");
         ObjectNode file = part.putObject("file").put("file_data", dataUrl);
         if (b.path("title").isTextual()) {
@@ -241,8 +254,24 @@ final class AnthropicContentDecoder {
         return v.asText();
     }
 
-    private static RuntimeException unsupported(JsonNode b, String path) {
-        return AnthropicRequestProblems.invalid(path + ".type",
-                "content block type '" + b.path("type").asText("") + "' is not supported here by the gateway");
+    /**
+     * A block with no canonical form (server tool calls and results, search results, container uploads, ...): only an
+     * Anthropic provider can take it, so it is listed as dialect-only rather than refused here. A block without a
+     * type is malformed everywhere.
+     */
+    private static void foreign(JsonNode b, String path, List<String> lost) {
+        if (!b.isObject() || !b.path("type").isTextual() || b.path("type").asText().isEmpty()) {
+            throw AnthropicRequestProblems.invalid(path + ".type", "Input should be a content block with a 'type'");
+        }
+        lost.add(path);
+    }
+
+    /** A source with no canonical form (a Files API file id, a content list, ...): dialect-only, as a block is. */
+    private static String foreignSource(JsonNode source, String path, List<String> lost) {
+        if (!source.isObject() || !source.path("type").isTextual() || source.path("type").asText().isEmpty()) {
+            throw AnthropicRequestProblems.invalid(path + ".type", "Input should be a source with a 'type'");
+        }
+        lost.add(path);
+        return null;
     }
 }

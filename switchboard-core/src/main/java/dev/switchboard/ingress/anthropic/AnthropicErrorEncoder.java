@@ -2,6 +2,7 @@ package dev.switchboard.ingress.anthropic;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
 import dev.switchboard.sse.SseEncoder;
@@ -11,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * Renders a failure in Anthropic's shape, {@code {"type":"error","error":{"type","message"}}}, with the error
  * type Anthropic's documentation gives for the status (400 invalid_request_error, 401 authentication_error,
  * 403 permission_error, 404 not_found_error, 413 request_too_large, 429 rate_limit_error, 500 api_error,
- * 529 overloaded_error).
+ * 529 overloaded_error). A thread the route cannot keep also carries Anthropic's
+ * {@code details: {"error_code": "thread_unsupported_request"}}.
  */
 public final class AnthropicErrorEncoder {
     private AnthropicErrorEncoder() {}
@@ -35,6 +37,10 @@ public final class AnthropicErrorEncoder {
         ObjectNode error = root.putObject("error");
         error.put("type", type(e));
         error.put("message", e.getMessage());
+        if (e.kind() == ErrorKind.THREAD_UNSUPPORTED) {
+            // the SDKs' thread helpers read error.details.error_code to resend the conversation whole
+            error.putObject("details").put("error_code", e.kind().code());
+        }
         return root;
     }
 

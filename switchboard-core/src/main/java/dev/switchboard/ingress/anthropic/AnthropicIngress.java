@@ -4,7 +4,9 @@ import dev.switchboard.error.GatewayException;
 import dev.switchboard.ingress.IngressDialect;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
+import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.StreamTranslator;
+import java.util.List;
 
 /** The Anthropic Messages dialect: {@code POST /v1/messages} in, Anthropic messages, events and errors out. */
 public final class AnthropicIngress implements IngressDialect {
@@ -25,7 +27,19 @@ public final class AnthropicIngress implements IngressDialect {
 
     @Override
     public StreamTranslator encodeStream(ModelRequest req, StreamTranslator canonical) {
-        return new AnthropicStreamTranslator(canonical, req.model());
+        return encodeStream(req, canonical, -1);
+    }
+
+    /** message_start carries the prompt's estimate (the provider's own count comes at the end, in message_delta). */
+    @Override
+    public StreamTranslator encodeStream(ModelRequest req, StreamTranslator canonical, long promptEstimate) {
+        long estimate = promptEstimate >= 0 ? promptEstimate : AnthropicTokenEstimator.estimate(req);
+        return new AnthropicStreamTranslator(canonical, req.model(), estimate);
+    }
+
+    @Override
+    public List<String> checkTranslated(ModelRequest req, ProviderEndpoint target) {
+        return AnthropicTranslatedGate.check(req, target);
     }
 
     @Override

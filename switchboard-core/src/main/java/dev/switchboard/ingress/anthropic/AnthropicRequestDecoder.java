@@ -11,14 +11,18 @@ import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Converts an Anthropic Messages request into the canonical (OpenAI Chat Completions) request:
  * {@code system} becomes the first message, content blocks become messages and parts (see
  * {@link AnthropicContentDecoder}), tools and tool_choice become function tools, and the sampling fields map one to
- * one. {@code thinking} is kept as the canonical extension field of the same name, which the Anthropic upstream
- * sends as is. Fields with no canonical counterpart ({@code top_k}, {@code service_tier}, ...) are dropped.
- * Stateless and thread-safe.
+ * one; structured outputs and effort are decoded by {@link AnthropicOutputDecoder}. {@code thinking} and
+ * {@code top_k} are kept as canonical extension fields of the same names, which providers that can honour them
+ * translate and others refuse by name (or drop and report). Fields with no canonical form at all ({@code thread},
+ * {@code mcp_servers}, unknown ones, ...) are listed on the request as dialect-only, see {@link AnthropicFields}:
+ * an Anthropic provider gets them with the client's bytes, any other provider never silently. Stateless and
+ * thread-safe.
  */
 public final class AnthropicRequestDecoder {
     private AnthropicRequestDecoder() {}
@@ -30,7 +34,9 @@ public final class AnthropicRequestDecoder {
 
     /** @param requireMaxTokens false for count_tokens, which takes the same body without a limit */
     public static ModelRequest decode(byte[] body, boolean requireMaxTokens) {
-        ObjectNode canonical = toCanonical(parse(body), requireMaxTokens);
+        ObjectNode in = parse(body);
+        List<String> dialectOnly = AnthropicFields.dialectOnly(in);
+        ObjectNode canonical = toCanonical(in, requireMaxTokens, dialectOnly);
         byte[] bytes;
         try {
             bytes = Json.MAPPER.writeValueAsBytes(canonical);
@@ -38,7 +44,7 @@ public final class AnthropicRequestDecoder {
             throw new IllegalStateException(e);
         }
         // The canonical bytes are checked like any OpenAI request, which also locates the model name in them.
-        return OpenAiRequestDecoder.decode(Operation.CHAT, bytes);
+        return OpenAiRequestDecoder.decode(Operation.CHAT, bytes).withDialectOnly(dialectOnly);
     }
 
     static ObjectNode parse(byte[] body) {
@@ -62,7 +68,8 @@ public final class AnthropicRequestDecoder {
         return (ObjectNode) root;
     }
 
-    static ObjectNode toCanonical(ObjectNode in, boolean requireMaxTokens) {
+    /** @param dialectOnly collects the fields, and parts of fields, with no canonical form */
+    static ObjectNode toCanonical(ObjectNode in, boolean requireMaxTokens, List<String> dialectOnly) {
         ObjectNode out = Json.MAPPER.createObjectNode();
         JsonNode model = in.get("model");
         if (model == null || model.isNull()) {
@@ -86,7 +93,7 @@ public final class AnthropicRequestDecoder {
             throw AnthropicRequestProblems.invalid("messages", "at least one message is required");
         }
         for (int i = 0; i < inMessages.size(); i++) {
-            AnthropicContentDecoder.message(inMessages.get(i), "messages." + i, messages);
+            AnthropicContentDecoder.message(inMessages.get(i), "messages." + i, messages, dialectOnly);
         }
 
         JsonNode maxTokens = in.get("max_tokens");
@@ -100,7 +107,9 @@ public final class AnthropicRequestDecoder {
             out.put("max_tokens", maxTokens.asInt());
         }
         copyNumber(in, "temperature", out);
-        copyNumber(in, "top_p", out);
+        // LangChain's ChatAnthropic sends top_k and top_p -1 by default, Anthropic's way of saying "not used"
+        copyNumberAbove(in, "top_p", 0, out);
+        copyNumberAbove(in, "top_k", 1, out);
         stopSequences(in.get("stop_sequences"), out);
         JsonNode stream = in.get("stream");
         if (stream != null && !stream.isNull() && !stream.isBoolean()) {
@@ -116,14 +125,21 @@ public final class AnthropicRequestDecoder {
             if (!thinking.isObject() || !thinking.path("type").isTextual()) {
                 throw AnthropicRequestProblems.invalid("thinking", "Input should be an object with a 'type'");
             }
-            out.set("thinking", thinking.deepCopy());
+            if (!"disabled".equals(thinking.path("type").asText())) { // disabled asks for nothing: the default
+                out.set("thinking", thinking.deepCopy());
+            }
+        }
+        JsonNode metadata = in.get("metadata");
+        if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
+            throw AnthropicRequestProblems.invalid("metadata", "Input should be an object");
         }
         JsonNode user = in.path("metadata").get("user_id");
         if (user != null && user.isTextual()) {
             out.put("user", user.asText());
         }
-        AnthropicToolsDecoder.tools(in.get("tools"), out);
+        AnthropicToolsDecoder.tools(in.get("tools"), out, dialectOnly);
         AnthropicToolsDecoder.toolChoice(in.get("tool_choice"), out);
+        AnthropicOutputDecoder.decode(in, out, dialectOnly);
         return out;
     }
 
@@ -136,6 +152,15 @@ public final class AnthropicRequestDecoder {
             throw AnthropicRequestProblems.invalid(field, "Input should be a valid number");
         }
         out.set(field, v);
+    }
+
+    /** Copies the number unless it is below {@code min}, which switches the sampling option off. */
+    private static void copyNumberAbove(ObjectNode in, String field, int min, ObjectNode out) {
+        copyNumber(in, field, out);
+        JsonNode v = out.get(field);
+        if (v != null && v.doubleValue() < min) {
+            out.remove(field);
+        }
     }
 
     private static void stopSequences(JsonNode v, ObjectNode out) {

@@ -13,12 +13,16 @@ import java.util.function.Consumer;
  * then per content block content_block_start, deltas (text_delta, thinking_delta, signature_delta,
  * input_json_delta) and content_block_stop, a ping after the first block starts, and at the end message_delta
  * (stop_reason and usage) and message_stop. The end waits for {@code [DONE]} or {@link #finish}, because the
- * canonical usage chunk comes after the finish_reason. One instance per stream, fed from one thread.
+ * canonical usage chunk comes after the finish_reason. Translated providers report usage only at the end, so
+ * message_start carries the gateway's estimate of the prompt as {@code input_tokens} (clients such as LangChain's
+ * ChatAnthropic read it there) and message_delta the provider's counts, cumulative as in Anthropic's own streams
+ * (the estimate again if the provider reported none). One instance per stream, fed from one thread.
  */
 public final class AnthropicStreamEncoder {
     private enum Block { NONE, TEXT, THINKING, TOOL }
 
     private final String requestedModel;
+    private final long promptEstimate;
     private boolean started;
     private boolean pinged;
     private boolean finished;
@@ -28,8 +32,10 @@ public final class AnthropicStreamEncoder {
     private String stopReason;
     private JsonNode usage;
 
-    public AnthropicStreamEncoder(String requestedModel) {
+    /** @param promptEstimate the gateway's estimate of the input tokens, reported until the provider's count is known */
+    public AnthropicStreamEncoder(String requestedModel, long promptEstimate) {
         this.requestedModel = requestedModel;
+        this.promptEstimate = Math.max(0, promptEstimate);
     }
 
     /** Feeds the data of one canonical event ({@code [DONE]} included). */
@@ -74,7 +80,7 @@ public final class AnthropicStreamEncoder {
         finished = true;
         ObjectNode delta = Json.MAPPER.createObjectNode().put("type", "message_delta");
         delta.putObject("delta").put("stop_reason", stopReason == null ? "end_turn" : stopReason).putNull("stop_sequence");
-        delta.set("usage", AnthropicUsageEncoder.encode(usage));
+        delta.set("usage", usage == null ? estimatedUsage() : AnthropicUsageEncoder.encode(usage));
         emit("message_delta", delta, out);
         emit("message_stop", Json.MAPPER.createObjectNode().put("type", "message_stop"), out);
     }
@@ -97,9 +103,17 @@ public final class AnthropicStreamEncoder {
         message.putArray("content");
         message.putNull("stop_reason");
         message.putNull("stop_sequence");
-        // The canonical stream reports usage only at its end; the final counts come with message_delta.
-        message.set("usage", AnthropicUsageEncoder.encode(chunk == null ? null : chunk.get("usage")));
+        // The canonical stream reports usage at its end (some servers send zeros before): the estimate until then.
+        JsonNode u = chunk == null ? null : chunk.get("usage");
+        ObjectNode early = u != null && u.isObject() ? AnthropicUsageEncoder.encode(u) : null;
+        boolean counted = early != null && (early.path("input_tokens").asLong() > 0
+                || early.path("cache_read_input_tokens").asLong() > 0 || early.path("cache_creation_input_tokens").asLong() > 0);
+        message.set("usage", counted ? early : estimatedUsage());
         emit("message_start", event, out);
+    }
+
+    private ObjectNode estimatedUsage() {
+        return AnthropicUsageEncoder.encode(null).put("input_tokens", promptEstimate);
     }
 
     private void delta(JsonNode delta, Consumer<byte[]> out) {

@@ -17,9 +17,9 @@ final class AnthropicStreamTranslator implements StreamTranslator {
     private Consumer<byte[]> sink;
     private final SseParser parser;
 
-    AnthropicStreamTranslator(StreamTranslator canonical, String requestedModel) {
+    AnthropicStreamTranslator(StreamTranslator canonical, String requestedModel, long promptEstimate) {
         this.canonical = canonical;
-        this.encoder = new AnthropicStreamEncoder(requestedModel);
+        this.encoder = new AnthropicStreamEncoder(requestedModel, promptEstimate);
         this.parser = new SseParser(e -> encoder.onChunk(e.data(), sink));
     }
 

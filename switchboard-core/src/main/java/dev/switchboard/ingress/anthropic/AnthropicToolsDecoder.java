@@ -3,17 +3,19 @@ package dev.switchboard.ingress.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.json.Json;
+import java.util.List;
 
 /**
  * Client tools as canonical function tools, and tool_choice: auto/any/none/tool as auto/required/none/named
  * function, with {@code disable_parallel_tool_use} as {@code parallel_tool_calls: false}. Anthropic's server
- * tools (a {@code type} other than {@code custom}) run on Anthropic's side and have no canonical form, so they
- * are refused rather than silently dropped.
+ * tools and Anthropic-defined tools (a {@code type} other than {@code custom}) have no canonical form: they are
+ * listed as dialect-only (an Anthropic provider gets them, any other refuses or reports them), never lost silently.
  */
 final class AnthropicToolsDecoder {
     private AnthropicToolsDecoder() {}
 
-    static void tools(JsonNode tools, ObjectNode out) {
+    static void tools(JsonNode tools, ObjectNode out, List<String> lost) {
         if (tools == null || tools.isNull()) {
             return;
         }
@@ -23,14 +25,17 @@ final class AnthropicToolsDecoder {
         if (tools.isEmpty()) {
             return;
         }
-        ArrayNode list = out.putArray("tools");
+        ArrayNode list = Json.MAPPER.createArrayNode();
         for (int i = 0; i < tools.size(); i++) {
             JsonNode t = tools.get(i);
             String path = "tools." + i;
+            if (!t.isObject()) {
+                throw AnthropicRequestProblems.invalid(path, "Input should be an object");
+            }
             String type = t.path("type").asText("custom");
             if (!type.equals("custom")) {
-                throw AnthropicRequestProblems.invalid(path + ".type",
-                        "server tool '" + type + "' is not supported by the gateway; only client tools can be used");
+                lost.add(path); // a server tool (or an Anthropic-defined one): no schema to give another provider
+                continue;
             }
             if (!t.path("name").isTextual()) {
                 throw AnthropicRequestProblems.missing(path + ".name");
@@ -45,6 +50,9 @@ final class AnthropicToolsDecoder {
                 fn.put("description", t.path("description").asText());
             }
             fn.set("parameters", schema);
+        }
+        if (!list.isEmpty()) {
+            out.set("tools", list);
         }
     }
 

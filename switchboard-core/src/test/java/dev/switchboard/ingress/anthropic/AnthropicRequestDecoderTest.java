@@ -55,7 +55,7 @@ class AnthropicRequestDecoderTest {
                    "thinking_blocks":[{"type":"thinking","thinking":"hmm","signature":"sig"}]},
                   {"role":"tool","tool_call_id":"toolu_1","content":"sunny"},
                   {"role":"user","content":[{"type":"text","text":"thanks"}]}],
-                 "max_tokens":100,"temperature":0.5,"top_p":0.9,"stop":["END"],
+                 "max_tokens":100,"temperature":0.5,"top_p":0.9,"top_k":5,"stop":["END"],
                  "stream":true,"stream_options":{"include_usage":true},
                  "thinking":{"type":"enabled","budget_tokens":2048},"user":"u-1",
                  "tools":[{"type":"function","function":{"name":"get_weather","description":"Weather","parameters":{"type":"object"}}}],
@@ -107,8 +107,8 @@ class AnthropicRequestDecoderTest {
         assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_PARAMETER);
         assertThat(e.getMessage()).startsWith("messages.0.role:");
         e = catchThrowableOfType(GatewayException.class, () -> decode("{\"model\":\"m\",\"max_tokens\":1,\"messages\":"
-                + "[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":[{\"type\":\"web_search_20250305\",\"name\":\"w\"}]}"));
-        assertThat(e.getMessage()).contains("web_search_20250305");
+                + "[{\"role\":\"user\",\"content\":[{\"text\":\"no type\"}]}]}"));
+        assertThat(e.getMessage()).startsWith("messages.0.content.0.type:");
         e = catchThrowableOfType(GatewayException.class, () -> decode("not json"));
         assertThat(e.kind()).isEqualTo(ErrorKind.MALFORMED_JSON);
     }
@@ -118,5 +118,39 @@ class AnthropicRequestDecoderTest {
         assertThat(e.kind()).isEqualTo(ErrorKind.MISSING_PARAMETER);
         assertThat(e.status()).isEqualTo(400);
         assertThat(e.getMessage()).isEqualTo(field + ": Field required");
+    }
+
+    @Test
+    void fieldsWithoutACanonicalFormAreListedNotLost() throws Exception {
+        ModelRequest req = decode("""
+                {"model":"m","max_tokens":10,"messages":[{"role":"user","content":"hi"}],
+                 "thread":{"type":"create"},"mcp_servers":[],"service_tier":"auto","speed":"fast","container":null,
+                 "output_config":{"effort":"max","task_budget":{"type":"tokens","total":5},
+                                  "format":{"type":"json_schema","schema":{"type":"object"}}},
+                 "x_new_field":1}
+                """);
+        assertThat(req.dialectOnly()).containsExactly("thread", "mcp_servers", "x_new_field",
+                "output_config.effort", "output_config.task_budget");
+        // server tools, server tool blocks and Files API sources: only an Anthropic provider can take them
+        ModelRequest agent = decode("""
+                {"model":"m","max_tokens":10,
+                 "tools":[{"name":"f","input_schema":{"type":"object"}},{"type":"web_search_20250305","name":"web_search"}],
+                 "messages":[{"role":"user","content":[{"type":"text","text":"news?"},
+                                {"type":"image","source":{"type":"file","file_id":"file_01"}}]},
+                   {"role":"assistant","content":[{"type":"server_tool_use","id":"srvtoolu_1","name":"web_search","input":{}},
+                      {"type":"web_search_tool_result","tool_use_id":"srvtoolu_1","content":[]},{"type":"text","text":"ok"}]},
+                   {"role":"user","content":"thanks"}]}
+                """);
+        assertThat(agent.dialectOnly()).containsExactly("messages.0.content.1.source", "messages.1.content.0",
+                "messages.1.content.1", "tools.1");
+        assertThat(agent.body().path("tools")).hasSize(1);
+        assertThat(agent.body().path("messages").get(1).path("content").asText()).isEqualTo("ok");
+        assertThat(req.body().path("response_format")).isEqualTo(json("""
+                {"type":"json_schema","json_schema":{"name":"output","schema":{"type":"object"}}}"""));
+        assertThat(req.body().has("reasoning_effort")).isFalse();
+        assertThat(req.body().has("service_tier")).isFalse();
+        assertThat(decode("""
+                {"model":"m","max_tokens":10,"messages":[{"role":"user","content":"hi"}],"output_config":{"effort":"high"}}
+                """).body().path("reasoning_effort").asText()).isEqualTo("high");
     }
 }

@@ -9,12 +9,13 @@ import org.junit.jupiter.api.Test;
 
 class AnthropicStreamEncoderTest {
     private final List<String> out = new ArrayList<>();
-    private final AnthropicStreamEncoder enc = new AnthropicStreamEncoder("smart");
+    private final AnthropicStreamEncoder enc = new AnthropicStreamEncoder("smart", 42);
 
     private void feed(String data) {
         enc.onChunk(data, b -> out.add(new String(b, StandardCharsets.UTF_8)));
     }
 
+    /** message_start: the prompt estimate (the provider counts at the end); message_delta: the provider's count. */
     @Test
     void textStreamIsTheExactEventSequence() {
         feed("{\"id\":\"c1\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}");
@@ -24,7 +25,7 @@ class AnthropicStreamEncoderTest {
         feed("{\"id\":\"c1\",\"model\":\"gpt-4o\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":2,\"prompt_tokens_details\":{\"cached_tokens\":3}}}");
         feed("[DONE]");
         assertThat(out).containsExactly(
-                "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_c1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"gpt-4o\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":0,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":0}}}\n\n",
+                "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_c1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"gpt-4o\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":42,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":0}}}\n\n",
                 "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
                 "event: ping\ndata: {\"type\":\"ping\"}\n\n",
                 "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hel\"}}\n\n",
@@ -53,5 +54,18 @@ class AnthropicStreamEncoderTest {
         assertThat(out.get(6)).contains("{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\":1}\"}");
         assertThat(out.get(8)).contains("\"index\":2").contains("\"id\":\"call_2\"");
         assertThat(out.get(11)).contains("\"stop_reason\":\"tool_use\"");
+        // the provider reported no usage at all: the estimate is the best count there is, at the end too
+        assertThat(out.get(11)).contains("\"input_tokens\":42");
+    }
+
+    @Test
+    void earlyUsageCountsOnlyWhenItCountedThePrompt() {
+        feed("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}],\"usage\":{\"prompt_tokens\":0,\"completion_tokens\":0}}");
+        assertThat(out.get(0)).contains("\"input_tokens\":42");
+        AnthropicStreamEncoder counted = new AnthropicStreamEncoder("smart", 42);
+        List<String> got = new ArrayList<>();
+        counted.onChunk("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":1}}",
+                b -> got.add(new String(b, StandardCharsets.UTF_8)));
+        assertThat(got.get(0)).contains("\"input_tokens\":30");
     }
 }
