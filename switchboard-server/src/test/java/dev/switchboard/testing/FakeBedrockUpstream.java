@@ -57,12 +57,20 @@ public final class FakeBedrockUpstream extends RecordingFake<FakeBedrockUpstream
     }
 
 
+    private volatile boolean schemaAware;
+
     private FakeBedrockUpstream() {
         // RecordingFake starts the server
     }
 
     public static FakeBedrockUpstream start() {
         return new FakeBedrockUpstream();
+    }
+
+    /** Answers tool calls as {@link BedrockSchemaAnswers} says, instead of the one fixed get_weather call. */
+    public FakeBedrockUpstream schemaAware() {
+        schemaAware = true;
+        return this;
     }
 
     public String baseUrl() {
@@ -233,7 +241,10 @@ public final class FakeBedrockUpstream extends RecordingFake<FakeBedrockUpstream
                 lastText = block.get("text").asText();
             }
         }
-        boolean callTool = body.has("toolConfig") && results.isEmpty();
+        List<ToolPlay.Call> calls = !body.has("toolConfig") || !results.isEmpty() ? List.of()
+                : schemaAware ? BedrockSchemaAnswers.calls(body, lastText)
+                : List.of(new ToolPlay.Call("get_weather", MAPPER.createObjectNode().put("city", "Paris")));
+        boolean callTool = !calls.isEmpty();
         String text = !results.isEmpty() ? "results: " + String.join(", ", results) : callTool ? null : "echo: " + lastText;
         ObjectNode usage = MAPPER.createObjectNode().put("inputTokens", INPUT_TOKENS).put("outputTokens", OUTPUT_TOKENS)
                 .put("totalTokens", INPUT_TOKENS + OUTPUT_TOKENS + CACHE_READ_TOKENS).put("cacheReadInputTokens", CACHE_READ_TOKENS)
@@ -243,11 +254,12 @@ public final class FakeBedrockUpstream extends RecordingFake<FakeBedrockUpstream
             ObjectNode msg = out.putObject("output").putObject("message");
             msg.put("role", "assistant");
             ArrayNode content = msg.putArray("content");
-            if (callTool) {
+            for (int k = 0; k < calls.size(); k++) {
                 ObjectNode use = content.addObject().putObject("toolUse");
-                use.put("toolUseId", "tooluse_paris_1").put("name", "get_weather");
-                use.putObject("input").put("city", "Paris");
-            } else {
+                use.put("toolUseId", toolUseId(k)).put("name", calls.get(k).name());
+                use.set("input", calls.get(k).args());
+            }
+            if (!callTool) {
                 content.addObject().put("text", text);
             }
             out.put("stopReason", callTool ? "tool_use" : "end_turn");
@@ -258,27 +270,37 @@ public final class FakeBedrockUpstream extends RecordingFake<FakeBedrockUpstream
         }
         List<byte[]> frames = new ArrayList<>();
         frames.add(event("messageStart", MAPPER.createObjectNode().put("role", "assistant")));
-        if (callTool) {
-            ObjectNode start = MAPPER.createObjectNode().put("contentBlockIndex", 0);
-            start.putObject("start").putObject("toolUse").put("toolUseId", "tooluse_paris_1").put("name", "get_weather");
+        for (int k = 0; k < calls.size(); k++) {
+            ObjectNode start = MAPPER.createObjectNode().put("contentBlockIndex", k);
+            start.putObject("start").putObject("toolUse").put("toolUseId", toolUseId(k)).put("name", calls.get(k).name());
             frames.add(event("contentBlockStart", start));
-            for (String piece : new String[] {"{\"city\":", "\"Paris\"}"}) {
-                ObjectNode d = MAPPER.createObjectNode().put("contentBlockIndex", 0);
+            String input = calls.get(k).args().toString();
+            int cut = schemaAware ? input.length() / 2 : "{\"city\":".length();
+            for (String piece : new String[] {input.substring(0, cut), input.substring(cut)}) {
+                ObjectNode d = MAPPER.createObjectNode().put("contentBlockIndex", k);
                 d.putObject("delta").putObject("toolUse").put("input", piece);
                 frames.add(event("contentBlockDelta", d));
             }
-        } else {
+            if (k < calls.size() - 1) {
+                frames.add(event("contentBlockStop", MAPPER.createObjectNode().put("contentBlockIndex", k)));
+            }
+        }
+        if (!callTool) {
             for (String word : text.split("(?<= )")) {
                 frames.add(event("contentBlockDelta", textDelta(word)));
             }
         }
-        frames.add(event("contentBlockStop", MAPPER.createObjectNode().put("contentBlockIndex", 0)));
+        frames.add(event("contentBlockStop", MAPPER.createObjectNode().put("contentBlockIndex", Math.max(0, calls.size() - 1))));
         frames.add(event("messageStop", MAPPER.createObjectNode().put("stopReason", callTool ? "tool_use" : "end_turn")));
         ObjectNode meta = MAPPER.createObjectNode();
         meta.set("usage", usage);
         meta.putObject("metrics").put("latencyMs", 42);
         frames.add(event("metadata", meta));
         writeFrames(req.response(), frames);
+    }
+
+    private String toolUseId(int k) {
+        return schemaAware ? "tooluse_fake_" + k : "tooluse_paris_1";
     }
 
     private static ObjectNode textDelta(String text) {
