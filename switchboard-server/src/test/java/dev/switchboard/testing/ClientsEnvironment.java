@@ -20,15 +20,15 @@ public final class ClientsEnvironment implements AutoCloseable {
                 version: 1
                 server: { listen: 127.0.0.1:0, event_loops: 1 }
                 providers:
-                  - { name: openai, type: openai, base_url: "%s", api_key: %s }
-                  - { name: anthropic, type: anthropic, base_url: "%s", api_key: %s }
-                  - { name: gemini, type: gemini, base_url: "%s", api_key: %s }
-                  - { name: bedrock, type: bedrock, base_url: "%s", api_key: "%s:%s" }
+                  - { name: openai, type: openai, base_url: "%s", api_key: %s, models: [gpt-4o, text-embedding-3-small] }
+                  - { name: anthropic, type: anthropic, base_url: "%s", api_key: %s, models: [%s] }
+                  - { name: gemini, type: gemini, base_url: "%s", api_key: %s, models: [%s, gemini-embedding-001] }
+                  - { name: bedrock, type: bedrock, base_url: "%s", api_key: "%s:%s", models: ["%s"] }
                 keys:
                   - { name: tester, key: %s }
                 """.formatted(openai.baseUrl(), GatewayFixture.UPSTREAM_KEY, anthropic.baseUrl(), FakeAnthropicUpstream.API_KEY,
-                gemini.baseUrl(), FakeGeminiUpstream.API_KEY, bedrock.baseUrl(), FakeBedrockUpstream.ACCESS_KEY,
-                FakeBedrockUpstream.SECRET_KEY, GatewayFixture.KEY));
+                FakeAnthropicUpstream.MODEL, gemini.baseUrl(), FakeGeminiUpstream.API_KEY, FakeGeminiUpstream.MODEL, bedrock.baseUrl(),
+                FakeBedrockUpstream.ACCESS_KEY, FakeBedrockUpstream.SECRET_KEY, FakeBedrockUpstream.MODEL, GatewayFixture.KEY));
     }
 
     /** The variables the Node tests read: the gateway's URL, a client key, and per provider a chat and embedding model. */

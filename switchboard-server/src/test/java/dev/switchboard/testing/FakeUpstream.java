@@ -241,7 +241,11 @@ public final class FakeUpstream implements AutoCloseable {
                     .accept(req, body);
             return;
         }
-        if (path.endsWith("/chat/completions")) {
+        String problem = schemaAware && path.endsWith("/chat/completions") ? OpenAiSchemaAnswers.problem(request) : null;
+        if (problem != null) {
+            json(400, "{\"error\":{\"message\":\"" + problem + "\",\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":null}}")
+                    .accept(req, body);
+        } else if (path.endsWith("/chat/completions")) {
             if (request.path("stream").asBoolean(false)) {
                 req.response().setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
                 writeChunks(req.response(), OpenAiSimulator.streamEvents(request, schemaAware).stream().map(e -> "data: " + e + "\n\n").toList(),

@@ -15,6 +15,23 @@ import java.util.List;
 final class OpenAiSchemaAnswers {
     private OpenAiSchemaAnswers() {}
 
+    /** What OpenAI refuses that the gateway could send: a tool message answering no call of the message before. */
+    static String problem(JsonNode request) {
+        java.util.Set<String> open = new java.util.HashSet<>();
+        for (JsonNode m : request.path("messages")) {
+            String role = m.path("role").asText();
+            if (role.equals("tool")) {
+                if (!open.contains(m.path("tool_call_id").asText())) {
+                    return "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.";
+                }
+            } else {
+                open.clear();
+                m.path("tool_calls").forEach(c -> open.add(c.path("id").asText()));
+            }
+        }
+        return null;
+    }
+
     static List<ToolPlay.Call> calls(JsonNode request) {
         JsonNode tools = request.path("tools");
         JsonNode choice = request.path("tool_choice");
