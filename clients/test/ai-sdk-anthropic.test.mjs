@@ -5,7 +5,7 @@ import { generateText, streamText, generateObject, streamObject, tool, stepCount
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { z } from 'zod';
 import { GATEWAY, KEY, CHAT, PROVIDERS, named, assertUsage, upstreamName, WEATHER_PROMPT, BOTH_PROMPT,
-  PERSON_EXPECTED } from './env.mjs';
+  PERSON_EXPECTED } from '../lib/env.mjs';
 
 const anthropic = createAnthropic({ baseURL: `${GATEWAY}/v1`, apiKey: KEY });
 const person = z.object({ name: z.string(), age: z.number().int(), height: z.number(), tags: z.array(z.string()),
@@ -49,8 +49,8 @@ for (const p of PROVIDERS) {
       assert.equal(r.finishReason, 'tool-calls');
     });
 
-    test(named(p, 'parallel tool calls disabled', 'no_parallel'), async () => {
-      const r = await generateText({ model, prompt: BOTH_PROMPT, tools: weather(),
+    test(named(p, 'a tool call with parallel calls disabled', 'no_parallel_refused'), async () => {
+      const r = await generateText({ model, prompt: WEATHER_PROMPT, tools: weather(),
         providerOptions: { anthropic: { disableParallelToolUse: true } } });
       assert.deepEqual(r.toolCalls.map((c) => c.input), [{ city: 'city-1' }]);
     });
@@ -86,7 +86,7 @@ for (const p of PROVIDERS) {
       assert.deepEqual(last, PERSON_EXPECTED);
     });
 
-    test(named(p, 'generateObject (native output format)', 'output_format'), async () => {
+    test(named(p, 'generateObject (native output format)', 'json_schema'), async () => {
       const r = await generateObject({ model, schema: person, prompt: 'Invent a person',
         providerOptions: { anthropic: { structuredOutputMode: 'outputFormat' } } });
       assert.deepEqual(r.object, PERSON_EXPECTED);

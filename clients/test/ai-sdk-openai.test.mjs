@@ -5,7 +5,7 @@ import { generateText, streamText, generateObject, streamObject, embed, embedMan
 import { createOpenAI } from '@ai-sdk/openai';
 import { z } from 'zod';
 import { GATEWAY, KEY, CHAT, EMBEDDING, PROVIDERS, named, assertUsage, upstreamName, WEATHER_PROMPT, BOTH_PROMPT,
-  PERSON_EXPECTED } from './env.mjs';
+  PERSON_EXPECTED } from '../lib/env.mjs';
 
 const openai = createOpenAI({ baseURL: `${GATEWAY}/v1`, apiKey: KEY });
 const person = z.object({ name: z.string(), age: z.number().int(), height: z.number(), tags: z.array(z.string()),
@@ -50,8 +50,8 @@ for (const p of PROVIDERS) {
       assert.deepEqual(r.toolResults.map((c) => c.output), ['sunny in city-1', 'sunny in city-2']);
     });
 
-    test(named(p, 'parallel tool calls disabled', 'no_parallel'), async () => {
-      const r = await generateText({ model, prompt: BOTH_PROMPT, tools: weather(),
+    test(named(p, 'a tool call with parallel calls disabled', 'no_parallel_refused'), async () => {
+      const r = await generateText({ model, prompt: WEATHER_PROMPT, tools: weather(),
         providerOptions: { openai: { parallelToolCalls: false } } });
       assert.deepEqual(r.toolCalls.map((c) => c.input), [{ city: 'city-1' }]);
     });

@@ -6,7 +6,7 @@ import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import { betaZodTool } from '@anthropic-ai/sdk/helpers/beta/zod';
 import { z } from 'zod';
 import { GATEWAY, KEY, CHAT, PROVIDERS, named, assertUsage, upstreamName, WEATHER_PROMPT, BOTH_PROMPT,
-  PERSON_EXPECTED } from './env.mjs';
+  PERSON_EXPECTED } from '../lib/env.mjs';
 
 const client = new Anthropic({ baseURL: GATEWAY, apiKey: KEY, maxRetries: 0 });
 const person = z.object({ name: z.string(), age: z.number().int(), height: z.number(), tags: z.array(z.string()),
@@ -59,7 +59,14 @@ for (const p of PROVIDERS) {
       assert.deepEqual(m.content.filter((b) => b.type === 'tool_use').map((u) => u.input), [{ city: 'city-1' }, { city: 'city-2' }]);
     });
 
-    test(named(p, 'disable_parallel_tool_use', 'no_parallel'), async () => {
+    test(named(p, 'a tool call with disable_parallel_tool_use', 'no_parallel_refused'), async () => {
+      const m = await client.messages.create({ model, max_tokens: 256, messages: user(WEATHER_PROMPT), tools: [weatherTool],
+        tool_choice: { type: 'auto', disable_parallel_tool_use: true } });
+      assert.equal(m.content.filter((b) => b.type === 'tool_use').length, 1);
+    });
+
+    // The model wants two calls here: with parallel use disabled the client must still get one.
+    test(named(p, 'disable_parallel_tool_use holds back a second call', 'no_parallel'), async () => {
       const m = await client.messages.create({ model, max_tokens: 256, messages: user(BOTH_PROMPT), tools: [weatherTool],
         tool_choice: { type: 'auto', disable_parallel_tool_use: true } });
       assert.equal(m.content.filter((b) => b.type === 'tool_use').length, 1);
@@ -82,7 +89,7 @@ for (const p of PROVIDERS) {
       assertUsage(final.usage.input_tokens, final.usage.output_tokens);
     });
 
-    test(named(p, 'messages.parse with zodOutputFormat', 'output_format'), async () => {
+    test(named(p, 'messages.parse with zodOutputFormat', 'json_schema'), async () => {
       const m = await client.messages.parse({ model, max_tokens: 256, messages: user('Invent a person'),
         output_config: { format: zodOutputFormat(person) } });
       assert.deepEqual(m.parsed_output, PERSON_EXPECTED);

@@ -5,7 +5,7 @@ import { ChatAnthropic } from '@langchain/anthropic';
 import { HumanMessage } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
-import { GATEWAY, KEY, CHAT, PROVIDERS, named, assertUsage, WEATHER_PROMPT, BOTH_PROMPT, PERSON_EXPECTED } from './env.mjs';
+import { GATEWAY, KEY, CHAT, PROVIDERS, named, assertUsage, WEATHER_PROMPT, BOTH_PROMPT, PERSON_EXPECTED } from '../lib/env.mjs';
 
 const person = z.object({ name: z.string(), age: z.number().int(), height: z.number(), tags: z.array(z.string()),
   mood: z.enum(['happy', 'sad']), active: z.boolean() });

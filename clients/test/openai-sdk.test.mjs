@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import { zodResponseFormat, zodFunction } from 'openai/helpers/zod';
 import { z } from 'zod';
 import { GATEWAY, KEY, CHAT, EMBEDDING, PROVIDERS, named, assertUsage, upstreamName, WEATHER_PROMPT, BOTH_PROMPT,
-  PERSON_EXPECTED } from './env.mjs';
+  PERSON_EXPECTED } from '../lib/env.mjs';
 
 const client = new OpenAI({ baseURL: `${GATEWAY}/v1`, apiKey: KEY, maxRetries: 0 });
 const person = z.object({ name: z.string(), age: z.number().int(), height: z.number(), tags: z.array(z.string()),
@@ -68,7 +68,14 @@ for (const p of PROVIDERS) {
       assert.match(r2.choices[0].message.content, /^results: .*sunny 0.*sunny 1/);
     });
 
-    test(named(p, 'single tool call with parallel_tool_calls false', 'no_parallel'), async () => {
+    test(named(p, 'a tool call with parallel_tool_calls false', 'no_parallel_refused'), async () => {
+      const r = await client.chat.completions.create({ model, messages: user(WEATHER_PROMPT), tools: [weatherTool],
+        parallel_tool_calls: false });
+      assert.equal(r.choices[0].message.tool_calls.length, 1);
+    });
+
+    // The model wants two calls here: with parallel calls disabled the client must still get one.
+    test(named(p, 'parallel_tool_calls false holds back a second call', 'no_parallel'), async () => {
       const r = await client.chat.completions.create({ model, messages: user(BOTH_PROMPT), tools: [weatherTool],
         parallel_tool_calls: false });
       assert.equal(r.choices[0].message.tool_calls.length, 1);

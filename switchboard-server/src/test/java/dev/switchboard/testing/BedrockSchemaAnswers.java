@@ -6,8 +6,11 @@ import java.util.List;
 
 /**
  * The Bedrock fake's tool calls in schema-aware mode, as {@link ToolPlay} decides: {@code toolChoice.tool} forces
- * one; Converse has no switch for parallel calls, so they are always allowed. Structured output reaches Bedrock
- * as a forced tool, so its answer is the {@link SchemaSample} of that tool's schema.
+ * one. Converse has no switch of its own for parallel calls; model-specific fields travel in
+ * {@code additionalModelRequestFields}, and this fake takes Anthropic's
+ * {@code tool_choice.disable_parallel_tool_use} there (an assumption about Claude on Bedrock, not checked against
+ * AWS). Structured output reaches Bedrock as a forced tool, so its answer is the {@link SchemaSample} of that
+ * tool's schema.
  */
 final class BedrockSchemaAnswers {
     private BedrockSchemaAnswers() {}
@@ -21,6 +24,7 @@ final class BedrockSchemaAnswers {
             }
         }
         String forced = config.path("toolChoice").has("tool") ? config.at("/toolChoice/tool/name").asText() : null;
-        return ToolPlay.calls(offered, forced, true, lastUserText);
+        boolean parallel = !body.at("/additionalModelRequestFields/tool_choice/disable_parallel_tool_use").asBoolean(false);
+        return ToolPlay.calls(offered, forced, parallel, lastUserText);
     }
 }

@@ -17,7 +17,8 @@ import java.io.IOException;
  * {@code system} becomes the first message, content blocks become messages and parts (see
  * {@link AnthropicContentDecoder}), tools and tool_choice become function tools, and the sampling fields map one to
  * one. {@code thinking} is kept as the canonical extension field of the same name, which the Anthropic upstream
- * sends as is. Fields with no canonical counterpart ({@code top_k}, {@code service_tier}, ...) are dropped.
+ * sends as is; {@code output_config.format} becomes {@code response_format} (see {@link AnthropicOutputFormat}).
+ * Fields with no canonical counterpart ({@code top_k}, {@code service_tier}, ...) are dropped.
  * Stateless and thread-safe.
  */
 public final class AnthropicRequestDecoder {
@@ -124,6 +125,7 @@ public final class AnthropicRequestDecoder {
         }
         AnthropicToolsDecoder.tools(in.get("tools"), out);
         AnthropicToolsDecoder.toolChoice(in.get("tool_choice"), out);
+        AnthropicOutputFormat.responseFormat(in, out);
         return out;
     }
 
