@@ -124,6 +124,18 @@ class AnthropicOutputFormatIT {
     }
 
     @Test
+    void theNativeRouteKeepsToolsBesideTheFormat() throws Exception {
+        HttpResponse<String> res = post(request("claude/" + FakeAnthropicUpstream.MODEL,
+                "\"tools\":[{\"name\":\"get_weather\",\"input_schema\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}],"
+                        + "\"output_config\":{\"format\":{\"type\":\"json_schema\",\"schema\":" + SCHEMA + "}}"));
+
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+        JsonNode sent = anthropic.lastRequest().json();
+        assertThat(sent.at("/tools/0/name").asText()).isEqualTo("get_weather");
+        assertThat(sent.has("output_config")).isTrue();
+    }
+
+    @Test
     void aFormatOfAnUnknownTypeIsRefusedInAnthropicsShape() throws Exception {
         HttpResponse<String> res = post(request("fake/gpt-4o", "\"output_config\":{\"format\":{\"type\":\"xml\"}}"));
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.testing.ClientsEnvironment;
 import dev.switchboard.testing.NodeClients;
 import dev.switchboard.testing.RecordedRequest;
+import dev.switchboard.usage.UsageEvent;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -84,6 +85,18 @@ class ClientLibrariesIT {
         assertThat(bodies(env.openai.requests()))
                 .as("response_format json_schema passed through to OpenAI")
                 .anySatisfy(b -> assertThat(b.at("/response_format/type").asText()).isEqualTo("json_schema"));
+    }
+
+    /** What the clients used is in the ledger, with tokens counted (Gemini embeddings: issue 14.6, until it lands). */
+    @Test
+    void theLedgerCountsTokensForEverySuccessfulCall() {
+        List<UsageEvent> ok = env.gateway.usage().events().stream().filter(e -> e.status() == 200).toList();
+        assertThat(ok).extracting(UsageEvent::provider).contains("openai", "anthropic", "gemini", "bedrock");
+        List<String> uncounted = ok.stream()
+                .filter(e -> e.usage().promptTokens() <= 0 || !e.operation().startsWith("embed") && e.usage().completionTokens() <= 0)
+                .map(e -> e.operation() + " " + e.publicModel() + (e.stream() ? " (stream)" : "") + ": " + e.usage())
+                .distinct().toList();
+        assertThat(uncounted).as("successful calls with no tokens counted").isEmpty();
     }
 
     /**
