@@ -111,7 +111,9 @@ final class AnthropicRequestRules {
                 continue;
             }
             for (var e : t.properties()) {
-                if (!Set.of("name", "description", "input_schema", "cache_control", "type").contains(e.getKey())) {
+                // eager_input_streaming (fine-grained tool streaming) and strict are GA tool fields the AI SDK sends
+                if (!Set.of("name", "description", "input_schema", "cache_control", "type", "eager_input_streaming", "strict")
+                        .contains(e.getKey())) {
                     throw new Invalid(path + "." + e.getKey() + ": Extra inputs are not permitted");
                 }
             }

@@ -35,6 +35,7 @@ public final class FakeAnthropicUpstream extends RecordingFake<FakeAnthropicUpst
     public interface Behavior extends BiConsumer<HttpServerRequest, JsonNode> {}
 
     private final AtomicInteger messageCount = new AtomicInteger();
+    private volatile boolean schemaAware;
 
     private FakeAnthropicUpstream() {
         // RecordingFake starts the server
@@ -42,6 +43,15 @@ public final class FakeAnthropicUpstream extends RecordingFake<FakeAnthropicUpst
 
     public static FakeAnthropicUpstream start() {
         return new FakeAnthropicUpstream();
+    }
+
+    /**
+     * Answers as {@link AnthropicSchemaAnswers} says instead of the fixed answers: tool calls by {@link ToolPlay},
+     * {@code output_config.format} json_schema, and {@code thread} refused with {@code thread_unsupported_request}.
+     */
+    public FakeAnthropicUpstream schemaAware() {
+        schemaAware = true;
+        return this;
     }
 
     /** Base URL including {@code /v1}, as a provider's {@code base_url}. */
@@ -102,7 +112,11 @@ public final class FakeAnthropicUpstream extends RecordingFake<FakeAnthropicUpst
             } catch (Exception e) {
                 throw new AnthropicRequestRules.Invalid("There was an issue with your request body: invalid JSON");
             }
-            AnthropicRequestRules.check(json);
+            if (schemaAware && json.has("thread")) {
+                AnthropicSchemaAnswers.threadUnsupported().accept(req, json);
+                return;
+            }
+            AnthropicRequestRules.check(schemaAware ? AnthropicSchemaAnswers.withoutOutputConfig(json) : json);
         } catch (AnthropicRequestRules.Invalid e) {
             rejections.add(e.getMessage());
             error(400, "invalid_request_error", e.getMessage()).accept(req, null);
@@ -178,9 +192,10 @@ public final class FakeAnthropicUpstream extends RecordingFake<FakeAnthropicUpst
         m.put("role", "assistant");
         m.put("model", request.path("model").asText());
         ArrayNode content = m.putArray("content");
-        List<ObjectNode> calls = toolCalls(request);
+        List<ObjectNode> calls = schemaAware ? AnthropicSchemaAnswers.toolCalls(request, messageCount.get()) : toolCalls(request);
         if (calls.isEmpty()) {
-            content.addObject().put("type", "text").put("text", answerText(request));
+            String text = schemaAware ? AnthropicSchemaAnswers.structured(request) : null;
+            content.addObject().put("type", "text").put("text", text != null ? text : answerText(request));
         } else {
             if (!"any".equals(request.path("tool_choice").path("type").asText())
                     && !"tool".equals(request.path("tool_choice").path("type").asText())) {
@@ -222,7 +237,7 @@ public final class FakeAnthropicUpstream extends RecordingFake<FakeAnthropicUpst
         return calls;
     }
 
-    private static boolean lastUserHasToolResult(JsonNode request) {
+    static boolean lastUserHasToolResult(JsonNode request) {
         JsonNode messages = request.path("messages");
         JsonNode last = messages.get(messages.size() - 1);
         for (JsonNode b : last.path("content")) {

@@ -57,12 +57,20 @@ public final class FakeBedrockUpstream extends RecordingFake<FakeBedrockUpstream
     }
 
 
+    private volatile boolean schemaAware;
+
     private FakeBedrockUpstream() {
         // RecordingFake starts the server
     }
 
     public static FakeBedrockUpstream start() {
         return new FakeBedrockUpstream();
+    }
+
+    /** Answers tool calls as {@link BedrockSchemaAnswers} says, instead of the one fixed get_weather call. */
+    public FakeBedrockUpstream schemaAware() {
+        schemaAware = true;
+        return this;
     }
 
     public String baseUrl() {
@@ -262,7 +270,9 @@ public final class FakeBedrockUpstream extends RecordingFake<FakeBedrockUpstream
                 lastText = block.get("text").asText();
             }
         }
-        List<ObjectNode> calls = body.has("toolConfig") && results.isEmpty() ? toolUses(body.get("toolConfig")) : List.of();
+        List<ObjectNode> calls = !body.has("toolConfig") || !results.isEmpty() ? List.of()
+                : schemaAware ? schemaUses(BedrockSchemaAnswers.calls(body, lastText))
+                : toolUses(body.get("toolConfig"));
         boolean callTool = !calls.isEmpty();
         String text = !results.isEmpty() ? "results: " + String.join(", ", results) : callTool ? null : "echo: " + lastText;
         ObjectNode usage = MAPPER.createObjectNode().put("inputTokens", INPUT_TOKENS).put("outputTokens", OUTPUT_TOKENS)
@@ -315,6 +325,18 @@ public final class FakeBedrockUpstream extends RecordingFake<FakeBedrockUpstream
         meta.putObject("metrics").put("latencyMs", 42);
         frames.add(event("metadata", meta));
         writeFrames(req.response(), frames);
+    }
+
+    /** The schema-aware play's calls as toolUse blocks. */
+    private static List<ObjectNode> schemaUses(List<ToolPlay.Call> calls) {
+        List<ObjectNode> uses = new ArrayList<>();
+        for (int k = 0; k < calls.size(); k++) {
+            ObjectNode use = MAPPER.createObjectNode();
+            use.put("toolUseId", "tooluse_fake_" + k).put("name", calls.get(k).name());
+            use.set("input", calls.get(k).args());
+            uses.add(use);
+        }
+        return uses;
     }
 
     /**

@@ -49,6 +49,7 @@ public final class FakeGeminiUpstream extends RecordingFake<FakeGeminiUpstream.B
     }
 
     private final AtomicInteger responses = new AtomicInteger();
+    private volatile boolean schemaAware;
     private final FakeGoogleTokenIssuer tokens = new FakeGoogleTokenIssuer(this::tokenUri, rejections);
 
     private FakeGeminiUpstream() {
@@ -57,6 +58,12 @@ public final class FakeGeminiUpstream extends RecordingFake<FakeGeminiUpstream.B
 
     public static FakeGeminiUpstream start() {
         return new FakeGeminiUpstream();
+    }
+
+    /** Answers tool calls and JSON output as {@link GeminiSchemaAnswers} says, instead of the fixed answers. */
+    public FakeGeminiUpstream schemaAware() {
+        schemaAware = true;
+        return this;
     }
 
     /** Base URL including {@code /v1beta}, as a provider's {@code base_url}. */
@@ -287,12 +294,13 @@ public final class FakeGeminiUpstream extends RecordingFake<FakeGeminiUpstream.B
             out.add(r);
             return out;
         }
-        List<ObjectNode> calls = calls(request);
+        List<ObjectNode> calls = schemaAware ? GeminiSchemaAnswers.calls(request, last) : calls(request);
         List<ObjectNode> parts = new ArrayList<>();
         if (!calls.isEmpty()) {
             parts.addAll(calls);
         } else {
-            String text = text(request, last);
+            String text = schemaAware && !lastUserHasFunctionResponse(request) && GeminiSchemaAnswers.structured(request) != null
+                    ? GeminiSchemaAnswers.structured(request) : text(request, last);
             for (String piece : text.split("(?= )")) {
                 parts.add(MAPPER.createObjectNode().put("text", piece));
             }
@@ -385,7 +393,7 @@ public final class FakeGeminiUpstream extends RecordingFake<FakeGeminiUpstream.B
         return calls;
     }
 
-    private static boolean lastUserHasFunctionResponse(JsonNode request) {
+    static boolean lastUserHasFunctionResponse(JsonNode request) {
         JsonNode contents = request.path("contents");
         for (JsonNode p : contents.get(contents.size() - 1).path("parts")) {
             if (p.has("functionResponse")) {

@@ -39,6 +39,7 @@ public final class FakeUpstream implements AutoCloseable {
     private final AtomicInteger openConnections = new AtomicInteger();
     private final AtomicLong streamedBytes = new AtomicLong();
     private volatile boolean sawWriteQueueFull;
+    private volatile boolean schemaAware;
 
     private FakeUpstream() {
         server = vertx.createHttpServer();
@@ -61,6 +62,12 @@ public final class FakeUpstream implements AutoCloseable {
 
     public static FakeUpstream start() {
         return new FakeUpstream();
+    }
+
+    /** Answers tool calls and structured output as {@link OpenAiSchemaAnswers} says, instead of the fixed answers. */
+    public FakeUpstream schemaAware() {
+        schemaAware = true;
+        return this;
     }
 
     /** Base URL including {@code /v1}, as a provider's {@code base_url}. */
@@ -234,13 +241,17 @@ public final class FakeUpstream implements AutoCloseable {
                     .accept(req, body);
             return;
         }
-        if (path.endsWith("/chat/completions")) {
+        String problem = schemaAware && path.endsWith("/chat/completions") ? OpenAiSchemaAnswers.problem(request) : null;
+        if (problem != null) {
+            json(400, "{\"error\":{\"message\":\"" + problem + "\",\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":null}}")
+                    .accept(req, body);
+        } else if (path.endsWith("/chat/completions")) {
             if (request.path("stream").asBoolean(false)) {
                 req.response().setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
-                writeChunks(req.response(), OpenAiSimulator.streamEvents(request).stream().map(e -> "data: " + e + "\n\n").toList(),
+                writeChunks(req.response(), OpenAiSimulator.streamEvents(request, schemaAware).stream().map(e -> "data: " + e + "\n\n").toList(),
                         0, Duration.ofMillis(5), true);
             } else {
-                req.response().putHeader("content-type", "application/json").end(OpenAiSimulator.chatCompletion(request).toString());
+                req.response().putHeader("content-type", "application/json").end(OpenAiSimulator.chatCompletion(request, schemaAware).toString());
             }
         } else if (path.endsWith("/completions")) {
             req.response().putHeader("content-type", "application/json").end(OpenAiSimulator.textCompletion(request).toString());

@@ -60,6 +60,14 @@ final class OpenAiSimulator {
     }
 
     static ObjectNode chatCompletion(JsonNode request) {
+        return chatCompletion(request, false);
+    }
+
+    /** With {@code schemaAware}, tool calls and structured output follow {@link ToolPlay} and {@link SchemaSample}. */
+    static ObjectNode chatCompletion(JsonNode request, boolean schemaAware) {
+        if (schemaAware) {
+            return OpenAiSchemaAnswers.chatCompletion(request);
+        }
         ObjectNode out = envelope("chatcmpl-fake", "chat.completion", request.path("model").asText());
         ArrayNode choices = out.putArray("choices");
         int n = request.path("n").asInt(1);
@@ -110,6 +118,13 @@ final class OpenAiSimulator {
 
     /** The data payloads of a streamed answer, ending with [DONE]. */
     static List<String> streamEvents(JsonNode request) {
+        return streamEvents(request, false);
+    }
+
+    static List<String> streamEvents(JsonNode request, boolean schemaAware) {
+        if (schemaAware) {
+            return OpenAiSchemaAnswers.streamEvents(request);
+        }
         String model = request.path("model").asText();
         List<String> events = new ArrayList<>();
         ObjectNode first = envelope("chatcmpl-fake", "chat.completion.chunk", model);
@@ -160,7 +175,7 @@ final class OpenAiSimulator {
         return events;
     }
 
-    private static String finish(String model, String reason) {
+    static String finish(String model, String reason) {
         ObjectNode c = envelope("chatcmpl-fake", "chat.completion.chunk", model);
         c.putArray("choices").addObject().put("index", 0).put("finish_reason", reason).putObject("delta");
         return c.toString();
@@ -207,7 +222,7 @@ final class OpenAiSimulator {
         return out;
     }
 
-    private static ObjectNode envelope(String id, String object, String model) {
+    static ObjectNode envelope(String id, String object, String model) {
         ObjectNode out = MAPPER.createObjectNode();
         out.put("id", id);
         out.put("object", object);
@@ -217,7 +232,7 @@ final class OpenAiSimulator {
     }
 
     /** Usage with details: 11 prompt tokens of which 3 cached; completion tokens of which 2 reasoning. */
-    private static void usage(ObjectNode out, JsonNode request, int completion) {
+    static void usage(ObjectNode out, JsonNode request, int completion) {
         ObjectNode u = out.putObject("usage");
         u.put("prompt_tokens", 11);
         u.put("completion_tokens", completion);
