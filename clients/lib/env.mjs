@@ -15,20 +15,9 @@ export const CHAT = JSON.parse(required('SWITCHBOARD_CHAT_MODELS'));
 export const EMBEDDING = JSON.parse(required('SWITCHBOARD_EMBEDDING_MODELS'));
 export const PROVIDERS = Object.keys(CHAT);
 
-// Breaks the gateway is known to have (issue 14), fixed on other branches: the test is named with the reason, so a
-// failing test whose name carries "[known: ...]" fails only for it. Remove an entry once its fix has landed.
-const translated = ['openai', 'gemini', 'bedrock'];
-const KNOWN = {
-  json_schema: { providers: ['bedrock'], why: 'issue 14.1 response_format json_schema refused for Bedrock' },
-  // with a prompt that wants two calls: which providers can hold back the second depends on the rule 14.2 picks
-  no_parallel: { providers: ['gemini', 'bedrock'], why: 'issue 14.2 disabled parallel tool use refused (Gemini) or dropped (Bedrock)' },
-  no_parallel_refused: { providers: ['gemini'], why: 'issue 14.2 Gemini refuses disabled parallel tool use' },
-  start_usage: { providers: translated, why: 'issue 14.3 message_start input_tokens 0 on translated streams' },
-  thread: { providers: translated, why: 'issue 14.4 thread dropped on translated routes' },
-  models_dialect: { providers: PROVIDERS, why: 'issue 14.5 /v1/models not in Anthropic shape' },
-  model_name: { providers: ['bedrock'], why: 'issue 14.6 Bedrock answers with the alias as model' },
-  embedding_usage: { providers: ['gemini'], why: 'issue 14.6 Gemini embeddings report 0 usage' },
-};
+// Breaks the gateway is known to have: a test that hits one is named with the reason, so a failing test whose name
+// carries "[known: ...]" fails only for it. Empty: every break found by this suite (issue 14) is fixed.
+const KNOWN = {};
 
 /** The test's name, with the known break it hits for this provider, if any. */
 export function named(provider, title, ...breaks) {
@@ -55,3 +44,6 @@ export function assertUsage(input, output, total) {
 export const WEATHER_PROMPT = 'What is the weather in Paris?';
 export const BOTH_PROMPT = 'What is the weather in both Paris and Tokyo?';
 export const PERSON_EXPECTED = { name: 'name-1', age: 1, height: 1.5, tags: ['tags-1'], mood: 'happy', active: true };
+
+// The AI SDK warns on the console about model names it does not know (every {provider}/{model} name): noise here.
+globalThis.AI_SDK_LOG_WARNINGS = false;

@@ -143,7 +143,7 @@ class AnthropicOutputFormatIT {
         JsonNode err = JSON.readTree(res.body());
         assertThat(err.path("type").asText()).isEqualTo("error");
         assertThat(err.at("/error/type").asText()).isEqualTo("invalid_request_error");
-        assertThat(err.at("/error/message").asText()).contains("output_config.format.type");
+        assertThat(err.at("/error/message").asText()).contains("output_config.format");
         assertThat(openAi.requests()).isEmpty();
     }
 

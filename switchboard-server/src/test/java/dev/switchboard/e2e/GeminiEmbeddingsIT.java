@@ -86,7 +86,7 @@ class GeminiEmbeddingsIT {
         assertThat(res.data()).extracting(e -> e.index()).containsExactly(0L, 1L);
         assertThat(res.data().get(0).embedding()).containsExactlyElementsOf(expected("first", 3));
         assertThat(res.data().get(1).embedding()).containsExactlyElementsOf(expected("the second", 3));
-        assertThat(res.model()).isEqualTo("google/" + MODEL);
+        assertThat(res.model()).as("the target's model id, never the caller's name").isEqualTo(MODEL);
         // Gemini reports no tokens for embeddings: the gateway's estimate of the input stands in ("first" and
         // "the second": 1 + 2 tokens), and the usage record says it is an estimate
         assertThat(res.usage().promptTokens()).isEqualTo(3);

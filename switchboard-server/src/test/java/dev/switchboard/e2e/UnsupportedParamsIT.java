@@ -189,4 +189,26 @@ class UnsupportedParamsIT {
         assertThat(g.statusCode()).as(g.body()).isEqualTo(200);
         assertThat(g.headers().firstValue(HEADER)).isEmpty();
     }
+
+    @Test
+    void aHostileFieldNameNeverReachesAResponseHeaderOrTheUpstream() {
+        // a provider's policy may list an unknown field as unsupported (Gemini does): under drop its name would be
+        // echoed into the dropped-params header, so a name that is not plain is refused by name (escaped, cut)
+        String[] names = {"a\\r\\nx-injected: 1", "nul\\u0000here", "x".repeat(5000)};
+        for (GatewayFixture g : new GatewayFixture[] {anthropicDrop, geminiDrop}) {
+            for (String name : names) {
+                HttpResponse<String> r = g.post("/v1/chat/completions", "{\"model\":\"" + (g == anthropicDrop ? "sonnet" : "flash")
+                        + "\",\"" + name + "\":1,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                assertThat(r.statusCode()).as(r.body()).isIn(200, 400);
+                if (g == geminiDrop) {
+                    assertThat(r.statusCode()).isEqualTo(400);
+                    assertThat(r.body()).contains("invalid_request_error").doesNotContain("\\r").hasSizeLessThan(1000);
+                }
+                assertThat(r.headers().firstValue(HEADER)).isEmpty();
+                assertThat(r.headers().firstValue("x-injected")).isEmpty();
+            }
+        }
+        assertThat(anthropic.requests()).allSatisfy(q -> assertThat(q.body()).doesNotContain("injected", "nul", "xxxx"));
+        assertThat(gemini.requests()).allSatisfy(q -> assertThat(q.body()).doesNotContain("injected", "nul", "xxxx"));
+    }
 }

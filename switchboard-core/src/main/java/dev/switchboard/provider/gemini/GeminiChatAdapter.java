@@ -49,7 +49,7 @@ public final class GeminiChatAdapter implements ChatAdapter {
     @Override
     public ChatAdapter.Answer fromUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, byte[] body) {
         if (req.operation() == Operation.EMBEDDINGS) {
-            return GeminiEmbeddings.fromUpstream(req, body);
+            return GeminiEmbeddings.fromUpstream(req, upstreamModel, body);
         }
         GeminiResponseTranslator.Translated t = GeminiResponseTranslator.toOpenAi(body, upstreamModel,
                 GeminiTools.firstCallOnly(req.body()), System.currentTimeMillis() / 1000);

@@ -95,7 +95,7 @@ final class GeminiEmbeddings {
         };
     }
 
-    static ChatAdapter.Answer fromUpstream(ModelRequest req, byte[] body) {
+    static ChatAdapter.Answer fromUpstream(ModelRequest req, String upstreamModel, byte[] body) {
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(body);
@@ -128,8 +128,8 @@ final class GeminiEmbeddings {
                 }
             }
         }
-        // The model is the client's name for it: Gemini's embeddings answer does not name one.
-        out.put("model", req.model());
+        // Gemini's embeddings answer names no model: the model rule says the target's model id, as for chat.
+        out.put("model", upstreamModel == null || upstreamModel.isEmpty() ? req.model() : stripModels(upstreamModel));
         // batchEmbedContents reports no token count (unlike generateContent): the usage is null (not reported) and
         // the body says 0 (the OpenAI SDKs require the field) until the gateway puts its own estimate of the input
         // there (the server's EstimatedUsage). Should Gemini add usageMetadata.promptTokenCount, it is used.
