@@ -204,4 +204,34 @@ class BedrockBadUpstreamIT {
         assertThat(usage.stream()).isTrue();
         assertThat(usage.provider()).isNotNull();
     }
+
+    @Test
+    void anAnthropicStreamCutAfterTheFirstCallEndsWithAnErrorEventAndIsRecorded() throws Exception {
+        upstream.enqueue(upstream.scriptedStream(List.of(START,
+                toolStart(0, "t1", "get_weather"), toolInput(0, "{\"city\":"), toolInput(0, "\"Paris\"}"), stop(0),
+                toolStart(1, "t2", "get_time"), toolInput(1, "{\"ci")), true));
+        String body = "{\"model\":\"claude\",\"max_tokens\":100,\"stream\":true,"
+                + "\"tool_choice\":{\"type\":\"any\",\"disable_parallel_tool_use\":true},"
+                + "\"tools\":[{\"name\":\"get_weather\",\"input_schema\":{\"type\":\"object\"}},"
+                + "{\"name\":\"get_time\",\"input_schema\":{\"type\":\"object\"}}],"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Weather and time in Paris?\"}]}";
+        HttpResponse<String> r = gateway.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(gateway.baseUrl() + "/v1/messages"))
+                .header("content-type", "application/json").header("anthropic-version", "2023-06-01")
+                .header("x-api-key", GatewayFixture.KEY).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("event: message_start").contains("event: error").doesNotContain("event: message_stop");
+        assertThat(r.body()).doesNotContain("get_time");
+        JsonNode start = null;
+        for (String data : SseEvents.data(r.body())) {
+            JsonNode n = JSON.readTree(data);
+            if (n.path("type").asText().equals("message_start")) {
+                start = n;
+            }
+        }
+        assertThat(start).isNotNull();
+        assertThat(start.at("/message/usage/input_tokens").asLong()).as("the prompt's estimate").isPositive();
+        UsageEvent usage = gateway.usage().awaitEvents(1, Duration.ofSeconds(3)).get(0);
+        assertThat(usage.stream()).isTrue();
+    }
 }
