@@ -194,4 +194,43 @@ class AnthropicHostileFieldsIT {
         assertThat(header.length()).as("x-switchboard-dropped-params length").isLessThan(2_048);
         assertThat(header).startsWith("messages.1.content.0,messages.3.content.0,");
     }
+
+    static final String CLAUDE = AnthropicTranslatedUsageIT.CLAUDE;
+
+    @Test
+    void aTurnMadeOnlyOfAnthropicOnlyBlocksReachesAnAnthropicProviderAsSent() throws Exception {
+        // a Files API document alone in the first turn, then the conversation: nothing of it has a canonical form
+        String sent = "{\"model\":\"" + CLAUDE + "\",\"max_tokens\":256,\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"document\",\"source\":{\"type\":\"file\",\"file_id\":\"file_011\"}}]}]}";
+        HttpResponse<String> r = post(rejecting, sent);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(anthropic.lastRequest().body()).isEqualTo(sent.replace(CLAUDE, FakeAnthropicUpstream.MODEL));
+    }
+
+    @Test
+    void aTurnMadeOnlyOfAnthropicOnlyBlocksIsRefusedByPathElsewhereEvenUnderDrop() throws Exception {
+        String sent = "{\"model\":\"" + GEMINI + "\",\"max_tokens\":256,\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"document\",\"source\":{\"type\":\"file\",\"file_id\":\"file_011\"}}]}]}";
+        JsonNode error = assertAnthropic400(post(rejecting, sent));
+        assertThat(error.path("message").asText()).startsWith("messages.0.content.0.source");
+        HttpResponse<String> dropped = post(dropping, sent);
+        assertThat(dropped.statusCode()).as(dropped.body()).isIn(200, 400);
+        if (dropped.statusCode() == 400) {
+            assertAnthropic400(dropped);
+        }
+        assertThat(upstreamRequests()).isZero();
+    }
+
+    @Test
+    void aPausedServerToolTurnSentBackReachesAnAnthropicProviderAsSent() throws Exception {
+        // stop_reason pause_turn: the client sends the assistant turn back as it came to let Claude continue
+        String sent = "{\"model\":\"" + CLAUDE + "\",\"max_tokens\":256,\"messages\":["
+                + "{\"role\":\"user\",\"content\":\"news?\"},{\"role\":\"assistant\",\"content\":["
+                + "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_1\",\"name\":\"web_search\",\"input\":{\"query\":\"news\"}},"
+                + "{\"type\":\"web_search_tool_result\",\"tool_use_id\":\"srvtoolu_1\",\"content\":[]}]}],"
+                + "\"tools\":[{\"type\":\"web_search_20250305\",\"name\":\"web_search\"}]}";
+        post(rejecting, sent); // the fake's own rules know no server tool blocks: what matters is what it was sent
+        assertThat(anthropic.requests()).as("the gateway refused nothing of it").hasSize(1);
+        assertThat(anthropic.lastRequest().body()).isEqualTo(sent.replace(CLAUDE, FakeAnthropicUpstream.MODEL));
+    }
 }
