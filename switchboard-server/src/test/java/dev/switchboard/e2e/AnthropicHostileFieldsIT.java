@@ -233,4 +233,17 @@ class AnthropicHostileFieldsIT {
         assertThat(anthropic.requests()).as("the gateway refused nothing of it").hasSize(1);
         assertThat(anthropic.lastRequest().body()).isEqualTo(sent.replace(CLAUDE, FakeAnthropicUpstream.MODEL));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"top_k\":1e400", "\"top_k\":99999999999999999999", "\"top_k\":-1e400", "\"top_k\":0.5",
+            "\"top_k\":2.5", "\"top_p\":-1e400", "\"top_p\":1e400", "\"top_k\":\"5\"", "\"top_k\":2147483648"})
+    void extremeSamplingNumbersAreNeverA500(String field) throws Exception {
+        for (String model : new String[] {OPENAI, GEMINI, BEDROCK}) {
+            HttpResponse<String> r = post(rejecting, request(model, "," + field));
+            assertThat(r.statusCode()).as(model + " " + field + ": " + r.body()).isIn(200, 400);
+            if (r.statusCode() == 400) {
+                assertAnthropic400(r);
+            }
+        }
+    }
 }
