@@ -52,6 +52,7 @@ public final class AnthropicResponseTranslator {
 
     static Translated toOpenAi(JsonNode message, boolean structuredOutput, long created) {
         StringBuilder text = null;
+        String json = null; // the forced JSON tool's input: then the whole content, text beside it is no part of it
         StringBuilder reasoning = null;
         ArrayNode toolCalls = null;
         ArrayNode thinkingBlocks = null;
@@ -61,7 +62,7 @@ public final class AnthropicResponseTranslator {
                 case "tool_use" -> {
                     String arguments = write(block.path("input").isMissingNode() ? Json.MAPPER.createObjectNode() : block.get("input"));
                     if (structuredOutput && AnthropicStructuredOutput.TOOL_NAME.equals(block.path("name").asText())) {
-                        text = append(text, arguments);
+                        json = json == null ? arguments : json; // one JSON object; a repeat would make it invalid
                     } else {
                         toolCalls = toolCalls != null ? toolCalls : Json.MAPPER.createArrayNode();
                         ObjectNode call = toolCalls.addObject();
@@ -99,7 +100,7 @@ public final class AnthropicResponseTranslator {
         choice.put("index", 0);
         ObjectNode msg = choice.putObject("message");
         msg.put("role", "assistant");
-        msg.put("content", text == null ? null : text.toString());
+        msg.put("content", json != null ? json : text == null ? null : text.toString());
         if (toolCalls != null) {
             msg.set("tool_calls", toolCalls);
         }
