@@ -95,7 +95,7 @@ public final class AnthropicResponseTranslator {
         out.put("id", message.path("id").asText(""));
         out.put("object", "chat.completion");
         out.put("created", created);
-        out.put("model", message.path("model").asText(""));
+        out.put("model", message.path("model").isTextual() ? message.path("model").asText() : ""); // else the adapter's rule
         ObjectNode choice = out.putArray("choices").addObject();
         choice.put("index", 0);
         ObjectNode msg = choice.putObject("message");

@@ -102,7 +102,7 @@ public final class AnthropicStreamDecoder {
             case "message_start" -> {
                 JsonNode message = data.path("message");
                 id = message.path("id").asText(id);
-                String named = message.path("model").asText("");
+                String named = message.path("model").isTextual() ? message.path("model").asText() : "";
                 model = named.isEmpty() ? model : named;
                 usage.merge(message.get("usage"));
                 ObjectNode delta = Json.MAPPER.createObjectNode();
