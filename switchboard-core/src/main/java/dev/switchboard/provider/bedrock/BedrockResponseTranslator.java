@@ -14,9 +14,9 @@ import java.util.UUID;
 /**
  * A Converse response ({@code output.message.content} blocks, {@code stopReason}, {@code usage}) → one canonical
  * {@code chat.completion}: text blocks joined as content, reasoning text as reasoning_content, toolUse blocks as
- * tool_calls (arguments serialised), read with the request's {@link BedrockAnswerRules} (structured output,
- * parallel_tool_calls false; the JSON tool's input is then the whole content). Converse answers carry no id or model: the id is derived from the body, the model is
- * the upstream model id the request was sent for. Pure.
+ * tool_calls (arguments serialised), read with the request's {@link BedrockAnswerRules} (structured output, whose
+ * JSON tool input is then the whole content; parallel_tool_calls false). Converse answers carry no id or model: the
+ * id is derived from the body, the model is the upstream model id the request was sent for. Pure.
  */
 public final class BedrockResponseTranslator {
     public record Translated(byte[] bytes, Usage usage) {}
