@@ -182,7 +182,7 @@ final class ModelCallHandler {
         ex.sending(call); // from here the provider may work on it: settlement charges unless it answers with an error
         if (!up.dropped().isEmpty()) {
             // unsupported_params: drop left these out of the upstream request; the client is told which
-            ex.client.putHeader(HeaderNames.DROPPED_PARAMS, String.join(",", up.dropped()));
+            ex.client.putHeader(HeaderNames.DROPPED_PARAMS, DroppedParamsHeader.value(up.dropped()));
         } else {
             ex.client.removeHeader(HeaderNames.DROPPED_PARAMS); // an earlier attempt's target may have dropped some
         }

@@ -55,8 +55,12 @@ final class ModelsHandler {
         write(response, ex.dialect == AnthropicIngress.INSTANCE ? AnthropicModelList.model(id) : openAiModel(id));
     }
 
+    /**
+     * Each model once: a provider's model list may name one twice (the config allows it), and a repeated id would
+     * make an {@code after_id} cursor step back to its first place, so that a paging client never reaches the end.
+     */
     private static List<String> visible(Router router, ClientKey key) {
-        return router.advertised().stream().filter(key::mayUse).toList();
+        return router.advertised().stream().distinct().filter(key::mayUse).toList();
     }
 
     private static ObjectNode openAiModel(String id) {

@@ -174,6 +174,22 @@ public final class FakeAnthropicUpstream extends RecordingFake<FakeAnthropicUpst
         return (req, json) -> writeStream(req.response(), streamEvents(json), true, delay);
     }
 
+    /** A Messages answer with this body. */
+    public static Behavior answer(String body) {
+        return (req, json) -> req.response().putHeader("content-type", "application/json").end(body);
+    }
+
+    /** A stream of these SSE events ({@code {event, data}} pairs), ended cleanly. */
+    public static Behavior rawStream(List<String[]> events) {
+        return (req, json) -> {
+            StringBuilder sse = new StringBuilder();
+            for (String[] e : events) {
+                sse.append("event: ").append(e[0]).append("\ndata: ").append(e[1]).append("\n\n");
+            }
+            req.response().setChunked(true).putHeader("content-type", "text/event-stream").end(sse.toString());
+        };
+    }
+
     // ---- the simulator -------------------------------------------------------------------------
 
     private void simulate(HttpServerRequest req, JsonNode json) {

@@ -255,6 +255,33 @@ public final class FakeBedrockUpstream extends RecordingFake<FakeBedrockUpstream
         };
     }
 
+    /**
+     * A ConverseStream of the given events ({@code {type, payload JSON}} pairs) as a bad upstream might send them;
+     * with {@code cut}, the connection is closed after the last one instead of the stream being ended.
+     */
+    public Behavior scriptedStream(List<String[]> events, boolean cut) {
+        return (req, json) -> {
+            HttpServerResponse res = req.response().setChunked(true).putHeader("content-type", "application/vnd.amazon.eventstream");
+            for (String[] e : events) {
+                Map<String, String> h = new LinkedHashMap<>();
+                h.put(":event-type", e[0]);
+                h.put(":content-type", "application/json");
+                h.put(":message-type", "event");
+                res.write(Buffer.buffer(frame(h, e[1])));
+            }
+            if (cut) {
+                vertx.setTimer(20, t -> req.connection().close());
+            } else {
+                res.end();
+            }
+        };
+    }
+
+    /** A Converse (non-streamed) answer with the given body. */
+    public static Behavior answer(String body) {
+        return (req, json) -> req.response().putHeader("content-type", "application/json").end(body);
+    }
+
     // ---- the simulator ---------------------------------------------------------------------------
 
     private void simulate(HttpServerRequest req, JsonNode body, boolean stream) {

@@ -244,6 +244,29 @@ public final class FakeGeminiUpstream extends RecordingFake<FakeGeminiUpstream.B
         };
     }
 
+    /**
+     * A stream of these {@code data:} payloads as a bad upstream might send them; with {@code cut}, the connection
+     * is closed after the last one instead of the stream being ended.
+     */
+    public Behavior rawStream(List<String> payloads, boolean cut) {
+        return (req, json) -> {
+            HttpServerResponse res = req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+            for (String p : payloads) {
+                res.write("data: " + p + "\r\n\r\n");
+            }
+            if (cut) {
+                vertx.setTimer(20, t -> req.connection().close());
+            } else {
+                res.end();
+            }
+        };
+    }
+
+    /** A generateContent answer with this body. */
+    public static Behavior answer(String body) {
+        return (req, json) -> req.response().putHeader("content-type", "application/json; charset=UTF-8").end(body);
+    }
+
     // ---- the simulator ---------------------------------------------------------------------------
 
     /** Default embedding size when the request sets no outputDimensionality. */

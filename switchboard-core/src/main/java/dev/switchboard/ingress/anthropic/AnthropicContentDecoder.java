@@ -77,17 +77,24 @@ final class AnthropicContentDecoder {
 
     private static void user(JsonNode blocks, String path, ArrayNode out, List<String> lost) {
         ArrayNode parts = Json.MAPPER.createArrayNode();
+        int lostBefore = lost.size();
+        boolean toolResults = false;
         for (int i = 0; i < blocks.size(); i++) {
             JsonNode b = blocks.get(i);
             String at = path + "." + i;
             if ("tool_result".equals(b.path("type").asText())) {
                 out.add(toolResult(b, at, lost));
+                toolResults = true;
             } else {
                 addPart(parts, b, at, lost);
             }
         }
         if (!parts.isEmpty()) {
             out.addObject().put("role", "user").set("content", parts);
+        } else if (!toolResults && lost.size() > lostBefore) {
+            // a turn made only of Anthropic-only blocks (a Files API document, ...) still is a turn: without it the
+            // canonical request could have no message at all, refused before an Anthropic provider gets the bytes
+            out.addObject().put("role", "user").put("content", "");
         }
     }
 

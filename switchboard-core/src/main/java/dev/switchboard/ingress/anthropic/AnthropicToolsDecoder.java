@@ -77,7 +77,12 @@ final class AnthropicToolsDecoder {
             default -> throw AnthropicRequestProblems.invalid("tool_choice.type",
                     "Input should be 'auto', 'any', 'tool' or 'none'");
         }
-        if (choice.path("disable_parallel_tool_use").asBoolean(false) && out.has("tools")) {
+        JsonNode disable = choice.get("disable_parallel_tool_use");
+        if (disable != null && !disable.isNull() && !disable.isBoolean()) {
+            // never coerced: "yes" would read as false, {} as false, and the client would get parallel calls
+            throw AnthropicRequestProblems.invalid("tool_choice.disable_parallel_tool_use", "Input should be a valid boolean");
+        }
+        if (disable != null && disable.booleanValue() && out.has("tools")) {
             out.put("parallel_tool_calls", false);
         }
     }

@@ -52,6 +52,7 @@ public final class AnthropicResponseTranslator {
 
     static Translated toOpenAi(JsonNode message, boolean structuredOutput, long created) {
         StringBuilder text = null;
+        String json = null; // the forced JSON tool's input: then the whole content, text beside it is no part of it
         StringBuilder reasoning = null;
         ArrayNode toolCalls = null;
         ArrayNode thinkingBlocks = null;
@@ -61,7 +62,7 @@ public final class AnthropicResponseTranslator {
                 case "tool_use" -> {
                     String arguments = write(block.path("input").isMissingNode() ? Json.MAPPER.createObjectNode() : block.get("input"));
                     if (structuredOutput && AnthropicStructuredOutput.TOOL_NAME.equals(block.path("name").asText())) {
-                        text = append(text, arguments);
+                        json = json == null ? arguments : json; // one JSON object; a repeat would make it invalid
                     } else {
                         toolCalls = toolCalls != null ? toolCalls : Json.MAPPER.createArrayNode();
                         ObjectNode call = toolCalls.addObject();
@@ -94,12 +95,12 @@ public final class AnthropicResponseTranslator {
         out.put("id", message.path("id").asText(""));
         out.put("object", "chat.completion");
         out.put("created", created);
-        out.put("model", message.path("model").asText(""));
+        out.put("model", message.path("model").isTextual() ? message.path("model").asText() : ""); // else the adapter's rule
         ObjectNode choice = out.putArray("choices").addObject();
         choice.put("index", 0);
         ObjectNode msg = choice.putObject("message");
         msg.put("role", "assistant");
-        msg.put("content", text == null ? null : text.toString());
+        msg.put("content", json != null ? json : text == null ? null : text.toString());
         if (toolCalls != null) {
             msg.set("tool_calls", toolCalls);
         }

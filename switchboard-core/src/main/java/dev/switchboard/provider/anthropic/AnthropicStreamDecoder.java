@@ -23,6 +23,8 @@ import java.util.Map;
  *   <li>Exactly one chunk carries {@code finish_reason}; when usage was asked for, a last chunk with
  *       {@code choices: []} carries it. {@code [DONE]} is the relay's to write.</li>
  *   <li>An {@code error} event is thrown as a {@link GatewayException} (e.g. overloaded: 503, retryable).</li>
+ *   <li>Structured output: the forced JSON tool's input is the content; text beside it is held back and dropped
+ *       (passed on at the finish only if the model never called the tool).</li>
  * </ul>
  * One instance per stream; not thread-safe. Pure: the caller feeds events and writes the chunks.
  */
@@ -51,6 +53,9 @@ public final class AnthropicStreamDecoder {
     private String model;
     private int nextToolIndex;
     private boolean finished;
+    /** Structured output: whether the JSON tool started, and the text held back until then (see text()). */
+    private boolean structuredStarted;
+    private StringBuilder heldText;
     private boolean completed;
 
     /**
@@ -97,7 +102,7 @@ public final class AnthropicStreamDecoder {
             case "message_start" -> {
                 JsonNode message = data.path("message");
                 id = message.path("id").asText(id);
-                String named = message.path("model").asText("");
+                String named = message.path("model").isTextual() ? message.path("model").asText() : "";
                 model = named.isEmpty() ? model : named;
                 usage.merge(message.get("usage"));
                 ObjectNode delta = Json.MAPPER.createObjectNode();
@@ -132,11 +137,14 @@ public final class AnthropicStreamDecoder {
         switch (block.path("type").asText("")) {
             case "text" -> {
                 blocks.put(index, new Block(Kind.TEXT, -1));
-                content(block.path("text").asText(""), out);
+                text(block.path("text").asText(""), out);
             }
             case "tool_use" -> {
                 if (structuredOutput && AnthropicStructuredOutput.TOOL_NAME.equals(block.path("name").asText())) {
-                    blocks.put(index, new Block(Kind.STRUCTURED, -1));
+                    // one JSON answer: a repeated tool would make the content invalid, text beside it too
+                    blocks.put(index, new Block(structuredStarted ? Kind.OTHER : Kind.STRUCTURED, -1));
+                    structuredStarted = true;
+                    heldText = null;
                     return;
                 }
                 Block b = new Block(Kind.TOOL, nextToolIndex++);
@@ -163,7 +171,7 @@ public final class AnthropicStreamDecoder {
             return; // a delta for a block that never started: nothing to attach it to
         }
         switch (delta.path("type").asText("")) {
-            case "text_delta" -> content(delta.path("text").asText(""), out);
+            case "text_delta" -> text(delta.path("text").asText(""), out);
             case "input_json_delta" -> arguments(b, delta.path("partial_json").asText(""), out);
             case "thinking_delta" -> {
                 String thinking = delta.path("thinking").asText("");
@@ -232,11 +240,28 @@ public final class AnthropicStreamDecoder {
         }
     }
 
+    /**
+     * Text of a text block. While JSON is asked for it is held back: dropped once the JSON tool starts (it is no
+     * part of a JSON answer), passed on at the finish if the model never called the tool.
+     */
+    private void text(String text, List<String> out) {
+        if (!structuredOutput) {
+            content(text, out);
+        } else if (!structuredStarted && !text.isEmpty()) {
+            heldText = heldText == null ? new StringBuilder() : heldText;
+            heldText.append(text);
+        }
+    }
+
     private void finish(String reason, List<String> out) {
         if (finished) {
             return;
         }
         finished = true;
+        if (heldText != null) {
+            content(heldText.toString(), out);
+            heldText = null;
+        }
         out.add(chunk(Json.MAPPER.createObjectNode(), reason));
     }
 

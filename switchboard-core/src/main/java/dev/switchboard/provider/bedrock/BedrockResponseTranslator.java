@@ -14,9 +14,9 @@ import java.util.UUID;
 /**
  * A Converse response ({@code output.message.content} blocks, {@code stopReason}, {@code usage}) → one canonical
  * {@code chat.completion}: text blocks joined as content, reasoning text as reasoning_content, toolUse blocks as
- * tool_calls (arguments serialised), read with the request's {@link BedrockAnswerRules} (structured output,
- * parallel_tool_calls false). Converse answers carry no id or model: the id is derived from the body, the model is
- * the upstream model id the request was sent for. Pure.
+ * tool_calls (arguments serialised), read with the request's {@link BedrockAnswerRules} (structured output, whose
+ * JSON tool input is then the whole content; parallel_tool_calls false). Converse answers carry no id or model: the
+ * id is derived from the body, the model is the upstream model id the request was sent for. Pure.
  */
 public final class BedrockResponseTranslator {
     public record Translated(byte[] bytes, Usage usage) {}
@@ -31,9 +31,9 @@ public final class BedrockResponseTranslator {
         JsonNode root = parse(body);
         JsonNode message = root.path("output").path("message");
         StringBuilder text = new StringBuilder();
+        String json = null; // the forced JSON tool's input: the whole content when present, text beside it is dropped
         StringBuilder reasoning = new StringBuilder();
         ArrayNode calls = Json.MAPPER.createArrayNode();
-        boolean structuredSeen = false;
         for (JsonNode block : message.path("content")) {
             if (block.path("text").isTextual()) {
                 text.append(block.get("text").asText());
@@ -41,9 +41,8 @@ public final class BedrockResponseTranslator {
                 JsonNode use = block.get("toolUse");
                 String arguments = use.path("input").isMissingNode() ? "{}" : use.get("input").toString();
                 if (rules.isStructured(use.path("name").asText())) {
-                    if (!structuredSeen) { // one JSON object is the answer; a repeat would make the content invalid
-                        structuredSeen = true;
-                        text.append(arguments);
+                    if (json == null) { // one JSON object is the answer; a repeat would make the content invalid
+                        json = arguments;
                     }
                     continue;
                 }
@@ -70,7 +69,9 @@ public final class BedrockResponseTranslator {
         choice.put("index", 0);
         ObjectNode msg = choice.putObject("message");
         msg.put("role", "assistant");
-        if (text.isEmpty() && !calls.isEmpty()) {
+        if (json != null) {
+            msg.put("content", json);
+        } else if (text.isEmpty() && !calls.isEmpty()) {
             msg.putNull("content");
         } else {
             msg.put("content", text.toString());

@@ -23,7 +23,9 @@ import java.util.Set;
  *   <li>contentBlockStart toolUse → a tool-call delta with its index (0, 1, 2… in order), id and name and empty
  *       arguments; contentBlockDelta toolUse.input → argument pieces under the same index;</li>
  *   <li>read with the request's {@link BedrockAnswerRules}: the forced JSON tool's input deltas are content deltas,
- *       and under parallel_tool_calls false tool blocks after the first are dropped with all their deltas;</li>
+ *       and under parallel_tool_calls false tool blocks after the first are dropped with all their deltas. Text
+ *       beside the JSON tool is no part of a JSON answer: while JSON is asked for, text is held back, dropped once
+ *       the tool starts, and passed on at messageStop only if the model never called it;</li>
  *   <li>messageStop → the one finish_reason (the stream is then complete); metadata → usage (and the stream has
  *       said its last word). The usage chunk, when the client asked for it, comes from {@link #end()}.</li>
  *   <li>exception / error messages are thrown as {@link GatewayException}.</li>
@@ -44,6 +46,8 @@ public final class BedrockStreamDecoder {
     /** The block carrying the structured (JSON) answer, -1 until it starts; its input deltas are content deltas. */
     private int structuredBlock = -1;
     private boolean structuredWritten;
+    /** Text held back while JSON is asked for and the JSON tool has not started (see the class comment). */
+    private StringBuilder heldText;
     private boolean roleSent;
     private boolean finished;
     private boolean metadataSeen;
@@ -98,6 +102,7 @@ public final class BedrockStreamDecoder {
                     if (rules.isStructured(use.path("name").asText())) {
                         if (structuredBlock < 0) {
                             structuredBlock = block; // its input arrives as the content
+                            heldText = null; // whatever the model said around it would make the content invalid JSON
                         } else {
                             droppedBlocks.add(block);
                         }
@@ -125,8 +130,11 @@ public final class BedrockStreamDecoder {
                 role(out);
                 JsonNode delta = n.path("delta");
                 if (delta.path("text").isTextual()) {
-                    if (!delta.get("text").asText().isEmpty()) {
-                        out.add(chunk(Json.MAPPER.createObjectNode().put("content", delta.get("text").asText()), null));
+                    String text = delta.get("text").asText();
+                    if (rules.structuredOutput()) {
+                        hold(text);
+                    } else if (!text.isEmpty()) {
+                        out.add(chunk(Json.MAPPER.createObjectNode().put("content", text), null));
                     }
                 } else if (delta.path("toolUse").path("input").isTextual()) {
                     int block = n.path("contentBlockIndex").asInt();
@@ -161,6 +169,10 @@ public final class BedrockStreamDecoder {
                 role(out);
                 if (!finished) {
                     finished = true;
+                    if (heldText != null && !heldText.isEmpty()) { // the model answered without the JSON tool
+                        out.add(chunk(Json.MAPPER.createObjectNode().put("content", heldText.toString()), null));
+                        heldText = null;
+                    }
                     out.add(chunk(Json.MAPPER.createObjectNode(),
                             rules.finishReason(n.path("stopReason").asText(null), !toolIndexByBlock.isEmpty())));
                 }
@@ -184,6 +196,14 @@ public final class BedrockStreamDecoder {
         c.putArray("choices");
         c.set("usage", usage.toOpenAi());
         return List.of(CanonicalJson.text(c));
+    }
+
+    private void hold(String text) {
+        if (structuredBlock >= 0 || text.isEmpty()) {
+            return; // the JSON tool has started: text is no part of the answer
+        }
+        heldText = heldText == null ? new StringBuilder() : heldText;
+        heldText.append(text);
     }
 
     private void structured(String json, List<String> out) {

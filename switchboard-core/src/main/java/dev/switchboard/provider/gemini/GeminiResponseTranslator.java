@@ -85,9 +85,10 @@ public final class GeminiResponseTranslator {
         return new Translated(out, usage.toUsage());
     }
 
-    /** The model Gemini names ({@code modelVersion}), else {@code fallback}. */
+    /** The model Gemini names ({@code modelVersion}, a non-empty string), else {@code fallback}. */
     static String modelOf(JsonNode response, String fallback) {
-        String reported = response.path("modelVersion").asText("");
+        JsonNode v = response.path("modelVersion");
+        String reported = v.isTextual() ? v.asText() : ""; // a number or an object names no model
         return reported.isEmpty() ? fallback : reported;
     }
 

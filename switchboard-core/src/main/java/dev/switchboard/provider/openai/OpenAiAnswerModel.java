@@ -12,7 +12,7 @@ import java.util.function.IntUnaryOperator;
  * The model rule for OpenAI-compatible answers, which otherwise pass through as the provider wrote them: an answer
  * or chunk that names no {@code model} (some compatible servers leave it out, or send null or "") gets the target's
  * model id, as OpenAI always names one. The usual answer, which names it near its start, is found by a byte scan
- * and left untouched, byte for byte. Pure and thread-safe.
+ * (top-level keys only) and left untouched, byte for byte. Pure and thread-safe.
  */
 final class OpenAiAnswerModel {
     private static final String KEY = "\"model\"";
@@ -43,28 +43,57 @@ final class OpenAiAnswerModel {
     }
 
     /**
-     * Whether a {@code "model"} key with a non-empty value is there. The key's quoted bytes cannot occur inside a
-     * JSON string (its quotes would be escaped), and a string value followed by a colon is no value.
+     * Whether the answer's own (top-level) {@code "model"} key has a non-empty string value. One pass over the
+     * bytes that skips strings and counts nesting, so a {@code "model"} inside the answer (a provider's metadata, a
+     * tool's arguments) is not taken for it; it stops at the top-level key, which OpenAI writes near the start.
      */
     private static boolean namesModel(int length, IntUnaryOperator at) {
-        outer:
-        for (int i = 0; i + KEY.length() <= length; i++) {
-            for (int j = 0; j < KEY.length(); j++) {
-                if (at.applyAsInt(i + j) != KEY.charAt(j)) {
-                    continue outer;
+        int depth = 0;
+        for (int i = 0; i < length; i++) {
+            int c = at.applyAsInt(i);
+            if (c == '"') {
+                int end = stringEnd(i, length, at);
+                if (end < 0) {
+                    return false;
                 }
+                if (depth == 1 && end - i == KEY.length() - 1 && isKey(i, at)) {
+                    int k = skipSpace(end + 1, length, at);
+                    if (k < length && at.applyAsInt(k) == ':') {
+                        k = skipSpace(k + 1, length, at);
+                        // a non-empty string; null, "" and anything else count as no name
+                        return k + 1 < length && at.applyAsInt(k) == '"' && at.applyAsInt(k + 1) != '"';
+                    }
+                }
+                i = end;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
             }
-            int k = skipSpace(i + KEY.length(), length, at);
-            if (k >= length || at.applyAsInt(k) != ':') {
-                continue;
-            }
-            k = skipSpace(k + 1, length, at);
-            if (k + 1 < length && at.applyAsInt(k) == '"' && at.applyAsInt(k + 1) != '"') {
-                return true; // a non-empty string; null, "" and anything else count as no name
-            }
-            return false;
         }
         return false;
+    }
+
+    /** The index of the quote that closes the string opened at {@code open}, or -1. */
+    private static int stringEnd(int open, int length, IntUnaryOperator at) {
+        for (int i = open + 1; i < length; i++) {
+            int c = at.applyAsInt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isKey(int open, IntUnaryOperator at) {
+        for (int j = 0; j < KEY.length(); j++) {
+            if (at.applyAsInt(open + j) != KEY.charAt(j)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int skipSpace(int i, int length, IntUnaryOperator at) {

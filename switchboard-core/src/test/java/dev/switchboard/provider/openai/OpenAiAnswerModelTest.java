@@ -26,11 +26,22 @@ class OpenAiAnswerModelTest {
             "{\"id\":\"c\",\"created\":1,\"model\":null,\"choices\":[]}",
             "{\"id\":\"c\",\"created\":1,\"model\":\"\",\"choices\":[]}",
             "{\"id\":\"c\",\"created\":1,\"choices\":[{\"message\":{\"content\":\"say \\\"model\\\": x\"}}]}",
+            // a "model" inside the answer (a provider's own metadata) is not the answer's model
+            "{\"id\":\"c\",\"created\":1,\"choices\":[{\"message\":{\"content\":\"hi\"},\"meta\":{\"model\":\"inner\"}}]}",
+            "{\"id\":\"c\",\"created\":1,\"choices\":[],\"x\":[{\"model\" : \"inner\"}],\"model\":null}",
     })
     void anAnswerWithoutAModelNameGetsTheTargetsAfterCreated(String answer) {
         String named = new String(OpenAiAnswerModel.named(bytes(answer), "gpt-4o"), StandardCharsets.UTF_8);
         assertThat(named).startsWith("{\"id\":\"c\",\"created\":1,\"model\":\"gpt-4o\",");
         assertThat(OpenAiAnswerModel.namedChunk(answer, "gpt-4o")).isEqualTo(named);
+    }
+
+    @Test
+    void theTopLevelNameIsKeptWhenAnInnerModelIsEmpty() {
+        byte[] body = bytes("{\"id\":\"c\",\"choices\":[{\"meta\":{\"model\":null}}],\"model\":\"gpt-4o-2024-08-06\"}");
+        assertThat(OpenAiAnswerModel.named(body, "gpt-4o")).as("the provider's own name, untouched").isSameAs(body);
+        String chunk = "{\"id\":\"c\",\"choices\":[{\"delta\":{\"model\":\"\"}}],\"model\":\"m\"}";
+        assertThat(OpenAiAnswerModel.namedChunk(chunk, "gpt-4o")).isSameAs(chunk);
     }
 
     @Test
