@@ -1,6 +1,7 @@
-package dev.switchboard.routing.condition;
+package dev.switchboard.config;
 
-import dev.switchboard.config.RouteConfig;
+import dev.switchboard.routing.condition.Condition;
+import dev.switchboard.routing.condition.Field;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;

@@ -1,7 +1,9 @@
-package dev.switchboard.provider;
+package dev.switchboard.adapters;
 
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
+import dev.switchboard.provider.ChatAdapter;
+import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.anthropic.AnthropicChatAdapter;
 import dev.switchboard.provider.bedrock.BedrockChatAdapter;
 import dev.switchboard.provider.gemini.GeminiChatAdapter;

@@ -1,4 +1,4 @@
-package dev.switchboard.config;
+package dev.switchboard.error;
 
 import java.util.Collection;
 

@@ -1,4 +1,4 @@
-package dev.switchboard.config;
+package dev.switchboard.secret;
 
 /** A secret value from the config; never printed. */
 public record Secret(String value) {

@@ -1,4 +1,4 @@
-package dev.switchboard.config;
+package dev.switchboard.provider;
 
 import java.time.Duration;
 

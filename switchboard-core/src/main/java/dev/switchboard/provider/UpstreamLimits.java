@@ -1,4 +1,4 @@
-package dev.switchboard.config;
+package dev.switchboard.provider;
 
 /**
  * What one gateway instance takes from a provider at most.
