@@ -1,7 +1,7 @@
-package dev.switchboard.auth;
+package dev.switchboard.server.auth;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.switchboard.auth.JwtRejectedException.Reason;
+import dev.switchboard.server.auth.JwtRejectedException.Reason;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;

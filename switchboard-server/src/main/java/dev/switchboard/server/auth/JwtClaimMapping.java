@@ -1,4 +1,4 @@
-package dev.switchboard.auth;
+package dev.switchboard.server.auth;
 
 import java.util.List;
 

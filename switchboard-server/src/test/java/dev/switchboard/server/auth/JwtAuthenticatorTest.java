@@ -1,9 +1,9 @@
-package dev.switchboard.auth;
+package dev.switchboard.server.auth;
 
-import static dev.switchboard.auth.TestTokens.AUDIENCE;
-import static dev.switchboard.auth.TestTokens.ISSUER;
-import static dev.switchboard.auth.TestTokens.sign;
-import static dev.switchboard.auth.TestTokens.validClaims;
+import static dev.switchboard.server.auth.TestTokens.AUDIENCE;
+import static dev.switchboard.server.auth.TestTokens.ISSUER;
+import static dev.switchboard.server.auth.TestTokens.sign;
+import static dev.switchboard.server.auth.TestTokens.validClaims;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +13,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.switchboard.access.ClientKey;
 import dev.switchboard.access.ModelPolicy;
-import dev.switchboard.auth.JwtRejectedException.Reason;
+import dev.switchboard.server.auth.JwtRejectedException.Reason;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.switchboard.auth;
+package dev.switchboard.server.auth;
 
 import dev.switchboard.access.ClientKey;
 import dev.switchboard.access.ModelPolicy;

@@ -1,8 +1,8 @@
-package dev.switchboard.auth;
+package dev.switchboard.server.auth;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.switchboard.auth.JwtRejectedException.Reason;
+import dev.switchboard.server.auth.JwtRejectedException.Reason;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

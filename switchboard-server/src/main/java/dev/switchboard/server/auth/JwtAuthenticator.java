@@ -1,4 +1,4 @@
-package dev.switchboard.auth;
+package dev.switchboard.server.auth;
 
 import com.nimbusds.jose.Algorithm;
 import com.nimbusds.jose.Header;
@@ -11,7 +11,7 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.switchboard.auth.JwtRejectedException.Reason;
+import dev.switchboard.server.auth.JwtRejectedException.Reason;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,4 +1,4 @@
-package dev.switchboard.auth;
+package dev.switchboard.server.auth;
 
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;

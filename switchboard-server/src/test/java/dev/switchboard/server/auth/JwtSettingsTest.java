@@ -1,4 +1,4 @@
-package dev.switchboard.auth;
+package dev.switchboard.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.switchboard.auth;
+package dev.switchboard.server.auth;
 
 /** Cheap test whether a bearer value is shaped like a compact JWS, so gateway keys never reach the JWT parser. */
 public final class JwtShape {

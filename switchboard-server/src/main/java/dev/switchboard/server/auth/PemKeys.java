@@ -1,4 +1,4 @@
-package dev.switchboard.auth;
+package dev.switchboard.server.auth;
 
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;

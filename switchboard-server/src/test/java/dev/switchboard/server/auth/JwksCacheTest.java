@@ -1,9 +1,9 @@
-package dev.switchboard.auth;
+package dev.switchboard.server.auth;
 
-import static dev.switchboard.auth.TestTokens.AUDIENCE;
-import static dev.switchboard.auth.TestTokens.ISSUER;
-import static dev.switchboard.auth.TestTokens.sign;
-import static dev.switchboard.auth.TestTokens.validClaims;
+import static dev.switchboard.server.auth.TestTokens.AUDIENCE;
+import static dev.switchboard.server.auth.TestTokens.ISSUER;
+import static dev.switchboard.server.auth.TestTokens.sign;
+import static dev.switchboard.server.auth.TestTokens.validClaims;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +11,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import dev.switchboard.auth.JwtRejectedException.Reason;
+import dev.switchboard.server.auth.JwtRejectedException.Reason;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,4 +1,4 @@
-package dev.switchboard.auth;
+package dev.switchboard.server.auth;
 
 /**
  * A bearer JWT was refused. The message is safe for a 401 body: it says why, never echoes the token or its claims.

@@ -1,4 +1,4 @@
-package dev.switchboard.auth;
+package dev.switchboard.server.auth;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import io.vertx.core.Future;
