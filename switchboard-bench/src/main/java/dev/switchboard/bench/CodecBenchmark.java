@@ -2,15 +2,15 @@ package dev.switchboard.bench;
 
 import dev.switchboard.catalogue.ProviderCatalogue;
 import dev.switchboard.catalogue.ProviderType;
-import dev.switchboard.config.Secret;
-import dev.switchboard.config.Timeouts;
 import dev.switchboard.ingress.openai.OpenAiRequestDecoder;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.RequestSigner;
+import dev.switchboard.provider.Timeouts;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.provider.openai.OpenAiUpstreamTranslator;
+import dev.switchboard.secret.Secret;
 import dev.switchboard.usage.Usage;
 import dev.switchboard.usage.UsageScanner;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,8 @@
 package dev.switchboard.config;
 
+import dev.switchboard.provider.Timeouts;
 import dev.switchboard.routing.BreakerSettings;
+import dev.switchboard.routing.ModelAlias;
 import dev.switchboard.routing.RetryPolicy;
 import java.util.List;
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.auth.CidrRange;
 import dev.switchboard.cost.Price;
 import dev.switchboard.cost.PriceTable;
+import dev.switchboard.error.NearMiss;
+import dev.switchboard.secret.Secret;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,9 @@
 package dev.switchboard.config;
 
+import dev.switchboard.provider.Timeouts;
+import dev.switchboard.provider.UnsupportedParams;
+import dev.switchboard.provider.UpstreamLimits;
+import dev.switchboard.secret.Secret;
 import java.util.List;
 import java.util.Map;
 

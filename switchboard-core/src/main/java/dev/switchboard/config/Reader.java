@@ -1,6 +1,7 @@
 package dev.switchboard.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.error.NearMiss;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,7 @@
 package dev.switchboard.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.error.NearMiss;
 import dev.switchboard.routing.BreakerSettings;
 import dev.switchboard.routing.RetryOn;
 import dev.switchboard.routing.RetryPolicy;

@@ -1,6 +1,7 @@
 package dev.switchboard.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.error.NearMiss;
 import dev.switchboard.routing.FallbackTrigger;
 import dev.switchboard.routing.RetryPolicy;
 import dev.switchboard.routing.StickyBy;

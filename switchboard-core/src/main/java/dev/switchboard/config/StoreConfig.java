@@ -1,5 +1,6 @@
 package dev.switchboard.config;
 
+import dev.switchboard.secret.Secret;
 import java.time.Duration;
 
 /**

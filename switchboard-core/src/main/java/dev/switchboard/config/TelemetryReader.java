@@ -1,6 +1,7 @@
 package dev.switchboard.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.secret.Secret;
 import java.util.Set;
 
 /** Reads the {@code telemetry:} section: {@code token} and {@code listen}. */

@@ -2,7 +2,6 @@ package dev.switchboard.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.config.UnsupportedParams;
 import dev.switchboard.error.GatewayException;
 import java.util.List;
 import java.util.function.Function;

@@ -1,10 +1,7 @@
 package dev.switchboard.provider;
 
 import dev.switchboard.catalogue.ProviderType;
-import dev.switchboard.config.Secret;
-import dev.switchboard.config.Timeouts;
-import dev.switchboard.config.UnsupportedParams;
-import dev.switchboard.config.UpstreamLimits;
+import dev.switchboard.secret.Secret;
 import java.util.List;
 import java.util.Map;
 

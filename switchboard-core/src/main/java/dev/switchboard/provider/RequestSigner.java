@@ -24,6 +24,6 @@ public final class RequestSigner {
     public static UpstreamRequest withBearer(UpstreamRequest req, String token) {
         Map<String, String> headers = new LinkedHashMap<>(req.headers());
         headers.put("Authorization", "Bearer " + token);
-        return new UpstreamRequest(req.method(), req.url(), headers, req.body());
+        return new UpstreamRequest(req.method(), req.url(), headers, req.body(), req.dropped());
     }
 }

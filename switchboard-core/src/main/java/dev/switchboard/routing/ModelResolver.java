@@ -1,10 +1,9 @@
 package dev.switchboard.routing;
 
-import dev.switchboard.config.ModelAlias;
-import dev.switchboard.config.NearMiss;
+import dev.switchboard.adapters.ChatAdapters;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
-import dev.switchboard.provider.ChatAdapters;
+import dev.switchboard.error.NearMiss;
 import dev.switchboard.provider.ProviderEndpoint;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.catalogue.ProviderCatalogue;
+import dev.switchboard.provider.Timeouts;
+import dev.switchboard.provider.UnsupportedParams;
+import dev.switchboard.routing.ModelAlias;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.catalogue.ProviderCatalogue;
+import dev.switchboard.provider.UpstreamLimits;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package dev.switchboard.governance;
 
-import dev.switchboard.config.Secret;
+import dev.switchboard.secret.Secret;
 import dev.switchboard.store.CredentialRead;
 import dev.switchboard.store.CredentialRepository;
 import java.util.HashMap;

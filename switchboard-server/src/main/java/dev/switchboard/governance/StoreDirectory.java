@@ -6,7 +6,7 @@ import dev.switchboard.access.Quota;
 import dev.switchboard.config.BudgetConfig;
 import dev.switchboard.config.IpRulesConfig;
 import dev.switchboard.config.RateLimitConfig;
-import dev.switchboard.config.Secret;
+import dev.switchboard.secret.Secret;
 import dev.switchboard.store.AccessPolicy;
 import dev.switchboard.store.Budget;
 import dev.switchboard.store.KeyRecord;

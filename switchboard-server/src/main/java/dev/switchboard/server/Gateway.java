@@ -1,17 +1,17 @@
 package dev.switchboard.server;
 
 import dev.switchboard.catalogue.ProviderCatalogue;
+import dev.switchboard.config.ClientChosenRules;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.ServerConfig;
-import dev.switchboard.config.Secret;
 import dev.switchboard.cost.PriceTable;
 import dev.switchboard.routing.PriceLookup;
 import dev.switchboard.routing.TargetRegistry;
-import dev.switchboard.routing.condition.ClientChosenRules;
 import dev.switchboard.runtime.Snapshot;
-import dev.switchboard.telemetry.RoutingMetrics;
+import dev.switchboard.secret.Secret;
 import dev.switchboard.telemetry.GatewayMetrics;
+import dev.switchboard.telemetry.RoutingMetrics;
 import dev.switchboard.usage.UsageSink;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;

@@ -1,11 +1,11 @@
 package dev.switchboard.server;
 
+import dev.switchboard.adapters.ChatAdapters;
 import dev.switchboard.catalogue.AuthStyle;
 import dev.switchboard.config.HealthCheckConfig;
 import dev.switchboard.ingress.openai.OpenAiIngress;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.ChatAdapter;
-import dev.switchboard.provider.ChatAdapters;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.RequestSigner;
 import dev.switchboard.provider.UpstreamErrorMapper;

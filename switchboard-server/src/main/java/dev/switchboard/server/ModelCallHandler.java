@@ -1,14 +1,14 @@
 package dev.switchboard.server;
 
+import dev.switchboard.adapters.ChatAdapters;
 import dev.switchboard.catalogue.AuthStyle;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.ingress.anthropic.AnthropicIngress;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
-import dev.switchboard.provider.RequestSigner;
 import dev.switchboard.provider.ChatAdapter;
-import dev.switchboard.provider.ChatAdapters;
+import dev.switchboard.provider.RequestSigner;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.provider.anthropic.AnthropicPassthrough;
 import dev.switchboard.routing.RoutePlan;

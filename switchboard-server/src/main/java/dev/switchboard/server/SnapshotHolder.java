@@ -1,8 +1,8 @@
 package dev.switchboard.server;
 
 import dev.switchboard.config.GatewayConfig;
-import dev.switchboard.config.Secret;
 import dev.switchboard.runtime.Snapshot;
+import dev.switchboard.secret.Secret;
 import java.util.Map;
 
 /**

@@ -1,10 +1,10 @@
 package dev.switchboard.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.config.Secret;
 import dev.switchboard.config.TelemetryConfig;
 import dev.switchboard.json.Json;
 import dev.switchboard.runtime.Snapshot;
+import dev.switchboard.secret.Secret;
 import dev.switchboard.telemetry.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,9 +1,9 @@
 package dev.switchboard.server;
 
-import dev.switchboard.config.Timeouts;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.provider.Timeouts;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.server.upstream.UpstreamClient;
 import dev.switchboard.server.upstream.UpstreamExchange;

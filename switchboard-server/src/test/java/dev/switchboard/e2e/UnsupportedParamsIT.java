@@ -15,8 +15,10 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.switchboard.testing.FakeAnthropicUpstream;
 import dev.switchboard.testing.FakeGeminiUpstream;
 import dev.switchboard.testing.GatewayFixture;
+import dev.switchboard.testing.RecordedRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +40,7 @@ class UnsupportedParamsIT {
     static GatewayFixture anthropicDrop;
     static GatewayFixture geminiReject;
     static GatewayFixture geminiDrop;
+    static GatewayFixture vertexDrop;
 
     @BeforeAll
     static void start() {
@@ -48,6 +51,18 @@ class UnsupportedParamsIT {
         geminiReject = GatewayFixture.withYaml(gemini.gatewayYaml().replace("    api_key:",
                 "    unsupported_params: reject\n    api_key:"));
         geminiDrop = GatewayFixture.withYaml(dropping(gemini.gatewayYaml()));
+        // Vertex signs with a token obtained asynchronously (service account → OAuth), a second signing path
+        vertexDrop = GatewayFixture.withYaml("""
+                version: 1
+                server: { listen: 127.0.0.1:0, event_loops: 1 }
+                providers:
+                  - { name: vertex, type: vertex-gemini, base_url: "%s", unsupported_params: drop, api_key: "${env:VERTEX_SA_JSON}" }
+                models:
+                  - { name: flash, target: vertex/%s }
+                keys:
+                  - { name: tester, key: %s }
+                """.formatted(gemini.vertexBaseUrl(), FakeGeminiUpstream.MODEL, GatewayFixture.KEY),
+                Map.of("VERTEX_SA_JSON", gemini.newServiceAccountJson("switchboard@fake-project.iam.gserviceaccount.com")));
     }
 
     static String dropping(String yaml) {
@@ -58,7 +73,8 @@ class UnsupportedParamsIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {anthropicReject, anthropicDrop, geminiReject, geminiDrop, anthropic, gemini}) {
+        for (AutoCloseable c : new AutoCloseable[] {anthropicReject, anthropicDrop, geminiReject, geminiDrop, vertexDrop, anthropic,
+                gemini}) {
             try {
                 c.close();
             } catch (Exception ignored) {
@@ -162,6 +178,29 @@ class UnsupportedParamsIT {
         assertThat(gemini.requests()).hasSize(2);
         assertThat(gemini.lastRequest().path()).endsWith(":streamGenerateContent");
         assertThat(gemini.lastRequest().body()).doesNotContain("logprobs").doesNotContain("Logprobs");
+    }
+
+    @Test
+    void vertexDropSaysSoToo() {
+        OpenAIClient client = vertexDrop.openAiClient();
+        HttpResponseFor<ChatCompletion> r = client.chat().completions().withRawResponse().create(geminiAsk().build());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(names(dropped(r))).containsExactlyInAnyOrder("logprobs", "top_logprobs");
+        assertThat(r.parse().choices()).isNotEmpty();
+
+        try (HttpResponseFor<StreamResponse<ChatCompletionChunk>> s =
+                     client.chat().completions().withRawResponse().createStreaming(geminiAsk().build())) {
+            assertThat(s.statusCode()).isEqualTo(200);
+            assertThat(names(dropped(s))).containsExactlyInAnyOrder("logprobs", "top_logprobs");
+            assertThat(s.parse().stream().count()).isPositive();
+        }
+        List<RecordedRequest> calls = gemini.requests().stream()
+                .filter(q -> !q.path().equals(FakeGeminiUpstream.TOKEN_PATH)).toList();
+        assertThat(calls).hasSize(2).allSatisfy(q -> {
+            assertThat(q.path()).contains("/projects/" + FakeGeminiUpstream.PROJECT + "/");
+            assertThat(q.header("authorization")).startsWith("Bearer ");
+            assertThat(q.body()).doesNotContain("logprobs").doesNotContain("Logprobs");
+        });
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.switchboard.ingress.anthropic;
 
-import dev.switchboard.config.UnsupportedParams;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.provider.UnsupportedParams;
 import java.util.List;
 import java.util.regex.Pattern;
 

@@ -3,7 +3,7 @@ package dev.switchboard.routing.condition;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
-import dev.switchboard.config.NearMiss;
+import dev.switchboard.error.NearMiss;
 import dev.switchboard.routing.condition.Condition.Comparison;
 import java.util.ArrayList;
 import java.util.HashSet;

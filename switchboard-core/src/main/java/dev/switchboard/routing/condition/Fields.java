@@ -1,6 +1,6 @@
 package dev.switchboard.routing.condition;
 
-import dev.switchboard.config.NearMiss;
+import dev.switchboard.error.NearMiss;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

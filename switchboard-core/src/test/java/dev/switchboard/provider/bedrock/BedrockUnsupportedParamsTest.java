@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.config.UnsupportedParams;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
 import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.provider.UnsupportedParams;
 import dev.switchboard.provider.UpstreamRequest;
 import org.junit.jupiter.api.Test;
 

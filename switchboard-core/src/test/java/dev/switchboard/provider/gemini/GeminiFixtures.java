@@ -2,12 +2,12 @@ package dev.switchboard.provider.gemini;
 
 import dev.switchboard.catalogue.ProviderCatalogue;
 import dev.switchboard.catalogue.ProviderType;
-import dev.switchboard.config.Secret;
-import dev.switchboard.config.Timeouts;
 import dev.switchboard.ingress.openai.OpenAiRequestDecoder;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.provider.Timeouts;
+import dev.switchboard.secret.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

@@ -1,9 +1,0 @@
-package dev.switchboard.config;
-
-/** A secret value from the config; never printed. */
-public record Secret(String value) {
-    @Override
-    public String toString() {
-        return "***";
-    }
-}

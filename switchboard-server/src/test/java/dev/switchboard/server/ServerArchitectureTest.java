@@ -1,0 +1,62 @@
+package dev.switchboard.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchIgnore;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The whole gateway's package rules, checked from the server, which sees every module's classes (main classes only):
+ * no package cycles anywhere, no package split over two modules, vendors apart, core free of Vert.x and Netty.
+ */
+@AnalyzeClasses(packages = "dev.switchboard", importOptions = ImportOption.DoNotIncludeTests.class)
+class ServerArchitectureTest {
+
+    @ArchTest
+    static final ArchRule noPackageCycles = slices().matching("dev.switchboard.(**)")
+            .should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule vendorsDoNotImportEachOther = slices().matching("dev.switchboard.provider.(*)..")
+            .should().notDependOnEachOther();
+
+    /** Off until the engine refactor (issue 15, items 5 and 6) puts the Anthropic pass-through behind the adapter. */
+    @ArchIgnore(reason = "ModelCallHandler and NativeSseRelay still name provider.anthropic (issue 15, items 5-6)")
+    @ArchTest
+    static final ArchRule serverNamesNoVendorPackage = noClasses().that().resideInAPackage("dev.switchboard.server..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.provider.*..")
+            .because("the engine reaches vendors through the adapter interface only");
+
+    /** A package in two modules (two jars) breaks the module path and hides who owns a class. */
+    @ArchTest
+    static void noPackageSplitOverModules(JavaClasses classes) {
+        Map<String, Set<String>> modulesByPackage = new TreeMap<>();
+        for (JavaClass c : classes) {
+            c.getSource().ifPresent(s -> modulesByPackage.computeIfAbsent(c.getPackageName(), p -> new TreeSet<>())
+                    .add(module(s.getUri().toString())));
+        }
+        modulesByPackage.values().removeIf(m -> m.size() < 2);
+        assertThat(modulesByPackage).as("packages found in more than one module").isEmpty();
+    }
+
+    /** The module a class came from: its build output folder or jar, e.g. switchboard-core. */
+    private static String module(String uri) {
+        for (String m : new String[] {"switchboard-core", "switchboard-store", "switchboard-server"}) {
+            if (uri.contains("/" + m + "/") || uri.contains("/" + m + "-")) {
+                return m;
+            }
+        }
+        return uri;
+    }
+}
