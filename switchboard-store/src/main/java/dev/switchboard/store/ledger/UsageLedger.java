@@ -1,6 +1,5 @@
 package dev.switchboard.store.ledger;
 
-import dev.switchboard.store.Store;
 import dev.switchboard.usage.UsageEvent;
 import dev.switchboard.usage.UsageSink;
 import java.time.Duration;
@@ -140,7 +139,7 @@ public final class UsageLedger implements UsageSink, AutoCloseable {
         return quarantine.file();
     }
 
-    /** Aggregated usage; the same as {@link Store#usage()}. */
+    /** Aggregated usage; the same as {@link dev.switchboard.store.Store#usage()}. */
     public UsageReport usage(Instant from, Instant to, UsageGroupBy groupBy) {
         return queries.usage(from, to, groupBy);
     }
