@@ -1,6 +1,6 @@
 package dev.switchboard.admin;
 
-import dev.switchboard.store.KeySecrets;
+import dev.switchboard.store.repository.KeySecrets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.switchboard.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.store.Budget;
-import dev.switchboard.store.Limits;
+import dev.switchboard.store.repository.Budget;
+import dev.switchboard.store.repository.Limits;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.json.Json;
-import dev.switchboard.store.MasterKey;
-import dev.switchboard.store.NotFoundException;
 import dev.switchboard.store.Store;
-import dev.switchboard.store.StoreException;
+import dev.switchboard.store.crypto.MasterKey;
+import dev.switchboard.store.jdbc.NotFoundException;
+import dev.switchboard.store.jdbc.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -208,7 +208,7 @@ public final class AdminServer {
             case AdminException a -> a;
             case NotFoundException n -> AdminException.notFound(n.getMessage());
             case IllegalArgumentException i -> AdminException.badRequest(i.getMessage());
-            case dev.switchboard.store.MasterKeyMismatchException m -> AdminException.conflict(m.getMessage() + ".");
+            case dev.switchboard.store.crypto.MasterKeyMismatchException m -> AdminException.conflict(m.getMessage() + ".");
             case StoreException s when isConstraintViolation(s) ->
                     AdminException.conflict("The change conflicts with existing data (a duplicate or a row still in use).");
             default -> {

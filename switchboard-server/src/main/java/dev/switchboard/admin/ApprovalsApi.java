@@ -1,8 +1,8 @@
 package dev.switchboard.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.store.AccessRequest;
 import dev.switchboard.store.Store;
+import dev.switchboard.store.repository.AccessRequest;
 import io.vertx.core.http.HttpMethod;
 import java.util.Locale;
 import java.util.Set;

@@ -2,9 +2,9 @@ package dev.switchboard.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.json.Json;
-import dev.switchboard.store.CredentialRecord;
-import dev.switchboard.store.MasterKey;
 import dev.switchboard.store.Store;
+import dev.switchboard.store.crypto.MasterKey;
+import dev.switchboard.store.repository.CredentialRecord;
 import io.vertx.core.http.HttpMethod;
 import java.util.List;
 import java.util.Set;

@@ -1,11 +1,11 @@
 package dev.switchboard.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.store.AccessPolicy;
-import dev.switchboard.store.CreatedKey;
-import dev.switchboard.store.KeyRecord;
-import dev.switchboard.store.NewKey;
 import dev.switchboard.store.Store;
+import dev.switchboard.store.repository.AccessPolicy;
+import dev.switchboard.store.repository.CreatedKey;
+import dev.switchboard.store.repository.KeyRecord;
+import dev.switchboard.store.repository.NewKey;
 import io.vertx.core.http.HttpMethod;
 import java.time.Instant;
 import java.util.HashSet;

@@ -1,9 +1,9 @@
 package dev.switchboard.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.store.AccessPolicy;
-import dev.switchboard.store.Budget;
-import dev.switchboard.store.Limits;
+import dev.switchboard.store.repository.AccessPolicy;
+import dev.switchboard.store.repository.Budget;
+import dev.switchboard.store.repository.Limits;
 import java.util.List;
 import java.util.Map;
 

@@ -2,9 +2,9 @@ package dev.switchboard.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.json.Json;
-import dev.switchboard.store.AccessPolicy;
 import dev.switchboard.store.Store;
-import dev.switchboard.store.TeamRecord;
+import dev.switchboard.store.repository.AccessPolicy;
+import dev.switchboard.store.repository.TeamRecord;
 import io.vertx.core.http.HttpMethod;
 import java.util.HashSet;
 import java.util.Set;

@@ -1,8 +1,8 @@
 package dev.switchboard.governance;
 
 import dev.switchboard.secret.Secret;
-import dev.switchboard.store.CredentialRead;
-import dev.switchboard.store.CredentialRepository;
+import dev.switchboard.store.repository.CredentialRead;
+import dev.switchboard.store.repository.CredentialRepository;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.switchboard.governance;
 
 import dev.switchboard.secret.Secret;
-import dev.switchboard.store.CredentialRepository;
 import dev.switchboard.store.Store;
+import dev.switchboard.store.repository.CredentialRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

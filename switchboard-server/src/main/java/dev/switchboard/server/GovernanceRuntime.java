@@ -25,11 +25,11 @@ import dev.switchboard.limits.RedisLimiterSettings;
 import dev.switchboard.server.auth.JwtAuthenticator;
 import dev.switchboard.server.auth.JwtClaimMapping;
 import dev.switchboard.server.auth.JwtSettings;
-import dev.switchboard.store.MasterKey;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreSettings;
-import dev.switchboard.store.UsageLedger;
-import dev.switchboard.store.UsageLedgerSettings;
+import dev.switchboard.store.crypto.MasterKey;
+import dev.switchboard.store.ledger.UsageLedger;
+import dev.switchboard.store.ledger.UsageLedgerSettings;
 import dev.switchboard.tokens.TokenEstimator;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -128,7 +128,7 @@ final class GovernanceRuntime implements AutoCloseable {
             boolean clash;
             try {
                 clash = store.keys().findActiveByHash(k.sha256()).isPresent();
-            } catch (dev.switchboard.store.StoreException e) {
+            } catch (dev.switchboard.store.jdbc.StoreException e) {
                 clash = false; // the store is down: StoreSync reports it
             }
             if (clash) {

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.store.CredentialDecryptionException;
-import dev.switchboard.store.KeySecrets;
-import dev.switchboard.store.MasterKey;
 import dev.switchboard.store.Store;
-import dev.switchboard.store.UsageLedger;
-import dev.switchboard.store.UsageLedgerSettings;
+import dev.switchboard.store.crypto.CredentialDecryptionException;
+import dev.switchboard.store.crypto.MasterKey;
+import dev.switchboard.store.ledger.UsageLedger;
+import dev.switchboard.store.ledger.UsageLedgerSettings;
+import dev.switchboard.store.repository.KeySecrets;
 import dev.switchboard.usage.Usage;
 import dev.switchboard.usage.UsageEvent;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.switchboard.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.store.KeySecrets;
+import dev.switchboard.store.repository.KeySecrets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

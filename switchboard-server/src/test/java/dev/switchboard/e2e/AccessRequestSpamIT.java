@@ -114,7 +114,7 @@ class AccessRequestSpamIT {
 
         assertThat(store.revision()).as("access requests do not move the store revision")
                 .isEqualTo(afterSecondKey).isEqualTo(revision + 1);
-        assertThat(store.audit().list(java.time.Instant.EPOCH, 100)).extracting(dev.switchboard.store.AuditEntry::action)
+        assertThat(store.audit().list(java.time.Instant.EPOCH, 100)).extracting(dev.switchboard.store.repository.AuditEntry::action)
                 .contains("approval.request");
     }
 }

@@ -5,9 +5,9 @@ import static dev.switchboard.testing.FakeIdentityProvider.validClaims;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.switchboard.store.AccessPolicy;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreSettings;
+import dev.switchboard.store.repository.AccessPolicy;
 import dev.switchboard.testing.FakeIdentityProvider;
 import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.GatewayFixture;

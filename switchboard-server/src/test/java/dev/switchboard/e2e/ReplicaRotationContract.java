@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.json.Json;
-import dev.switchboard.store.MasterKey;
+import dev.switchboard.store.crypto.MasterKey;
 import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.GovHttp;

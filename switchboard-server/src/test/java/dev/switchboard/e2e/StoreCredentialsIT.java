@@ -2,10 +2,10 @@ package dev.switchboard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.store.CredentialRepository;
-import dev.switchboard.store.MasterKey;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreSettings;
+import dev.switchboard.store.crypto.MasterKey;
+import dev.switchboard.store.repository.CredentialRepository;
 import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.GovHttp;

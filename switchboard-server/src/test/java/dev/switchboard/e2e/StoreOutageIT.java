@@ -2,11 +2,11 @@ package dev.switchboard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.store.AccessPolicy;
-import dev.switchboard.store.CreatedKey;
-import dev.switchboard.store.NewKey;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreSettings;
+import dev.switchboard.store.repository.AccessPolicy;
+import dev.switchboard.store.repository.CreatedKey;
+import dev.switchboard.store.repository.NewKey;
 import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.GovHttp;

@@ -6,10 +6,10 @@ import static dev.switchboard.testing.LimitTesting.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.store.AccessPolicy;
-import dev.switchboard.store.Limits;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreSettings;
+import dev.switchboard.store.repository.AccessPolicy;
+import dev.switchboard.store.repository.Limits;
 import dev.switchboard.testing.ErrorBodies;
 import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.GatewayFixture;

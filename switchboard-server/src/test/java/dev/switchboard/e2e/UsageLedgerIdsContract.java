@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreSettings;
-import dev.switchboard.store.UsageGroupBy;
+import dev.switchboard.store.ledger.UsageGroupBy;
 import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.GovHttp;

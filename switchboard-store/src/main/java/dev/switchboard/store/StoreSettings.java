@@ -1,5 +1,7 @@
 package dev.switchboard.store;
 
+import dev.switchboard.store.dialect.Dialect;
+
 /**
  * Where the store lives.
  *

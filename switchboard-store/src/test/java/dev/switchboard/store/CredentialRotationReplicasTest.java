@@ -3,6 +3,10 @@ package dev.switchboard.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.store.crypto.MasterKey;
+import dev.switchboard.store.crypto.MasterKeyMismatchException;
+import dev.switchboard.store.repository.CredentialRead;
+import dev.switchboard.store.repository.CredentialRepository;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.switchboard.store;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -21,4 +22,31 @@ class StoreArchitectureTest {
     static final ArchRule storeImportsNoVertxOrNetty = noClasses().that().resideInAPackage("dev.switchboard.store..")
             .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..")
             .because("the store runs on worker threads and holds no transport");
+
+    /**
+     * The store's rooms, top to bottom: the facade opens the database and hands out repositories and ledgers; the
+     * repositories and the usage ledger never see each other; credential encryption serves the repositories; the
+     * JDBC plumbing and the dialects know nothing above them.
+     */
+    @ArchTest
+    static final ArchRule storeLayers = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("Facade").definedBy("dev.switchboard.store")
+            .layer("Repositories").definedBy("dev.switchboard.store.repository..")
+            .layer("Ledger").definedBy("dev.switchboard.store.ledger..")
+            .layer("Crypto").definedBy("dev.switchboard.store.crypto..")
+            .layer("Jdbc").definedBy("dev.switchboard.store.jdbc..")
+            .layer("Dialect").definedBy("dev.switchboard.store.dialect..")
+            .whereLayer("Facade").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Repositories").mayOnlyBeAccessedByLayers("Facade")
+            .whereLayer("Ledger").mayOnlyBeAccessedByLayers("Facade")
+            .whereLayer("Crypto").mayOnlyBeAccessedByLayers("Facade", "Repositories")
+            .whereLayer("Jdbc").mayOnlyBeAccessedByLayers("Facade", "Repositories", "Ledger", "Crypto")
+            .whereLayer("Dialect").mayOnlyBeAccessedByLayers("Facade", "Repositories", "Ledger", "Jdbc");
+
+    /** What callers of the repositories see (interfaces and records) carries no SQL and names no implementation. */
+    @ArchTest
+    static final ArchRule repositoryApiHasNoSql = noClasses().that().resideInAPackage("dev.switchboard.store.repository")
+            .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..",
+                    "dev.switchboard.store.repository.jdbc..", "dev.switchboard.store.jdbc..",
+                    "dev.switchboard.store.dialect..");
 }

@@ -1,8 +1,31 @@
 package dev.switchboard.store;
 
+import static dev.switchboard.store.ledger.UsageEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.store.crypto.CredentialDecryptionException;
+import dev.switchboard.store.crypto.MasterKey;
+import dev.switchboard.store.jdbc.NotFoundException;
+import dev.switchboard.store.jdbc.StoreException;
+import dev.switchboard.store.ledger.UsageGroupBy;
+import dev.switchboard.store.ledger.UsageLedger;
+import dev.switchboard.store.ledger.UsageLedgerSettings;
+import dev.switchboard.store.ledger.UsageReport;
+import dev.switchboard.store.ledger.UsageRow;
+import dev.switchboard.store.repository.AccessPolicy;
+import dev.switchboard.store.repository.AccessRequest;
+import dev.switchboard.store.repository.AuditEntry;
+import dev.switchboard.store.repository.Budget;
+import dev.switchboard.store.repository.CreatedKey;
+import dev.switchboard.store.repository.CredentialRecord;
+import dev.switchboard.store.repository.CredentialRepository;
+import dev.switchboard.store.repository.DecryptedCredential;
+import dev.switchboard.store.repository.KeyRecord;
+import dev.switchboard.store.repository.KeySecrets;
+import dev.switchboard.store.repository.Limits;
+import dev.switchboard.store.repository.NewKey;
+import dev.switchboard.store.repository.TeamRecord;
 import dev.switchboard.usage.Usage;
 import dev.switchboard.usage.UsageEvent;
 import java.math.BigDecimal;
@@ -343,11 +366,6 @@ abstract class StoreContractTest {
             assertThat(store.usage().usage(t0.plusSeconds(15), to, UsageGroupBy.KEY).totals().requests()).isEqualTo(2);
             assertThat(store.usage().usage(null, null, UsageGroupBy.KEY).totals().costUsd()).isEqualTo(101.75);
         }
-    }
-
-    static UsageEvent event(String id, Instant at, String key, String team, String model, double cost) {
-        return new UsageEvent(at, id, key, "chat", model, "openai", model + "-up", true, 200,
-                new Usage(100, 20, 120, 10, 5), true, 40, 7, team, cost);
     }
 
     long queryLong(String sql) throws SQLException {

@@ -2,6 +2,9 @@ package dev.switchboard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.store.ledger.UsageGroupBy;
+import dev.switchboard.store.ledger.UsageLedger;
+import dev.switchboard.store.ledger.UsageLedgerSettings;
 import dev.switchboard.usage.Usage;
 import dev.switchboard.usage.UsageEvent;
 import java.nio.file.Path;

@@ -1,7 +1,0 @@
-package dev.switchboard.store;
-
-import java.time.Instant;
-
-/** One administrative change; {@code detailsJson} never holds secrets. */
-public record AuditEntry(long id, Instant at, String actor, String action, String targetKind, String targetId,
-        String detailsJson) {}

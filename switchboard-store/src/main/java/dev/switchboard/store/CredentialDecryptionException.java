@@ -1,8 +1,0 @@
-package dev.switchboard.store;
-
-/** A credential cannot be decrypted: another master key encrypted it, or its row was altered. */
-public class CredentialDecryptionException extends StoreException {
-    public CredentialDecryptionException(String message) {
-        super(message);
-    }
-}

@@ -1,9 +1,0 @@
-package dev.switchboard.store;
-
-/** A decrypted upstream credential for the gateway's use; toString hides the secret. */
-public record DecryptedCredential(CredentialRecord record, String secret) {
-    @Override
-    public String toString() {
-        return "DecryptedCredential[record=" + record + ", secret=***]";
-    }
-}

@@ -1,8 +1,0 @@
-package dev.switchboard.store;
-
-/** A credential write was refused: the store's credentials are encrypted under another master key than this one. */
-public class MasterKeyMismatchException extends CredentialDecryptionException {
-    public MasterKeyMismatchException(String message) {
-        super(message);
-    }
-}

@@ -1,8 +1,0 @@
-package dev.switchboard.store;
-
-/** The addressed row does not exist (or is not in a state the operation accepts). */
-public class NotFoundException extends StoreException {
-    public NotFoundException(String message) {
-        super(message);
-    }
-}

@@ -1,6 +1,0 @@
-package dev.switchboard.store;
-
-import java.util.List;
-
-/** Usage over a time range: one row per group, largest cost first, and the totals. */
-public record UsageReport(List<UsageRow> rows, UsageRow totals) {}
