@@ -2,11 +2,12 @@ package dev.switchboard.bench;
 
 import dev.switchboard.catalogue.ProviderCatalogue;
 import dev.switchboard.catalogue.ProviderType;
+import dev.switchboard.credentials.TokenSource;
+import dev.switchboard.credentials.UpstreamCredentials;
 import dev.switchboard.ingress.openai.OpenAiRequestDecoder;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.ProviderEndpoint;
-import dev.switchboard.provider.RequestSigner;
 import dev.switchboard.provider.Timeouts;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.provider.openai.OpenAiUpstreamTranslator;
@@ -59,7 +60,8 @@ public class CodecBenchmark {
     @Benchmark
     public UpstreamRequest decodeAndBuildUpstreamRequest() {
         ModelRequest req = OpenAiRequestDecoder.decode(Operation.CHAT, CHAT);
-        return RequestSigner.sign(OpenAiUpstreamTranslator.toUpstream(req, endpoint, "gpt-4o-mini", false), endpoint);
+        return UpstreamCredentials.of(endpoint).apply(OpenAiUpstreamTranslator.toUpstream(req, endpoint, "gpt-4o-mini", false),
+                TokenSource.NONE).toCompletableFuture().join();
     }
 
     @Benchmark

@@ -52,13 +52,17 @@ public final class ProviderCatalogue {
     private static ProviderType entry(String name, JsonNode n) {
         Map<String, String> headers = new LinkedHashMap<>();
         n.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
-        AuthStyle auth = AuthStyle.valueOf(n.path("auth").asText("bearer").toUpperCase(Locale.ROOT));
+        AuthStyle auth = AuthStyle.valueOf(n.path("auth").asText("bearer").toUpperCase(Locale.ROOT).replace('-', '_'));
+        if (auth == AuthStyle.SIGV4 && !n.hasNonNull("signing_service")) {
+            throw new IllegalStateException("catalogue entry " + name + ": auth sigv4 needs signing_service");
+        }
         return new ProviderType(
                 name,
                 n.path("dialect").asText("openai"),
                 n.hasNonNull("base_url") ? n.get("base_url").asText() : null,
                 auth,
                 n.path("auth_header").asText(auth == AuthStyle.BEARER ? "Authorization" : null),
+                n.hasNonNull("signing_service") ? n.get("signing_service").asText() : null,
                 n.path("key_required").asBoolean(auth != AuthStyle.NONE),
                 UrlStyle.valueOf(n.path("url_style").asText("standard").toUpperCase(Locale.ROOT).replace('-', '_')),
                 n.hasNonNull("api_version") ? n.get("api_version").asText() : null,

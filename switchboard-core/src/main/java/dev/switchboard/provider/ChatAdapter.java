@@ -61,15 +61,6 @@ public interface ChatAdapter {
         return EnumSet.of(Capability.TEXT, Capability.SYSTEM_PROMPT, Capability.MULTI_TURN);
     }
 
-    /**
-     * For a provider whose catalogue auth is {@code oauth2}: how to obtain its access token (the server exchanges
-     * it and caches the token). Only dialects that support such providers override this.
-     */
-    default TokenGrant tokenGrant(ProviderEndpoint p) {
-        throw new GatewayException(dev.switchboard.error.ErrorKind.INTERNAL,
-                "Provider '" + p.name() + "': its dialect has no OAuth2 token grant.");
-    }
-
     GatewayException toError(ProviderEndpoint p, int status, String retryAfter, byte[] body);
 
     /**

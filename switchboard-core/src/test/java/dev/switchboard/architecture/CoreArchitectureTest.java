@@ -27,4 +27,10 @@ class CoreArchitectureTest {
     @ArchTest
     static final ArchRule vendorsDoNotImportEachOther = slices().matching("dev.switchboard.provider.(*)..")
             .should().notDependOnEachOther();
+
+    /** Credentials are their own axis: vendors may use them (a Vertex URL names its project), never the reverse. */
+    @ArchTest
+    static final ArchRule credentialsNameNoVendor = noClasses().that().resideInAPackage("dev.switchboard.credentials..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.provider.*..")
+            .because("a credential kind serves any dialect; the catalogue pairs them");
 }

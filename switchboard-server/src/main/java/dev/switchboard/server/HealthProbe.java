@@ -1,13 +1,11 @@
 package dev.switchboard.server;
 
 import dev.switchboard.adapters.ChatAdapters;
-import dev.switchboard.catalogue.AuthStyle;
 import dev.switchboard.config.HealthCheckConfig;
 import dev.switchboard.ingress.openai.OpenAiIngress;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.provider.ProviderEndpoint;
-import dev.switchboard.provider.RequestSigner;
 import dev.switchboard.provider.UpstreamErrorMapper;
 import dev.switchboard.provider.UpstreamRequest;
 import io.vertx.core.Future;
@@ -29,11 +27,11 @@ public final class HealthProbe {
     public record Result(boolean healthy, long latencyMillis, String error) {}
 
     private final HttpClient client;
-    private final CredentialSource credentials;
+    private final UpstreamSigner signer;
 
     public HealthProbe(HttpClient client) {
         this.client = client;
-        this.credentials = new JwtBearerCredentialSource(client, System::currentTimeMillis);
+        this.signer = new UpstreamSigner(client);
     }
 
     public Future<Result> check(ProviderEndpoint p, HealthCheckConfig hc) {
@@ -61,18 +59,16 @@ public final class HealthProbe {
     private record Answer(int status, byte[] body) {}
 
     private Future<UpstreamRequest> request(ProviderEndpoint p, HealthCheckConfig hc) {
+        UpstreamRequest built;
         if (hc.kind() == HealthCheckConfig.Kind.MODELS) {
-            UpstreamRequest get = new UpstreamRequest("GET", p.baseUrl() + "/models", Map.copyOf(p.headers()), null);
-            return Future.succeededFuture(RequestSigner.sign(get, p));
+            built = new UpstreamRequest("GET", p.baseUrl() + "/models", Map.copyOf(p.headers()), null);
+        } else {
+            byte[] body = ("{\"model\":\"" + hc.model().replace("\"", "") + "\",\"max_tokens\":1,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}").getBytes(StandardCharsets.UTF_8);
+            ChatAdapter adapter = ChatAdapters.forProvider(p);
+            built = adapter.toUpstream(OpenAiIngress.INSTANCE.decode(Operation.CHAT, body), p, hc.model(), false);
         }
-        byte[] body = ("{\"model\":\"" + hc.model().replace("\"", "") + "\",\"max_tokens\":1,"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}").getBytes(StandardCharsets.UTF_8);
-        ChatAdapter adapter = ChatAdapters.forProvider(p);
-        UpstreamRequest built = adapter.toUpstream(OpenAiIngress.INSTANCE.decode(Operation.CHAT, body), p, hc.model(), false);
-        if (p.type().auth() == AuthStyle.OAUTH2) {
-            return credentials.bearerToken(p, adapter.tokenGrant(p)).map(token -> RequestSigner.withBearer(built, token));
-        }
-        return Future.succeededFuture(RequestSigner.sign(built, p));
+        return signer.sign(p, built);
     }
 
     private Future<Answer> send(UpstreamRequest up, HealthCheckConfig hc) {

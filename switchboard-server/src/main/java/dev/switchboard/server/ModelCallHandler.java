@@ -1,14 +1,12 @@
 package dev.switchboard.server;
 
 import dev.switchboard.adapters.ChatAdapters;
-import dev.switchboard.catalogue.AuthStyle;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.ingress.anthropic.AnthropicIngress;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.ChatAdapter;
-import dev.switchboard.provider.RequestSigner;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.provider.anthropic.AnthropicPassthrough;
 import dev.switchboard.routing.RoutePlan;
@@ -17,6 +15,7 @@ import dev.switchboard.routing.Target;
 import dev.switchboard.server.upstream.UpstreamClient;
 import dev.switchboard.server.upstream.UpstreamResponse;
 import dev.switchboard.telemetry.RoutingMetrics;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -32,7 +31,7 @@ final class ModelCallHandler {
     private final DeadlineSweeper sweeper;
     private final UpstreamClient client;
     private final OutcomeRecorder recorder;
-    private final CredentialSource credentials;
+    private final UpstreamSigner signer;
     private final RoutingMetrics routingMetrics;
     private final Vertx vertx;
     private final AdmissionControl admission;
@@ -49,7 +48,7 @@ final class ModelCallHandler {
         this.client = client;
         this.recorder = recorder;
         this.routingMetrics = routingMetrics;
-        this.credentials = new JwtBearerCredentialSource(tokenClient, System::currentTimeMillis);
+        this.signer = new UpstreamSigner(tokenClient);
     }
 
     private static void release(Exchange ex) {
@@ -118,28 +117,28 @@ final class ModelCallHandler {
                         joined(ex, "anthropic-beta"), ex.client.header("anthropic-version"))
                 : translated(ex, req, target, adapter, injectUsage);
         Attempt attempt = new Attempt(req, target, adapter, injectUsage, nativeAnthropic, routed, n);
-        if (target.provider().type().auth() == AuthStyle.OAUTH2) {
-            // The credential takes I/O (a token exchange, cached): resolve it first, then send as usual.
-            credentials.bearerToken(target.provider(), adapter.tokenGrant(target.provider()))
-                    .onComplete(ar -> recorder.guarded(ex, () -> {
-                if (ex.isFinished()) {
-                    return;
-                }
-                if (ar.failed()) {
-                    GatewayException e = ar.cause() instanceof GatewayException g ? g
-                            : new GatewayException(ErrorKind.INTERNAL, "The provider's credential could not be obtained.");
-                    failAttempt(ex, attempt, e, null);
-                    return;
-                }
-                try {
-                    send(ex, attempt, RequestSigner.withBearer(built, ar.result()));
-                } catch (GatewayException e) {
-                    failAttempt(ex, attempt, e, null);
-                }
-            }));
+        Future<UpstreamRequest> signed = signer.sign(target.provider(), built);
+        if (signed.succeeded()) { // no I/O needed (or a cached token): send now
+            send(ex, attempt, signed.result());
             return;
         }
-        send(ex, attempt, RequestSigner.sign(built, target.provider()));
+        // The credential takes I/O (a token exchange): send once it is there.
+        signed.onComplete(ar -> recorder.guarded(ex, () -> {
+            if (ex.isFinished()) {
+                return;
+            }
+            if (ar.failed()) {
+                GatewayException e = ar.cause() instanceof GatewayException g ? g
+                        : new GatewayException(ErrorKind.INTERNAL, "The provider's credential could not be obtained.");
+                failAttempt(ex, attempt, e, null);
+                return;
+            }
+            try {
+                send(ex, attempt, ar.result());
+            } catch (GatewayException e) {
+                failAttempt(ex, attempt, e, null);
+            }
+        }));
     }
 
     /** The request in the target's dialect; what the client's own dialect cannot carry there is refused or reported. */

@@ -38,6 +38,12 @@ class ServerArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.provider.*..")
             .because("the engine reaches vendors through the adapter interface only");
 
+    /** How a provider's requests are signed is the credentials axis' business; the engine calls one signer for all. */
+    @ArchTest
+    static final ArchRule serverHasNoCredentialBranch = noClasses().that().resideInAPackage("dev.switchboard.server..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("dev.switchboard.catalogue.AuthStyle")
+            .because("the catalogue picks the credential class (dev.switchboard.credentials.UpstreamCredentials)");
+
     /** A package in two modules (two jars) breaks the module path and hides who owns a class. */
     @ArchTest
     static void noPackageSplitOverModules(JavaClasses classes) {

@@ -20,7 +20,7 @@ import java.util.Map;
  * Builds the Anthropic Messages request ({@code POST {base}/messages}) for a canonical chat request.
  * Every top-level field is either translated or refused by name (see {@link AnthropicParameterPolicy}),
  * or dropped when the provider says {@code unsupported_params: drop} ({@link ParameterGate}).
- * The credential is added by {@code RequestSigner} from the catalogue entry ({@code x-api-key}).
+ * The credential is added by the credentials axis ({@code dev.switchboard.credentials}) from the catalogue entry ({@code x-api-key}).
  * Pure: no I/O; the client's request is not mutated. Thread-safe.
  */
 public final class AnthropicChatTranslator {

@@ -20,7 +20,7 @@ import java.util.Map;
  * The upstream body is the client's bytes with only the {@code model} value replaced, so every native field
  * (top_k, cache_control, citations, thinking signatures, beta features, ...) arrives as the client wrote it; the
  * client's {@code anthropic-beta} and {@code anthropic-version} headers go along, never its credential (the
- * provider key is added by {@code RequestSigner}). Answers and events go back byte for byte; this class only reads
+ * provider key is added by the credentials axis ({@code dev.switchboard.credentials})). Answers and events go back byte for byte; this class only reads
  * them for usage, completion and errors. Pure and thread-safe, except {@link StreamWatcher} (one per stream).
  */
 public final class AnthropicPassthrough {

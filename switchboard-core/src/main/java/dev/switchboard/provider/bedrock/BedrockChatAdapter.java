@@ -11,7 +11,6 @@ import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.sse.SseEncoder;
 import dev.switchboard.sse.SseEvent;
 import dev.switchboard.usage.Usage;
-import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
@@ -19,7 +18,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * The AWS Bedrock dialect (Converse / ConverseStream), SigV4-signed by the translator. Its stream is the binary
+ * The AWS Bedrock dialect (Converse / ConverseStream), SigV4-signed as the catalogue says ({@code auth: sigv4}). Its stream is the binary
  * event-stream framing, so it brings its own {@link #newFraming} and stream content type. Usage always arrives
  * (in the final metadata event); the client gets the usage chunk only if it asked. Pure and thread-safe.
  */
@@ -29,7 +28,7 @@ public final class BedrockChatAdapter implements ChatAdapter {
 
     @Override
     public UpstreamRequest toUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
-        return BedrockChatTranslator.toUpstream(req, p, upstreamModel, Instant.now());
+        return BedrockChatTranslator.toUpstream(req, p, upstreamModel);
     }
 
     /** Without the upstream model (callers that do not know it), the answer names the requested model. */

@@ -14,20 +14,19 @@ import dev.switchboard.provider.ParameterGate;
 import dev.switchboard.provider.ParameterTable;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.UpstreamRequest;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Builds the signed Bedrock request for a canonical chat request: {@code POST {base}/model/{modelId}/converse}, or
+ * Builds the Bedrock request for a canonical chat request: {@code POST {base}/model/{modelId}/converse}, or
  * {@code /converse-stream} when streaming (the model id, URL-encoded, is in the path). Fields Converse cannot take
- * are refused by name (or dropped under {@code unsupported_params: drop}). The request is SigV4-signed here, once the body is final (the catalogue's {@code auth: none}
- * keeps the generic RequestSigner out). Pure; the client's request is not mutated. Thread-safe.
+ * are refused by name (or dropped under {@code unsupported_params: drop}). Unsigned: the catalogue's {@code auth: sigv4}
+ * signs it once it is final ({@code dev.switchboard.credentials.SigV4Credential}). Pure; the client's request is not
+ * mutated. Thread-safe.
  */
 public final class BedrockChatTranslator {
-    static final String SERVICE = "bedrock";
     private static final Set<String> TRANSLATED = Set.of("model", "messages", "stream", "stream_options", "max_tokens",
             "max_completion_tokens", "temperature", "top_p", "stop", "tools", "tool_choice", "user",
             "safety_identifier", "prompt_cache_key", "parallel_tool_calls", "response_format");
@@ -36,7 +35,7 @@ public final class BedrockChatTranslator {
 
     private BedrockChatTranslator() {}
 
-    public static UpstreamRequest toUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, Instant now) {
+    public static UpstreamRequest toUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel) {
         if (req.operation() != Operation.CHAT) {
             throw new GatewayException(ErrorKind.INVALID_REQUEST,
                     "Provider '" + p.name() + "' (Bedrock) serves chat completions only, not " + req.operation().path() + ".");
@@ -48,8 +47,7 @@ public final class BedrockChatTranslator {
         Map<String, String> headers = new LinkedHashMap<>(p.headers());
         headers.put("Content-Type", "application/json");
         headers.put("Accept", req.stream() ? "application/vnd.amazon.eventstream" : "application/json");
-        return new UpstreamRequest("POST", url,
-                SigV4Signer.sign("POST", url, headers, body, BedrockCredentials.of(p), SERVICE, now), body, in.dropped());
+        return new UpstreamRequest("POST", url, headers, body, in.dropped());
     }
 
     static String url(String base, String model, boolean stream) {

@@ -7,7 +7,6 @@ import dev.switchboard.provider.Capability;
 import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.StreamTranslator;
-import dev.switchboard.provider.TokenGrant;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.sse.SseEncoder;
 import dev.switchboard.sse.SseEvent;
@@ -95,12 +94,6 @@ public final class GeminiChatAdapter implements ChatAdapter {
                 return decoder.completed();
             }
         };
-    }
-
-    /** Vertex AI ({@code vertex-gemini}): the api_key is a service-account key, exchanged for an access token. */
-    @Override
-    public TokenGrant tokenGrant(ProviderEndpoint p) {
-        return GoogleServiceAccount.of(p.apiKey().value());
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.catalogue.AuthStyle;
+import dev.switchboard.credentials.GoogleServiceAccount;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
@@ -21,7 +22,7 @@ import java.util.Map;
 /**
  * Builds the Gemini request for a canonical chat request: {@code POST {base}/models/{model}:generateContent}, or
  * {@code :streamGenerateContent?alt=sse} when streaming (the model is in the URL, not the body). Every top-level
- * field is translated or refused by name ({@link GeminiParameterPolicy}; dropped instead under {@code unsupported_params: drop}). The key is added by {@code RequestSigner}
+ * field is translated or refused by name ({@link GeminiParameterPolicy}; dropped instead under {@code unsupported_params: drop}). The key is added by the credentials axis ({@code dev.switchboard.credentials})
  * from the catalogue entry ({@code x-goog-api-key}). Pure; the client's request is not mutated. Thread-safe.
  */
 public final class GeminiChatTranslator {
@@ -48,11 +49,11 @@ public final class GeminiChatTranslator {
     }
 
     /**
-     * The provider's base URL; for a Vertex AI provider (auth oauth2) its {@code {project}} is the service
+     * The provider's base URL; for a Vertex AI provider (auth google-service-account) its {@code {project}} is the service
      * account's project, e.g. {@code https://{region}-aiplatform.googleapis.com/v1/projects/{project}/locations/{region}/publishers/google}.
      */
     static String base(ProviderEndpoint p) {
-        String b = p.type().auth() == AuthStyle.OAUTH2 ? GoogleServiceAccount.of(p.apiKey().value()).expand(p.baseUrl()) : p.baseUrl();
+        String b = p.type().auth() == AuthStyle.GOOGLE_SERVICE_ACCOUNT ? GoogleServiceAccount.of(p.apiKey().value()).expand(p.baseUrl()) : p.baseUrl();
         return base(b);
     }
 

@@ -13,9 +13,9 @@ import dev.switchboard.ingress.openai.OpenAiRequestDecoder;
 import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
-import dev.switchboard.provider.RequestSigner;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.testing.Golden;
+import dev.switchboard.testing.Signed;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ class AnthropicChatTranslatorTest {
         ModelRequest req = OpenAiRequestDecoder.decode(Operation.CHAT, Json.MAPPER.writeValueAsBytes(spec.get("client")));
         String before = Json.MAPPER.writeValueAsString(req.body());
 
-        UpstreamRequest up = RequestSigner.sign(
+        UpstreamRequest up = Signed.sign(
                 AnthropicChatTranslator.toUpstream(req, ENDPOINT, spec.path("model_at_provider").asText()), ENDPOINT);
 
         ObjectNode actual = Json.MAPPER.createObjectNode();
@@ -63,7 +63,7 @@ class AnthropicChatTranslatorTest {
 
     @Test
     void signsWithXApiKeyAndSendsTheApiVersion() {
-        UpstreamRequest up = RequestSigner.sign(AnthropicChatTranslator.toUpstream(
+        UpstreamRequest up = Signed.sign(AnthropicChatTranslator.toUpstream(
                 chat("{\"model\":\"a/b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), ENDPOINT, "claude-x"), ENDPOINT);
         assertThat(up.url()).isEqualTo("https://api.anthropic.com/v1/messages");
         assertThat(up.headers()).containsEntry("x-api-key", AnthropicFixtures.KEY)

@@ -2,6 +2,8 @@ package dev.switchboard.provider.bedrock;
 
 import dev.switchboard.catalogue.ProviderCatalogue;
 import dev.switchboard.catalogue.ProviderType;
+import dev.switchboard.credentials.AwsCredentials;
+import dev.switchboard.credentials.SigV4Credential;
 import dev.switchboard.ingress.openai.OpenAiRequestDecoder;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
@@ -11,7 +13,9 @@ import dev.switchboard.secret.Secret;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -29,6 +33,11 @@ final class BedrockFixtures {
 
     static ProviderEndpoint endpoint(String baseUrl, String key) {
         return new ProviderEndpoint("aws", TYPE, baseUrl, new Secret(key), TYPE.headers(), TYPE.apiVersion(), List.of(), Timeouts.DEFAULTS);
+    }
+
+    /** The catalogue's credential for {@link #ENDPOINT}, signing at {@link #NOW}. */
+    static SigV4Credential credential() {
+        return new SigV4Credential(AwsCredentials.of(ENDPOINT), TYPE.signingService(), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     static ModelRequest chat(String json) {

@@ -10,10 +10,10 @@ import dev.switchboard.ingress.openai.OpenAiRequestDecoder;
 import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
-import dev.switchboard.provider.RequestSigner;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.sse.SseEvent;
 import dev.switchboard.testing.Golden;
+import dev.switchboard.testing.Signed;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +49,8 @@ class BedrockGoldenTest {
         JsonNode spec = Json.MAPPER.readTree(file.toFile());
         ModelRequest req = OpenAiRequestDecoder.decode(Operation.CHAT, Json.MAPPER.writeValueAsBytes(spec.get("client")));
         String before = Json.MAPPER.writeValueAsString(req.body());
-        UpstreamRequest up = RequestSigner.sign(BedrockChatTranslator.toUpstream(req, ENDPOINT,
-                spec.path("model_at_provider").asText(), BedrockFixtures.NOW), ENDPOINT);
+        UpstreamRequest up = Signed.sign(BedrockChatTranslator.toUpstream(req, ENDPOINT,
+                spec.path("model_at_provider").asText()), BedrockFixtures.credential());
         ObjectNode actual = Json.MAPPER.createObjectNode();
         actual.put("method", up.method());
         actual.put("url", up.url());

@@ -25,7 +25,7 @@ class BedrockUnsupportedParamsTest {
     }
 
     private static UpstreamRequest toUpstream(String json, UnsupportedParams mode) {
-        return BedrockChatTranslator.toUpstream(chat(json), endpoint(mode), "anthropic.claude-x", BedrockFixtures.NOW);
+        return BedrockChatTranslator.toUpstream(chat(json), endpoint(mode), "anthropic.claude-x");
     }
 
     @Test

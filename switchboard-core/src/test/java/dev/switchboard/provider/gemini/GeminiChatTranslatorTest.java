@@ -13,9 +13,9 @@ import dev.switchboard.ingress.openai.OpenAiRequestDecoder;
 import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
-import dev.switchboard.provider.RequestSigner;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.testing.Golden;
+import dev.switchboard.testing.Signed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ class GeminiChatTranslatorTest {
         ModelRequest req = OpenAiRequestDecoder.decode(Operation.CHAT, Json.MAPPER.writeValueAsBytes(spec.get("client")));
         String before = Json.MAPPER.writeValueAsString(req.body());
 
-        UpstreamRequest up = RequestSigner.sign(
+        UpstreamRequest up = Signed.sign(
                 GeminiChatTranslator.toUpstream(req, ENDPOINT, spec.path("model_at_provider").asText()), ENDPOINT);
 
         ObjectNode actual = Json.MAPPER.createObjectNode();
@@ -60,7 +60,7 @@ class GeminiChatTranslatorTest {
 
     @Test
     void modelGoesInTheUrlAndTheKeyInXGoogApiKey() {
-        UpstreamRequest up = RequestSigner.sign(GeminiChatTranslator.toUpstream(
+        UpstreamRequest up = Signed.sign(GeminiChatTranslator.toUpstream(
                 chat("{\"model\":\"g/x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), ENDPOINT, "gemini-2.5-flash"), ENDPOINT);
         assertThat(up.url()).isEqualTo("https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent");
         assertThat(up.headers()).containsEntry("x-goog-api-key", GeminiFixtures.KEY)

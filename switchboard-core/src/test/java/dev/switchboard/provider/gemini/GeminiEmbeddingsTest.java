@@ -13,9 +13,9 @@ import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.ChatAdapter;
-import dev.switchboard.provider.RequestSigner;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.testing.Golden;
+import dev.switchboard.testing.Signed;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -50,7 +50,7 @@ class GeminiEmbeddingsTest {
     void embeddingsRoundTripAsExpected(Path caseFile) throws IOException {
         JsonNode spec = Json.MAPPER.readTree(caseFile.toFile());
         ModelRequest req = OpenAiRequestDecoder.decode(Operation.EMBEDDINGS, Json.MAPPER.writeValueAsBytes(spec.get("client")));
-        UpstreamRequest up = RequestSigner.sign(
+        UpstreamRequest up = Signed.sign(
                 ADAPTER.toUpstream(req, ENDPOINT, spec.path("model_at_provider").asText(), false), ENDPOINT);
         ChatAdapter.Answer answer = ADAPTER.fromUpstream(req, ENDPOINT, Json.MAPPER.writeValueAsBytes(spec.get("gemini_response")));
 

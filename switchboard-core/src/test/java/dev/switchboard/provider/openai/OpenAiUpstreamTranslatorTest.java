@@ -11,11 +11,11 @@ import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.ProviderEndpoint;
-import dev.switchboard.provider.RequestSigner;
 import dev.switchboard.provider.Timeouts;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.secret.Secret;
 import dev.switchboard.testing.Golden;
+import dev.switchboard.testing.Signed;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,7 +88,7 @@ class OpenAiUpstreamTranslatorTest {
         String before = Json.MAPPER.writeValueAsString(req.body());
 
         boolean inject = req.stream() && !req.clientRequestedUsage();
-        UpstreamRequest up = RequestSigner.sign(
+        UpstreamRequest up = Signed.sign(
                 OpenAiUpstreamTranslator.toUpstream(req, endpoint, spec.path("model_at_provider").asText(), inject), endpoint);
 
         ObjectNode actual = Json.MAPPER.createObjectNode();

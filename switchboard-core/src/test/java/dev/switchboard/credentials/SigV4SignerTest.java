@@ -1,4 +1,4 @@
-package dev.switchboard.provider.bedrock;
+package dev.switchboard.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** SigV4 against AWS's published test-suite values (aws-sig-v4-test-suite, AKIDEXAMPLE, 20150830T123600Z). */
-class BedrockSigV4SignerTest {
+class SigV4SignerTest {
     private static final String SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
     private static String suite(String method, String url) {
@@ -40,10 +40,9 @@ class BedrockSigV4SignerTest {
 
     @Test
     void bedrockRequestSignsBodyHashDateTokenAndDoubleEncodesThePath() {
-        BedrockCredentials c = new BedrockCredentials("AKID", "SECRET", "TOKEN", "eu-west-1");
+        AwsCredentials c = new AwsCredentials("AKID", "SECRET", "TOKEN", "eu-west-1");
         byte[] body = "{\"messages\":[]}".getBytes(StandardCharsets.UTF_8);
-        String url = BedrockChatTranslator.url("https://bedrock-runtime.eu-west-1.amazonaws.com", "anthropic.claude-3-haiku-20240307-v1:0", false);
-        assertThat(url).isEqualTo("https://bedrock-runtime.eu-west-1.amazonaws.com/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse");
+        String url = "https://bedrock-runtime.eu-west-1.amazonaws.com/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse";
         Map<String, String> signed = SigV4Signer.sign("POST", url, Map.of("Content-Type", "application/json"), body, c,
                 "bedrock", Instant.parse("2025-01-02T03:04:05Z"));
         assertThat(signed).containsEntry("x-amz-date", "20250102T030405Z")
@@ -57,8 +56,8 @@ class BedrockSigV4SignerTest {
 
     @Test
     void regionComesFromTheHost() {
-        assertThat(BedrockCredentials.region("https://bedrock-runtime.ap-northeast-1.amazonaws.com")).isEqualTo("ap-northeast-1");
-        assertThat(BedrockCredentials.region("https://bedrock-runtime-fips.us-gov-west-1.amazonaws.com")).isEqualTo("us-gov-west-1");
-        assertThat(BedrockCredentials.region("http://127.0.0.1:9000")).isEqualTo("us-east-1");
+        assertThat(AwsCredentials.region("https://bedrock-runtime.ap-northeast-1.amazonaws.com")).isEqualTo("ap-northeast-1");
+        assertThat(AwsCredentials.region("https://bedrock-runtime-fips.us-gov-west-1.amazonaws.com")).isEqualTo("us-gov-west-1");
+        assertThat(AwsCredentials.region("http://127.0.0.1:9000")).isEqualTo("us-east-1");
     }
 }

@@ -1,11 +1,12 @@
 package dev.switchboard.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.credentials.TokenGrant;
+import dev.switchboard.credentials.TokenSource;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
 import dev.switchboard.provider.ProviderEndpoint;
-import dev.switchboard.provider.TokenGrant;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -15,6 +16,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,7 +25,7 @@ import java.util.function.LongSupplier;
  * out, and share one exchange among the requests that arrive while it is in flight. One instance per event loop
  * (like {@link ModelCallHandler}), so its maps are only touched from that loop. Failed exchanges are not cached.
  */
-final class JwtBearerCredentialSource implements CredentialSource {
+final class JwtBearerTokenSource implements TokenSource {
     static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
     static final long MARGIN_SECONDS = 60;
 
@@ -34,13 +36,18 @@ final class JwtBearerCredentialSource implements CredentialSource {
     private final Map<String, Cached> tokens = new HashMap<>();
     private final Map<String, Future<String>> inFlight = new HashMap<>();
 
-    JwtBearerCredentialSource(HttpClient client, LongSupplier clock) {
+    JwtBearerTokenSource(HttpClient client, LongSupplier clock) {
         this.client = client;
         this.clock = clock;
     }
 
     @Override
-    public Future<String> bearerToken(ProviderEndpoint p, TokenGrant grant) {
+    public CompletionStage<String> accessToken(ProviderEndpoint p, TokenGrant grant) {
+        return bearerToken(p, grant).toCompletionStage();
+    }
+
+    /** The token for this provider, from cache or freshly obtained with its grant. */
+    Future<String> bearerToken(ProviderEndpoint p, TokenGrant grant) {
         String key = grant.cacheKey();
         Cached c = tokens.get(key);
         if (c != null && clock.getAsLong() < c.expiresAtMillis()) {

@@ -1,4 +1,4 @@
-package dev.switchboard.provider;
+package dev.switchboard.credentials;
 
 /**
  * An OAuth2 JWT-bearer grant (RFC 7523): the server POSTs

@@ -1,10 +1,9 @@
-package dev.switchboard.provider.gemini;
+package dev.switchboard.credentials;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
-import dev.switchboard.provider.TokenGrant;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,7 +107,7 @@ public record GoogleServiceAccount(String clientEmail, PrivateKey privateKey, St
     }
 
     /** The base URL with {@code {project}} replaced by the account's project. */
-    String expand(String baseUrl) {
+    public String expand(String baseUrl) {
         if (!baseUrl.contains("{project}")) {
             return baseUrl;
         }

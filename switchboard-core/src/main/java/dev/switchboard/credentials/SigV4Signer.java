@@ -1,4 +1,4 @@
-package dev.switchboard.provider.bedrock;
+package dev.switchboard.credentials;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,7 @@ public final class SigV4Signer {
 
     /** The signed headers to send: the given ones plus x-amz-date, x-amz-content-sha256, the session token and Authorization. */
     public static Map<String, String> sign(String method, String url, Map<String, String> headers, byte[] body,
-                                           BedrockCredentials c, String service, Instant now) {
+                                           AwsCredentials c, String service, Instant now) {
         Map<String, String> out = new LinkedHashMap<>(headers);
         out.put("x-amz-date", AMZ_DATE.format(now));
         out.put("x-amz-content-sha256", hex(sha256(body)));
