@@ -235,8 +235,8 @@ public final class FakeGeminiUpstream extends RecordingFake<FakeGeminiUpstream.B
             paris.put("thoughtSignature", SIGNATURE);
             ObjectNode tokyo = MAPPER.createObjectNode();
             tokyo.putObject("functionCall").put("name", toolName).putObject("args").put("city", "Tokyo");
-            ObjectNode first = piece("fake-apart", model, List.of(paris), null);
-            ObjectNode second = piece("fake-apart", model, List.of(tokyo), "STOP");
+            ObjectNode first = GeminiSimulatedAnswer.piece("fake-apart", model, List.of(paris), null);
+            ObjectNode second = GeminiSimulatedAnswer.piece("fake-apart", model, List.of(tokyo), "STOP");
             second.putObject("usageMetadata").put("promptTokenCount", PROMPT_TOKENS)
                     .put("candidatesTokenCount", CANDIDATES_TOKENS).put("totalTokenCount", PROMPT_TOKENS + CANDIDATES_TOKENS);
             req.response().setChunked(true).putHeader("content-type", "text/event-stream")
@@ -301,29 +301,29 @@ public final class FakeGeminiUpstream extends RecordingFake<FakeGeminiUpstream.B
             HttpServerResponse res = req.response().setChunked(true).putHeader("content-type", "text/event-stream");
             write(res, events, 0);
         } else {
-            req.response().putHeader("content-type", "application/json; charset=UTF-8").end(merge(events).toString());
+            req.response().putHeader("content-type", "application/json; charset=UTF-8").end(GeminiSimulatedAnswer.merge(events).toString());
         }
     }
 
     /** The answer as the pieces it streams in; the whole answer is their merge. */
     private List<ObjectNode> answer(JsonNode request, String model) {
         String id = "fake-resp-" + responses.incrementAndGet();
-        String last = lastUserText(request);
+        String last = GeminiSimulatedAnswer.lastUserText(request);
         List<ObjectNode> out = new ArrayList<>();
         if (last.contains("blockme")) {
-            ObjectNode r = response(id, model);
+            ObjectNode r = GeminiSimulatedAnswer.response(id, model);
             r.putObject("promptFeedback").put("blockReason", "SAFETY");
             r.putObject("usageMetadata").put("promptTokenCount", PROMPT_TOKENS).put("totalTokenCount", PROMPT_TOKENS);
             out.add(r);
             return out;
         }
-        List<ObjectNode> calls = schemaAware ? GeminiSchemaAnswers.calls(request, last) : calls(request);
+        List<ObjectNode> calls = schemaAware ? GeminiSchemaAnswers.calls(request, last) : GeminiSimulatedAnswer.calls(request);
         List<ObjectNode> parts = new ArrayList<>();
         if (!calls.isEmpty()) {
             parts.addAll(calls);
         } else {
-            String text = schemaAware && !lastUserHasFunctionResponse(request) && GeminiSchemaAnswers.structured(request) != null
-                    ? GeminiSchemaAnswers.structured(request) : text(request, last);
+            String text = schemaAware && !GeminiSimulatedAnswer.lastUserHasFunctionResponse(request) && GeminiSchemaAnswers.structured(request) != null
+                    ? GeminiSchemaAnswers.structured(request) : GeminiSimulatedAnswer.text(request, last);
             for (String piece : text.split("(?= )")) {
                 parts.add(MAPPER.createObjectNode().put("text", piece));
             }
@@ -331,11 +331,11 @@ public final class FakeGeminiUpstream extends RecordingFake<FakeGeminiUpstream.B
         String finish = last.contains("unsafe") ? "SAFETY" : "STOP";
         if (calls.isEmpty()) {
             for (ObjectNode p : parts) {
-                out.add(piece(id, model, List.of(p), null));
+                out.add(GeminiSimulatedAnswer.piece(id, model, List.of(p), null));
             }
-            out.add(piece(id, model, List.of(MAPPER.createObjectNode().put("text", "")), finish));
+            out.add(GeminiSimulatedAnswer.piece(id, model, List.of(MAPPER.createObjectNode().put("text", "")), finish));
         } else {
-            out.add(piece(id, model, parts, finish));
+            out.add(GeminiSimulatedAnswer.piece(id, model, parts, finish));
         }
         for (int i = 0; i < out.size() - 1; i++) {
             out.get(i).putObject("usageMetadata").put("promptTokenCount", PROMPT_TOKENS).put("totalTokenCount", PROMPT_TOKENS)
@@ -345,126 +345,6 @@ public final class FakeGeminiUpstream extends RecordingFake<FakeGeminiUpstream.B
                 .put("candidatesTokenCount", CANDIDATES_TOKENS).put("totalTokenCount", PROMPT_TOKENS + CANDIDATES_TOKENS + THOUGHTS_TOKENS)
                 .put("cachedContentTokenCount", CACHED_TOKENS).put("thoughtsTokenCount", THOUGHTS_TOKENS);
         return out;
-    }
-
-    private static ObjectNode response(String id, String model) {
-        ObjectNode r = MAPPER.createObjectNode();
-        r.put("modelVersion", model);
-        r.put("responseId", id);
-        return r;
-    }
-
-    private static ObjectNode piece(String id, String model, List<ObjectNode> parts, String finish) {
-        ObjectNode r = MAPPER.createObjectNode();
-        ObjectNode cand = r.putArray("candidates").addObject();
-        ObjectNode content = cand.putObject("content");
-        ArrayNode ps = content.putArray("parts");
-        parts.forEach(ps::add);
-        content.put("role", "model");
-        if (finish != null) {
-            cand.put("finishReason", finish);
-        }
-        cand.put("index", 0);
-        r.put("modelVersion", model);
-        r.put("responseId", id);
-        return r;
-    }
-
-    /** The pieces of a stream merged into the one response generateContent returns. */
-    private static ObjectNode merge(List<ObjectNode> pieces) {
-        ObjectNode last = pieces.get(pieces.size() - 1).deepCopy();
-        if (!last.has("candidates")) {
-            return last;
-        }
-        ArrayNode parts = MAPPER.createArrayNode();
-        StringBuilder text = new StringBuilder();
-        for (ObjectNode p : pieces) {
-            for (JsonNode part : p.at("/candidates/0/content/parts")) {
-                if (part.has("text")) {
-                    text.append(part.get("text").asText());
-                } else {
-                    parts.add(part);
-                }
-            }
-        }
-        if (!text.isEmpty()) {
-            parts.insert(0, MAPPER.createObjectNode().put("text", text.toString()));
-        }
-        ((ObjectNode) last.at("/candidates/0/content")).set("parts", parts);
-        return last;
-    }
-
-    private static List<ObjectNode> calls(JsonNode request) {
-        JsonNode decls = request.path("tools").path(0).path("functionDeclarations");
-        JsonNode config = request.path("toolConfig").path("functionCallingConfig");
-        if (!decls.isArray() || decls.isEmpty() || "NONE".equals(config.path("mode").asText()) || lastUserHasFunctionResponse(request)) {
-            return List.of();
-        }
-        JsonNode allowed = config.path("allowedFunctionNames");
-        String[] cities = {"Paris", "Tokyo"};
-        List<ObjectNode> calls = new ArrayList<>();
-        for (int k = 0; k < 2; k++) {
-            String name = allowed.isArray() && !allowed.isEmpty() ? allowed.get(0).asText()
-                    : decls.get(Math.min(k, decls.size() - 1)).path("name").asText();
-            ObjectNode part = MAPPER.createObjectNode();
-            part.putObject("functionCall").put("name", name).putObject("args").put("city", cities[k]).put("unit", "celsius");
-            if (k == 0) {
-                part.put("thoughtSignature", SIGNATURE);
-            }
-            calls.add(part);
-        }
-        return calls;
-    }
-
-    static boolean lastUserHasFunctionResponse(JsonNode request) {
-        JsonNode contents = request.path("contents");
-        for (JsonNode p : contents.get(contents.size() - 1).path("parts")) {
-            if (p.has("functionResponse")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String lastUserText(JsonNode request) {
-        JsonNode contents = request.path("contents");
-        StringBuilder sb = new StringBuilder();
-        for (JsonNode p : contents.get(contents.size() - 1).path("parts")) {
-            if (p.has("text")) {
-                sb.append(p.get("text").asText());
-            }
-        }
-        return sb.toString();
-    }
-
-    private static String text(JsonNode request, String last) {
-        if (lastUserHasFunctionResponse(request)) {
-            List<String> results = new ArrayList<>();
-            for (JsonNode p : request.path("contents").get(request.path("contents").size() - 1).path("parts")) {
-                if (p.has("functionResponse")) {
-                    results.add(p.get("functionResponse").path("name").asText() + "=" + p.get("functionResponse").path("response"));
-                }
-            }
-            return "results: " + String.join("; ", results);
-        }
-        JsonNode gen = request.path("generationConfig");
-        if ("application/json".equals(gen.path("responseMimeType").asText())) {
-            ObjectNode o = MAPPER.createObjectNode();
-            JsonNode schema = gen.path("responseJsonSchema");
-            if (schema.path("properties").isObject()) {
-                schema.path("properties").fields().forEachRemaining(e -> {
-                    switch (e.getValue().path("type").asText()) {
-                        case "integer", "number" -> o.put(e.getKey(), 1);
-                        case "boolean" -> o.put(e.getKey(), true);
-                        default -> o.put(e.getKey(), e.getKey() + "-value");
-                    }
-                });
-            } else {
-                o.put("echo", last);
-            }
-            return o.toString();
-        }
-        return "echo: " + last;
     }
 
     private void write(HttpServerResponse res, List<ObjectNode> events, int i) {

@@ -26,7 +26,7 @@ final class GeminiSchemaAnswers {
                         d.has("parametersJsonSchema") ? d.get("parametersJsonSchema") : d.path("parameters")));
             }
         }
-        if (offered.isEmpty() || "NONE".equals(config.path("mode").asText()) || FakeGeminiUpstream.lastUserHasFunctionResponse(request)) {
+        if (offered.isEmpty() || "NONE".equals(config.path("mode").asText()) || GeminiSimulatedAnswer.lastUserHasFunctionResponse(request)) {
             return List.of();
         }
         JsonNode allowed = config.path("allowedFunctionNames");
