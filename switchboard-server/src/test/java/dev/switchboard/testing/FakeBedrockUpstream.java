@@ -298,8 +298,8 @@ public final class FakeBedrockUpstream extends RecordingFake<FakeBedrockUpstream
             }
         }
         List<ObjectNode> calls = !body.has("toolConfig") || !results.isEmpty() ? List.of()
-                : schemaAware ? schemaUses(BedrockSchemaAnswers.calls(body, lastText))
-                : toolUses(body.get("toolConfig"));
+                : schemaAware ? BedrockToolUses.of(BedrockSchemaAnswers.calls(body, lastText))
+                : BedrockToolUses.fixed(body.get("toolConfig"));
         boolean callTool = !calls.isEmpty();
         String text = !results.isEmpty() ? "results: " + String.join(", ", results) : callTool ? null : "echo: " + lastText;
         ObjectNode usage = MAPPER.createObjectNode().put("inputTokens", INPUT_TOKENS).put("outputTokens", OUTPUT_TOKENS)
@@ -352,52 +352,6 @@ public final class FakeBedrockUpstream extends RecordingFake<FakeBedrockUpstream
         meta.putObject("metrics").put("latencyMs", 42);
         frames.add(event("metadata", meta));
         writeFrames(req.response(), frames);
-    }
-
-    /** The schema-aware play's calls as toolUse blocks. */
-    private static List<ObjectNode> schemaUses(List<ToolPlay.Call> calls) {
-        List<ObjectNode> uses = new ArrayList<>();
-        for (int k = 0; k < calls.size(); k++) {
-            ObjectNode use = MAPPER.createObjectNode();
-            use.put("toolUseId", "tooluse_fake_" + k).put("name", calls.get(k).name());
-            use.set("input", calls.get(k).args());
-            uses.add(use);
-        }
-        return uses;
-    }
-
-    /**
-     * The toolUse blocks a request is answered with: the named tool when toolChoice names one, else one call of
-     * each of the first two tools (parallel use, as Claude does on Bedrock). Inputs follow the tool's schema:
-     * "city" is Paris (then Tokyo), other properties "<name>-value", 1 or true by type.
-     */
-    private static List<ObjectNode> toolUses(JsonNode config) {
-        JsonNode tools = config.path("tools");
-        String named = config.at("/toolChoice/tool/name").asText(null);
-        List<JsonNode> called = new ArrayList<>();
-        for (JsonNode t : tools) {
-            if (named == null ? called.size() < 2 : named.equals(t.at("/toolSpec/name").asText())) {
-                called.add(t.get("toolSpec"));
-            }
-        }
-        String[] cities = {"Paris", "Tokyo"};
-        List<ObjectNode> uses = new ArrayList<>();
-        for (int k = 0; k < called.size(); k++) {
-            ObjectNode use = MAPPER.createObjectNode();
-            use.put("toolUseId", "tooluse_" + cities[k].toLowerCase() + "_" + (k + 1));
-            use.put("name", called.get(k).path("name").asText());
-            ObjectNode input = use.putObject("input");
-            String city = cities[k];
-            called.get(k).at("/inputSchema/json/properties").fields().forEachRemaining(e -> {
-                switch (e.getValue().path("type").asText()) {
-                    case "integer", "number" -> input.put(e.getKey(), 1);
-                    case "boolean" -> input.put(e.getKey(), true);
-                    default -> input.put(e.getKey(), e.getKey().equals("city") ? city : e.getKey() + "-value");
-                }
-            });
-            uses.add(use);
-        }
-        return uses;
     }
 
     private static ObjectNode textDelta(String text) {
