@@ -15,6 +15,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import dev.switchboard.server.wire.HeaderNames;
+import dev.switchboard.server.upstream.UpstreamSigner;
+import dev.switchboard.server.upstream.UpstreamAddress;
 
 /**
  * One active health check of a provider: {@code models} is {@code GET <base_url>/models} with the provider's

@@ -3,6 +3,7 @@ package dev.switchboard.server;
 import dev.switchboard.runtime.Snapshot;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.switchboard.server.wire.HeaderNames;
 
 /**
  * Request ids. The gateway's own id (a random per-process prefix and a counter, cheaper than a random UUID per

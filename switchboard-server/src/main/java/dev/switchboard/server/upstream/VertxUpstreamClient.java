@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.upstream;
 
 import dev.switchboard.server.upstream.UpstreamClient;
 import dev.switchboard.server.upstream.UpstreamExchange;
@@ -12,12 +12,13 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.Map;
+import dev.switchboard.server.wire.HeaderNames;
 
 /** Upstream calls over Vert.x's pooled HTTP client: the transport when the Netty lane is switched off. */
-final class VertxUpstreamClient implements UpstreamClient {
+public final class VertxUpstreamClient implements UpstreamClient {
     private final HttpClient client;
 
-    VertxUpstreamClient(HttpClient client) {
+    public VertxUpstreamClient(HttpClient client) {
         this.client = client;
     }
 

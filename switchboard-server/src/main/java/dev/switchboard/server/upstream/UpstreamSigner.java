@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.upstream;
 
 import dev.switchboard.credentials.TokenSource;
 import dev.switchboard.credentials.UpstreamCredentials;
@@ -14,11 +14,11 @@ import java.util.concurrent.CompletionException;
  * from the catalogue), with the token exchanges a kind may need. One instance per event loop (its token cache is
  * that loop's).
  */
-final class UpstreamSigner {
+public final class UpstreamSigner {
     private final TokenSource tokens;
 
     /** @param tokenClient for token exchanges (OAuth2 token endpoints), not model calls */
-    UpstreamSigner(HttpClient tokenClient) {
+    public UpstreamSigner(HttpClient tokenClient) {
         this.tokens = new JwtBearerTokenSource(tokenClient, System::currentTimeMillis);
     }
 
@@ -28,7 +28,7 @@ final class UpstreamSigner {
      *
      * @throws dev.switchboard.error.GatewayException when the provider's key is unusable (misconfigured)
      */
-    Future<UpstreamRequest> sign(ProviderEndpoint p, UpstreamRequest req) {
+    public Future<UpstreamRequest> sign(ProviderEndpoint p, UpstreamRequest req) {
         CompletableFuture<UpstreamRequest> signed = UpstreamCredentials.of(p).apply(req, tokens).toCompletableFuture();
         if (!signed.isDone()) {
             return Future.fromCompletionStage(signed).recover(e -> Future.failedFuture(unwrap(e)));

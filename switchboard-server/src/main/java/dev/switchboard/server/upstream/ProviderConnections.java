@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.upstream;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code switchboard.upstream.connections.refused} (counter), labelled with the configured provider name only.
  * Thread-safe: one lookup and one atomic update per call, no lock.
  */
-final class ProviderConnections implements Shareable {
+public final class ProviderConnections implements Shareable {
     private static final String SHARED = "switchboard.provider-connections";
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Gate> gates = new ConcurrentHashMap<>();
@@ -26,7 +26,7 @@ final class ProviderConnections implements Shareable {
     }
 
     /** The one instance of a gateway (its Vert.x instance), shared by its event loops' verticles. */
-    static ProviderConnections shared(Vertx vertx, MeterRegistry registry) {
+    public static ProviderConnections shared(Vertx vertx, MeterRegistry registry) {
         LocalMap<String, ProviderConnections> map = vertx.sharedData().getLocalMap(SHARED);
         ProviderConnections mine = new ProviderConnections(registry);
         ProviderConnections before = map.putIfAbsent(SHARED, mine);
@@ -34,7 +34,7 @@ final class ProviderConnections implements Shareable {
     }
 
     /** The gate of a configured provider (created, with its meters, on first use). */
-    Gate gate(String provider) {
+    public Gate gate(String provider) {
         Gate g = gates.get(provider);
         return g != null ? g : gates.computeIfAbsent(provider, this::register);
     }
@@ -52,7 +52,7 @@ final class ProviderConnections implements Shareable {
     }
 
     /** One provider's count. */
-    static final class Gate {
+    public static final class Gate {
         private final AtomicInteger inUse = new AtomicInteger();
         private final Counter refused;
 
@@ -61,7 +61,7 @@ final class ProviderConnections implements Shareable {
         }
 
         /** Takes a connection unless {@code max} (> 0) are in use; 0 = no cap, only counted. */
-        boolean tryAcquire(int max) {
+        public boolean tryAcquire(int max) {
             if (max <= 0) {
                 inUse.incrementAndGet();
                 return true;
@@ -77,7 +77,7 @@ final class ProviderConnections implements Shareable {
             return true;
         }
 
-        void release() {
+        public void release() {
             inUse.decrementAndGet();
         }
 

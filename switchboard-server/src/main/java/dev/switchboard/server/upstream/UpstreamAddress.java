@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.upstream;
 
 import dev.switchboard.server.upstream.UpstreamUrls;
 import io.vertx.core.http.RequestOptions;
@@ -7,10 +7,10 @@ import io.vertx.core.http.RequestOptions;
  * Sets Vert.x request options from an absolute http(s) URL, split by {@link UpstreamUrls} (the Netty lane's parser)
  * rather than java.net.URL, whose parsing showed up in per-request profiles.
  */
-final class UpstreamAddress {
+public final class UpstreamAddress {
     private UpstreamAddress() {}
 
-    static RequestOptions apply(RequestOptions options, String url) {
+    public static RequestOptions apply(RequestOptions options, String url) {
         UpstreamUrls.Target target;
         try {
             target = UpstreamUrls.parseOnce(url);
