@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.health;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,10 +24,10 @@ import java.util.List;
  * other tenants' models) and errors reduced to their class and HTTP status ({@link ErrorDetail#scrub}).
  * Runs on a worker thread: its cost grows with the number of targets.
  */
-final class HealthReport {
+public final class HealthReport {
     private HealthReport() {}
 
-    static String json(Snapshot snapshot, TargetRegistry registry, boolean trusted) {
+    public static String json(Snapshot snapshot, TargetRegistry registry, boolean trusted) {
         BreakerSettings settings = snapshot.router().breaker();
         long now = System.nanoTime();
         List<TargetState> all = registry.all();

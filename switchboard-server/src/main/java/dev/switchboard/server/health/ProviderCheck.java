@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.health;
 
 import dev.switchboard.catalogue.ProviderCatalogue;
 import dev.switchboard.config.GatewayConfig;
@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import dev.switchboard.server.demo.DemoUpstream;
 
 /**
  * Checks every provider of a config once, from this process (the {@code check} command without a running

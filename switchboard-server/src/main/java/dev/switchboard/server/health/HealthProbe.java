@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.health;
 
 import dev.switchboard.adapters.ChatAdapters;
 import dev.switchboard.config.HealthCheckConfig;
@@ -25,7 +25,7 @@ import dev.switchboard.server.upstream.UpstreamAddress;
  * one-token completion through the provider's own adapter, so it works for every dialect. Never throws: a failure
  * is a result, with a message that carries no secret.
  */
-public final class HealthProbe {
+final class HealthProbe {
     /** The outcome of one check; {@code latencyMillis} is -1 when no answer came. */
     public record Result(boolean healthy, long latencyMillis, String error) {}
 

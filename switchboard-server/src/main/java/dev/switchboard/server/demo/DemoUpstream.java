@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -22,18 +22,18 @@ import java.util.List;
  * user message, streams it word by word, and returns deterministic embeddings. It lets the gateway answer
  * right after start without any API key, through the same upstream path real providers use.
  */
-final class DemoUpstream {
+public final class DemoUpstream {
     private static final int EMBEDDING_DIMS = 64;
     private static final long WORD_DELAY_MS = 15;
 
     private final Vertx vertx;
     private HttpServer server;
 
-    DemoUpstream(Vertx vertx) {
+    public DemoUpstream(Vertx vertx) {
         this.vertx = vertx;
     }
 
-    Future<Integer> start() {
+    public Future<Integer> start() {
         server = vertx.createHttpServer();
         return server.requestHandler(this::handle).listen(0, "127.0.0.1").map(HttpServer::actualPort);
     }

@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.health;
 
 import dev.switchboard.config.HealthCheckConfig;
 import dev.switchboard.config.ProviderConfig;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * sending traffic there before clients notice; a half-open probe (a real request) closes them again.
  * The provider list is read from the current snapshot on every round, so reloads add and remove checks.
  */
-final class HealthChecker implements AutoCloseable {
+public final class HealthChecker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
     private static final long TICK_MS = 1000;
 
@@ -33,7 +33,7 @@ final class HealthChecker implements AutoCloseable {
     private final java.util.Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private long timer = -1;
 
-    HealthChecker(Vertx vertx, Supplier<Snapshot> snapshots, TargetRegistry registry) {
+    public HealthChecker(Vertx vertx, Supplier<Snapshot> snapshots, TargetRegistry registry) {
         this.vertx = vertx;
         this.snapshots = snapshots;
         this.registry = registry;
@@ -41,7 +41,7 @@ final class HealthChecker implements AutoCloseable {
         this.probe = new HealthProbe(client);
     }
 
-    void start() {
+    public void start() {
         vertx.runOnContext(v -> {
             tick();
             timer = vertx.setPeriodic(TICK_MS, id -> tick());
