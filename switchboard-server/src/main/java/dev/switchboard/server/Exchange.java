@@ -7,6 +7,7 @@ import dev.switchboard.model.ModelRequest;
 import dev.switchboard.routing.Target;
 import dev.switchboard.runtime.Snapshot;
 import dev.switchboard.usage.Usage;
+import dev.switchboard.server.wire.ClientSide;
 
 /**
  * The typed state of one request as it moves through the gateway. Confined to the event loop that

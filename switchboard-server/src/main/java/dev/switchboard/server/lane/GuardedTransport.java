@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.lane;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -21,11 +21,11 @@ import java.util.concurrent.ThreadFactory;
  * {@link FrontDoor}'s acceptor: the only place where the gateway sees a connection before its first request head
  * (Vert.x calls its connection handler only once that head has arrived, when it decides between HTTP/1 and h2c).
  */
-final class GuardedTransport implements Transport {
+public final class GuardedTransport implements Transport {
     private final Transport transport;
     private final io.vertx.core.spi.transport.Transport implementation;
 
-    GuardedTransport(Transport transport, FrontDoor door) {
+    public GuardedTransport(Transport transport, FrontDoor door) {
         this.transport = transport;
         this.implementation = new Spi(transport.implementation(), door);
     }

@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.lane;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.lane;
 
 import dev.switchboard.config.FrontDoorConfig;
 import dev.switchboard.config.ServerConfig;
@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * connection caps, and gives the others a {@link ConnectionGuard}; HTTP/1 connections also get a {@link HeadGate}.
  * One per gateway; thread-safe.
  */
-final class FrontDoor {
+public final class FrontDoor {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FrontDoor.class);
 
     /** The timeouts, in nanoseconds. */
@@ -31,7 +31,7 @@ final class FrontDoor {
     private final ChannelHandler acceptor = new Acceptor();
     private volatile long lastRefusalLog;
 
-    FrontDoor(ServerConfig server) {
+    public FrontDoor(ServerConfig server) {
         FrontDoorConfig f = server.frontDoor();
         long bodyMemory = f.bodyMemory() > 0 ? f.bodyMemory() : defaultBodyMemory();
         long perPeer = f.bodyMemoryPerPeer() > 0 ? f.bodyMemoryPerPeer() : 4 * server.maxBodyBytes();
@@ -46,17 +46,17 @@ final class FrontDoor {
     }
 
     /** Connections accepted on this port are the gateway's (the same Vert.x may listen on others: admin, demo). */
-    void guard(int port) {
+    public void guard(int port) {
         if (port > 0) {
             ports.add(port);
         }
     }
 
-    void network(NetworkGuard network) {
+    public void network(NetworkGuard network) {
         this.network = network;
     }
 
-    NetworkGuard network() {
+    public NetworkGuard network() {
         return network;
     }
 

@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.lane;
 
 import io.netty.channel.ChannelPipeline;
 import io.vertx.core.http.HttpConnection;
@@ -14,7 +14,7 @@ import io.vertx.core.http.impl.Http1xServerConnection;
  * internal connection class: the only way to reach the Netty pipeline of a server connection; a Vert.x upgrade that
  * changes it turns the lane off with a warning.)
  */
-final class FastLaneInstaller {
+public final class FastLaneInstaller {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FastLaneInstaller.class);
     /** Vert.x's name for its h2c upgrade handler, present until the first request has passed it. */
     private static final String H2C = "h2c";
@@ -23,7 +23,7 @@ final class FastLaneInstaller {
     private FastLaneInstaller() {}
 
     /** @param calls null when the fast lane is off (the gate still goes in) */
-    static void install(HttpConnection connection, FrontDoor door, FastLane.Calls calls) {
+    public static void install(HttpConnection connection, FrontDoor door, FastLane.Calls calls) {
         if (!(connection instanceof Http1xServerConnection base)) {
             if (connection instanceof io.vertx.core.http.impl.HttpServerConnection any
                     && any.channelHandlerContext().pipeline().get(ConnectionGuard.NAME) instanceof ConnectionGuard guard) {

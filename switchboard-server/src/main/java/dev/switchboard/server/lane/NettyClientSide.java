@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.lane;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -9,6 +9,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
+import dev.switchboard.server.wire.ClientSide;
 
 /**
  * A model call carried by the {@link FastLane}: the request head Netty decoded, and the answer written straight to
@@ -16,7 +17,7 @@ import java.util.List;
  * answer goes out with its first bytes, as with Vert.x, so a stream that fails before its first byte can still be
  * answered differently.
  */
-final class NettyClientSide implements ClientSide {
+public final class NettyClientSide implements ClientSide {
     private static final ByteBuf LAST_CHUNK = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(5).writeBytes(new byte[] {'0', '\r', '\n', '\r', '\n'})).asReadOnly();
 

@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.lane;
 
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;

@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.wire;
 
 import dev.switchboard.governance.CallerRequest;
 import io.vertx.core.buffer.Buffer;
@@ -7,7 +7,7 @@ import io.vertx.core.buffer.Buffer;
  * The client's side of one exchange, whichever transport carries it (Vert.x's HTTP server, or the gateway's own
  * Netty lane for model calls): the request's head, and the answer written back. Confined to the exchange's event loop.
  */
-interface ClientSide extends CallerRequest {
+public interface ClientSide extends CallerRequest {
     String method();
 
     String path();

@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.lane;
 
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
@@ -8,12 +8,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 
 /** Reads a request body up to a size limit; a larger one fails with 413 as soon as the limit is passed. */
-final class BodyReader {
+public final class BodyReader {
     private static final long INITIAL_CAP = 64 * 1024;
 
     private BodyReader() {}
 
-    static Future<Buffer> read(HttpServerRequest req, long maxBytes) {
+    public static Future<Buffer> read(HttpServerRequest req, long maxBytes) {
         return read(req, maxBytes, null, null);
     }
 
@@ -21,7 +21,7 @@ final class BodyReader {
      * As {@link #read(HttpServerRequest, long)}; an HTTP/2 body is also counted in the front door's caps on bodies still
      * arriving (HTTP/1 bodies are counted by the {@link HeadGate} before they get here).
      */
-    static Future<Buffer> read(FrontDoor door, HttpServerRequest req, long maxBytes) {
+    public static Future<Buffer> read(FrontDoor door, HttpServerRequest req, long maxBytes) {
         if (door == null || req.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
             return read(req, maxBytes, null, null);
         }

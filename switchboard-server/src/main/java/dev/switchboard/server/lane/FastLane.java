@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.lane;
 
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
@@ -31,13 +31,13 @@ import java.util.function.Consumer;
  * large, {@code Expect}, {@code Connection: close}, a query string, HTTP/1.0), is handed to Vert.x unchanged. Answers stay in request order: while Vert.x answers, the lane passes everything through; while the lane
  * answers, later requests wait in a queue.
  */
-final class FastLane extends ChannelDuplexHandler {
+public final class FastLane extends ChannelDuplexHandler {
     static final String NAME = "switchboard-fast-lane";
     /** Vert.x's name for the HTTP/1.x response encoder; the lane sits right after it. */
     static final String ENCODER = "httpEncoder";
 
     /** What the lane needs from the gateway. */
-    interface Calls {
+    public interface Calls {
         /** The path is a model call the lane serves. */
         boolean serves(String path);
 
@@ -54,7 +54,7 @@ final class FastLane extends ChannelDuplexHandler {
     }
 
     /** An admitted model call, waiting for its body. */
-    interface Call {
+    public interface Call {
         NettyClientSide client();
 
         /** Runs the call; on the connection's event loop, inside its Vert.x context. */
@@ -251,7 +251,7 @@ final class FastLane extends ChannelDuplexHandler {
         }
     }
 
-    static long served() {
+    public static long served() {
         return SERVED.sum();
     }
 
