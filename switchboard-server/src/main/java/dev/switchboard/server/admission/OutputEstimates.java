@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.admission;
 
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * newest). Bounded: at most {@value #MAX_MODELS} targets get their own; any more share one estimate. Reads are one
  * map lookup and a volatile read; an observation locks only its target's estimate.
  */
-final class OutputEstimates {
+public final class OutputEstimates {
     static final int MAX_MODELS = 1024;
     /** The least a learned estimate reserves: a few tokens of slack cost nothing once settled. */
     static final long FLOOR = 16;
@@ -24,7 +24,7 @@ final class OutputEstimates {
      * The output to expect per choice from {@code target}: {@code prior} until an answer of it was seen, then the
      * learned estimate, within [{@link #FLOOR}, {@code cap}] ({@code cap}: the model's output cap, default_max_tokens).
      */
-    long expected(String target, long prior, long cap) {
+    public long expected(String target, long prior, long cap) {
         Estimate e = byTarget.get(target);
         if (e == null && byTarget.size() >= MAX_MODELS) {
             e = others;
@@ -37,7 +37,7 @@ final class OutputEstimates {
     }
 
     /** One settled answer's output tokens per choice. */
-    void observe(String target, long tokensPerChoice) {
+    public void observe(String target, long tokensPerChoice) {
         if (tokensPerChoice < 0) {
             return;
         }

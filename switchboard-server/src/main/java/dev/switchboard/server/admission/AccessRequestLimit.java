@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.admission;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -10,15 +10,15 @@ import java.util.Map;
  * Requests are rare, so a small synchronized map of recent timestamps per key is enough; it only holds keys
  * that already authenticated, and entries past the window are dropped as it grows.
  */
-final class AccessRequestLimit {
-    static final int PER_WINDOW = 5;
+public final class AccessRequestLimit {
+    public static final int PER_WINDOW = 5;
     static final long WINDOW_MS = 3_600_000;
     private static final int PRUNE_ABOVE = 10_000;
 
     private final Map<String, ArrayDeque<Long>> recent = new HashMap<>();
 
     /** Takes one request for {@code keyId} at {@code nowMs}: 0 when allowed, else the seconds to wait. */
-    synchronized long take(String keyId, long nowMs) {
+    public synchronized long take(String keyId, long nowMs) {
         if (recent.size() > PRUNE_ABOVE) {
             prune(nowMs);
         }

@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.admission;
 
 import dev.switchboard.cost.CostCalculator;
 import dev.switchboard.cost.Price;
@@ -14,9 +14,9 @@ import java.util.Optional;
  * A target without a price (and no fallback price) cannot be charged, so a request that a budget applies to is
  * refused ({@link #notPriced}) rather than admitted at $0.
  */
-final class PlanPrices {
+public final class PlanPrices {
     /** A cap far above any budget, so sums of worst cases never overflow the counters (micro-USD or tokens). */
-    static final long CAP = 1_000_000_000_000_000L;
+    public static final long CAP = 1_000_000_000_000_000L;
 
     private final Price[] prices;
     private final Target unpriced;
@@ -26,7 +26,7 @@ final class PlanPrices {
         this.unpriced = unpriced;
     }
 
-    static PlanPrices of(RoutePlan plan, PriceTable table) {
+    public static PlanPrices of(RoutePlan plan, PriceTable table) {
         Price[] prices = new Price[plan.targets().size()];
         Target unpriced = null;
         for (int i = 0; i < prices.length; i++) {
@@ -42,12 +42,12 @@ final class PlanPrices {
     }
 
     /** The first target without a price, or null when every target has one. */
-    Target unpriced() {
+    public Target unpriced() {
         return unpriced;
     }
 
     /** The refusal for a budgeted request whose plan may reach {@link #unpriced()}. */
-    GatewayException notPriced() {
+    public GatewayException notPriced() {
         String provider = unpriced.provider().name();
         return GatewayException.param(ErrorKind.MODEL_NOT_PRICED, "model", "The model '" + provider + "/"
                 + unpriced.upstreamModel() + "' is not priced, so a budget cannot be applied to it. An operator can give it"
@@ -56,7 +56,7 @@ final class PlanPrices {
     }
 
     /** The dearest target's cost of {@code inputTokens} and {@code outputTokens}, in micro-USD (unpriced: 0). */
-    long worstCaseMicroUsd(long inputTokens, long outputTokens) {
+    public long worstCaseMicroUsd(long inputTokens, long outputTokens) {
         long worst = 0;
         for (Price p : prices) {
             if (p != null) {
@@ -67,12 +67,12 @@ final class PlanPrices {
     }
 
     /** The dearest target's cost of {@code inputTokens} alone, in micro-USD: what must fit a budget to admit. */
-    long inputMicroUsd(long inputTokens) {
+    public long inputMicroUsd(long inputTokens) {
         return worstCaseMicroUsd(inputTokens, 0);
     }
 
     /** {@code a * b} for non-negative counts, saturating at {@link #CAP}. */
-    static long times(long a, long b) {
+    public static long times(long a, long b) {
         long high = Math.multiplyHigh(a, b);
         long product = a * b;
         return high != 0 || product < 0 || product > CAP ? CAP : product;

@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.admission;
 
 import dev.switchboard.limits.Reservation;
 import io.vertx.core.Future;
@@ -10,8 +10,8 @@ import io.vertx.core.Future;
  * over-count real tokens); reconciliation at the end replaces these steps with the real usage, so over-counting
  * here is never billed.
  */
-final class StreamAllowance {
-    static final long STEP_TOKENS = 1024;
+public final class StreamAllowance {
+    public static final long STEP_TOKENS = 1024;
     static final long BYTES_PER_TOKEN = 4;
     /**
      * The least output measured before the first check of an estimate-sized reservation: the first events (a role
@@ -31,7 +31,7 @@ final class StreamAllowance {
      * @param providerCapped whether that is the request's max_tokens, which the provider enforces itself: checks then
      *        only guard a provider ignoring it, and the first comes well after the cap could be reached
      */
-    StreamAllowance(Reservation reservation, long reservedOutputTokens, boolean providerCapped, long microUsdPerStep) {
+    public StreamAllowance(Reservation reservation, long reservedOutputTokens, boolean providerCapped, long microUsdPerStep) {
         this.reservation = reservation;
         this.microUsdPerStep = microUsdPerStep;
         long first = Math.max(reservedOutputTokens, providerCapped ? STEP_TOKENS : FIRST_CHECK_TOKENS);
@@ -39,12 +39,12 @@ final class StreamAllowance {
     }
 
     /** What the granted steps added to the reservation, in micro-USD. */
-    long extendedMicroUsd() {
+    public long extendedMicroUsd() {
         return extendedMicroUsd;
     }
 
     /** Null when nothing is due; else a future telling whether the stream may go on. One question at a time. */
-    Future<Boolean> check(long relayedBytes) {
+    public Future<Boolean> check(long relayedBytes) {
         if (relayedBytes < nextCheckBytes || asking) {
             return null;
         }

@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.admission;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -10,7 +10,7 @@ import java.io.IOException;
  * (legacy completions generate {@code best_of} and return {@code n}), at least 1. The provider bills every one, so
  * the reservation's output is multiplied by it. A quick byte check skips the parse for the usual body without them.
  */
-final class ChoiceCount {
+public final class ChoiceCount {
     /** Far above any provider's limit (OpenAI: 128); keeps the worst case's arithmetic away from overflow. */
     static final long MAX = 10_000;
     private static final JsonFactory JSON = new JsonFactory();
@@ -18,7 +18,7 @@ final class ChoiceCount {
     private ChoiceCount() {
     }
 
-    static long of(byte[] body) {
+    public static long of(byte[] body) {
         if (body == null || !mayName(body)) {
             return 1;
         }

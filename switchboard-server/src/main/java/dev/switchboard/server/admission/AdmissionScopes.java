@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.admission;
 
 import dev.switchboard.access.ClientKey;
 import dev.switchboard.config.BudgetConfig;
@@ -16,11 +16,11 @@ import java.util.List;
  * Model scopes follow the target the request goes to first (see {@link ScopeIds}), whatever the caller called it.
  * Only the caller's own scopes (key, key on model) are reported in the {@code x-ratelimit-*} headers.
  */
-final class AdmissionScopes {
+public final class AdmissionScopes {
     private AdmissionScopes() {
     }
 
-    static List<Scope> of(ClientKey key, RoutePlan plan, LimitsConfig limits, ModelLimits modelLimits) {
+    public static List<Scope> of(ClientKey key, RoutePlan plan, LimitsConfig limits, ModelLimits modelLimits) {
         List<Scope> scopes = new ArrayList<>(5);
         RateLimitConfig keyLimits = key.quota().limits().isEmpty() ? limits.keyDefault() : key.quota().limits();
         add(scopes, ScopeIds.key(key.id()), keyLimits, key.quota().budget(), true);
@@ -43,7 +43,7 @@ final class AdmissionScopes {
     }
 
     /** Whether any scope has a budget: the request must then be priced. */
-    static boolean budgeted(List<Scope> scopes) {
+    public static boolean budgeted(List<Scope> scopes) {
         for (Scope s : scopes) {
             if (s.budget() != null) {
                 return true;

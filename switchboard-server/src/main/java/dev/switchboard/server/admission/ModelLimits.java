@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.admission;
 
 import dev.switchboard.config.RateLimitConfig;
 import dev.switchboard.error.GatewayException;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * in any spelling) limits the target it resolves to. Names reaching one target share the tightest of their limits.
  * Built once per config snapshot; immutable.
  */
-final class ModelLimits {
+public final class ModelLimits {
     static final ModelLimits NONE = new ModelLimits(Map.of());
     private static final Logger LOG = LoggerFactory.getLogger(ModelLimits.class);
 
@@ -24,7 +24,7 @@ final class ModelLimits {
         this.byScope = byScope;
     }
 
-    static ModelLimits of(Map<String, RateLimitConfig> configured, Router router) {
+    public static ModelLimits of(Map<String, RateLimitConfig> configured, Router router) {
         if (configured.isEmpty()) {
             return NONE;
         }

@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.admission;
 
 import dev.switchboard.cost.ModelNames;
 import dev.switchboard.routing.Target;
@@ -9,7 +9,7 @@ import dev.switchboard.routing.Target;
  * spelling, so aliases, routes and other spellings of one upstream model share them. Ids stay internal: a message
  * says "your key's" or "this model's", never {@code key:<id>}.
  */
-final class ScopeIds {
+public final class ScopeIds {
     private static final String KEY = "key:";
     private static final String TEAM = "team:";
     private static final String MODEL = "model:";
@@ -20,7 +20,7 @@ final class ScopeIds {
     }
 
     /** The target as per-model limits know it: {@code provider/canonical-model}. */
-    static String target(Target t) {
+    public static String target(Target t) {
         return t.provider().name() + "/" + ModelNames.canonical(t.upstreamModel());
     }
 
@@ -45,7 +45,7 @@ final class ScopeIds {
     }
 
     /** Whose limit a scope is, for messages: "your key's", "your team's", "this model's", ... */
-    static String whose(String scopeId) {
+    public static String whose(String scopeId) {
         if (scopeId == null) {
             return "a";
         }
