@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.json.Json;
-import dev.switchboard.server.ProviderCheck;
+import dev.switchboard.server.health.ProviderCheck;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -9,6 +9,7 @@ import dev.switchboard.store.repository.AccessRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import dev.switchboard.server.admission.AccessRequestLimit;
 
 /**
  * {@code POST /v1/access-requests} {@code {"model": "...", "reason": "..."}}: a store key asks for a model it may not

@@ -22,6 +22,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.switchboard.server.admission.ChoiceCount;
+import dev.switchboard.server.admission.ModelLimits;
+import dev.switchboard.server.admission.OutputEstimates;
+import dev.switchboard.server.admission.PlanPrices;
+import dev.switchboard.server.admission.ScopeIds;
+import dev.switchboard.server.admission.StreamAllowance;
+import dev.switchboard.server.admission.AdmissionScopes;
 
 /**
  * Admission before a model call, settlement after it. The request's scopes (its key, its team, the route, the target

@@ -8,6 +8,7 @@ import dev.switchboard.limits.Refusal;
 import dev.switchboard.limits.Scope;
 import java.util.List;
 import java.util.Locale;
+import dev.switchboard.server.admission.ScopeIds;
 
 /**
  * How a refused admission reads to the caller: a spent budget or a full window is a 429 (with retry-after when

@@ -3,6 +3,7 @@ package dev.switchboard.server;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.ingress.IngressDialect;
 import io.vertx.core.buffer.Buffer;
+import dev.switchboard.server.wire.ClientSide;
 
 /** Writes a failure as a JSON error in the client's dialect, with the right status and Retry-After. */
 final class ErrorWriter {

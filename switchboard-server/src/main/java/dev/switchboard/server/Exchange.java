@@ -7,6 +7,8 @@ import dev.switchboard.model.ModelRequest;
 import dev.switchboard.routing.Target;
 import dev.switchboard.runtime.Snapshot;
 import dev.switchboard.usage.Usage;
+import dev.switchboard.server.wire.ClientSide;
+import dev.switchboard.server.admission.StreamAllowance;
 
 /**
  * The typed state of one request as it moves through the gateway. Confined to the event loop that

@@ -29,6 +29,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.switchboard.server.demo.DemoUpstream;
+import dev.switchboard.server.health.HealthChecker;
+import dev.switchboard.server.lane.FrontDoor;
+import dev.switchboard.server.lane.GuardedTransport;
 
 /**
  * Composition root: builds the data plane from a config and runs it. Tests start gateways through

@@ -24,6 +24,12 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.switchboard.server.wire.HeaderNames;
+import dev.switchboard.server.upstream.VertxUpstreamClient;
+import dev.switchboard.server.upstream.ProviderConnections;
+import dev.switchboard.server.lane.FastLaneInstaller;
+import dev.switchboard.server.lane.FrontDoor;
+import dev.switchboard.server.lane.BodyReader;
 
 /**
  * One event loop's share of the data plane: an HTTP server (the port is shared across instances) and its own

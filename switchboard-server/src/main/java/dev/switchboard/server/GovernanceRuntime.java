@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.switchboard.server.admission.AccessRequestLimit;
 
 /**
  * Builds and owns everything governance needs at run time from the config read at startup: the store and its

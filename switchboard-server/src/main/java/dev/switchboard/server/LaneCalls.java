@@ -4,6 +4,8 @@ import dev.switchboard.error.GatewayException;
 import dev.switchboard.ingress.anthropic.AnthropicIngress;
 import dev.switchboard.model.Operation;
 import java.util.function.Consumer;
+import dev.switchboard.server.lane.FastLane;
+import dev.switchboard.server.lane.NettyClientSide;
 
 /**
  * Admits and starts the model calls of the {@link FastLane}: the same steps as on Vert.x's lane, caller first, on the

@@ -19,6 +19,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import dev.switchboard.server.wire.HeaderNames;
+import dev.switchboard.server.upstream.UpstreamSigner;
+import dev.switchboard.server.upstream.ProviderConnections;
 
 /**
  * Serves chat completions, legacy completions and embeddings, in the client's dialect: decode, check the key may

@@ -6,6 +6,7 @@ import dev.switchboard.provider.anthropic.AnthropicPassthrough;
 import dev.switchboard.server.upstream.UpstreamResponse;
 import dev.switchboard.usage.Usage;
 import io.vertx.core.buffer.Buffer;
+import dev.switchboard.server.wire.ClientSide;
 
 /**
  * Relays an Anthropic stream to an Anthropic client byte for byte, while its events are read for usage, the end

@@ -3,6 +3,8 @@ package dev.switchboard.server;
 import dev.switchboard.runtime.Snapshot;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.switchboard.server.wire.HeaderNames;
+import dev.switchboard.server.wire.ClientSide;
 
 /**
  * Request ids. The gateway's own id (a random per-process prefix and a counter, cheaper than a random UUID per

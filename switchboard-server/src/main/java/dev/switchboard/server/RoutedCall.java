@@ -12,6 +12,7 @@ import dev.switchboard.routing.TargetState;
 import dev.switchboard.telemetry.RoutingMetrics;
 import io.vertx.core.Vertx;
 import java.util.Locale;
+import dev.switchboard.server.wire.HeaderNames;
 
 /**
  * Runs one request's {@link RoutePlan}: each target in turn, skipping those whose breaker is open, retrying a

@@ -10,6 +10,7 @@ import dev.switchboard.sse.SseEvent;
 import dev.switchboard.usage.Usage;
 import io.vertx.core.buffer.Buffer;
 import java.util.function.Consumer;
+import dev.switchboard.server.wire.ClientSide;
 
 /**
  * Relays an upstream stream event by event through the provider's {@link StreamTranslator}, which re-frames it in

@@ -6,6 +6,7 @@ import dev.switchboard.server.upstream.UpstreamResponse;
 import dev.switchboard.usage.Usage;
 import io.vertx.core.buffer.Buffer;
 import java.util.function.Consumer;
+import dev.switchboard.server.wire.ClientSide;
 
 /**
  * The shared life of a relayed stream: bytes go to the client as they arrive, the upstream pauses while the

@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.switchboard.server.wire.HeaderNames;
+import dev.switchboard.server.health.HealthReport;
 
 /**
  * {@code GET /metrics} and {@code GET /health/providers}, on the main listener or on the telemetry listener.

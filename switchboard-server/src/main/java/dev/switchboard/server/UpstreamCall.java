@@ -12,6 +12,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import dev.switchboard.server.upstream.ProviderConnections;
 
 /**
  * One attempt against an upstream, with its deadlines: connect, first byte (response headers), idle gap

@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.SocketAddress;
 import java.util.List;
+import dev.switchboard.server.wire.ClientSide;
 
 /** A client exchange carried by Vert.x's HTTP server (every path, HTTP/1.x and HTTP/2). */
 final class VertxClientSide implements ClientSide {

@@ -1,2 +1,2 @@
-/** The Vert.x data plane: ingress router, upstream calls, stream relay, built-in demo upstream, wiring. */
+/** The wiring (Gateway, the Vert.x verticle and its routes) and, until they get rooms of their own, the call engine, the relays and the governance glue. */
 package dev.switchboard.server;

@@ -15,6 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.switchboard.server.lane.FastLane;
 
 /**
  * Every model endpoint draws on the caller's requests per minute, on the fast lane and on Vert.x's lane: chat,

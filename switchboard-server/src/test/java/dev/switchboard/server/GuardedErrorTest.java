@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import dev.switchboard.server.wire.ClientSide;
 
 /** An Error thrown inside a request step (out of memory, stack overflow) still answers the caller and settles. */
 class GuardedErrorTest {

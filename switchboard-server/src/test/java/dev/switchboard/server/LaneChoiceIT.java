@@ -10,6 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.switchboard.server.lane.FastLane;
 
 /**
  * Which lane serves a model call (L2): the fast lane takes the first request of a connection too, not only later

@@ -1,0 +1,2 @@
+/** Provider health: the periodic checker, one probe, the report behind /health/providers, and the check command. */
+package dev.switchboard.server.health;
