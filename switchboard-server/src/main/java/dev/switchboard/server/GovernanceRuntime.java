@@ -129,7 +129,7 @@ final class GovernanceRuntime implements AutoCloseable {
             boolean clash;
             try {
                 clash = store.keys().findActiveByHash(k.sha256()).isPresent();
-            } catch (dev.switchboard.store.jdbc.StoreException e) {
+            } catch (dev.switchboard.store.failure.StoreException e) {
                 clash = false; // the store is down: StoreSync reports it
             }
             if (clash) {

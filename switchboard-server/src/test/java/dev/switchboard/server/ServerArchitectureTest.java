@@ -48,15 +48,8 @@ class ServerArchitectureTest {
     @ArchTest
     static final ArchRule storeInternalsStayInside = noClasses().that().resideOutsideOfPackage("dev.switchboard.store..")
             .should().dependOnClassesThat().resideInAnyPackage(
-                    "dev.switchboard.store.repository.jdbc..", "dev.switchboard.store.dialect..")
-            .because("JDBC repositories and SQL dialects are the store's internals");
-
-    /** Off until the store's exceptions leave {@code store.jdbc}: admin and governance catch them by type today. */
-    @ArchIgnore(reason = "AdminServer uses store.jdbc.NotFoundException/StoreException, GovernanceRuntime catches StoreException")
-    @ArchTest
-    static final ArchRule storeJdbcStaysInside = noClasses().that().resideOutsideOfPackage("dev.switchboard.store..")
-            .should().dependOnClassesThat().resideInAPackage("dev.switchboard.store.jdbc..")
-            .because("the store's JDBC plumbing is its internals");
+                    "dev.switchboard.store.repository.jdbc..", "dev.switchboard.store.dialect..", "dev.switchboard.store.jdbc..")
+            .because("JDBC repositories, transactions and SQL dialects are the store's internals (its failures are in store.failure)");
 
     /** A package in two modules (two jars) breaks the module path and hides who owns a class. */
     @ArchTest

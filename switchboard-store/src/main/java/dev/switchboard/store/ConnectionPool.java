@@ -3,7 +3,7 @@ package dev.switchboard.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.switchboard.store.dialect.Dialect;
-import dev.switchboard.store.jdbc.StoreException;
+import dev.switchboard.store.failure.StoreException;
 
 /** The connection pool, tuned per backend. */
 final class ConnectionPool {

@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.switchboard.store.crypto.MasterKey;
 import dev.switchboard.store.dialect.Dialect;
 import dev.switchboard.store.jdbc.Jdbc;
-import dev.switchboard.store.jdbc.StoreException;
+import dev.switchboard.store.failure.StoreException;
 import dev.switchboard.store.ledger.UsageLedger;
 import dev.switchboard.store.ledger.UsageLedgerSettings;
 import dev.switchboard.store.ledger.UsageQueries;

@@ -36,6 +36,7 @@ class StoreArchitectureTest {
             .layer("Crypto").definedBy("dev.switchboard.store.crypto..")
             .layer("Jdbc").definedBy("dev.switchboard.store.jdbc..")
             .layer("Dialect").definedBy("dev.switchboard.store.dialect..")
+            .layer("Failure").definedBy("dev.switchboard.store.failure..")
             .whereLayer("Facade").mayNotBeAccessedByAnyLayer()
             .whereLayer("Repositories").mayOnlyBeAccessedByLayers("Facade")
             .whereLayer("Ledger").mayOnlyBeAccessedByLayers("Facade")

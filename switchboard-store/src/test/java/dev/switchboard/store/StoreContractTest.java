@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.store.crypto.CredentialDecryptionException;
 import dev.switchboard.store.crypto.MasterKey;
-import dev.switchboard.store.jdbc.NotFoundException;
-import dev.switchboard.store.jdbc.StoreException;
+import dev.switchboard.store.failure.NotFoundException;
+import dev.switchboard.store.failure.StoreException;
 import dev.switchboard.store.ledger.UsageGroupBy;
 import dev.switchboard.store.ledger.UsageLedger;
 import dev.switchboard.store.ledger.UsageLedgerSettings;

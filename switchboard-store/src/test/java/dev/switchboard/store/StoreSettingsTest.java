@@ -3,7 +3,7 @@ package dev.switchboard.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.store.jdbc.StoreException;
+import dev.switchboard.store.failure.StoreException;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package dev.switchboard.store.crypto;
 
-import dev.switchboard.store.jdbc.StoreException;
+import dev.switchboard.store.failure.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;

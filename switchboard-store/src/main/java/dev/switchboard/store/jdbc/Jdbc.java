@@ -1,5 +1,7 @@
 package dev.switchboard.store.jdbc;
 
+import dev.switchboard.store.failure.NotFoundException;
+import dev.switchboard.store.failure.StoreException;
 import dev.switchboard.store.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;

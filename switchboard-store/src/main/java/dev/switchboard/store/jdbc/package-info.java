@@ -1,2 +1,2 @@
-/** Blocking JDBC transactions on worker threads, and the exceptions every store operation throws. */
+/** Blocking JDBC transactions on worker threads (their failures are in {@code store.failure}). */
 package dev.switchboard.store.jdbc;

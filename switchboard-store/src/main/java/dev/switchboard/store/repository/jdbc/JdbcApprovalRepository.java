@@ -1,7 +1,7 @@
 package dev.switchboard.store.repository.jdbc;
 
 import dev.switchboard.store.jdbc.Jdbc;
-import dev.switchboard.store.jdbc.NotFoundException;
+import dev.switchboard.store.failure.NotFoundException;
 import dev.switchboard.store.repository.AccessPolicy;
 import dev.switchboard.store.repository.AccessRequest;
 import dev.switchboard.store.repository.ApprovalRepository;

@@ -4,7 +4,7 @@ import dev.switchboard.store.crypto.CredentialCipher;
 import dev.switchboard.store.crypto.CredentialDecryptionException;
 import dev.switchboard.store.crypto.MasterKey;
 import dev.switchboard.store.jdbc.Jdbc;
-import dev.switchboard.store.jdbc.NotFoundException;
+import dev.switchboard.store.failure.NotFoundException;
 import dev.switchboard.store.repository.CredentialRead;
 import dev.switchboard.store.repository.CredentialRecord;
 import dev.switchboard.store.repository.CredentialRepository;

@@ -2,7 +2,7 @@ package dev.switchboard.store.repository.jdbc;
 
 import dev.switchboard.store.dialect.Dialect;
 import dev.switchboard.store.jdbc.Jdbc;
-import dev.switchboard.store.jdbc.NotFoundException;
+import dev.switchboard.store.failure.NotFoundException;
 import dev.switchboard.store.repository.AccessPolicy;
 import dev.switchboard.store.repository.TeamRecord;
 import dev.switchboard.store.repository.TeamRepository;

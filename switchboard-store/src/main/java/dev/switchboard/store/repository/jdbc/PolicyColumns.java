@@ -3,7 +3,7 @@ package dev.switchboard.store.repository.jdbc;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.switchboard.json.Json;
-import dev.switchboard.store.jdbc.StoreException;
+import dev.switchboard.store.failure.StoreException;
 import dev.switchboard.store.repository.AccessPolicy;
 import dev.switchboard.store.repository.Budget;
 import dev.switchboard.store.repository.Limits;

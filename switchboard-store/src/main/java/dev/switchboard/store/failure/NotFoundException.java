@@ -1,4 +1,4 @@
-package dev.switchboard.store.jdbc;
+package dev.switchboard.store.failure;
 
 /** The addressed row does not exist (or is not in a state the operation accepts). */
 public class NotFoundException extends StoreException {

@@ -1,4 +1,4 @@
-package dev.switchboard.store.jdbc;
+package dev.switchboard.store.failure;
 
 /** A store operation failed; messages never carry secrets. */
 public class StoreException extends RuntimeException {
