@@ -47,33 +47,27 @@ class AnthropicThreadIT {
     static GatewayFixture rejecting;
     static GatewayFixture dropping;
 
+    static FourVendorGateways vendors;
+
     @BeforeAll
     static void start() {
-        openAi = FakeUpstream.start();
-        gemini = FakeGeminiUpstream.start();
-        bedrock = FakeBedrockUpstream.start();
-        anthropic = FakeAnthropicUpstream.start();
-        rejecting = GatewayFixture.withYaml(AnthropicTranslatedUsageIT.yaml(openAi, gemini, bedrock, anthropic, ""));
-        dropping = GatewayFixture.withYaml(AnthropicTranslatedUsageIT.yaml(openAi, gemini, bedrock, anthropic,
-                "\n    unsupported_params: drop"));
+        vendors = new FourVendorGateways();
+        openAi = vendors.openAi;
+        gemini = vendors.gemini;
+        bedrock = vendors.bedrock;
+        anthropic = vendors.anthropic;
+        rejecting = vendors.rejecting;
+        dropping = vendors.dropping;
     }
 
     @AfterAll
     static void stop() {
-        dropping.close();
-        rejecting.close();
-        anthropic.close();
-        bedrock.close();
-        gemini.close();
-        openAi.close();
+        vendors.close();
     }
 
     @BeforeEach
     void reset() {
-        openAi.reset();
-        gemini.reset();
-        bedrock.reset();
-        anthropic.reset();
+        vendors.reset();
     }
 
     static HttpResponse<String> post(GatewayFixture gw, String body) throws Exception {
