@@ -32,7 +32,7 @@ import java.util.function.Function;
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("version", "server", "timeouts", "providers", "models", "keys", "routes",
             "retry", "breaker", "store", "admin", "redis", "jwt", "network", "limits", "prices",
-            "telemetry");
+            "telemetry", "stages", "teams");
     private static final Set<String> SERVER = FrontDoorReader.plus(Set.of("listen", "max_body", "event_loops", "access_log", "drain_timeout",
             "fast_lane"));
     private static final Set<String> TIMEOUTS = Set.of("connect", "first_byte", "idle", "total");
@@ -40,16 +40,23 @@ public final class ConfigLoader {
             "unsupported_params", "health_check", "max_connections", "max_response_body");
     private static final Set<String> MODEL = Set.of("name", "target");
     private static final Set<String> KEY = Set.of("name", "key", "key_sha256", "models", "team", "metadata", "limits",
-            "budget", "ip");
+            "budget", "ip", "stages");
 
     private final ProviderCatalogue catalogue;
+    private final dev.switchboard.stage.StageCatalogue stageCatalogue;
     private final Function<String, String> env;
 
     private volatile List<String> warnings = List.of();
 
     public ConfigLoader(ProviderCatalogue catalogue, Function<String, String> env) {
+        this(catalogue, env, dev.switchboard.stage.StageCatalogue.installed());
+    }
+
+    /** @param stages the stage types {@code stages:} lists may name */
+    public ConfigLoader(ProviderCatalogue catalogue, Function<String, String> env, dev.switchboard.stage.StageCatalogue stages) {
         this.catalogue = catalogue;
         this.env = env;
+        this.stageCatalogue = stages;
     }
 
     /** Warnings of the last successful {@link #parse} (e.g. a secret that used its {@code :-default}); to log at startup. */
@@ -115,8 +122,9 @@ public final class ConfigLoader {
         List<RouteConfig> routes = RoutesReader.read(root.get("routes"), byName, aliases, retry, r);
         GovernanceConfig governance = GovernanceReader.read(root, r, this::keys, keys);
         TelemetryConfig telemetry = TelemetryReader.read(root.get("telemetry"), r);
+        StagesConfig stages = StagesReader.read(root, stageCatalogue, r);
         return new GatewayConfig(server, timeouts, List.copyOf(providers), List.copyOf(models), List.copyOf(keys),
-                List.copyOf(routes), retry, breaker, governance, telemetry);
+                List.copyOf(routes), retry, breaker, governance, telemetry, stages);
     }
 
     private ServerConfig server(JsonNode n, Reader r) {

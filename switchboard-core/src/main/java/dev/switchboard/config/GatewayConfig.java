@@ -17,7 +17,14 @@ public record GatewayConfig(
         RetryPolicy retry,
         BreakerSettings breaker,
         GovernanceConfig governance,
-        TelemetryConfig telemetry) {
+        TelemetryConfig telemetry,
+        StagesConfig stages) {
+    public GatewayConfig(ServerConfig server, Timeouts timeouts, List<ProviderConfig> providers, List<ModelAlias> models,
+                         List<KeyConfig> keys, List<RouteConfig> routes, RetryPolicy retry, BreakerSettings breaker,
+                         GovernanceConfig governance, TelemetryConfig telemetry) {
+        this(server, timeouts, providers, models, keys, routes, retry, breaker, governance, telemetry, StagesConfig.NONE);
+    }
+
     /** Without a {@code telemetry:} section: the endpoints are on the main listener, without a token. */
     public GatewayConfig(ServerConfig server, Timeouts timeouts, List<ProviderConfig> providers, List<ModelAlias> models,
                          List<KeyConfig> keys, List<RouteConfig> routes, RetryPolicy retry, BreakerSettings breaker,

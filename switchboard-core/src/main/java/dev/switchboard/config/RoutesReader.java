@@ -20,7 +20,7 @@ import java.util.Set;
  * default. Every target must name a configured provider or alias; a rule after the default is unreachable.
  */
 final class RoutesReader {
-    private static final Set<String> ROUTE = Set.of("name", "rules", "fallback_on", "retry");
+    private static final Set<String> ROUTE = Set.of("name", "rules", "fallback_on", "retry", "stages");
     private static final Set<String> RULE = Set.of("when", "strategy", "targets", "sticky");
     private static final Set<String> TARGET = Set.of("target", "weight", "retry");
 

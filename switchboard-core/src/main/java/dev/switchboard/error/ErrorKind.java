@@ -35,6 +35,10 @@ public enum ErrorKind {
     UPSTREAM_STREAM_BROKEN(502, "api_error", "upstream_stream_interrupted", false),
     UPSTREAM_OVERLOADED(503, "api_error", "upstream_overloaded", true),
     UPSTREAM_TIMEOUT(504, "timeout_error", "upstream_timeout", true),
+    /** A configured stage failed (threw, or its future failed): the gateway's fault, never the client's. */
+    STAGE_FAILED(500, "api_error", "stage_failed", false),
+    /** A configured stage did not decide within its time. */
+    STAGE_TIMEOUT(504, "timeout_error", "stage_timeout", false),
     INTERNAL(500, "api_error", "internal_error", false);
 
     private final int status;

@@ -26,7 +26,11 @@ import java.util.function.UnaryOperator;
  * Everything a request needs from the config, built once per config version. A request takes the current
  * snapshot when it starts and keeps it to the end, so a reload never changes a request in flight.
  */
-public record Snapshot(GatewayConfig config, Router router, KeyIndex keys) {
+public record Snapshot(GatewayConfig config, Router router, KeyIndex keys, dev.switchboard.stage.StagePlan stages) {
+    public Snapshot(GatewayConfig config, Router router, KeyIndex keys) {
+        this(config, router, keys, dev.switchboard.stage.StagePlan.NONE);
+    }
+
     /** The {@code api_key} value that means: the provider's key is an encrypted credential in the store. */
     public static final String STORE_CREDENTIAL = "store";
 
@@ -72,7 +76,8 @@ public record Snapshot(GatewayConfig config, Router router, KeyIndex keys) {
         // every configured target has live state from the start, kept for good: health checks can open its
         // breaker, check lists it (direct provider/model targets are bounded, see TargetRegistry)
         registry.configure(router);
-        return new Snapshot(config, router, new KeyIndex(config.keys()));
+        return new Snapshot(config, router, new KeyIndex(config.keys()),
+                StagePlans.build(config.stages(), dev.switchboard.stage.StageCatalogue.installed()));
     }
 
     private static Route route(RouteConfig rc, ModelResolver resolver, PriceLookup prices) {

@@ -1,0 +1,35 @@
+package dev.switchboard.stage;
+
+import dev.switchboard.model.ModelRequest;
+import dev.switchboard.routing.RoutePlan;
+import java.util.Map;
+
+/** What a stage sees of one call. Confined to the call's event loop, like the call itself. */
+public interface StageCall {
+    /** The gateway's own id of the request (never the client's). */
+    String requestId();
+
+    /** The request in the canonical (OpenAI) shape, as the stages before this one left it. */
+    ModelRequest request();
+
+    /** The caller's name (its key's, or its token's), never the key itself. */
+    String callerName();
+
+    /** The caller's team, or null. */
+    String team();
+
+    /** The caller's metadata (from its key or token), as routing rules read it. */
+    Map<String, String> callerMetadata();
+
+    /** The targets the call will try, in order. */
+    RoutePlan plan();
+
+    /** The client's dialect: {@code openai} or {@code anthropic}. */
+    String clientDialect();
+
+    /** A request header of the client's (first value), or null. */
+    String header(String name);
+
+    /** State a stage keeps for this call between its hooks (e.g. a cache key), by a key of its own. */
+    Map<String, Object> attributes();
+}

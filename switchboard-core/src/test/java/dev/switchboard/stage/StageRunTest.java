@@ -1,0 +1,187 @@
+package dev.switchboard.stage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayException;
+import dev.switchboard.model.ModelRequest;
+import dev.switchboard.stream.StreamEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The stage runner: order, short-circuits, failures, waiting hooks, rewrites and the stream look-ahead. */
+class StageRunTest {
+    private static final String REQ = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    private final ModelRequest req = TestStages.request(REQ);
+    private final StageCall call = TestStages.call(req);
+    /** A loop the test drains by hand, to see that waiting hooks resume on it and nowhere else. */
+    private final ConcurrentLinkedQueue<Runnable> loopQueue = new ConcurrentLinkedQueue<>();
+    private final Executor loop = loopQueue::add;
+
+    /** What the request phase ended with. */
+    private final AtomicReference<String> ended = new AtomicReference<>();
+    private final StageRun.RequestListener listener = new StageRun.RequestListener() {
+        public void proceed(ModelRequest request) { ended.set("proceed:" + new String(request.raw())); }
+        public void respond(StageAnswer answer, String stage) { ended.set("respond:" + stage); }
+        public void refuse(GatewayException error, String stage) { ended.set("refuse:" + stage + ":" + error.kind().code()); }
+    };
+
+    private StageRun run(Stage... stages) {
+        return new StageRun(List.of(stages), call, req, loop, 2_000);
+    }
+
+    @Test
+    void requestHooksRunInOrderAndOutcomesInReverse() {
+        List<String> j = TestStages.journal();
+        StageRun r = run(TestStages.journaling("a", j, c -> StageDecision.PROCEED_NOW),
+                TestStages.journaling("b", j, c -> StageDecision.PROCEED_NOW));
+        r.runRequest(listener);
+        assertThat(ended.get()).startsWith("proceed:");
+        r.runAnswer(StageAnswer.text("id", "m", "hello", null), (a, e) -> j.add("sent"));
+        r.runOutcome(new StageOutcome(200, "", null, null, null), e -> j.add("hook failed"));
+        r.runOutcome(new StageOutcome(200, "", null, null, null), e -> j.add("hook failed")); // once only
+        assertThat(j).containsExactly("a.request", "b.request", "b.answer", "a.answer", "sent", "b.outcome:200", "a.outcome:200");
+    }
+
+    @Test
+    void aShortCircuitIsSeenOnlyByTheStagesBeforeIt() {
+        List<String> j = TestStages.journal();
+        StageRun r = run(TestStages.journaling("a", j, c -> StageDecision.PROCEED_NOW),
+                TestStages.journaling("cache", j, c -> StageDecision.now(new StageDecision.Respond(StageAnswer.text("x", "m", "hit", null)))),
+                TestStages.journaling("c", j, c -> StageDecision.PROCEED_NOW));
+        r.runRequest(listener);
+        assertThat(ended.get()).isEqualTo("respond:cache");
+        assertThat(r.answeredBy()).isEqualTo("cache");
+        r.runAnswer(StageAnswer.text("x", "m", "hit", null), (a, e) -> j.add("sent"));
+        r.runOutcome(new StageOutcome(200, "", null, "cache", null), e -> { });
+        assertThat(j).containsExactly("a.request", "cache.request", "a.answer", "sent", "cache.outcome:200", "a.outcome:200");
+    }
+
+    @Test
+    void aThrowingStageRefusesCleanlyAndStillGetsItsOutcome() {
+        List<String> j = TestStages.journal();
+        StageRun r = run(TestStages.journaling("a", j, c -> StageDecision.PROCEED_NOW),
+                TestStages.journaling("boom", j, c -> { throw new IllegalStateException("secret detail"); }));
+        r.runRequest(listener);
+        assertThat(ended.get()).isEqualTo("refuse:boom:stage_failed");
+        r.runOutcome(new StageOutcome(500, "stage_failed", null, "boom", null), e -> { });
+        assertThat(j).containsExactly("a.request", "boom.request", "boom.outcome:500", "a.outcome:500");
+    }
+
+    @Test
+    void aFailureMessageNamesTheStageNotTheCause() {
+        GatewayException e = StageRun.failure(TestStages.journaling("x", new ArrayList<>(), c -> null),
+                new IllegalStateException("sk-secret-123"), "req-9");
+        assertThat(e.kind()).isEqualTo(ErrorKind.STAGE_FAILED);
+        assertThat(e.getMessage()).contains("'x'", "req-9").doesNotContain("sk-secret");
+    }
+
+    @Test
+    void aStagesOwnGatewayErrorGoesOutAsItIs() {
+        GatewayException refusal = new GatewayException(ErrorKind.INVALID_REQUEST, "Blocked by policy.");
+        StageRun r = run(TestStages.journaling("guard", new ArrayList<>(), c -> StageDecision.now(new StageDecision.Refuse(refusal))));
+        r.runRequest(listener);
+        assertThat(ended.get()).isEqualTo("refuse:guard:invalid_request");
+    }
+
+    @Test
+    void aWaitingHookResumesOnTheLoop() {
+        CompletableFuture<StageDecision> later = new CompletableFuture<>();
+        List<String> j = TestStages.journal();
+        StageRun r = run(TestStages.journaling("slow", j, c -> later), TestStages.journaling("b", j, c -> StageDecision.PROCEED_NOW));
+        r.runRequest(listener);
+        assertThat(ended.get()).isNull();
+        later.complete(StageDecision.PROCEED);
+        assertThat(ended.get()).isNull(); // not on the completing thread
+        assertThat(j).containsExactly("slow.request");
+        loopQueue.poll().run();
+        assertThat(j).containsExactly("slow.request", "b.request");
+        assertThat(ended.get()).startsWith("proceed:");
+    }
+
+    @Test
+    void aHookThatNeverDecidesTimesOut() throws Exception {
+        StageRun r = new StageRun(List.of(TestStages.journaling("stuck", new ArrayList<>(), c -> new CompletableFuture<>())),
+                call, req, loop, 50);
+        r.runRequest(listener);
+        for (int i = 0; i < 100 && loopQueue.isEmpty(); i++) {
+            Thread.sleep(20);
+        }
+        loopQueue.poll().run();
+        assertThat(ended.get()).isEqualTo("refuse:stuck:stage_timeout");
+    }
+
+    @Test
+    void aNullDecisionOrNullFutureIsAFailureNotAHang() {
+        run(TestStages.journaling("n", new ArrayList<>(), c -> StageDecision.now(null))).runRequest(listener);
+        assertThat(ended.get()).isEqualTo("refuse:n:stage_failed");
+        ended.set(null);
+        run(TestStages.journaling("nf", new ArrayList<>(), c -> null)).runRequest(listener);
+        loopQueue.poll().run();
+        assertThat(ended.get()).isEqualTo("refuse:nf:stage_failed");
+    }
+
+    @Test
+    void aRewriteReplacesTheRequestButMayNotChangeItsModel() {
+        ModelRequest masked = TestStages.request(REQ.replace("hi", "[masked]"));
+        StageRun r = run(TestStages.journaling("mask", new ArrayList<>(), c -> StageDecision.now(new StageDecision.Rewrite(masked))));
+        r.runRequest(listener);
+        assertThat(ended.get()).contains("[masked]");
+        assertThat(r.rewritten()).isTrue();
+
+        ModelRequest other = TestStages.request(REQ.replace("\"m\"", "\"other\""));
+        run(TestStages.journaling("sneaky", new ArrayList<>(), c -> StageDecision.now(new StageDecision.Rewrite(other)))).runRequest(listener);
+        assertThat(ended.get()).isEqualTo("refuse:sneaky:stage_failed");
+    }
+
+    @Test
+    void streamStagesRunInnermostFirstAndAreHeldToTheirLookahead() {
+        List<String> j = TestStages.journal();
+        Stage upper = streaming("upper", j, (e, out) -> out.accept(e instanceof StreamEvent.TextDelta t
+                ? new StreamEvent.TextDelta(t.choice(), t.text().toUpperCase()) : e), 0);
+        Stage hoarder = streaming("hoarder", j, (e, out) -> { }, 2);
+        StageRun r = run(upper);
+        r.runRequest(listener);
+        List<StreamEvent> sink = new ArrayList<>();
+        StreamPipe pipe = r.streamPipe(sink::add);
+        pipe.accept(new StreamEvent.TextDelta(0, "abc"));
+        pipe.end();
+        assertThat(sink).containsExactly(new StreamEvent.TextDelta(0, "ABC"));
+
+        StageRun h = run(hoarder);
+        h.runRequest(listener);
+        StreamPipe p2 = h.streamPipe(e -> { });
+        p2.accept(new StreamEvent.TextDelta(0, "a"));
+        p2.accept(new StreamEvent.TextDelta(0, "b"));
+        assertThatThrownBy(() -> p2.accept(new StreamEvent.TextDelta(0, "c")))
+                .isInstanceOf(GatewayException.class).hasMessageContaining("look-ahead of 2");
+    }
+
+    @Test
+    void noStreamStageMeansNoPipe() {
+        StageRun r = run(TestStages.journaling("a", new ArrayList<>(), c -> StageDecision.PROCEED_NOW));
+        r.runRequest(listener);
+        assertThat(r.streamPipe(e -> { })).isNull();
+    }
+
+    private static Stage streaming(String name, List<String> j,
+                                   java.util.function.BiConsumer<StreamEvent, java.util.function.Consumer<StreamEvent>> f,
+                                   int lookahead) {
+        return new Stage() {
+            public String name() { return name; }
+
+            public StreamStage onStream(StageCall call) {
+                return new StreamStage() {
+                    public void onEvent(StreamEvent event, java.util.function.Consumer<StreamEvent> out) { f.accept(event, out); }
+                    public int lookahead() { return lookahead; }
+                };
+            }
+        };
+    }
+}
