@@ -13,6 +13,9 @@ import java.util.List;
  * Implementations are pure and thread-safe.
  */
 public interface IngressDialect {
+    /** The dialect's name as stages see it: {@code openai} or {@code anthropic}. */
+    String name();
+
     /** Validates the client's body and converts it to the canonical request. */
     ModelRequest decode(Operation op, byte[] body);
 
@@ -42,6 +45,11 @@ public interface IngressDialect {
      */
     default List<String> checkTranslated(ModelRequest req, ProviderEndpoint target) {
         return List.of();
+    }
+
+    /** A writer of typed stream events as this dialect's stream. */
+    default dev.switchboard.stream.StreamEncoder newEncoder(ModelRequest req, long promptEstimate) {
+        throw new UnsupportedOperationException("typed stream encoder");
     }
 
     /** A failure as the client's JSON error body. */

@@ -191,6 +191,14 @@ final class AdmissionControl {
      * record gets that estimate as its cost (with usage not reported).
      */
     void settle(Exchange ex) {
+        if (ex.answeredBy != null && ex.target == null) {
+            // a stage answered or refused the call itself: no provider worked, so no tokens or money are spent
+            ex.costMicroUsd = ex.usage == null ? -1 : 0;
+            if (ex.reservation != null) {
+                ex.reservation.reconcile(0, 0);
+            }
+            return;
+        }
         Usage usage = ex.usage;
         long cost = cost(ex);
         ex.costMicroUsd = cost;

@@ -55,6 +55,12 @@ final class Exchange {
     /** The latest upstream attempt, and how many earlier ones may have made the provider generate (never refunded). */
     UpstreamCall upstreamCall;
     int earlierWorkedAttempts;
+    /** The configured stages of this call, or null when none apply. */
+    dev.switchboard.stage.StageRun stages;
+    /** The stage that answered or refused the call itself, or null. */
+    String answeredBy;
+    /** The whole canonical answer the client got (kept only for the stages' outcome hooks), or null. */
+    dev.switchboard.stage.StageAnswer deliveredAnswer;
     private boolean finished;
 
     Exchange(String requestId, ClientSide client, Snapshot snapshot) {

@@ -39,6 +39,7 @@ final class ModelCallHandler {
     private final Vertx vertx;
     private final AdmissionControl admission;
     private final ProviderConnections connections;
+    private final CallStages stages;
 
     /** @param tokenClient for credential exchanges (OAuth2 token endpoints), not model calls */
     ModelCallHandler(Vertx vertx, DeadlineSweeper sweeper, UpstreamClient client, HttpClient tokenClient,
@@ -52,6 +53,7 @@ final class ModelCallHandler {
         this.recorder = recorder;
         this.routingMetrics = routingMetrics;
         this.signer = new UpstreamSigner(tokenClient);
+        this.stages = new CallStages(vertx, recorder);
     }
 
     private static void release(Exchange ex) {
@@ -88,8 +90,8 @@ final class ModelCallHandler {
                 recorder.finish(ex);
                 return;
             }
-            new RoutedCall(ex, plan, router.registry(), router.breaker(), (e, call, n) -> attempt(e, call, n, op, body),
-                    recorder, routingMetrics, vertx).start();
+            stages.beforeCall(ex, plan, () -> new RoutedCall(ex, plan, router.registry(), router.breaker(),
+                    (e, call, n) -> attempt(e, call, n, op, body), recorder, routingMetrics, vertx).start());
         }));
     }
 

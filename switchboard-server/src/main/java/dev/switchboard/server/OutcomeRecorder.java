@@ -121,6 +121,7 @@ final class OutcomeRecorder {
                     ex.errorType.isEmpty() ? "" : " error=" + ex.errorType,
                     ex.clientRequestId == null ? "" : " client_request_id=" + ex.clientRequestId);
         }
+        CallStages.afterOutcome(ex);
     }
 
     /** A model name that failed validation is recorded as {@code (unknown)}, not as whatever the client sent. */

@@ -49,7 +49,7 @@ public final class GatewayFixture implements AutoCloseable {
         dev.switchboard.config.ServerConfig s = c.server();
         return new GatewayConfig(new dev.switchboard.config.ServerConfig(s.host(), s.port(), s.maxBodyBytes(), s.eventLoops(),
                 s.accessLog(), s.drainTimeout(), false, s.frontDoor()), c.timeouts(), c.providers(), c.models(), c.keys(), c.routes(),
-                c.retry(), c.breaker(), c.governance(), c.telemetry());
+                c.retry(), c.breaker(), c.governance(), c.telemetry(), c.stages());
     }
 
     /** A gateway with one OpenAI-type provider named {@code fake} pointing at the upstream, and the test key. */

@@ -15,6 +15,8 @@ public final class HeaderNames {
     public static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("x-switchboard-attempts");
     public static final CharSequence COST = HttpHeaders.createOptimized("x-switchboard-cost-usd");
     public static final CharSequence ROUTE = HttpHeaders.createOptimized("x-switchboard-route");
+    /** The stage that answered the call itself (e.g. a cache hit), when no provider did. */
+    public static final CharSequence ANSWERED_BY = HttpHeaders.createOptimized("x-switchboard-answered-by");
     public static final CharSequence DROPPED_PARAMS = HttpHeaders.createOptimized("x-switchboard-dropped-params");
     public static final CharSequence CONTENT_TYPE = HttpHeaders.CONTENT_TYPE;
     public static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");

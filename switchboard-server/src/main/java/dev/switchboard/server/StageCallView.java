@@ -1,0 +1,67 @@
+package dev.switchboard.server;
+
+import dev.switchboard.model.ModelRequest;
+import dev.switchboard.routing.RoutePlan;
+import dev.switchboard.stage.StageCall;
+import java.util.HashMap;
+import java.util.Map;
+
+/** What the stages of one exchange see of it. Confined to the exchange's event loop. */
+final class StageCallView implements StageCall {
+    private final Exchange ex;
+    private final RoutePlan plan;
+    private Map<String, Object> attributes;
+
+    StageCallView(Exchange ex, RoutePlan plan) {
+        this.ex = ex;
+        this.plan = plan;
+    }
+
+    @Override
+    public String requestId() {
+        return ex.requestId;
+    }
+
+    @Override
+    public ModelRequest request() {
+        return ex.stages == null ? ex.request : ex.stages.request();
+    }
+
+    @Override
+    public String callerName() {
+        return ex.key == null ? null : ex.key.name();
+    }
+
+    @Override
+    public String team() {
+        return ex.key == null ? null : ex.key.team();
+    }
+
+    @Override
+    public Map<String, String> callerMetadata() {
+        return ex.key == null ? Map.of() : ex.key.metadata();
+    }
+
+    @Override
+    public RoutePlan plan() {
+        return plan;
+    }
+
+    @Override
+    public String clientDialect() {
+        return ex.dialect.name();
+    }
+
+    @Override
+    public String header(String name) {
+        return ex.client.header(name);
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        if (attributes == null) {
+            attributes = new HashMap<>(4);
+        }
+        return attributes;
+    }
+}

@@ -1,0 +1,193 @@
+package dev.switchboard.testing.stages;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.stage.StageSpec;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayException;
+import dev.switchboard.ingress.openai.OpenAiIngress;
+import dev.switchboard.json.Json;
+import dev.switchboard.model.ModelRequest;
+import dev.switchboard.stage.Stage;
+import dev.switchboard.stage.StageAnswer;
+import dev.switchboard.stage.StageCall;
+import dev.switchboard.stage.StageDecision;
+import dev.switchboard.stage.StageFactory;
+import dev.switchboard.stage.StageOutcome;
+import dev.switchboard.stage.StreamStage;
+import dev.switchboard.usage.Usage;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Stages for the end-to-end tests, registered with ServiceLoader from the test class path:
+ * <ul>
+ *   <li>{@code test_answer}: answers every call itself with {@code settings.text} (a cache hit's shape);</li>
+ *   <li>{@code test_rewrite}: replaces {@code settings.find} with {@code settings.replace} in the user's messages;</li>
+ *   <li>{@code test_replace_answer}: the same in the answer, whole or streamed (text across chunk boundaries);</li>
+ *   <li>{@code test_fail}: throws in the hook named by {@code settings.phase} (request, answer, stream);</li>
+ *   <li>{@code test_journal}: writes each hook it runs into {@link StageJournal} under its name.</li>
+ * </ul>
+ */
+public final class TestStageFactories {
+    private TestStageFactories() {}
+
+    private static String text(StageSpec spec, String field) {
+        JsonNode v = spec.settings().get(field);
+        return v == null ? null : v.asText();
+    }
+
+    /** Settings are free-form here: the tests give what each stage reads. */
+    abstract static class Lenient implements StageFactory {
+        @Override
+        public List<String> problems(StageSpec spec) {
+            return List.of();
+        }
+    }
+
+    public static final class Answer extends Lenient {
+        public String type() { return "test_answer"; }
+
+        public Stage create(StageSpec spec) {
+            String text = text(spec, "text");
+            return new Stage() {
+                public String name() { return spec.name(); }
+
+                public CompletionStage<StageDecision> onRequest(StageCall call) {
+                    StageDecision d = new StageDecision.Respond(StageAnswer.text("stage-" + call.requestId(),
+                            call.request().model(), text, new Usage(3, 5, 8, 0, 0)));
+                    // answer after a hop to another thread: the engine must resume on the call's event loop
+                    return CompletableFuture.supplyAsync(() -> d);
+                }
+            };
+        }
+    }
+
+    public static final class Rewrite extends Lenient {
+        public String type() { return "test_rewrite"; }
+
+        public Stage create(StageSpec spec) {
+            String find = text(spec, "find");
+            String replace = text(spec, "replace");
+            return new Stage() {
+                public String name() { return spec.name(); }
+
+                public CompletionStage<StageDecision> onRequest(StageCall call) {
+                    ModelRequest req = call.request();
+                    ObjectNode body = req.body().deepCopy();
+                    for (JsonNode m : body.path("messages")) {
+                        if (m.path("content").isTextual()) {
+                            ((ObjectNode) m).put("content", m.get("content").asText().replace(find, replace));
+                        }
+                    }
+                    try {
+                        ModelRequest rewritten = OpenAiIngress.INSTANCE.decode(req.operation(), Json.MAPPER.writeValueAsBytes(body))
+                                .withDialectOnly(req.dialectOnly());
+                        return StageDecision.now(new StageDecision.Rewrite(rewritten));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            };
+        }
+    }
+
+    public static final class ReplaceAnswer extends Lenient {
+        public String type() { return "test_replace_answer"; }
+
+        public Stage create(StageSpec spec) {
+            String find = text(spec, "find");
+            String replace = text(spec, "replace");
+            return new Stage() {
+                public String name() { return spec.name(); }
+
+                public boolean readsAnswers() { return true; }
+
+                public CompletionStage<StageAnswer> onAnswer(StageCall call, StageAnswer answer) {
+                    ObjectNode tree = answer.tree();
+                    for (JsonNode choice : tree.path("choices")) {
+                        JsonNode message = choice.path("message");
+                        if (message.path("content").isTextual()) {
+                            ((ObjectNode) message).put("content", message.get("content").asText().replace(find, replace));
+                        }
+                    }
+                    try {
+                        return CompletableFuture.completedFuture(new StageAnswer(Json.MAPPER.writeValueAsBytes(tree), answer.usage()));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+
+                public StreamStage onStream(StageCall call) {
+                    return new TextReplacingStream(find, replace);
+                }
+            };
+        }
+    }
+
+    public static final class Fail extends Lenient {
+        public String type() { return "test_fail"; }
+
+        public Stage create(StageSpec spec) {
+            String phase = text(spec, "phase");
+            return new Stage() {
+                public String name() { return spec.name(); }
+
+                public boolean readsAnswers() { return !"request".equals(phase); }
+
+                public CompletionStage<StageDecision> onRequest(StageCall call) {
+                    if ("request".equals(phase)) {
+                        throw new IllegalStateException("test stage failed on purpose: sk-never-shown");
+                    }
+                    return StageDecision.PROCEED_NOW;
+                }
+
+                public CompletionStage<StageAnswer> onAnswer(StageCall call, StageAnswer answer) {
+                    if ("answer".equals(phase)) {
+                        return CompletableFuture.failedFuture(new IllegalStateException("answer hook failed on purpose"));
+                    }
+                    return CompletableFuture.completedFuture(answer);
+                }
+
+                public StreamStage onStream(StageCall call) {
+                    if (!"stream".equals(phase)) {
+                        return null;
+                    }
+                    return (event, out) -> {
+                        if (event instanceof dev.switchboard.stream.StreamEvent.TextDelta) {
+                            throw new IllegalStateException("stream hook failed on purpose");
+                        }
+                        out.accept(event);
+                    };
+                }
+            };
+        }
+    }
+
+    public static final class Journal extends Lenient {
+        public String type() { return "test_journal"; }
+
+        public Stage create(StageSpec spec) {
+            String refuse = text(spec, "refuse");
+            return new Stage() {
+                public String name() { return spec.name(); }
+
+                public CompletionStage<StageDecision> onRequest(StageCall call) {
+                    StageJournal.add(call.requestId(), spec.name() + ".request");
+                    if (refuse != null) {
+                        return StageDecision.now(new StageDecision.Refuse(
+                                new GatewayException(ErrorKind.INVALID_REQUEST, refuse)));
+                    }
+                    return StageDecision.PROCEED_NOW;
+                }
+
+                public void onOutcome(StageCall call, StageOutcome outcome) {
+                    StageJournal.add(call.requestId(), spec.name() + ".outcome:" + outcome.status()
+                            + (outcome.answeredBy() == null ? "" : ":" + outcome.answeredBy()));
+                }
+            };
+        }
+    }
+
+}
