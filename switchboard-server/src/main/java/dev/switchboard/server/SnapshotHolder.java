@@ -42,7 +42,7 @@ public final class SnapshotHolder {
         synchronized (rebuild) {
             Snapshot built = builder.build(next, storeCredentials);
             config = next;
-            current = built;
+            replace(built);
         }
     }
 
@@ -54,8 +54,17 @@ public final class SnapshotHolder {
             }
             Snapshot built = builder.build(config, credentials);
             storeCredentials = credentials;
-            current = built;
+            replace(built);
         }
+    }
+
+    /** Swaps the snapshot in; the old one's stages close once requests that started under it are over. */
+    private void replace(Snapshot built) {
+        Snapshot old = current;
+        current = built;
+        java.time.Duration longest = old.config().timeouts() == null ? java.time.Duration.ofMinutes(10)
+                : old.config().timeouts().total();
+        StageRetirement.retire(old.stages(), built.stages(), longest);
     }
 
     public boolean draining() {
