@@ -77,5 +77,6 @@ public class StageBenchmark {
         public String clientDialect() { return "openai"; }
         public String header(String name) { return null; }
         public Map<String, Object> attributes() { return new HashMap<>(); }
+        public void setResponseHeader(String name, String value) { }
     }
 }

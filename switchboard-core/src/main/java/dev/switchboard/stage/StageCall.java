@@ -30,6 +30,13 @@ public interface StageCall {
     /** A request header of the client's (first value), or null. */
     String header(String name);
 
+    /**
+     * Sets a header of the answer to the client (e.g. {@code x-switchboard-cache: hit}), before its head goes out;
+     * ignored afterwards. The name must be a plain token and the value printable (no CR/LF): else it is refused
+     * with IllegalArgumentException.
+     */
+    void setResponseHeader(String name, String value);
+
     /** State a stage keeps for this call between its hooks (e.g. a cache key), by a key of its own. */
     Map<String, Object> attributes();
 }

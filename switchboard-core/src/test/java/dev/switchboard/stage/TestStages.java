@@ -37,6 +37,7 @@ final class TestStages {
             public String clientDialect() { return "openai"; }
             public String header(String name) { return null; }
             public Map<String, Object> attributes() { return attributes; }
+            public void setResponseHeader(String name, String value) { }
         };
     }
 

@@ -8,6 +8,8 @@ import java.util.Map;
 
 /** What the stages of one exchange see of it. Confined to the exchange's event loop. */
 final class StageCallView implements StageCall {
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
+    private static final java.util.regex.Pattern VALUE = java.util.regex.Pattern.compile("[\\x20-\\x7e]{0,512}");
     private final Exchange ex;
     private final RoutePlan plan;
     private Map<String, Object> attributes;
@@ -55,6 +57,19 @@ final class StageCallView implements StageCall {
     @Override
     public String header(String name) {
         return ex.client.header(name);
+    }
+
+    @Override
+    public void setResponseHeader(String name, String value) {
+        if (name == null || !TOKEN.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a header name");
+        }
+        if (value == null || !VALUE.matcher(value).matches()) {
+            throw new IllegalArgumentException("not a header value");
+        }
+        if (!ex.client.headWritten() && !ex.client.ended()) {
+            ex.client.putHeader(name, value);
+        }
     }
 
     @Override
