@@ -33,10 +33,7 @@ public final class GatewayMetrics {
         private final Counter requests;
         private final Timer duration;
         private volatile Timer ttft;
-        private volatile DistributionSummary inputTokens;
-        private volatile DistributionSummary outputTokens;
-        private volatile Counter inputTotal;
-        private volatile Counter outputTotal;
+        private volatile TokenMeters tokenMeters;
 
         private MeterSet(Labels labels) {
             this.labels = labels;
@@ -68,17 +65,22 @@ public final class GatewayMetrics {
         }
 
         public void tokens(long input, long output) {
-            if (inputTokens == null) {
-                inputTokens = tokenSummary("input");
-                outputTokens = tokenSummary("output");
-                inputTotal = tokenCounter("input");
-                outputTotal = tokenCounter("output");
+            TokenMeters t = tokenMeters;
+            if (t == null) {
+                // a meter set is shared by every event loop: the four meters are published together (registering
+                // the same meter twice returns the registered one), never one at a time
+                t = tokenMeters = new TokenMeters(tokenSummary("input"), tokenSummary("output"),
+                        tokenCounter("input"), tokenCounter("output"));
             }
-            inputTokens.record(input);
-            outputTokens.record(output);
-            inputTotal.increment(input);
-            outputTotal.increment(output);
+            t.inputTokens().record(input);
+            t.outputTokens().record(output);
+            t.inputTotal().increment(input);
+            t.outputTotal().increment(output);
         }
+
+        /** The token meters of one label set, created together on first use. */
+        private record TokenMeters(DistributionSummary inputTokens, DistributionSummary outputTokens, Counter inputTotal,
+                                   Counter outputTotal) {}
 
         private DistributionSummary tokenSummary(String type) {
             return DistributionSummary.builder("gen_ai.client.token.usage")

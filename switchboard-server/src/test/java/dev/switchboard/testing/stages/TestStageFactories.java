@@ -38,6 +38,16 @@ public final class TestStageFactories {
         return v == null ? null : v.asText();
     }
 
+    static String lastUserText(ModelRequest req) {
+        String last = "";
+        for (JsonNode m : req.body().path("messages")) {
+            if ("user".equals(m.path("role").asText()) && m.path("content").isTextual()) {
+                last = m.get("content").asText();
+            }
+        }
+        return last;
+    }
+
     /** Settings are free-form here: the tests give what each stage reads. */
     abstract static class Lenient implements StageFactory {
         @Override
@@ -51,14 +61,18 @@ public final class TestStageFactories {
 
         public Stage create(StageSpec spec) {
             String text = text(spec, "text");
+            long delayMillis = spec.settings().path("delay_ms").asLong(0);
             return new Stage() {
                 public String name() { return spec.name(); }
 
                 public CompletionStage<StageDecision> onRequest(StageCall call) {
+                    // "echo" answers with the caller's own last message, so a burst can tell answers apart
+                    String said = "echo".equals(text) ? "stage: " + lastUserText(call.request()) : text;
                     StageDecision d = new StageDecision.Respond(StageAnswer.text("stage-" + call.requestId(),
-                            call.request().model(), text, new Usage(3, 5, 8, 0, 0)));
+                            call.request().model(), said, new Usage(3, 5, 8, 0, 0)));
                     // answer after a hop to another thread: the engine must resume on the call's event loop
-                    return CompletableFuture.supplyAsync(() -> d);
+                    return CompletableFuture.supplyAsync(() -> d,
+                            CompletableFuture.delayedExecutor(delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS));
                 }
             };
         }
