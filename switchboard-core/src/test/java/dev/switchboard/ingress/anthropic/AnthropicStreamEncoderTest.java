@@ -2,17 +2,32 @@ package dev.switchboard.ingress.anthropic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.provider.openai.OpenAiChatAdapter;
+import dev.switchboard.sse.SseEvent;
+import dev.switchboard.stream.StreamDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
+/** Canonical chunks (as an OpenAI-compatible upstream sends them) read as typed events, written as Anthropic's. */
 class AnthropicStreamEncoderTest {
     private final List<String> out = new ArrayList<>();
     private final AnthropicStreamEncoder enc = new AnthropicStreamEncoder("smart", 42);
+    private final StreamDecoder chunks = new OpenAiChatAdapter().newDecoder(null, null, "", false);
 
     private void feed(String data) {
-        enc.onChunk(data, b -> out.add(new String(b, StandardCharsets.UTF_8)));
+        feed(chunks, enc, data, out);
+    }
+
+    private static void feed(StreamDecoder decoder, AnthropicStreamEncoder encoder, String data, List<String> out) {
+        Consumer<byte[]> sink = b -> out.add(new String(b, StandardCharsets.UTF_8));
+        if (data.equals("[DONE]")) {
+            encoder.onEnd(sink);
+        } else {
+            decoder.onEvent(SseEvent.data(data), e -> encoder.onEvent(e, sink));
+        }
     }
 
     /** message_start: the prompt estimate (the provider counts at the end); message_delta: the provider's count. */
@@ -34,7 +49,7 @@ class AnthropicStreamEncoderTest {
                 "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"input_tokens\":8,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":3,\"output_tokens\":2}}\n\n",
                 "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
         feed("[DONE]");
-        enc.finish(b -> out.add("late"));
+        enc.onEnd(b -> out.add("late"));
         assertThat(out).hasSize(8);
     }
 
@@ -45,7 +60,7 @@ class AnthropicStreamEncoderTest {
         feed("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"a\\\":1}\"}}]}}]}");
         feed("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"call_2\",\"type\":\"function\",\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}}]}}]}");
         feed("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}");
-        enc.finish(b -> out.add(new String(b, StandardCharsets.UTF_8)));
+        enc.onEnd(b -> out.add(new String(b, StandardCharsets.UTF_8)));
         List<String> types = out.stream().map(s -> s.substring(7, s.indexOf('\n'))).toList();
         assertThat(types).containsExactly("message_start", "content_block_start", "ping", "content_block_delta",
                 "content_block_stop", "content_block_start", "content_block_delta", "content_block_stop",
@@ -64,8 +79,8 @@ class AnthropicStreamEncoderTest {
         assertThat(out.get(0)).contains("\"input_tokens\":42");
         AnthropicStreamEncoder counted = new AnthropicStreamEncoder("smart", 42);
         List<String> got = new ArrayList<>();
-        counted.onChunk("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":1}}",
-                b -> got.add(new String(b, StandardCharsets.UTF_8)));
+        feed(new OpenAiChatAdapter().newDecoder(null, null, "", false), counted,
+                "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":1}}", got);
         assertThat(got.get(0)).contains("\"input_tokens\":30");
     }
 }
