@@ -104,10 +104,6 @@ public final class AnthropicStreamEncoder implements StreamEncoder {
         emit(event("message_stop").append('}'), out);
     }
 
-    public boolean finished() {
-        return finished;
-    }
-
     private void start(Consumer<byte[]> out) {
         if (started) {
             return;
