@@ -2,9 +2,13 @@ package dev.switchboard.ingress.anthropic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.json.Json;
 import dev.switchboard.provider.openai.OpenAiChatAdapter;
 import dev.switchboard.sse.SseEvent;
 import dev.switchboard.stream.StreamDecoder;
+import dev.switchboard.stream.StreamEvent;
+import dev.switchboard.usage.Usage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,5 +86,41 @@ class AnthropicStreamEncoderTest {
         feed(new OpenAiChatAdapter().newDecoder(null, null, "", false), counted,
                 "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":1}}", got);
         assertThat(got.get(0)).contains("\"input_tokens\":30");
+    }
+
+    /** Written as text, every event is still compact JSON exactly as Jackson writes it (field order included). */
+    @Test
+    void thinkingAndToolEventsAreTheJsonJacksonWouldWrite() throws Exception {
+        List<String> got = new ArrayList<>();
+        Consumer<byte[]> sink = b -> got.add(new String(b, StandardCharsets.UTF_8));
+        AnthropicStreamEncoder e = new AnthropicStreamEncoder("smart", 7);
+        e.onEvent(new StreamEvent.Started("msg_1", "claude \"x\"", 1), sink);
+        e.onEvent(new StreamEvent.ChoiceStarted(0), sink);
+        e.onEvent(new StreamEvent.ReasoningDelta(0, "think\n\u0001"), sink);
+        e.onEvent(new StreamEvent.ReasoningSealed(0, "thinking", "sig", null), sink);
+        e.onEvent(new StreamEvent.TextDelta(0, "caf\u00e9 \uD83D\uDE00"), sink);
+        e.onEvent(new StreamEvent.ToolCallDelta(0, 0, "toolu_1", "get_weather", ""), sink);
+        e.onEvent(new StreamEvent.ToolCallDelta(0, 0, null, null, "{\"city\":\"Paris\"}"), sink);
+        e.onEvent(new StreamEvent.Finished(0, "tool_calls"), sink);
+        e.onEvent(new StreamEvent.UsageReported(new Usage(20, 5, 25, 4, 0, 6, 0), true, false), sink);
+        e.onEnd(sink);
+        List<String> types = new ArrayList<>();
+        for (String event : got) {
+            String type = event.substring(7, event.indexOf('\n'));
+            String data = event.substring(event.indexOf("data: ") + 6, event.length() - 2);
+            JsonNode tree = Json.MAPPER.readTree(data);
+            assertThat(Json.MAPPER.writeValueAsString(tree)).isEqualTo(data);
+            assertThat(tree.path("type").asText()).isEqualTo(type);
+            types.add(type);
+        }
+        assertThat(types).containsExactly("message_start", "content_block_start", "ping", "content_block_delta",
+                "content_block_delta", "content_block_stop", "content_block_start", "content_block_delta",
+                "content_block_stop", "content_block_start", "content_block_delta", "content_block_stop",
+                "message_delta", "message_stop");
+        assertThat(got.get(0)).contains("\"model\":\"claude \\\"x\\\"\"").contains("\"input_tokens\":7");
+        assertThat(got.get(4)).contains("{\"type\":\"signature_delta\",\"signature\":\"sig\"}");
+        assertThat(got.get(6)).contains("{\"type\":\"text\",\"text\":\"\"}");
+        assertThat(got.get(12)).endsWith("\"usage\":{\"input_tokens\":10,\"cache_creation_input_tokens\":6,"
+                + "\"cache_read_input_tokens\":4,\"output_tokens\":5}}\n\n");
     }
 }
