@@ -5,6 +5,7 @@ import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.StreamTranslator;
+import dev.switchboard.stream.StreamEncoder;
 import java.util.List;
 
 /**
@@ -25,17 +26,20 @@ public interface IngressDialect {
      */
     byte[] encodeAnswer(ModelRequest req, byte[] canonical);
 
-    /** Wraps the provider's canonical stream so that it emits the client's events; may return it as is. */
-    StreamTranslator encodeStream(ModelRequest req, StreamTranslator canonical);
+    /**
+     * A fresh encoder of typed stream events into the client's framed events.
+     *
+     * @param promptEstimate the gateway's own estimate of the input tokens, -1 when it made none (a dialect that
+     *                       reports the prompt's tokens before the provider does uses it: Anthropic's message_start)
+     */
+    StreamEncoder newEncoder(ModelRequest req, long promptEstimate);
 
     /**
-     * {@link #encodeStream(ModelRequest, StreamTranslator)} for a dialect that reports the prompt's tokens before the
-     * provider does (Anthropic's message_start).
-     *
-     * @param promptEstimate the gateway's own estimate of the input tokens, -1 when it made none
+     * The adapter's stream ({@link dev.switchboard.provider.ChatAdapter#newStream}, canonical) as the client's: by
+     * default the same decoder into {@link #newEncoder}; the canonical dialect takes it as it is.
      */
     default StreamTranslator encodeStream(ModelRequest req, StreamTranslator canonical, long promptEstimate) {
-        return encodeStream(req, canonical);
+        return canonical.withEncoder(newEncoder(req, promptEstimate));
     }
 
     /**

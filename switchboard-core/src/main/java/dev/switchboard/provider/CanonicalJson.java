@@ -1,15 +1,13 @@
 package dev.switchboard.provider;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
 import java.io.IOException;
 
-/** Small pieces every native translator needs when reading the canonical form and writing canonical chunks. */
+/** Small pieces every native translator needs when reading the canonical form and a provider's stream events. */
 public final class CanonicalJson {
     private CanonicalJson() {}
 
@@ -34,16 +32,6 @@ public final class CanonicalJson {
         return seqs;
     }
 
-    /** The fields every {@code chat.completion.chunk} starts with. */
-    public static ObjectNode chunkHeader(String id, long created, String model) {
-        ObjectNode c = Json.MAPPER.createObjectNode();
-        c.put("id", id);
-        c.put("object", "chat.completion.chunk");
-        c.put("created", created);
-        c.put("model", model);
-        return c;
-    }
-
     /** A provider's stream event data as a JSON object; anything else means the stream is broken. */
     public static JsonNode eventObject(ProviderEndpoint provider, String data) {
         try {
@@ -56,14 +44,6 @@ public final class CanonicalJson {
         }
         throw new GatewayException(ErrorKind.UPSTREAM_STREAM_BROKEN,
                 "Provider '" + provider.name() + "' sent a stream event that is not a JSON object.");
-    }
-
-    public static String text(ObjectNode n) {
-        try {
-            return Json.MAPPER.writeValueAsString(n);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static GatewayException notStrings() {

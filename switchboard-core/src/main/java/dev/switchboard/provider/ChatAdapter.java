@@ -3,6 +3,8 @@ package dev.switchboard.provider;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.sse.SseEvent;
+import dev.switchboard.stream.CanonicalChunkEncoder;
+import dev.switchboard.stream.StreamDecoder;
 import dev.switchboard.usage.Usage;
 import java.util.EnumSet;
 import java.util.Set;
@@ -35,12 +37,21 @@ public interface ChatAdapter {
         return fromUpstream(req, p, body);
     }
 
-    /** A fresh decoder for one streamed answer. */
-    StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage);
+    /**
+     * A fresh decoder for one streamed answer from the target whose configured model id is {@code upstreamModel}
+     * (named where the provider names none): the provider's events as typed events, usage included whether or not
+     * the client asked for it.
+     */
+    StreamDecoder newDecoder(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage);
 
-    /** The one the data plane calls; as for {@link #fromUpstream(ModelRequest, ProviderEndpoint, String, byte[])}. */
+    /**
+     * One streamed answer as the canonical (OpenAI) client gets it: {@link #newDecoder} into canonical chunks, the
+     * usage chunk only if the client asked for it. An adapter whose provider speaks the canonical dialect passes
+     * its stream through instead; {@link StreamTranslator#withEncoder} gives any of them to another dialect.
+     */
     default StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
-        return newStream(req, p, injectUsage);
+        return new TypedStream(newDecoder(req, p, upstreamModel, injectUsage),
+                new CanonicalChunkEncoder(req.clientRequestedUsage()));
     }
 
     /** Whether a successful response of this content type is the provider's stream (default: server-sent events). */

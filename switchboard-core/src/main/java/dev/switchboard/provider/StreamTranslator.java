@@ -1,12 +1,14 @@
 package dev.switchboard.provider;
 
 import dev.switchboard.sse.SseEvent;
+import dev.switchboard.stream.StreamEncoder;
 import dev.switchboard.usage.Usage;
 import java.util.function.Consumer;
 
 /**
- * Turns one upstream event stream into the client's canonical (OpenAI) event stream, event by event.
- * One instance per stream, fed from one thread.
+ * Turns one upstream event stream into the client's event stream, event by event: what the relay drives. Usually a
+ * {@link TypedStream} (a provider's decoder into a client dialect's encoder); for the canonical dialect on both
+ * sides, a pass-through. One instance per stream, fed from one thread.
  */
 public interface StreamTranslator {
     /**
@@ -35,5 +37,13 @@ public interface StreamTranslator {
      */
     default boolean ended() {
         return false;
+    }
+
+    /**
+     * The same answer written by another client dialect's encoder, from typed events (never by parsing this one's
+     * output). Called before the first event. Default: a translator that cannot be re-encoded.
+     */
+    default StreamTranslator withEncoder(StreamEncoder encoder) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be re-encoded");
     }
 }

@@ -7,7 +7,8 @@ import java.util.function.Consumer;
 /**
  * Turns one upstream stream's events (already framed: SSE, or a dialect's binary framing) into typed
  * {@link StreamEvent}s. One per stream, fed from one thread. Throws {@link dev.switchboard.error.GatewayException}
- * for the provider's error event.
+ * for the provider's error event (the relay ends the client's stream with it). Reports usage whenever it is known,
+ * whether or not the client asked for it: writing it is the encoder's decision.
  */
 public interface StreamDecoder {
     void onEvent(SseEvent event, Consumer<StreamEvent> out);

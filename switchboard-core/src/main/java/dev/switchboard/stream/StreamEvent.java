@@ -6,7 +6,8 @@ import dev.switchboard.usage.Usage;
 /**
  * One piece of a streamed answer, in no dialect. A decoder emits, per answer: {@link Started} once, then per choice
  * {@link ChoiceStarted} before that choice's first delta, deltas, and one {@link Finished}; {@link UsageReported}
- * whenever the provider reports usage (the last one counts). {@link Failed} is the provider's error mid-stream.
+ * whenever the provider reports usage (the last one counts). A provider that names the answer's id or model only
+ * later (Gemini's modelVersion) emits {@link Started} again with the new names; encoders write the latest. {@link Failed} is the provider's error mid-stream.
  * Choices are numbered from 0; tool calls within a choice too (OpenAI's {@code index}).
  */
 public sealed interface StreamEvent {
@@ -38,8 +39,16 @@ public sealed interface StreamEvent {
     /** The choice ended, with the canonical finish reason (stop, length, tool_calls, content_filter…). */
     record Finished(int choice, String reason) implements StreamEvent {}
 
-    /** Usage so far, cumulative. */
-    record UsageReported(Usage usage) implements StreamEvent {}
+    /**
+     * Usage so far, cumulative. {@code cacheWrites} and {@code reasoning} say whether the provider counts cache writes
+     * and reasoning tokens at all, so that the canonical usage object names those fields (zeros included) as it does
+     * for that provider's non-streamed answers.
+     */
+    record UsageReported(Usage usage, boolean cacheWrites, boolean reasoning) implements StreamEvent {
+        public UsageReported(Usage usage) {
+            this(usage, false, false);
+        }
+    }
 
     /** The provider's error in the middle of the stream. */
     record Failed(GatewayException error) implements StreamEvent {}

@@ -5,7 +5,7 @@ import dev.switchboard.ingress.IngressDialect;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.ProviderEndpoint;
-import dev.switchboard.provider.StreamTranslator;
+import dev.switchboard.stream.StreamEncoder;
 import java.util.List;
 
 /** The Anthropic Messages dialect: {@code POST /v1/messages} in, Anthropic messages, events and errors out. */
@@ -30,16 +30,11 @@ public final class AnthropicIngress implements IngressDialect {
         return AnthropicResponseEncoder.encode(canonical, req.model());
     }
 
-    @Override
-    public StreamTranslator encodeStream(ModelRequest req, StreamTranslator canonical) {
-        return encodeStream(req, canonical, -1);
-    }
-
     /** message_start carries the prompt's estimate (the provider's own count comes at the end, in message_delta). */
     @Override
-    public StreamTranslator encodeStream(ModelRequest req, StreamTranslator canonical, long promptEstimate) {
+    public StreamEncoder newEncoder(ModelRequest req, long promptEstimate) {
         long estimate = promptEstimate >= 0 ? promptEstimate : AnthropicTokenEstimator.estimate(req);
-        return new AnthropicStreamTranslator(canonical, req.model(), estimate);
+        return new AnthropicStreamEncoder(req.model(), estimate);
     }
 
     @Override

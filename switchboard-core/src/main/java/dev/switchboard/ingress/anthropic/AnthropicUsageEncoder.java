@@ -3,6 +3,8 @@ package dev.switchboard.ingress.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.json.Json;
+import dev.switchboard.stream.StreamEvent;
+import dev.switchboard.usage.Usage;
 
 /**
  * Canonical usage as Anthropic's: OpenAI's {@code prompt_tokens} includes cached input while Anthropic's
@@ -23,5 +25,29 @@ final class AnthropicUsageEncoder {
         out.put("cache_read_input_tokens", cacheRead);
         out.put("output_tokens", completion);
         return out;
+    }
+
+    /**
+     * A stream's usage, written as {@link #encode} writes it. Cache writes count only where the provider reports them
+     * (its canonical usage names them), as when the canonical usage object was read.
+     */
+    static void write(StringBuilder sb, StreamEvent.UsageReported reported) {
+        Usage u = reported.usage();
+        long cacheWrite = reported.cacheWrites() ? u.cacheWriteTokens() : 0;
+        write(sb, Math.max(0, u.promptTokens() - u.cachedTokens() - cacheWrite), cacheWrite, u.cachedTokens(),
+                u.completionTokens());
+    }
+
+    static void write(StringBuilder sb, long input, long cacheWrite, long cacheRead, long output) {
+        sb.append("{\"input_tokens\":").append(input).append(",\"cache_creation_input_tokens\":").append(cacheWrite)
+                .append(",\"cache_read_input_tokens\":").append(cacheRead).append(",\"output_tokens\":").append(output)
+                .append('}');
+    }
+
+    /** Whether the usage counted the prompt (some servers report zeros before the end). */
+    static boolean countsPrompt(StreamEvent.UsageReported reported) {
+        Usage u = reported.usage();
+        long cacheWrite = reported.cacheWrites() ? u.cacheWriteTokens() : 0;
+        return u.promptTokens() - u.cachedTokens() - cacheWrite > 0 || u.cachedTokens() > 0 || cacheWrite > 0;
     }
 }

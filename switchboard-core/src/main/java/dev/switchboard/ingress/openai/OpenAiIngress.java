@@ -6,6 +6,8 @@ import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.sse.SseEncoder;
+import dev.switchboard.stream.CanonicalChunkEncoder;
+import dev.switchboard.stream.StreamEncoder;
 import java.nio.charset.StandardCharsets;
 
 /** The canonical dialect: requests are validated as they are, answers and streams pass through unchanged. */
@@ -30,7 +32,13 @@ public final class OpenAiIngress implements IngressDialect {
     }
 
     @Override
-    public StreamTranslator encodeStream(ModelRequest req, StreamTranslator canonical) {
+    public StreamEncoder newEncoder(ModelRequest req, long promptEstimate) {
+        return new CanonicalChunkEncoder(req.clientRequestedUsage());
+    }
+
+    /** The adapter's stream is already canonical (for an OpenAI upstream, its bytes spliced through). */
+    @Override
+    public StreamTranslator encodeStream(ModelRequest req, StreamTranslator canonical, long promptEstimate) {
         return canonical;
     }
 

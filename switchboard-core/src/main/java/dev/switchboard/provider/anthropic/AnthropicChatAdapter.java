@@ -5,23 +5,17 @@ import dev.switchboard.model.ModelRequest;
 import dev.switchboard.provider.Capability;
 import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.provider.ProviderEndpoint;
-import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.provider.UpstreamRequest;
-import dev.switchboard.sse.SseEncoder;
-import dev.switchboard.sse.SseEvent;
-import dev.switchboard.usage.Usage;
+import dev.switchboard.stream.StreamDecoder;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The Anthropic Messages dialect. Usage always arrives in Anthropic's stream, so nothing needs asking;
  * the client gets the usage chunk only if it asked for it. Pure and thread-safe.
  */
 public final class AnthropicChatAdapter implements ChatAdapter {
-    private static final byte[] DONE = SseEncoder.data("[DONE]");
-
     @Override
     public UpstreamRequest toUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
         return AnthropicChatTranslator.toUpstream(req, p, upstreamModel);
@@ -44,42 +38,8 @@ public final class AnthropicChatAdapter implements ChatAdapter {
     }
 
     @Override
-    public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage) {
-        return newStream(req, p, "", injectUsage);
-    }
-
-    @Override
-    public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
-        AnthropicStreamDecoder decoder = AnthropicStreamDecoder.forRequest(req, p, upstreamModel, System.currentTimeMillis() / 1000);
-        return new StreamTranslator() {
-            private boolean doneSent;
-
-            @Override
-            public void onEvent(SseEvent event, Consumer<byte[]> out) {
-                for (String chunk : decoder.decode(event)) {
-                    out.accept(SseEncoder.data(chunk));
-                }
-                if (decoder.completed() && !doneSent) {
-                    doneSent = true; // the OpenAI client's end marker, written once after message_stop
-                    out.accept(DONE);
-                }
-            }
-
-            @Override
-            public Usage usage() {
-                return decoder.usage();
-            }
-
-            @Override
-            public boolean completed() {
-                return decoder.completed();
-            }
-
-            @Override
-            public boolean ended() {
-                return doneSent; // message_stop arrived and [DONE] went out: nothing follows
-            }
-        };
+    public StreamDecoder newDecoder(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
+        return AnthropicStreamDecoder.forRequest(req, p, upstreamModel, System.currentTimeMillis() / 1000);
     }
 
     @Override

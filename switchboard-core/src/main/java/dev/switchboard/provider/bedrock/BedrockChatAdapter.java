@@ -6,11 +6,9 @@ import dev.switchboard.provider.Capability;
 import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.StreamFraming;
-import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.provider.UpstreamRequest;
-import dev.switchboard.sse.SseEncoder;
 import dev.switchboard.sse.SseEvent;
-import dev.switchboard.usage.Usage;
+import dev.switchboard.stream.StreamDecoder;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
@@ -24,8 +22,6 @@ import java.util.function.Consumer;
  */
 public final class BedrockChatAdapter implements ChatAdapter {
     static final String EVENT_STREAM = "application/vnd.amazon.eventstream";
-    private static final byte[] DONE = SseEncoder.data("[DONE]");
-
     @Override
     public UpstreamRequest toUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
         return BedrockChatTranslator.toUpstream(req, p, upstreamModel);
@@ -55,50 +51,9 @@ public final class BedrockChatAdapter implements ChatAdapter {
     }
 
     @Override
-    public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage) {
-        return newStream(req, p, req.model(), injectUsage);
-    }
-
-    @Override
-    public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
-        BedrockStreamDecoder decoder = new BedrockStreamDecoder(p, req.clientRequestedUsage(),
-                "chatcmpl-" + UUID.randomUUID(), BedrockAnswerRules.of(req, upstreamModel), System.currentTimeMillis() / 1000);
-        return new StreamTranslator() {
-            private boolean doneSent;
-
-            @Override
-            public void onEvent(SseEvent event, Consumer<byte[]> out) {
-                for (String chunk : decoder.decode(event.event(), event.data())) {
-                    out.accept(SseEncoder.data(chunk));
-                }
-            }
-
-            @Override
-            public void onEnd(Consumer<byte[]> out) {
-                for (String chunk : decoder.end()) {
-                    out.accept(SseEncoder.data(chunk));
-                }
-                if (!doneSent) {
-                    doneSent = true;
-                    out.accept(DONE);
-                }
-            }
-
-            @Override
-            public Usage usage() {
-                return decoder.usage();
-            }
-
-            @Override
-            public boolean completed() {
-                return decoder.completed();
-            }
-
-            @Override
-            public boolean ended() {
-                return decoder.ended();
-            }
-        };
+    public StreamDecoder newDecoder(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
+        return new BedrockStreamDecoder(p, "chatcmpl-" + UUID.randomUUID(), BedrockAnswerRules.of(req, upstreamModel),
+                System.currentTimeMillis() / 1000);
     }
 
     @Override

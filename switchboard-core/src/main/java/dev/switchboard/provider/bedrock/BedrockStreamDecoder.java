@@ -1,40 +1,40 @@
 package dev.switchboard.provider.bedrock;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
-import dev.switchboard.json.Json;
 import dev.switchboard.provider.CanonicalJson;
 import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.sse.SseEvent;
+import dev.switchboard.stream.StreamDecoder;
+import dev.switchboard.stream.StreamEvent;
 import dev.switchboard.usage.Usage;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * ConverseStream events (from {@link BedrockFraming}) → canonical {@code chat.completion.chunk} JSON:
+ * ConverseStream events (from {@link BedrockFraming}) → typed {@link StreamEvent}s:
  * <ul>
- *   <li>messageStart → the role chunk (also sent before anything else if messageStart is missing);</li>
- *   <li>contentBlockDelta text / reasoningContent.text → content / reasoning_content deltas;</li>
+ *   <li>messageStart → the answer's and its one choice's start (also before anything else if messageStart is
+ *       missing);</li>
+ *   <li>contentBlockDelta text / reasoningContent.text → text / reasoning deltas;</li>
  *   <li>contentBlockStart toolUse → a tool-call delta with its index (0, 1, 2… in order), id and name and empty
  *       arguments; contentBlockDelta toolUse.input → argument pieces under the same index;</li>
- *   <li>read with the request's {@link BedrockAnswerRules}: the forced JSON tool's input deltas are content deltas,
+ *   <li>read with the request's {@link BedrockAnswerRules}: the forced JSON tool's input deltas are text deltas,
  *       and under parallel_tool_calls false tool blocks after the first are dropped with all their deltas. Text
  *       beside the JSON tool is no part of a JSON answer: while JSON is asked for, text is held back, dropped once
  *       the tool starts, and passed on at messageStop only if the model never called it;</li>
- *   <li>messageStop → the one finish_reason (the stream is then complete); metadata → usage (and the stream has
- *       said its last word). The usage chunk, when the client asked for it, comes from {@link #end()}.</li>
+ *   <li>messageStop → the one finish (the stream is then complete); metadata → usage (and the stream has said its
+ *       last word); the usage once more at the end ({@link #onEnd}), zeros if Bedrock reported none.</li>
  *   <li>exception / error messages are thrown as {@link GatewayException}.</li>
  * </ul>
  * One instance per stream; not thread-safe. Pure.
  */
-public final class BedrockStreamDecoder {
+public final class BedrockStreamDecoder implements StreamDecoder {
     private final ProviderEndpoint provider;
-    private final boolean includeUsage;
     private final String id;
     private final String model;
     private final long created;
@@ -53,37 +53,41 @@ public final class BedrockStreamDecoder {
     private boolean metadataSeen;
     private boolean endWritten;
 
-    public BedrockStreamDecoder(ProviderEndpoint provider, boolean includeUsage, String id, String model, long created) {
-        this(provider, includeUsage, id, BedrockAnswerRules.plain(model), created);
+    public BedrockStreamDecoder(ProviderEndpoint provider, String id, String model, long created) {
+        this(provider, id, BedrockAnswerRules.plain(model), created);
     }
 
-    public BedrockStreamDecoder(ProviderEndpoint provider, boolean includeUsage, String id, BedrockAnswerRules rules, long created) {
+    public BedrockStreamDecoder(ProviderEndpoint provider, String id, BedrockAnswerRules rules, long created) {
         this.provider = provider;
-        this.includeUsage = includeUsage;
         this.id = id;
         this.rules = rules;
         this.model = rules.model();
         this.created = created;
     }
 
+    @Override
     public Usage usage() {
         return usage.reported() ? usage.toUsage() : null;
     }
 
     /** Whether messageStop arrived; a stream that ends before that was cut off. */
+    @Override
     public boolean completed() {
         return finished;
     }
 
     /** Whether the metadata event (the last one Bedrock sends) arrived. */
+    @Override
     public boolean ended() {
         return finished && metadataSeen;
     }
 
-    public List<String> decode(String event, String data) {
-        List<String> out = new ArrayList<>(2);
+    @Override
+    public void onEvent(SseEvent framed, Consumer<StreamEvent> out) {
+        String event = framed.event();
+        String data = framed.data();
         if (event == null) {
-            return out;
+            return;
         }
         if (event.startsWith("exception:")) {
             throw BedrockErrorMapper.fromStream(provider, event.substring("exception:".length()), data);
@@ -106,24 +110,16 @@ public final class BedrockStreamDecoder {
                         } else {
                             droppedBlocks.add(block);
                         }
-                        return out;
+                        return;
                     }
                     if (rules.singleToolCall() && !toolIndexByBlock.isEmpty()) {
                         droppedBlocks.add(block); // parallel_tool_calls: false, which Converse cannot be told
-                        return out;
+                        return;
                     }
                     int index = toolIndexByBlock.size();
                     toolIndexByBlock.put(block, index);
-                    ObjectNode call = Json.MAPPER.createObjectNode();
-                    call.put("index", index);
-                    call.put("id", use.path("toolUseId").asText());
-                    call.put("type", "function");
-                    ObjectNode fn = call.putObject("function");
-                    fn.put("name", use.path("name").asText());
-                    fn.put("arguments", "");
-                    ObjectNode delta = Json.MAPPER.createObjectNode();
-                    delta.putArray("tool_calls").add(call);
-                    out.add(chunk(delta, null));
+                    out.accept(new StreamEvent.ToolCallDelta(0, index, use.path("toolUseId").asText(),
+                            use.path("name").asText(), ""));
                 }
             }
             case "contentBlockDelta" -> {
@@ -134,30 +130,25 @@ public final class BedrockStreamDecoder {
                     if (rules.structuredOutput()) {
                         hold(text);
                     } else if (!text.isEmpty()) {
-                        out.add(chunk(Json.MAPPER.createObjectNode().put("content", text), null));
+                        out.accept(new StreamEvent.TextDelta(0, text));
                     }
                 } else if (delta.path("toolUse").path("input").isTextual()) {
                     int block = n.path("contentBlockIndex").asInt();
                     if (droppedBlocks.contains(block)) {
-                        return out;
+                        return;
                     }
                     if (block == structuredBlock) {
                         structured(delta.path("toolUse").path("input").asText(), out);
-                        return out;
+                        return;
                     }
                     Integer index = toolIndexByBlock.get(block);
                     if (index == null) {
                         throw broken("a toolUse delta for a block that never started");
                     }
-                    ObjectNode call = Json.MAPPER.createObjectNode();
-                    call.put("index", index);
-                    call.putObject("function").put("arguments", delta.path("toolUse").path("input").asText());
-                    ObjectNode d = Json.MAPPER.createObjectNode();
-                    d.putArray("tool_calls").add(call);
-                    out.add(chunk(d, null));
+                    out.accept(new StreamEvent.ToolCallDelta(0, index, null, null, delta.path("toolUse").path("input").asText()));
                 } else if (delta.path("reasoningContent").path("text").isTextual()) {
-                    out.add(chunk(Json.MAPPER.createObjectNode()
-                            .put("reasoning_content", delta.path("reasoningContent").path("text").asText()), null));
+                    String reasoning = delta.path("reasoningContent").path("text").asText();
+                    out.accept(new StreamEvent.ReasoningDelta(0, reasoning));
                 }
             }
             case "contentBlockStop" -> {
@@ -170,32 +161,36 @@ public final class BedrockStreamDecoder {
                 if (!finished) {
                     finished = true;
                     if (heldText != null && !heldText.isEmpty()) { // the model answered without the JSON tool
-                        out.add(chunk(Json.MAPPER.createObjectNode().put("content", heldText.toString()), null));
+                        out.accept(new StreamEvent.TextDelta(0, heldText.toString()));
                         heldText = null;
                     }
-                    out.add(chunk(Json.MAPPER.createObjectNode(),
+                    out.accept(new StreamEvent.Finished(0,
                             rules.finishReason(n.path("stopReason").asText(null), !toolIndexByBlock.isEmpty())));
                 }
             }
             case "metadata" -> {
                 usage.merge(n.get("usage"));
                 metadataSeen = true;
+                if (usage.reported()) {
+                    out.accept(usageEvent());
+                }
             }
             default -> { } // events added later
         }
-        return out;
     }
 
-    /** What goes out once the stream has ended: the usage chunk, if the client asked for it. */
-    public List<String> end() {
-        if (endWritten || !includeUsage || !finished) {
-            return List.of();
+    /** The final usage once the stream has ended whole (zeros if Bedrock reported none). */
+    @Override
+    public void onEnd(Consumer<StreamEvent> out) {
+        if (endWritten || !finished) {
+            return;
         }
         endWritten = true;
-        ObjectNode c = CanonicalJson.chunkHeader(id, created, model);
-        c.putArray("choices");
-        c.set("usage", usage.toOpenAi());
-        return List.of(CanonicalJson.text(c));
+        out.accept(usageEvent());
+    }
+
+    private StreamEvent.UsageReported usageEvent() {
+        return new StreamEvent.UsageReported(usage.toUsage(), false, false);
     }
 
     private void hold(String text) {
@@ -206,27 +201,19 @@ public final class BedrockStreamDecoder {
         heldText.append(text);
     }
 
-    private void structured(String json, List<String> out) {
+    private void structured(String json, Consumer<StreamEvent> out) {
         if (!json.isEmpty()) {
             structuredWritten = true;
-            out.add(chunk(Json.MAPPER.createObjectNode().put("content", json), null));
+            out.accept(new StreamEvent.TextDelta(0, json));
         }
     }
 
-    private void role(List<String> out) {
+    private void role(Consumer<StreamEvent> out) {
         if (!roleSent) {
             roleSent = true;
-            out.add(chunk(Json.MAPPER.createObjectNode().put("role", "assistant").put("content", ""), null));
+            out.accept(new StreamEvent.Started(id, model, created));
+            out.accept(new StreamEvent.ChoiceStarted(0));
         }
-    }
-
-    private String chunk(ObjectNode delta, String finishReason) {
-        ObjectNode c = CanonicalJson.chunkHeader(id, created, model);
-        ObjectNode choice = c.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.put("finish_reason", finishReason);
-        return CanonicalJson.text(c);
     }
 
     private GatewayException broken(String what) {

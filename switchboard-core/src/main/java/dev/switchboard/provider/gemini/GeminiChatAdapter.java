@@ -6,15 +6,11 @@ import dev.switchboard.model.Operation;
 import dev.switchboard.provider.Capability;
 import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.provider.ProviderEndpoint;
-import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.provider.UpstreamRequest;
-import dev.switchboard.sse.SseEncoder;
-import dev.switchboard.sse.SseEvent;
-import dev.switchboard.usage.Usage;
+import dev.switchboard.stream.StreamDecoder;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The Google Gemini dialect (native generateContent; embeddings through batchEmbedContents, {@link GeminiEmbeddings}). Usage always arrives in Gemini's stream, so nothing needs
@@ -22,8 +18,6 @@ import java.util.function.Consumer;
  * last piece, so the usage chunk and {@code [DONE]} are written when the upstream stream ends. Pure and thread-safe.
  */
 public final class GeminiChatAdapter implements ChatAdapter {
-    private static final byte[] DONE = SseEncoder.data("[DONE]");
-
     @Override
     public UpstreamRequest toUpstream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
         if (req.operation() == Operation.EMBEDDINGS) {
@@ -56,44 +50,8 @@ public final class GeminiChatAdapter implements ChatAdapter {
     }
 
     @Override
-    public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage) {
-        return newStream(req, p, "", injectUsage);
-    }
-
-    @Override
-    public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
-        GeminiStreamDecoder decoder = GeminiStreamDecoder.forRequest(req, p, upstreamModel, System.currentTimeMillis() / 1000);
-        return new StreamTranslator() {
-            private boolean doneSent;
-
-            @Override
-            public void onEvent(SseEvent event, Consumer<byte[]> out) {
-                for (String chunk : decoder.decode(event)) {
-                    out.accept(SseEncoder.data(chunk));
-                }
-            }
-
-            @Override
-            public void onEnd(Consumer<byte[]> out) {
-                for (String chunk : decoder.end()) {
-                    out.accept(SseEncoder.data(chunk));
-                }
-                if (!doneSent) {
-                    doneSent = true; // the OpenAI client's end marker, once, after Gemini's last piece
-                    out.accept(DONE);
-                }
-            }
-
-            @Override
-            public Usage usage() {
-                return decoder.usage();
-            }
-
-            @Override
-            public boolean completed() {
-                return decoder.completed();
-            }
-        };
+    public StreamDecoder newDecoder(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
+        return GeminiStreamDecoder.forRequest(req, p, upstreamModel, System.currentTimeMillis() / 1000);
     }
 
     @Override

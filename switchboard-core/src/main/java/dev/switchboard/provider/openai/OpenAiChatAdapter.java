@@ -9,6 +9,7 @@ import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.provider.UpstreamErrorMapper;
 import dev.switchboard.provider.UpstreamRequest;
+import dev.switchboard.stream.StreamDecoder;
 import dev.switchboard.usage.UsageScanner;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -41,11 +42,13 @@ public final class OpenAiChatAdapter implements ChatAdapter {
                 : new Answer(OpenAiAnswerModel.named(body, upstreamModel), answer.usage());
     }
 
+    /** The stream read as typed events (for a client of another dialect, or a stage that reads the answer). */
     @Override
-    public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, boolean injectUsage) {
-        return newStream(req, p, "", injectUsage);
+    public StreamDecoder newDecoder(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
+        return new OpenAiChunkDecoder(upstreamModel);
     }
 
+    /** An OpenAI client gets the provider's events as they came: no decoding, no re-encoding. */
     @Override
     public StreamTranslator newStream(ModelRequest req, ProviderEndpoint p, String upstreamModel, boolean injectUsage) {
         return new OpenAiStreamPassthrough(injectUsage, upstreamModel);

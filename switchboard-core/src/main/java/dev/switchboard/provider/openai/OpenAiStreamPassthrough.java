@@ -3,8 +3,10 @@ package dev.switchboard.provider.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.json.Json;
 import dev.switchboard.provider.StreamTranslator;
+import dev.switchboard.provider.TypedStream;
 import dev.switchboard.sse.SseEncoder;
 import dev.switchboard.sse.SseEvent;
+import dev.switchboard.stream.StreamEncoder;
 import dev.switchboard.usage.OpenAiUsageReader;
 import dev.switchboard.usage.Usage;
 import dev.switchboard.usage.UsageScanner;
@@ -48,6 +50,12 @@ final class OpenAiStreamPassthrough implements StreamTranslator {
     @Override
     public Usage usage() {
         return usage;
+    }
+
+    /** Another client dialect reads the same events through {@link OpenAiChunkDecoder} instead. */
+    @Override
+    public StreamTranslator withEncoder(StreamEncoder encoder) {
+        return new TypedStream(new OpenAiChunkDecoder(model), encoder);
     }
 
     /** OpenAI-compatible servers differ on [DONE]; a clean end of the HTTP body is taken as the end. */

@@ -9,7 +9,8 @@ import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
 import dev.switchboard.sse.SseEvent;
-import dev.switchboard.sse.SseParser;
+import dev.switchboard.stream.ChunkPipe;
+import dev.switchboard.stream.StreamEvent;
 import dev.switchboard.testing.Golden;
 import dev.switchboard.usage.OpenAiUsageReader;
 import dev.switchboard.usage.Usage;
@@ -40,8 +41,8 @@ class AnthropicStreamDecoderTest {
         String first = Files.readAllLines(file).get(0);
         boolean usage = first.startsWith(": options") && first.contains("include_usage");
         boolean structured = first.startsWith(": options") && first.contains("structured_output");
-        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(ENDPOINT, usage, structured, AnthropicFixtures.CREATED);
-        List<String> chunks = decodeAll(decoder, Files.readAllBytes(file));
+        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(ENDPOINT, structured, "", AnthropicFixtures.CREATED);
+        List<String> chunks = ChunkPipe.all(decoder, usage, Files.readAllBytes(file));
 
         String expectedName = file.getFileName().toString().replace(".sse", ".jsonl");
         if (Golden.updating()) {
@@ -58,6 +59,9 @@ class AnthropicStreamDecoderTest {
             actual.add(Json.MAPPER.readTree(c));
         }
         assertThat(actual).isEqualTo(expected);
+        // byte for byte as the chunk JSON the decoder used to write (field order included)
+        assertThat(chunks).containsExactlyElementsOf(Files.readAllLines(file.resolveSibling(expectedName)).stream()
+                .filter(l -> !l.isBlank()).toList());
         assertThat(decoder.completed()).isTrue();
         assertThat(actual.stream().filter(c -> c.at("/choices/0/finish_reason").isTextual()).count())
                 .as("exactly one finish_reason").isEqualTo(1);
@@ -70,9 +74,9 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void toolCallsGetStableIndexesAndTheirIdOnlyOnTheFirstDelta() throws IOException {
-        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(ENDPOINT, false, false, 0);
+        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(ENDPOINT, false, "", 0);
         List<JsonNode> calls = new ArrayList<>();
-        for (String c : decodeAll(decoder, Files.readAllBytes(Golden.dir(DIR).resolve("tool-calls.sse")))) {
+        for (String c : ChunkPipe.all(decoder, false, Files.readAllBytes(Golden.dir(DIR).resolve("tool-calls.sse")))) {
             JsonNode call = Json.MAPPER.readTree(c).at("/choices/0/delta/tool_calls/0");
             if (!call.isMissingNode()) {
                 calls.add(call);
@@ -87,18 +91,18 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void usageIsAvailableWithoutTheUsageChunk() throws IOException {
-        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(ENDPOINT, false, false, 0);
-        List<String> chunks = decodeAll(decoder, Files.readAllBytes(Golden.dir(DIR).resolve("tool-calls.sse")));
+        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(ENDPOINT, false, "", 0);
+        List<String> chunks = ChunkPipe.all(decoder, false, Files.readAllBytes(Golden.dir(DIR).resolve("tool-calls.sse")));
         assertThat(chunks).noneMatch(c -> c.contains("\"usage\""));
         assertThat(decoder.usage()).isEqualTo(new Usage(472, 89, 561, 0, 0));
     }
 
     @Test
     void anOverloadedErrorEventIsARetryable503() {
-        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(ENDPOINT, false, false, 0);
-        decoder.decode(new SseEvent("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\",\"usage\":{}}}", null));
-        assertThatThrownBy(() -> decoder.decode(new SseEvent("error",
-                "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}", null)))
+        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(ENDPOINT, false, "", 0);
+        decoder.onEvent(new SseEvent("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\",\"usage\":{}}}", null), e -> { });
+        assertThatThrownBy(() -> decoder.onEvent(new SseEvent("error",
+                "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}", null), e -> { }))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.UPSTREAM_OVERLOADED);
                     assertThat(e.status()).isEqualTo(503);
@@ -109,11 +113,12 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void aStreamWithoutStopReasonStillFinishesOnce() {
-        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(ENDPOINT, false, false, 0);
+        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(ENDPOINT, false, "", 0);
+        ChunkPipe pipe = new ChunkPipe(decoder, false);
         List<String> out = new ArrayList<>();
-        out.addAll(decoder.decode(new SseEvent(null, "{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\"}}", null)));
-        out.addAll(decoder.decode(new SseEvent(null, "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":null},\"usage\":{\"output_tokens\":3}}", null)));
-        out.addAll(decoder.decode(new SseEvent(null, "{\"type\":\"message_stop\"}", null)));
+        out.addAll(pipe.feed(new SseEvent(null, "{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\"}}", null)));
+        out.addAll(pipe.feed(new SseEvent(null, "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":null},\"usage\":{\"output_tokens\":3}}", null)));
+        out.addAll(pipe.feed(new SseEvent(null, "{\"type\":\"message_stop\"}", null)));
         assertThat(out).hasSize(2);
         assertThat(out.get(1)).contains("\"finish_reason\":\"stop\"");
         assertThat(decoder.usage().completionTokens()).isEqualTo(3);
@@ -121,23 +126,20 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void aNonJsonEventBreaksTheStream() {
-        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(ENDPOINT, false, false, 0);
-        assertThatThrownBy(() -> decoder.decode(SseEvent.data("not json")))
+        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(ENDPOINT, false, "", 0);
+        assertThatThrownBy(() -> decoder.onEvent(SseEvent.data("not json"), e -> { }))
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UPSTREAM_STREAM_BROKEN));
     }
 
     @Test
-    void forRequestReadsTheClientsUsageAndJsonChoices() {
+    void messageStopFinishesAndReportsTheFinalUsageWhetherOrNotTheClientAskedForIt() {
         AnthropicStreamDecoder decoder = AnthropicStreamDecoder.forRequest(AnthropicFixtures.chat(
                 "{\"model\":\"a/b\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"),
                 ENDPOINT, "claude-x", 0);
-        decoder.decode(new SseEvent(null, "{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\",\"usage\":{\"input_tokens\":4}}}", null));
-        assertThat(decoder.decode(new SseEvent(null, "{\"type\":\"message_stop\"}", null))).hasSize(2);
-    }
-
-    private static List<String> decodeAll(AnthropicStreamDecoder decoder, byte[] bytes) {
-        List<String> chunks = new ArrayList<>();
-        new SseParser(e -> chunks.addAll(decoder.decode(e))).feed(bytes);
-        return chunks;
+        decoder.onEvent(new SseEvent(null, "{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\",\"usage\":{\"input_tokens\":4}}}", null), e -> { });
+        assertThat(ChunkPipe.events(decoder, new SseEvent(null, "{\"type\":\"message_stop\"}", null))).containsExactly(
+                new StreamEvent.Finished(0, "stop"),
+                new StreamEvent.UsageReported(new Usage(4, 0, 4, 0, 0), true, false));
+        assertThat(decoder.ended()).isTrue();
     }
 }

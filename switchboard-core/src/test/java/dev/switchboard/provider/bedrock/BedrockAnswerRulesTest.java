@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
+import dev.switchboard.sse.SseEvent;
+import dev.switchboard.stream.ChunkPipe;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +19,10 @@ class BedrockAnswerRulesTest {
     static final BedrockAnswerRules SINGLE = new BedrockAnswerRules("m", false, true);
 
     static List<JsonNode> decode(BedrockAnswerRules rules, String... eventsAndData) throws Exception {
-        BedrockStreamDecoder d = new BedrockStreamDecoder(BedrockFixtures.ENDPOINT, false, "id", rules, 1);
+        ChunkPipe d = new ChunkPipe(new BedrockStreamDecoder(BedrockFixtures.ENDPOINT, "id", rules, 1), false);
         List<JsonNode> out = new ArrayList<>();
         for (int i = 0; i < eventsAndData.length; i += 2) {
-            for (String c : d.decode(eventsAndData[i], eventsAndData[i + 1])) {
+            for (String c : d.feed(new SseEvent(eventsAndData[i], eventsAndData[i + 1], null))) {
                 out.add(Json.MAPPER.readTree(c));
             }
         }

@@ -12,6 +12,7 @@ import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.sse.SseEvent;
+import dev.switchboard.stream.ChunkPipe;
 import dev.switchboard.testing.Golden;
 import dev.switchboard.testing.Signed;
 import java.io.ByteArrayOutputStream;
@@ -82,7 +83,8 @@ class BedrockGoldenTest {
             wire.writeBytes(e.has("exception") ? BedrockFixtures.exception(e.get("exception").asText(), payload)
                     : BedrockFixtures.event(e.get("event").asText(), payload));
         }
-        BedrockStreamDecoder decoder = new BedrockStreamDecoder(ENDPOINT, true, "chatcmpl-1", "aws/claude", BedrockFixtures.CREATED);
+        BedrockStreamDecoder decoder = new BedrockStreamDecoder(ENDPOINT, "chatcmpl-1", "aws/claude", BedrockFixtures.CREATED);
+        ChunkPipe pipe = new ChunkPipe(decoder, true);
         ArrayNode out = Json.MAPPER.createArrayNode();
         List<SseEvent> events = new ArrayList<>();
         BedrockFraming framing = new BedrockFraming(events::add);
@@ -91,13 +93,13 @@ class BedrockGoldenTest {
             for (int i = 0; i < bytes.length; i += 5) {
                 framing.feed(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + 5)));
                 for (SseEvent ev : events) {
-                    for (String c : decoder.decode(ev.event(), ev.data())) {
+                    for (String c : pipe.feed(ev)) {
                         out.add(Json.MAPPER.readTree(c));
                     }
                 }
                 events.clear();
             }
-            for (String c : decoder.end()) {
+            for (String c : pipe.end()) {
                 out.add(Json.MAPPER.readTree(c));
             }
             out.addObject().put("completed", decoder.completed()).put("ended", decoder.ended())

@@ -9,7 +9,8 @@ import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
 import dev.switchboard.sse.SseEvent;
-import dev.switchboard.sse.SseParser;
+import dev.switchboard.stream.ChunkPipe;
+import dev.switchboard.stream.StreamEvent;
 import dev.switchboard.testing.Golden;
 import dev.switchboard.usage.OpenAiUsageReader;
 import java.io.IOException;
@@ -38,8 +39,8 @@ class GeminiStreamDecoderTest {
     void geminiStreamBecomesTheExpectedChunks(Path file) throws IOException {
         String first = Files.readAllLines(file).get(0);
         boolean usage = first.startsWith(": options") && first.contains("include_usage");
-        GeminiStreamDecoder decoder = new GeminiStreamDecoder(ENDPOINT, usage, GeminiFixtures.CREATED);
-        List<String> chunks = decodeAll(decoder, Files.readAllBytes(file));
+        GeminiStreamDecoder decoder = new GeminiStreamDecoder(ENDPOINT, GeminiFixtures.CREATED);
+        List<String> chunks = ChunkPipe.all(decoder, usage, Files.readAllBytes(file));
 
         String expectedName = file.getFileName().toString().replace(".sse", ".jsonl");
         if (Golden.updating()) {
@@ -56,6 +57,9 @@ class GeminiStreamDecoderTest {
             actual.add(Json.MAPPER.readTree(c));
         }
         assertThat(actual).isEqualTo(expected);
+        // byte for byte as the chunk JSON the decoder used to write (field order included)
+        assertThat(chunks).containsExactlyElementsOf(Files.readAllLines(file.resolveSibling(expectedName)).stream()
+                .filter(l -> !l.isBlank()).toList());
         assertThat(decoder.completed()).isTrue();
         assertThat(actual.stream().filter(c -> c.at("/choices/0/finish_reason").isTextual()).count())
                 .as("exactly one finish_reason").isEqualTo(1);
@@ -69,25 +73,19 @@ class GeminiStreamDecoderTest {
 
     @Test
     void anErrorObjectInTheStreamIsThrown() {
-        GeminiStreamDecoder decoder = new GeminiStreamDecoder(ENDPOINT, false, 0);
-        assertThatThrownBy(() -> decoder.decode(new SseEvent(null,
-                "{\"error\":{\"code\":503,\"message\":\"The model is overloaded.\",\"status\":\"UNAVAILABLE\"}}", null)))
+        GeminiStreamDecoder decoder = new GeminiStreamDecoder(ENDPOINT, 0);
+        assertThatThrownBy(() -> decoder.onEvent(new SseEvent(null,
+                "{\"error\":{\"code\":503,\"message\":\"The model is overloaded.\",\"status\":\"UNAVAILABLE\"}}", null), e -> { }))
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UPSTREAM_OVERLOADED));
     }
 
     @Test
     void aStreamWithoutFinishReasonIsNotComplete() {
-        GeminiStreamDecoder decoder = new GeminiStreamDecoder(ENDPOINT, true, 0);
-        decoder.decode(new SseEvent(null, "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hel\"}],\"role\":\"model\"},\"index\":0}]}", null));
+        GeminiStreamDecoder decoder = new GeminiStreamDecoder(ENDPOINT, 0);
+        decoder.onEvent(new SseEvent(null, "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hel\"}],\"role\":\"model\"},\"index\":0}]}", null), e -> { });
         assertThat(decoder.completed()).isFalse();
-        assertThat(decoder.end()).isEmpty();
-    }
-
-    static List<String> decodeAll(GeminiStreamDecoder decoder, byte[] sse) {
-        List<String> chunks = new ArrayList<>();
-        SseParser parser = new SseParser(e -> chunks.addAll(decoder.decode(e)));
-        parser.feed(sse);
-        chunks.addAll(decoder.end());
-        return chunks;
+        List<StreamEvent> atEnd = new ArrayList<>();
+        decoder.onEnd(atEnd::add);
+        assertThat(atEnd).isEmpty();
     }
 }
