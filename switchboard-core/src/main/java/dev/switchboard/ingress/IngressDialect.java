@@ -51,11 +51,6 @@ public interface IngressDialect {
         return List.of();
     }
 
-    /** A writer of typed stream events as this dialect's stream. */
-    default dev.switchboard.stream.StreamEncoder newEncoder(ModelRequest req, long promptEstimate) {
-        throw new UnsupportedOperationException("typed stream encoder");
-    }
-
     /** A failure as the client's JSON error body. */
     byte[] encodeError(GatewayException e);
 

@@ -3,7 +3,7 @@ package dev.switchboard.stage;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.ModelRequest;
-import dev.switchboard.stream.StreamEvent;
+import dev.switchboard.stream.StreamTransform;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -212,12 +212,12 @@ public final class StageRun {
     }
 
     /**
-     * The stream transformers of the owed stages, innermost first, writing to {@code sink}; null when none of them
-     * touches streams (the stream then goes to the client as the decoder emits it).
+     * The stream steps of the owed stages, innermost first (the order a translated stream runs them in, from the
+     * decoder to the encoder); empty when none of them touches streams.
      */
-    public StreamPipe streamPipe(Consumer<StreamEvent> sink) {
-        StreamPipe pipe = null;
-        for (int i = 0; i < owed(); i++) { // the outermost stage writes to the sink
+    public List<StreamTransform> streamTransforms() {
+        List<StreamTransform> out = null;
+        for (int i = owed() - 1; i >= 0; i--) {
             StreamStage s;
             try {
                 s = stages.get(i).onStream(call);
@@ -225,10 +225,13 @@ public final class StageRun {
                 throw failure(stages.get(i), e, call.requestId());
             }
             if (s != null) {
-                pipe = new StreamPipe(stages.get(i).name(), s, pipe == null ? sink : pipe, call.requestId());
+                if (out == null) {
+                    out = new java.util.ArrayList<>(2);
+                }
+                out.add(new LookaheadGuard(stages.get(i).name(), s, call.requestId()));
             }
         }
-        return pipe;
+        return out == null ? List.of() : out;
     }
 
     /** Tells the owed stages how the call ended, innermost first; once. A failing hook is skipped (logged by the caller). */

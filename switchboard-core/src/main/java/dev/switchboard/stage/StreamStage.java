@@ -1,7 +1,6 @@
 package dev.switchboard.stage;
 
-import dev.switchboard.stream.StreamEvent;
-import java.util.function.Consumer;
+import dev.switchboard.stream.StreamTransform;
 
 /**
  * One call's streamed answer, event by event, on its way to the client. A stage may pass events on, change them,
@@ -9,13 +8,7 @@ import java.util.function.Consumer;
  * {@link #lookahead()} at a time: the engine ends a stream whose stage holds more with an error, so a stage can
  * never buffer a whole answer. One instance per stream, fed from one thread.
  */
-public interface StreamStage {
-    void onEvent(StreamEvent event, Consumer<StreamEvent> out);
-
-    /** The stream ends normally: pass on what is held. */
-    default void onEnd(Consumer<StreamEvent> out) {
-    }
-
+public interface StreamStage extends StreamTransform {
     /** How many events this stage may hold back at once. */
     default int lookahead() {
         return 0;

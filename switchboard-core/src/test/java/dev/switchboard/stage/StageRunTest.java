@@ -149,25 +149,40 @@ class StageRunTest {
         StageRun r = run(upper);
         r.runRequest(listener);
         List<StreamEvent> sink = new ArrayList<>();
-        StreamPipe pipe = r.streamPipe(sink::add);
-        pipe.accept(new StreamEvent.TextDelta(0, "abc"));
-        pipe.end();
+        List<dev.switchboard.stream.StreamTransform> steps = r.streamTransforms();
+        assertThat(steps).hasSize(1);
+        steps.get(0).onEvent(new StreamEvent.TextDelta(0, "abc"), sink::add);
+        steps.get(0).onEnd(sink::add);
         assertThat(sink).containsExactly(new StreamEvent.TextDelta(0, "ABC"));
 
         StageRun h = run(hoarder);
         h.runRequest(listener);
-        StreamPipe p2 = h.streamPipe(e -> { });
-        p2.accept(new StreamEvent.TextDelta(0, "a"));
-        p2.accept(new StreamEvent.TextDelta(0, "b"));
-        assertThatThrownBy(() -> p2.accept(new StreamEvent.TextDelta(0, "c")))
+        dev.switchboard.stream.StreamTransform p2 = h.streamTransforms().get(0);
+        p2.onEvent(new StreamEvent.TextDelta(0, "a"), e -> { });
+        p2.onEvent(new StreamEvent.TextDelta(0, "b"), e -> { });
+        assertThatThrownBy(() -> p2.onEvent(new StreamEvent.TextDelta(0, "c"), e -> { }))
                 .isInstanceOf(GatewayException.class).hasMessageContaining("look-ahead of 2");
+    }
+
+    @Test
+    void streamStepsComeInnermostFirst() {
+        List<String> j = TestStages.journal();
+        StageRun r = run(streaming("outer", j, (e, out) -> out.accept(e), 0), streaming("inner", j, (e, out) -> out.accept(e), 0));
+        r.runRequest(listener);
+        List<StreamEvent> seen = new ArrayList<>();
+        List<dev.switchboard.stream.StreamTransform> steps = r.streamTransforms();
+        assertThat(steps).hasSize(2);
+        // the decoder feeds steps.get(0): the inner stage; the outer stage writes to the encoder
+        steps.get(0).onEvent(new StreamEvent.TextDelta(0, "x"), e -> steps.get(1).onEvent(e, seen::add));
+        assertThat(j).containsExactly("inner", "outer");
+        assertThat(seen).hasSize(1);
     }
 
     @Test
     void noStreamStageMeansNoPipe() {
         StageRun r = run(TestStages.journaling("a", new ArrayList<>(), c -> StageDecision.PROCEED_NOW));
         r.runRequest(listener);
-        assertThat(r.streamPipe(e -> { })).isNull();
+        assertThat(r.streamTransforms()).isEmpty();
     }
 
     private static Stage streaming(String name, List<String> j,
@@ -178,7 +193,10 @@ class StageRunTest {
 
             public StreamStage onStream(StageCall call) {
                 return new StreamStage() {
-                    public void onEvent(StreamEvent event, java.util.function.Consumer<StreamEvent> out) { f.accept(event, out); }
+                    public void onEvent(StreamEvent event, java.util.function.Consumer<StreamEvent> out) {
+                        j.add(name);
+                        f.accept(event, out);
+                    }
                     public int lookahead() { return lookahead; }
                 };
             }

@@ -3,36 +3,38 @@ package dev.switchboard.stage;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.stream.StreamEvent;
+import dev.switchboard.stream.StreamTransform;
 import java.util.function.Consumer;
 
 /**
- * One stage's {@link StreamStage} in a call's chain of them: feeds it events, passes what it emits to the next link,
- * and holds it to its look-ahead (a stage may hold back at most that many events; more ends the stream with an
- * error, so no stage can buffer a whole answer). A stage that throws ends the stream with a clean error.
+ * One stage's {@link StreamStage} as a step of a translated stream: holds it to its look-ahead (a stage may hold
+ * back at most that many events; more ends the stream with an error, so no stage can buffer a whole answer), and
+ * turns anything it throws into a clean {@code stage_failed} that names the stage, never the exception's text.
  */
-public final class StreamPipe implements Consumer<StreamEvent> {
+final class LookaheadGuard implements StreamTransform {
     private final String stage;
     private final StreamStage transformer;
-    private final Consumer<StreamEvent> next;
     private final String requestId;
-    private final Consumer<StreamEvent> counted;
+    private final int lookahead;
     /** Events taken in and not yet matched by one passed on. */
     private int held;
     private int emitted;
+    private Consumer<StreamEvent> downstream;
+    private final Consumer<StreamEvent> counted = e -> {
+        emitted++;
+        downstream.accept(e);
+    };
 
-    StreamPipe(String stage, StreamStage transformer, Consumer<StreamEvent> next, String requestId) {
+    LookaheadGuard(String stage, StreamStage transformer, String requestId) {
         this.stage = stage;
         this.transformer = transformer;
-        this.next = next;
         this.requestId = requestId;
-        this.counted = e -> {
-            emitted++;
-            next.accept(e);
-        };
+        this.lookahead = Math.max(0, transformer.lookahead());
     }
 
     @Override
-    public void accept(StreamEvent event) {
+    public void onEvent(StreamEvent event, Consumer<StreamEvent> out) {
+        downstream = out;
         emitted = 0;
         try {
             transformer.onEvent(event, counted);
@@ -42,23 +44,20 @@ public final class StreamPipe implements Consumer<StreamEvent> {
             throw failed();
         }
         held = Math.max(0, held + 1 - emitted);
-        if (held > Math.max(0, transformer.lookahead())) {
+        if (held > lookahead) {
             throw new GatewayException(ErrorKind.STAGE_FAILED, "Stage '" + stage + "' held back more than its look-ahead of "
-                    + Math.max(0, transformer.lookahead()) + " events (request id " + requestId + ").");
+                    + lookahead + " events (request id " + requestId + ").");
         }
     }
 
-    /** The stream ended normally: this stage, then the ones after it, pass on what they hold. */
-    public void end() {
+    @Override
+    public void onEnd(Consumer<StreamEvent> out) {
         try {
-            transformer.onEnd(next);
+            transformer.onEnd(out);
         } catch (GatewayException e) {
             throw e;
         } catch (RuntimeException e) {
             throw failed();
-        }
-        if (next instanceof StreamPipe p) {
-            p.end();
         }
     }
 
