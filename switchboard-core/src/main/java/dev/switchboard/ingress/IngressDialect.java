@@ -13,6 +13,12 @@ import java.util.List;
  * Implementations are pure and thread-safe.
  */
 public interface IngressDialect {
+    /**
+     * The dialect's name, e.g. {@code "openai"}: what a provider adapter is asked about when it may offer a byte
+     * pass-through for this client ({@code ChatAdapter.passthrough}).
+     */
+    String name();
+
     /** Validates the client's body and converts it to the canonical request. */
     ModelRequest decode(Operation op, byte[] body);
 

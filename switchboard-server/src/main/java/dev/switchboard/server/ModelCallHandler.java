@@ -3,12 +3,11 @@ package dev.switchboard.server;
 import dev.switchboard.adapters.ChatAdapters;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
-import dev.switchboard.ingress.anthropic.AnthropicIngress;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.provider.UpstreamRequest;
-import dev.switchboard.provider.anthropic.AnthropicPassthrough;
+import dev.switchboard.provider.NativePassthrough;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.Router;
 import dev.switchboard.routing.Target;
@@ -113,13 +112,12 @@ final class ModelCallHandler {
         Target target = routed.target().target();
         boolean injectUsage = req.stream() && !req.clientRequestedUsage() && op != Operation.EMBEDDINGS;
         ChatAdapter adapter = ChatAdapters.forProvider(target.provider());
-        // An Anthropic client at an Anthropic provider: the client's own request, native fields intact
-        boolean nativeAnthropic = ex.dialect == AnthropicIngress.INSTANCE && AnthropicPassthrough.serves(target.provider());
-        UpstreamRequest built = nativeAnthropic
-                ? AnthropicPassthrough.toUpstream(body, target.provider(), target.upstreamModel(),
-                        joined(ex, "anthropic-beta"), ex.client.header("anthropic-version"))
+        // a client at a provider of its own dialect: the client's own request, native fields intact
+        NativePassthrough passthrough = adapter.passthrough(ex.dialect.name(), target.provider());
+        UpstreamRequest built = passthrough != null
+                ? passthrough.toUpstream(body, target.upstreamModel(), ex.client::headers)
                 : translated(ex, req, target, adapter, injectUsage);
-        Attempt attempt = new Attempt(req, target, adapter, injectUsage, nativeAnthropic, routed, n);
+        Attempt attempt = new Attempt(req, target, adapter, injectUsage, passthrough, routed, n);
         Future<UpstreamRequest> signed = signer.sign(target.provider(), built);
         if (signed.succeeded()) { // no I/O needed (or a cached token): send now
             send(ex, attempt, signed.result());
@@ -158,11 +156,11 @@ final class ModelCallHandler {
     }
 
     /**
-     * What one upstream attempt was planned with. {@code nativePassthrough}: Anthropic bytes both ways;
+     * What one upstream attempt was planned with. {@code passthrough}: the client's own bytes both ways, or null;
      * {@code n}: the attempt's number in its routed call.
      */
     private record Attempt(ModelRequest req, Target target, ChatAdapter adapter, boolean injectUsage,
-                           boolean nativePassthrough, RoutedCall routed, int n) {
+                           NativePassthrough passthrough, RoutedCall routed, int n) {
         void done() {
             routed.done(n);
         }
@@ -199,7 +197,7 @@ final class ModelCallHandler {
                 return;
             }
             UpstreamResponse upstream = ar.result();
-            if (attempt.nativePassthrough()) {
+            if (attempt.passthrough() != null) {
                 relayNative(ex, call, upstream, attempt);
             } else if (upstream.statusCode() / 100 != 2) {
                 relayError(ex, call, upstream, attempt);
@@ -215,11 +213,11 @@ final class ModelCallHandler {
         }));
     }
 
-    /** The native Anthropic path: answers, events and Anthropic's own errors go back as the provider sent them. */
+    /** The pass-through: answers, events and the provider's own errors go back as the provider sent them. */
     private void relayNative(Exchange ex, UpstreamCall call, UpstreamResponse upstream, Attempt attempt) {
         ChatAdapter adapter = attempt.adapter();
         if (ex.request.stream() && upstream.statusCode() / 100 == 2 && adapter.isStream(upstream.getHeader("content-type"))) {
-            new NativeSseRelay(ex, call, ex.client, attempt::done)
+            new NativeSseRelay(ex, call, ex.client, attempt.passthrough(), attempt::done)
                     .onFailureBeforeFirstByte(e -> attempt.routed().recover(attempt.n(), e, null)).start(upstream);
             return;
         }
@@ -240,7 +238,7 @@ final class ModelCallHandler {
             byte[] bytes = collected.bytes();
             String type = upstream.getHeader("content-type");
             if (ok) {
-                ex.usage = AnthropicPassthrough.usage(bytes);
+                ex.usage = attempt.passthrough().usage(bytes);
                 ex.status = 200;
                 costHeader(ex);
                 ex.client.putHeader(HeaderNames.CONTENT_TYPE, type == null ? HeaderNames.APPLICATION_JSON : type);
@@ -253,8 +251,8 @@ final class ModelCallHandler {
             if (attempt.routed().recover(attempt.n(), e, bytes)) {
                 return; // retried or moved on to the next target
             }
-            if (!AnthropicPassthrough.relayableError(ex.target.provider(), bytes)) {
-                recorder.fail(ex, e); // not Anthropic's shape, or about the gateway's own account
+            if (!attempt.passthrough().relayableError(bytes)) {
+                recorder.fail(ex, e); // not the dialect's error shape, or about the gateway's own account
                 return;
             }
             ex.status = upstream.statusCode();
@@ -269,10 +267,6 @@ final class ModelCallHandler {
         }));
     }
 
-    private static String joined(Exchange ex, String header) {
-        java.util.List<String> values = ex.client.headers(header);
-        return values.isEmpty() ? null : String.join(",", values);
-    }
 
     private void relayBody(Exchange ex, UpstreamCall call, UpstreamResponse upstream, Attempt attempt) {
         ChatAdapter adapter = attempt.adapter();

@@ -12,6 +12,11 @@ import java.util.List;
 public final class AnthropicIngress implements IngressDialect {
     public static final AnthropicIngress INSTANCE = new AnthropicIngress();
 
+    @Override
+    public String name() {
+        return "anthropic";
+    }
+
     private AnthropicIngress() {}
 
     /** Only chat exists in this dialect; {@code op} is always {@link Operation#CHAT}. */

@@ -12,6 +12,11 @@ import java.nio.charset.StandardCharsets;
 public final class OpenAiIngress implements IngressDialect {
     public static final OpenAiIngress INSTANCE = new OpenAiIngress();
 
+    @Override
+    public String name() {
+        return "openai";
+    }
+
     private OpenAiIngress() {}
 
     @Override
