@@ -188,7 +188,10 @@ final class AttemptRunner {
         }
     }
 
-    /** The provider's stream, decoded and re-encoded in the client's dialect, event by event. */
+    /**
+     * The provider's stream, decoded and re-encoded in the client's dialect, event by event. The one place a
+     * translated stream's translator is built (where stream stages wrap it).
+     */
     private static StreamTranslator streamTranslator(Attempt attempt) {
         Exchange ex = attempt.ex();
         ModelRequest req = attempt.req();

@@ -78,7 +78,10 @@ final class ModelCallHandler implements RoutedCall.Answers {
         }));
     }
 
-    /** The request is admitted: its route is tried, target by target, until one answers. */
+    /**
+     * The request is admitted: its route is tried, target by target, until one answers. The one place every admitted
+     * model call passes before anything goes upstream (where request stages hook in).
+     */
     private void startRoutedCall(Exchange ex, RoutePlan plan, Router router, Operation op, byte[] body) {
         new RoutedCall(ex, plan, router.registry(), router.breaker(),
                 (e, contentFilterFallback, report) -> runner.run(e, op, body, contentFilterFallback, report),
@@ -102,7 +105,10 @@ final class ModelCallHandler implements RoutedCall.Answers {
         }
     }
 
-    /** A whole canonical answer to the client, in its dialect; null when it went out. */
+    /**
+     * A whole canonical answer to the client, in its dialect; null when it went out. The one place every translated
+     * whole answer passes before it is encoded (where answer stages hook in).
+     */
     private GatewayException answer(Exchange ex, AttemptOutcome.Answer a) {
         byte[] encoded;
         try {

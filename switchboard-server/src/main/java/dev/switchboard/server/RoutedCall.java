@@ -296,6 +296,7 @@ final class RoutedCall {
             calling(call);
         }
 
+        /** Every attempt's outcome passes here (per request, the final one is recorded by {@link OutcomeRecorder#finish}). */
         @Override
         public boolean outcome(AttemptOutcome outcome) {
             switch (outcome) {
