@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 class AttemptRunnerTest {
     static final String CHAT = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    static final String STREAM = "{\"model\":\"%s\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     static final String MESSAGES = "{\"model\":\"%s\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o\","
             + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hello\"},\"finish_reason\":\"%s\"}],"
@@ -51,6 +52,8 @@ class AttemptRunnerTest {
     final CannedUpstream upstream = new CannedUpstream();
     final List<AttemptOutcome> outcomes = new ArrayList<>();
     final List<UpstreamCall> calls = new ArrayList<>();
+    final StreamingClient client = new StreamingClient();
+    Exchange exchange;
 
     @BeforeAll
     static void start() {
@@ -204,6 +207,34 @@ class AttemptRunnerTest {
         assertThat(answer.usage().completionTokens()).isEqualTo(1);
     }
 
+    @Test
+    void aStreamIsRelayedToTheClientAndReportedWhenItEnds() {
+        upstream.answer(200, "text/event-stream", "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                + "\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":null}]}\n\n",
+                "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\",\"choices\":"
+                + "[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,"
+                + "\"completion_tokens\":1,\"total_tokens\":4}}\n\n",
+                "data: [DONE]\n\n");
+
+        AttemptOutcome outcome = attempt(OpenAiIngress.INSTANCE, STREAM.formatted("fake/gpt-4o"), false);
+
+        assertThat(outcome).isInstanceOf(AttemptOutcome.Streamed.class);
+        assertThat(client.streamed.toString()).contains("\"content\":\"hi\"").endsWith("data: [DONE]\n\n");
+        assertThat(exchange.usage.completionTokens()).isEqualTo(1);
+        assertThat(exchange.errorType).isEmpty();
+    }
+
+    @Test
+    void aStreamThatFailsBeforeItsFirstByteIsOfferedToTheCallerToRetry() {
+        upstream.answer(200, "text/event-stream", "data: {\"id\":\"c1\",\"obj"); // cut off inside its first event
+
+        AttemptOutcome.Failure failure = failure(attempt(OpenAiIngress.INSTANCE, STREAM.formatted("fake/gpt-4o"), false));
+
+        assertThat(failure.streamPending()).isTrue();
+        assertThat(failure.error().kind()).isEqualTo(ErrorKind.UPSTREAM_STREAM_BROKEN);
+        assertThat(client.streamed.toString()).isEmpty();
+    }
+
     private static AttemptOutcome.Failure failure(AttemptOutcome outcome) {
         assertThat(outcome).isInstanceOf(AttemptOutcome.Failure.class);
         return (AttemptOutcome.Failure) outcome;
@@ -218,7 +249,8 @@ class AttemptRunnerTest {
                 AttemptRunner runner = new AttemptRunner(sweeper, upstream, new UpstreamSigner(null),
                         ProviderConnections.shared(vertx, new SimpleMeterRegistry()), (ex, step) -> step.run(),
                         ex -> Future.succeededFuture(0L));
-                Exchange ex = new Exchange("req-1", new SilentClient(), snapshot);
+                Exchange ex = new Exchange("req-1", client, snapshot);
+                exchange = ex;
                 ex.dialect = dialect;
                 byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                 ex.request = dialect.decode(Operation.CHAT, bytes);
@@ -364,8 +396,12 @@ class AttemptRunnerTest {
         }
     }
 
-    /** A client that is never written to by a whole-answer attempt (the routed call writes answers out). */
-    private static final class SilentClient implements ClientSide {
+    /** Records what a stream relay writes; a whole answer is never written by an attempt (the routed call does). */
+    private static final class StreamingClient implements ClientSide {
+        final StringBuilder streamed = new StringBuilder();
+        boolean headWritten;
+        boolean ended;
+
         @Override
         public String method() {
             return "POST";
@@ -395,10 +431,17 @@ class AttemptRunnerTest {
 
         @Override
         public void write(Buffer chunk) {
+            headWritten = true;
+            streamed.append(chunk.toString());
         }
 
         @Override
         public void endChunked(Buffer tail) {
+            ended = true;
+            if (tail != null) {
+                headWritten = true;
+                streamed.append(tail.toString());
+            }
         }
 
         @Override
@@ -416,12 +459,12 @@ class AttemptRunnerTest {
 
         @Override
         public boolean headWritten() {
-            return false;
+            return headWritten;
         }
 
         @Override
         public boolean ended() {
-            return false;
+            return ended;
         }
 
         @Override
