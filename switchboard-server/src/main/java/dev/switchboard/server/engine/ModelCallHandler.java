@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.engine;
 
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
@@ -21,7 +21,7 @@ import io.vertx.core.http.HttpClient;
  * makes; a whole answer that comes out of it is written to the client here (streams are written by their relays).
  * One instance per event loop.
  */
-final class ModelCallHandler implements RoutedCall.Answers {
+public final class ModelCallHandler implements RoutedCall.Answers {
     private final OutcomeRecorder recorder;
     private final RoutingMetrics routingMetrics;
     private final Vertx vertx;
@@ -29,7 +29,7 @@ final class ModelCallHandler implements RoutedCall.Answers {
     private final AttemptRunner runner;
 
     /** @param tokenClient for credential exchanges (OAuth2 token endpoints), not model calls */
-    ModelCallHandler(Vertx vertx, DeadlineSweeper sweeper, UpstreamClient client, HttpClient tokenClient,
+    public ModelCallHandler(Vertx vertx, DeadlineSweeper sweeper, UpstreamClient client, HttpClient tokenClient,
                      OutcomeRecorder recorder, RoutingMetrics routingMetrics, AdmissionControl admission,
                      ProviderConnections connections) {
         this.vertx = vertx;
@@ -46,7 +46,7 @@ final class ModelCallHandler implements RoutedCall.Answers {
         }
     }
 
-    void handle(Exchange ex, Operation op, byte[] body) {
+    public void handle(Exchange ex, Operation op, byte[] body) {
         ModelRequest req = ex.dialect.decode(op, body);
         ex.request = req;
         // the policy first: a forbidden name gets the same 403 whether it exists or not, and route conditions
