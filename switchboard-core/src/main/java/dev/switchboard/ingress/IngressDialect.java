@@ -14,7 +14,10 @@ import java.util.List;
  * Implementations are pure and thread-safe.
  */
 public interface IngressDialect {
-    /** The dialect's name as stages see it: {@code openai} or {@code anthropic}. */
+    /**
+     * The dialect's name ({@code openai}, {@code anthropic}): what stages see, and what a provider adapter is asked
+     * about when it may offer a byte pass-through for this client ({@code ChatAdapter.passthrough}).
+     */
     String name();
 
     /** Validates the client's body and converts it to the canonical request. */

@@ -75,6 +75,15 @@ public interface ChatAdapter {
     GatewayException toError(ProviderEndpoint p, int status, String retryAfter, byte[] body);
 
     /**
+     * The byte pass-through from a client speaking {@code clientDialect} (the ingress dialect's name, e.g.
+     * {@code "openai"}, {@code "anthropic"}) to provider {@code p}, or null when this adapter has none for that client
+     * (the request then goes through the canonical shape). Default: none.
+     */
+    default NativePassthrough passthrough(String clientDialect, ProviderEndpoint p) {
+        return null;
+    }
+
+    /**
      * The model name as this dialect's requests carry it (canonical: one spelling per model), checked by
      * {@link UpstreamModelName}; a 400 for a name that could leave its place. Default: {@code /} allowed, as the
      * model goes in the body. Called when a name is resolved, before anything is sent.

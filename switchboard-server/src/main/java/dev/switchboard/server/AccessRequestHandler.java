@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.server.engine.Exchange;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
@@ -30,7 +31,7 @@ final class AccessRequestHandler {
         if (store == null) {
             throw new GatewayException(ErrorKind.NOT_FOUND, "Access requests need the store (configure 'store').");
         }
-        if (ex.key.id().startsWith("cfg:") || ex.key.id().startsWith("jwt:")) {
+        if (ex.key().id().startsWith("cfg:") || ex.key().id().startsWith("jwt:")) {
             throw new GatewayException(ErrorKind.INVALID_REQUEST,
                     "Only keys from the store can request access; config-file and token callers are configured by their owners.");
         }
@@ -54,20 +55,20 @@ final class AccessRequestHandler {
                     "The reason is longer than " + MAX_REASON_CHARS + " characters.");
         }
         boolean forTeam = "team".equals(json.path("for").asText("key"));
-        if (forTeam && ex.key.team() == null) {
+        if (forTeam && ex.key().team() == null) {
             throw GatewayException.param(ErrorKind.INVALID_PARAMETER, "for", "This key belongs to no team.");
         }
-        long wait = limit.take(ex.key.id(), System.currentTimeMillis());
+        long wait = limit.take(ex.key().id(), System.currentTimeMillis());
         if (wait > 0) {
             throw new GatewayException(ErrorKind.RATE_LIMITED, 429, "Too many access requests from this key: at most "
                     + AccessRequestLimit.PER_WINDOW + " per hour. Try again later.", null, Long.toString(wait));
         }
-        String teamName = ex.key.team();
+        String teamName = ex.key().team();
         return vertx.executeBlocking(() -> {
             AccessRequest r = forTeam
                     ? store.approvals().request(AccessRequest.RequesterKind.TEAM,
                             store.teams().findByName(teamName).orElseThrow().id(), model, reason)
-                    : store.approvals().request(AccessRequest.RequesterKind.KEY, ex.key.id(), model, reason);
+                    : store.approvals().request(AccessRequest.RequesterKind.KEY, ex.key().id(), model, reason);
             return Json.MAPPER.createObjectNode().put("id", r.id()).put("status", r.status().name().toLowerCase())
                     .put("model", r.model()).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }, false);

@@ -1,5 +1,7 @@
 package dev.switchboard.server;
 
+import dev.switchboard.server.engine.OutcomeRecorder;
+import dev.switchboard.server.engine.Exchange;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.governance.CallerAuth;
@@ -22,9 +24,9 @@ final class CallerStep {
      * @param onResume runs when it has come, before {@code next}, may be null
      */
     void then(Exchange ex, Runnable onWait, Runnable onResume, Runnable next) {
-        var found = auth.authenticate(ex.client, ex.snapshot.keys());
+        var found = auth.authenticate(ex.client(), ex.snapshot().keys());
         if (found.succeeded()) {
-            ex.key = found.result();
+            ex.key(found.result());
             next.run();
             return;
         }
@@ -42,7 +44,7 @@ final class CallerStep {
                 if (ar.failed()) {
                     throw rejected(ar.cause());
                 }
-                ex.key = ar.result();
+                ex.key(ar.result());
                 next.run();
             });
         });

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.server.engine.OutcomeRecorder;
 import dev.switchboard.catalogue.ProviderCatalogue;
 import dev.switchboard.config.ClientChosenRules;
 import dev.switchboard.config.ConfigLoader;

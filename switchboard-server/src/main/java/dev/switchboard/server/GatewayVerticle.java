@@ -1,5 +1,9 @@
 package dev.switchboard.server;
 
+import dev.switchboard.server.engine.OutcomeRecorder;
+import dev.switchboard.server.engine.ModelCallHandler;
+import dev.switchboard.server.engine.Exchange;
+import dev.switchboard.server.engine.DeadlineSweeper;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.ingress.anthropic.AnthropicIngress;
@@ -132,19 +136,19 @@ final class GatewayVerticle extends VerticleBase {
             case "/v1/completions" -> modelCall(ex, req, Operation.COMPLETIONS);
             case "/v1/embeddings" -> modelCall(ex, req, Operation.EMBEDDINGS);
             case "/v1/messages" -> {
-                ex.dialect = AnthropicIngress.INSTANCE;
+                ex.dialect(AnthropicIngress.INSTANCE);
                 modelCall(ex, req, Operation.CHAT);
             }
             case "/v1/messages/count_tokens" -> {
-                ex.dialect = AnthropicIngress.INSTANCE;
+                ex.dialect(AnthropicIngress.INSTANCE);
                 countTokens(ex, req);
             }
             case "/v1/models" -> {
-                ex.operation = "models";
+                ex.operation("models");
                 requireMethod(req, HttpMethod.GET);
                 authenticated(ex, req, () -> {
-                    ModelsHandler.list(ex, ex.snapshot.router(), ex.key, req.query(), req.response());
-                    ex.status = 200;
+                    ModelsHandler.list(ex, ex.snapshot().router(), ex.key(), req.query(), req.response());
+                    ex.status(200);
                     recorder.finish(ex);
                 });
             }
@@ -157,7 +161,7 @@ final class GatewayVerticle extends VerticleBase {
                 }
             }
             case "/v1/access-requests" -> {
-                ex.operation = "access_request";
+                ex.operation("access_request");
                 requireMethod(req, HttpMethod.POST);
                 authenticated(ex, req, () -> BodyReader.read(door, req, AccessRequestHandler.MAX_BODY_BYTES).onComplete(ar -> recorder.guarded(ex, () -> {
                     if (ar.failed()) {
@@ -168,7 +172,7 @@ final class GatewayVerticle extends VerticleBase {
                             throw done.cause() instanceof GatewayException g ? g
                                     : new GatewayException(ErrorKind.INTERNAL, "The access request could not be stored.");
                         }
-                        ex.status = 202;
+                        ex.status(202);
                         req.response().setStatusCode(202).putHeader(HeaderNames.CONTENT_TYPE, HeaderNames.APPLICATION_JSON)
                                 .end(io.vertx.core.buffer.Buffer.buffer(done.result()));
                         recorder.finish(ex);
@@ -180,16 +184,16 @@ final class GatewayVerticle extends VerticleBase {
                     throw new GatewayException(ErrorKind.NOT_FOUND, "Unknown path: " + method + " " + path);
                 }
                 ex.markFinished(); // scrapes are not model traffic: no metrics, no access log
-                telemetry.serve(req, ex.snapshot);
+                telemetry.serve(req, ex.snapshot());
             }
             default -> {
                 if (path.startsWith("/v1/models/")) {
-                    ex.operation = "models";
+                    ex.operation("models");
                     requireMethod(req, HttpMethod.GET);
                     authenticated(ex, req, () -> {
-                        ModelsHandler.one(ex, ex.snapshot.router(), ex.key, decodeSegment(path.substring("/v1/models/".length())),
+                        ModelsHandler.one(ex, ex.snapshot().router(), ex.key(), decodeSegment(path.substring("/v1/models/".length())),
                                 req.response());
-                        ex.status = 200;
+                        ex.status(200);
                         recorder.finish(ex);
                     });
                 } else {
@@ -200,13 +204,13 @@ final class GatewayVerticle extends VerticleBase {
     }
 
     private void modelCall(Exchange ex, HttpServerRequest req, Operation op) {
-        ex.operation = LaneCalls.operationName(op);
+        ex.operation(LaneCalls.operationName(op));
         requireMethod(req, HttpMethod.POST);
         authenticated(ex, req, () -> readModelCall(ex, req, op));
     }
 
     private void readModelCall(Exchange ex, HttpServerRequest req, Operation op) {
-        BodyReader.read(door, req, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> {
+        BodyReader.read(door, req, ex.snapshot().config().server().maxBodyBytes()).onComplete(ar -> {
             if (ar.failed()) {
                 GatewayException e = ar.cause() instanceof GatewayException g ? g
                         : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
@@ -230,9 +234,9 @@ final class GatewayVerticle extends VerticleBase {
      * requests-per-minute limits, answered with an estimate.
      */
     private void countTokens(Exchange ex, HttpServerRequest req) {
-        ex.operation = "count_tokens";
+        ex.operation("count_tokens");
         requireMethod(req, HttpMethod.POST);
-        authenticated(ex, req, () -> BodyReader.read(door, req, ex.snapshot.config().server().maxBodyBytes()).onComplete(ar -> recorder.guarded(ex, () -> {
+        authenticated(ex, req, () -> BodyReader.read(door, req, ex.snapshot().config().server().maxBodyBytes()).onComplete(ar -> recorder.guarded(ex, () -> {
             if (ar.failed()) {
                 throw ar.cause() instanceof GatewayException g ? g
                         : new GatewayException(ErrorKind.INVALID_REQUEST, "The request body could not be read.");
@@ -246,7 +250,7 @@ final class GatewayVerticle extends VerticleBase {
                     throw admitted.cause() instanceof GatewayException g ? g
                             : new GatewayException(ErrorKind.INTERNAL, "Limits could not be checked.");
                 }
-                ex.status = 200;
+                ex.status(200);
                 req.response().setStatusCode(200).putHeader(HeaderNames.CONTENT_TYPE, HeaderNames.APPLICATION_JSON)
                         .end(io.vertx.core.buffer.Buffer.buffer(count.answer()));
                 recorder.finish(ex);
@@ -324,7 +328,7 @@ final class GatewayVerticle extends VerticleBase {
     }
 
     private void plain(Exchange ex, HttpServerRequest req, int status, String type, String body) {
-        ex.status = status;
+        ex.status(status);
         req.response().setStatusCode(status).putHeader("content-type", type).end(body);
         ex.markFinished(); // probes and scrapes are not model traffic: no metrics, no access log
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.server.engine.AdmissionControl;
 import dev.switchboard.admin.AdminServer;
 import dev.switchboard.admin.AdminSettings;
 import dev.switchboard.config.AdminConfig;

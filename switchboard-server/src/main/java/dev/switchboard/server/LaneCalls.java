@@ -1,5 +1,8 @@
 package dev.switchboard.server;
 
+import dev.switchboard.server.engine.OutcomeRecorder;
+import dev.switchboard.server.engine.ModelCallHandler;
+import dev.switchboard.server.engine.Exchange;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.ingress.anthropic.AnthropicIngress;
 import dev.switchboard.model.Operation;
@@ -51,9 +54,9 @@ final class LaneCalls implements FastLane.Calls {
             default -> Operation.CHAT;
         };
         if (path.equals("/v1/messages")) {
-            ex.dialect = AnthropicIngress.INSTANCE;
+            ex.dialect(AnthropicIngress.INSTANCE);
         }
-        ex.operation = operationName(op);
+        ex.operation(operationName(op));
         Call call = new Call(ex, op);
         recorder.guarded(ex, () -> callers.then(ex, onWait, onResume, () -> admitted.accept(call)));
     }
@@ -70,7 +73,7 @@ final class LaneCalls implements FastLane.Calls {
 
         @Override
         public NettyClientSide client() {
-            return (NettyClientSide) ex.client;
+            return (NettyClientSide) ex.client();
         }
 
         @Override

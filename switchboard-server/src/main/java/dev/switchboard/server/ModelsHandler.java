@@ -1,5 +1,7 @@
 package dev.switchboard.server;
 
+import dev.switchboard.server.engine.LogText;
+import dev.switchboard.server.engine.Exchange;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,14 +30,14 @@ final class ModelsHandler {
 
     /** The dialect of a models call: Anthropic's when the caller names an Anthropic API version. */
     static void pickDialect(Exchange ex) {
-        if (ex.client.header("anthropic-version") != null) {
-            ex.dialect = AnthropicIngress.INSTANCE;
+        if (ex.client().header("anthropic-version") != null) {
+            ex.dialect(AnthropicIngress.INSTANCE);
         }
     }
 
     static void list(Exchange ex, Router router, ClientKey key, String rawQuery, HttpServerResponse response) {
         List<String> ids = visible(router, key);
-        if (ex.dialect == AnthropicIngress.INSTANCE) {
+        if (ex.dialect() == AnthropicIngress.INSTANCE) {
             write(response, AnthropicModelList.page(ids, AnthropicModelList.Query.of(rawQuery)));
             return;
         }
@@ -52,7 +54,7 @@ final class ModelsHandler {
         if (!visible(router, key).contains(id)) {
             throw GatewayException.param(ErrorKind.MODEL_NOT_FOUND, "model", "The model '" + quoted(id) + "' does not exist.");
         }
-        write(response, ex.dialect == AnthropicIngress.INSTANCE ? AnthropicModelList.model(id) : openAiModel(id));
+        write(response, ex.dialect() == AnthropicIngress.INSTANCE ? AnthropicModelList.model(id) : openAiModel(id));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.server.engine.Exchange;
 import dev.switchboard.runtime.Snapshot;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,11 +26,11 @@ final class RequestIds {
         Exchange ex = new Exchange(next(), client, snapshot);
         String own = clientId(client.header("x-request-id"));
         if (own == null) {
-            client.putHeader(HeaderNames.REQUEST_ID, ex.requestId);
+            client.putHeader(HeaderNames.REQUEST_ID, ex.requestId());
         } else {
-            ex.clientRequestId = own;
+            ex.clientRequestId(own);
             client.putHeader(HeaderNames.REQUEST_ID, own);
-            client.putHeader(HeaderNames.GATEWAY_REQUEST_ID, ex.requestId);
+            client.putHeader(HeaderNames.GATEWAY_REQUEST_ID, ex.requestId());
         }
         return ex;
     }

@@ -1,5 +1,7 @@
 package dev.switchboard.server;
 
+import dev.switchboard.server.engine.Exchange;
+import dev.switchboard.server.engine.AdmissionControl;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.ingress.anthropic.AnthropicRequestDecoder;
@@ -23,13 +25,13 @@ final class TokenCountHandler {
 
     static Count count(Exchange ex, byte[] body) {
         ModelRequest req = AnthropicRequestDecoder.decode(body, false);
-        if (!ex.key.mayUse(req.model())) { // before routing, as for a call (same 403 for unknown names)
+        if (!ex.key().mayUse(req.model())) { // before routing, as for a call (same 403 for unknown names)
             throw GatewayException.param(ErrorKind.MODEL_NOT_ALLOWED, "model",
-                    "The key '" + ex.key.name() + "' may not use the model '" + req.model() + "'.");
+                    "The key '" + ex.key().name() + "' may not use the model '" + req.model() + "'.");
         }
-        RoutePlan plan = ex.snapshot.router().plan(req.model(), Exchange.facts(ex, req));
+        RoutePlan plan = ex.snapshot().router().plan(req.model(), Exchange.facts(ex, req));
         Target target = plan.targets().get(0).target();
-        ex.target = target;
+        ex.target(target);
         return new Count(plan, ("{\"input_tokens\":" + AnthropicTokenEstimator.estimate(req) + "}")
                 .getBytes(StandardCharsets.UTF_8));
     }

@@ -1,2 +1,2 @@
-/** The wiring (Gateway, the Vert.x verticle and its routes) and, until they get rooms of their own, the call engine, the relays and the governance glue. */
+/** The wiring: Gateway, the Vert.x verticle and its routes, caller identification, the small handlers (models, token counts, access requests); the call engine is {@code engine}. */
 package dev.switchboard.server;

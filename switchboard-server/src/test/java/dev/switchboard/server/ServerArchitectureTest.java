@@ -8,7 +8,6 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
-import com.tngtech.archunit.junit.ArchIgnore;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import java.util.Map;
@@ -31,8 +30,7 @@ class ServerArchitectureTest {
     static final ArchRule vendorsDoNotImportEachOther = slices().matching("dev.switchboard.provider.(*)..")
             .should().notDependOnEachOther();
 
-    /** Off until the engine refactor (issue 15, items 5 and 6) puts the Anthropic pass-through behind the adapter. */
-    @ArchIgnore(reason = "ModelCallHandler and NativeSseRelay still name provider.anthropic (issue 15, items 5-6)")
+    /** Vendor specifics (the byte pass-throughs too) are reached through {@code ChatAdapter}, chosen by the catalogue. */
     @ArchTest
     static final ArchRule serverNamesNoVendorPackage = noClasses().that().resideInAPackage("dev.switchboard.server..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.provider.*..")

@@ -4,6 +4,7 @@ import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.provider.Capability;
 import dev.switchboard.provider.ChatAdapter;
+import dev.switchboard.provider.NativePassthrough;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.stream.StreamDecoder;
@@ -45,6 +46,13 @@ public final class AnthropicChatAdapter implements ChatAdapter {
     @Override
     public GatewayException toError(ProviderEndpoint p, int status, String retryAfter, byte[] body) {
         return AnthropicErrorMapper.map(p, status, retryAfter, body);
+    }
+
+    /** An Anthropic client at an Anthropic provider: the client's own request, native fields intact. */
+    @Override
+    public NativePassthrough passthrough(String clientDialect, ProviderEndpoint p) {
+        return AnthropicPassthrough.DIALECT.equals(clientDialect) && AnthropicPassthrough.serves(p)
+                ? new AnthropicPassthrough(p) : null;
     }
 
     /** One choice per request, no logprobs; chat only. */

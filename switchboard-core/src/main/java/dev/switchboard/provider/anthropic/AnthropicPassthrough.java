@@ -7,13 +7,16 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
+import dev.switchboard.provider.NativePassthrough;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.UpstreamRequest;
 import dev.switchboard.sse.SseEvent;
 import dev.switchboard.usage.Usage;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The native path for an Anthropic client talking to an Anthropic provider: no trip through the canonical shape.
@@ -21,18 +24,33 @@ import java.util.Map;
  * (top_k, cache_control, citations, thinking signatures, beta features, ...) arrives as the client wrote it; the
  * client's {@code anthropic-beta} and {@code anthropic-version} headers go along, never its credential (the
  * provider key is added by the credentials axis ({@code dev.switchboard.credentials})). Answers and events go back byte for byte; this class only reads
- * them for usage, completion and errors. Pure and thread-safe, except {@link StreamWatcher} (one per stream).
+ * them for usage, completion and errors. Bound to one provider; pure and thread-safe, except {@link StreamWatcher}
+ * (one per stream).
  */
-public final class AnthropicPassthrough {
+public final class AnthropicPassthrough implements NativePassthrough {
     /** The catalogue dialect this path serves. */
     public static final String DIALECT = "anthropic";
     private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
 
-    private AnthropicPassthrough() {}
+    private final ProviderEndpoint provider;
+
+    public AnthropicPassthrough(ProviderEndpoint provider) {
+        this.provider = provider;
+    }
 
     /** Whether the provider speaks Anthropic's Messages API natively. */
     public static boolean serves(ProviderEndpoint p) {
         return DIALECT.equals(p.type().dialect());
+    }
+
+    /** The client's {@code anthropic-beta} values (all of them, joined) and its first {@code anthropic-version} go along. */
+    @Override
+    public UpstreamRequest toUpstream(byte[] clientBody, String upstreamModel,
+                                      Function<String, List<String>> clientHeader) {
+        List<String> beta = clientHeader.apply("anthropic-beta");
+        List<String> version = clientHeader.apply("anthropic-version");
+        return toUpstream(clientBody, provider, upstreamModel, beta.isEmpty() ? null : String.join(",", beta),
+                version.isEmpty() ? null : version.get(0));
     }
 
     /**
@@ -40,7 +58,7 @@ public final class AnthropicPassthrough {
      * @param beta       the client's {@code anthropic-beta} value, or null
      * @param version    the client's {@code anthropic-version}, or null for the provider's configured or default one
      */
-    public static UpstreamRequest toUpstream(byte[] clientBody, ProviderEndpoint p, String upstreamModel,
+    private static UpstreamRequest toUpstream(byte[] clientBody, ProviderEndpoint p, String upstreamModel,
                                              String beta, String version) {
         Map<String, String> h = new LinkedHashMap<>();
         String configuredVersion = null;
@@ -104,7 +122,8 @@ public final class AnthropicPassthrough {
     }
 
     /** The usage of a complete message, or null when it reports none (or is not JSON). */
-    public static Usage usage(byte[] message) {
+    @Override
+    public Usage usage(byte[] message) {
         try {
             AnthropicUsage u = new AnthropicUsage();
             u.merge(Json.MAPPER.readTree(message).get("usage"));
@@ -119,7 +138,9 @@ public final class AnthropicPassthrough {
      * the gateway's own account (credentials, permissions, billing), which the caller must see as the gateway's
      * failure, and it does not echo the provider key.
      */
-    public static boolean relayableError(ProviderEndpoint p, byte[] body) {
+    @Override
+    public boolean relayableError(byte[] body) {
+        ProviderEndpoint p = provider;
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(body);
@@ -138,12 +159,13 @@ public final class AnthropicPassthrough {
         return key.isEmpty() || !new String(body, java.nio.charset.StandardCharsets.UTF_8).contains(key);
     }
 
-    public static StreamWatcher newStreamWatcher(ProviderEndpoint p) {
-        return new StreamWatcher(p);
+    @Override
+    public StreamWatcher newStreamWatcher() {
+        return new StreamWatcher(provider);
     }
 
     /** Reads a relayed stream's events for usage (message_start, message_delta), its end and its error event. */
-    public static final class StreamWatcher {
+    public static final class StreamWatcher implements NativePassthrough.StreamWatcher {
         private final ProviderEndpoint provider;
         private final AnthropicUsage usage = new AnthropicUsage();
         private boolean completed;
@@ -153,6 +175,7 @@ public final class AnthropicPassthrough {
             this.provider = provider;
         }
 
+        @Override
         public void onEvent(SseEvent event) {
             JsonNode data;
             try {
@@ -174,16 +197,19 @@ public final class AnthropicPassthrough {
         }
 
         /** Usage seen so far, or null until the provider reported any. */
+        @Override
         public Usage usage() {
             return usage.reported() ? usage.toUsage() : null;
         }
 
         /** Whether message_stop arrived. */
+        @Override
         public boolean completed() {
             return completed;
         }
 
         /** The provider's own error event, already relayed to the client; null if none. */
+        @Override
         public GatewayException error() {
             return error;
         }

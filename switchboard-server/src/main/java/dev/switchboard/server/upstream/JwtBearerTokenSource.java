@@ -23,7 +23,7 @@ import java.util.function.LongSupplier;
  * OAuth2 JWT-bearer exchange (RFC 7523) over the gateway's Vert.x HTTP client: POST the grant's signed assertion
  * to its token URI, keep the {@code access_token} until {@value #MARGIN_SECONDS} s before {@code expires_in} runs
  * out, and share one exchange among the requests that arrive while it is in flight. One instance per event loop
- * (like {@code ModelCallHandler}), so its maps are only touched from that loop. Failed exchanges are not cached.
+ * (like the attempt runner), so its maps are only touched from that loop. Failed exchanges are not cached.
  */
 final class JwtBearerTokenSource implements TokenSource {
     static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";

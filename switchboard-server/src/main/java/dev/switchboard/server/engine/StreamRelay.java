@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.engine;
 
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;

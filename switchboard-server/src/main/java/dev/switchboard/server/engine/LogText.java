@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.engine;
 
 /**
  * Makes a client-influenced value safe for one field of a log line: control, separator and format characters
@@ -7,17 +7,17 @@ package dev.switchboard.server;
  * {@code ...}).
  * A value that needs none of this is returned as is, without allocating.
  */
-final class LogText {
+public final class LogText {
     static final int MAX_CHARS = 256;
 
     private LogText() {}
 
     /** {@code -} for null. */
-    static String clean(String s) {
+    public static String clean(String s) {
         return clean(s, MAX_CHARS);
     }
 
-    static String clean(String s, int max) {
+    public static String clean(String s, int max) {
         if (s == null) {
             return "-";
         }
@@ -49,7 +49,7 @@ final class LogText {
      * The failure as it may be logged: exception messages can quote request values (a header value with CR/LF,
      * a model name), so each message in the cause chain is cleaned and bounded; types and stack traces are kept.
      */
-    static Throwable safe(Throwable t) {
+    public static Throwable safe(Throwable t) {
         return safe(t, 0);
     }
 

@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.engine;
 
 import dev.switchboard.access.ClientKey;
 import dev.switchboard.ingress.IngressDialect;
@@ -14,7 +14,7 @@ import dev.switchboard.server.admission.StreamAllowance;
  * The typed state of one request as it moves through the gateway. Confined to the event loop that
  * received the request; finished exactly once.
  */
-final class Exchange {
+public final class Exchange {
     /** The gateway's own id (the usage ledger's key); never chosen by the client. */
     final String requestId;
     /** The caller's own {@code x-request-id} when it sent a plain one, else null; recorded beside requestId. */
@@ -63,14 +63,61 @@ final class Exchange {
     dev.switchboard.stage.StageAnswer deliveredAnswer;
     private boolean finished;
 
-    Exchange(String requestId, ClientSide client, Snapshot snapshot) {
+    public Exchange(String requestId, ClientSide client, Snapshot snapshot) {
         this.requestId = requestId;
         this.client = client;
         this.snapshot = snapshot;
     }
 
+    // What the wiring outside the engine (lanes, routes, caller identification) reads and sets; the engine itself
+    // works on the fields.
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public void clientRequestId(String id) {
+        this.clientRequestId = id;
+    }
+
+    public ClientSide client() {
+        return client;
+    }
+
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    public IngressDialect dialect() {
+        return dialect;
+    }
+
+    public void dialect(IngressDialect dialect) {
+        this.dialect = dialect;
+    }
+
+    public void operation(String operation) {
+        this.operation = operation;
+    }
+
+    public ClientKey key() {
+        return key;
+    }
+
+    public void key(ClientKey key) {
+        this.key = key;
+    }
+
+    public void target(Target target) {
+        this.target = target;
+    }
+
+    public void status(int status) {
+        this.status = status;
+    }
+
     /** What routing conditions read about this request; the costly parts are computed only when a rule asks. */
-    static dev.switchboard.routing.condition.RequestFacts facts(Exchange ex, ModelRequest req) {
+    public static dev.switchboard.routing.condition.RequestFacts facts(Exchange ex, ModelRequest req) {
         return new dev.switchboard.routing.condition.StandardRequestFacts(ex.client::header,
                 ex.key == null ? null : ex.key.name(), ex.key == null ? null : ex.key.team(),
                 ex.key == null ? java.util.Map.of() : ex.key.metadata(), req);
@@ -90,7 +137,7 @@ final class Exchange {
     }
 
     /** True the first time only: the caller then records the outcome. */
-    boolean markFinished() {
+    public boolean markFinished() {
         if (finished) {
             return false;
         }
@@ -98,7 +145,7 @@ final class Exchange {
         return true;
     }
 
-    boolean isFinished() {
+    public boolean isFinished() {
         return finished;
     }
 }

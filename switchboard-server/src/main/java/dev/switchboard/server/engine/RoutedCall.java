@@ -1,6 +1,8 @@
-package dev.switchboard.server;
+package dev.switchboard.server.engine;
 
 import dev.switchboard.error.ErrorKind;
+import dev.switchboard.provider.ChatAdapter;
+import dev.switchboard.stage.StageAnswer;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.routing.BreakerSettings;
 import dev.switchboard.routing.FailureClass;
@@ -20,29 +22,41 @@ import dev.switchboard.server.wire.HeaderNames;
  * feeding every attempt's outcome to the target's breaker and statistics. Nothing is retried once the answer has
  * started to reach the client. Confined to the exchange's event loop.
  *
- * <p>Each attempt carries a number; late callbacks of an attempt that was already given up are ignored.
+ * <p>Each attempt carries a number; late callbacks of an attempt that was already given up are ignored. What an
+ * attempt came to arrives as an {@link AttemptOutcome}: a failure feeds the loop; a whole answer goes out through
+ * {@link Answers} and ends the call.
  */
 final class RoutedCall {
     static final String CLIENT_CLOSED = "client_closed";
     /** The stream waited for a client that did not read, longer than the idle timeout. */
     static final String CLIENT_TOO_SLOW = "client_too_slow";
 
-    /** Performs one attempt: translate for the target, send, relay, and report back through this call. */
-    interface AttemptRunner {
-        void run(Exchange ex, RoutedCall call, int attempt);
+    /** Performs one attempt at {@code ex.target} (an {@link AttemptRunner}) and tells {@code report} how it went. */
+    interface Attempts {
+        void run(Exchange ex, boolean contentFilterFallback, AttemptRunner.Report report);
+    }
+
+    /** Writes what an attempt came to out to the client, once no other attempt is to take over. */
+    interface Answers {
+        /** Writes a whole answer; returns null, or the failure that kept it from going out (e.g. it cannot be encoded). */
+        GatewayException write(Exchange ex, AttemptOutcome.Whole answer);
+
+        /** Answers with the failure (the provider's own error as it came, where the outcome carries one). */
+        void fail(Exchange ex, AttemptOutcome.Failure failure);
     }
 
     private final Exchange ex;
     private final RoutePlan plan;
     private final TargetRegistry registry;
     private final BreakerSettings breaker;
-    private final AttemptRunner runner;
+    private final Attempts attempts;
+    private final Answers answers;
     private final OutcomeRecorder recorder;
     private final RoutingMetrics metrics;
     private final Vertx vertx;
     private int index;
     private int retriesUsed;
-    private int attempts;
+    private int attemptCount;
     private RouteTarget current;
     private TargetState state;
     private long attemptStartNanos;
@@ -51,13 +65,14 @@ final class RoutedCall {
     private long timer = -1;
     private GatewayException lastError;
 
-    RoutedCall(Exchange ex, RoutePlan plan, TargetRegistry registry, BreakerSettings breaker, AttemptRunner runner,
-               OutcomeRecorder recorder, RoutingMetrics metrics, Vertx vertx) {
+    RoutedCall(Exchange ex, RoutePlan plan, TargetRegistry registry, BreakerSettings breaker, Attempts attempts,
+               Answers answers, OutcomeRecorder recorder, RoutingMetrics metrics, Vertx vertx) {
         this.ex = ex;
         this.plan = plan;
         this.registry = registry;
         this.breaker = breaker;
-        this.runner = runner;
+        this.attempts = attempts;
+        this.answers = answers;
         this.recorder = recorder;
         this.metrics = metrics;
         this.vertx = vertx;
@@ -94,12 +109,8 @@ final class RoutedCall {
     }
 
     /** The upstream call of the attempt in progress, cancelled if the client leaves. */
-    void calling(UpstreamCall call) {
+    private void calling(UpstreamCall call) {
         this.upstream = call;
-    }
-
-    RouteTarget target() {
-        return current;
     }
 
     /**
@@ -107,8 +118,8 @@ final class RoutedCall {
      * taken care of here (another attempt scheduled, the request finished, or a stale attempt); false when the caller
      * must answer with the error itself (in its own way, e.g. relaying a provider's native error body).
      */
-    boolean recover(int attempt, GatewayException e, byte[] upstreamBody) {
-        if (attempt != attempts || !inAttempt) {
+    private boolean recover(int attempt, GatewayException e, byte[] upstreamBody) {
+        if (attempt != attemptCount || !inAttempt) {
             return true;
         }
         inAttempt = false;
@@ -175,14 +186,20 @@ final class RoutedCall {
     }
 
     /** Whether an answer that finished with a content-filter refusal should go to the next target instead. */
-    boolean fallsBackOnContentFilter() {
+    private boolean fallsBackOnContentFilter() {
         return index + 1 < plan.targets().size()
                 && plan.fallsBackOn(dev.switchboard.routing.FallbackTrigger.CONTENT_FILTER);
     }
 
     /** The request ended after attempt {@code attempt} reached the client (fully, or broken mid-stream). */
-    void done(int attempt) {
-        if (attempt == attempts && inAttempt) {
+    private void done(int attempt) {
+        settleAttempt(attempt);
+        recorder.finish(ex);
+    }
+
+    /** The attempt's effect on its target's breaker and statistics, once its answer reached the client. */
+    private void settleAttempt(int attempt) {
+        if (attempt == attemptCount && inAttempt) {
             inAttempt = false;
             long now = System.nanoTime();
             long millis = (now - attemptStartNanos) / 1_000_000;
@@ -191,7 +208,6 @@ final class RoutedCall {
                 state.stats().abandoned();
                 state.breaker().release();
                 metrics.attempt(state, "abandoned");
-                recorder.finish(ex);
                 return;
             }
             boolean failed = !ex.errorType.isEmpty();
@@ -204,7 +220,6 @@ final class RoutedCall {
             }
             metrics.attempt(state, failed ? ex.errorType : "success");
         }
-        recorder.finish(ex);
     }
 
     /** Outcomes the client caused: never a target's failure. */
@@ -257,22 +272,100 @@ final class RoutedCall {
     }
 
     private void attempt(long nowNanos) {
-        attempts++;
+        attemptCount++;
         inAttempt = true;
         attemptStartNanos = nowNanos;
         ex.target = current.target();
-        ex.attempts = attempts;
+        ex.attempts = attemptCount;
         state.stats().started();
         ex.client.putHeader(HeaderNames.PROVIDER, current.target().provider().name());
         ex.client.putHeader(HeaderNames.MODEL, current.target().upstreamModel());
-        ex.client.putHeader(HeaderNames.ATTEMPTS, Integer.toString(attempts));
-        int n = attempts;
+        ex.client.putHeader(HeaderNames.ATTEMPTS, Integer.toString(attemptCount));
+        AttemptReport report = new AttemptReport(attemptCount);
         try {
-            runner.run(ex, this, n);
+            attempts.run(ex, fallsBackOnContentFilter(), report);
         } catch (GatewayException e) { // e.g. the request cannot be translated for this target
-            if (!recover(n, e, null)) {
-                recorder.fail(ex, e);
+            report.outcome(new AttemptOutcome.Failure(e));
+        }
+    }
+
+    /** Where attempt {@code n}'s outcome lands: its failures feed the loop, its answer goes out and ends the call. */
+    private final class AttemptReport implements AttemptRunner.Report {
+        private final int n;
+
+        AttemptReport(int n) {
+            this.n = n;
+        }
+
+        @Override
+        public void sending(UpstreamCall call) {
+            calling(call);
+        }
+
+        /** Every attempt's outcome passes here (per request, the final one is recorded by {@link OutcomeRecorder#finish}). */
+        @Override
+        public boolean outcome(AttemptOutcome outcome) {
+            switch (outcome) {
+                case AttemptOutcome.Answer answer when ex.stages != null -> {
+                    staged(answer);
+                    return true;
+                }
+                case AttemptOutcome.Whole whole -> {
+                    GatewayException e = answers.write(ex, whole);
+                    if (e != null) {
+                        return failed(new AttemptOutcome.Failure(e));
+                    }
+                    done(n);
+                    return true;
+                }
+                case AttemptOutcome.Streamed streamed -> {
+                    done(n);
+                    return true;
+                }
+                case AttemptOutcome.Failure failure -> {
+                    return failed(failure);
+                }
             }
+        }
+
+        /**
+         * A whole answer through the call's answer stages first (they may wait). A stage that fails gives the client
+         * its error, and the target its success: the provider answered.
+         */
+        private void staged(AttemptOutcome.Answer a) {
+            ex.stages.runAnswer(new StageAnswer(a.answer().body(), a.answer().usage()), (changed, error) ->
+                    recorder.guarded(ex, () -> {
+                        if (ex.isFinished()) {
+                            return; // the client left while a stage worked on the answer
+                        }
+                        if (error != null) {
+                            ex.usage = a.answer().usage(); // the provider's work is counted all the same
+                            settleAttempt(n);
+                            recorder.fail(ex, error);
+                            return;
+                        }
+                        AttemptOutcome.Answer out = new AttemptOutcome.Answer(
+                                new ChatAdapter.Answer(changed.body(), changed.usage()), a.upstreamBytes(), a.upstream(),
+                                a.contentType());
+                        GatewayException e = answers.write(ex, out);
+                        if (e != null) {
+                            failed(new AttemptOutcome.Failure(e));
+                            return;
+                        }
+                        ex.deliveredAnswer = changed;
+                        done(n);
+                    }));
+        }
+
+        private boolean failed(AttemptOutcome.Failure failure) {
+            if (recover(n, failure.error(), failure.upstreamBody())) {
+                return true; // retried, moved on to the next target, or a stale attempt
+            }
+            if (failure.streamPending()) {
+                return false; // the stream relay ends its stream with the error event
+            }
+            answers.fail(ex, failure);
+            return true;
         }
     }
 

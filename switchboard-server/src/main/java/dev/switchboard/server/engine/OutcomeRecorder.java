@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.engine;
 
 import dev.switchboard.telemetry.GatewayMetrics;
 import dev.switchboard.usage.Usage;
@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * Records how each request ended: metrics, one access-log line (no prompt text, no secrets; written by an
  * asynchronous appender) and a usage event. Called once per exchange on its event loop.
  */
-final class OutcomeRecorder {
+public final class OutcomeRecorder {
     private static final Logger ACCESS = LoggerFactory.getLogger("switchboard.access");
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecorder.class);
 
@@ -21,7 +21,7 @@ final class OutcomeRecorder {
     private final AdmissionControl admission;
     private final dev.switchboard.telemetry.ModelLabels modelLabels = new dev.switchboard.telemetry.ModelLabels();
 
-    OutcomeRecorder(GatewayMetrics metrics, UsageSink usageSink, AdmissionControl admission) {
+    public OutcomeRecorder(GatewayMetrics metrics, UsageSink usageSink, AdmissionControl admission) {
         this.metrics = metrics;
         this.usageSink = usageSink;
         this.admission = admission;
@@ -32,7 +32,7 @@ final class OutcomeRecorder {
     }
 
     /** Runs a step of the exchange; any failure becomes the caller's error answer, never a dropped request. */
-    void guarded(Exchange ex, Runnable step) {
+    public void guarded(Exchange ex, Runnable step) {
         try {
             step.run();
         } catch (dev.switchboard.error.GatewayException e) {
@@ -67,7 +67,7 @@ final class OutcomeRecorder {
     }
 
     /** Answers with the error in the caller's dialect (unless an answer already went out) and records the outcome. */
-    void fail(Exchange ex, dev.switchboard.error.GatewayException e) {
+    public void fail(Exchange ex, dev.switchboard.error.GatewayException e) {
         if (ex.isFinished()) {
             return;
         }
@@ -77,7 +77,7 @@ final class OutcomeRecorder {
         finish(ex);
     }
 
-    void finish(Exchange ex) {
+    public void finish(Exchange ex) {
         if (!ex.markFinished()) {
             return;
         }

@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.engine;
 
 import dev.switchboard.config.LimitsConfig;
 import dev.switchboard.cost.CostCalculator;
@@ -39,7 +39,7 @@ import dev.switchboard.server.admission.AdmissionScopes;
  * plan may reach an unpriced model is refused. After the call the real usage replaces the reservation and teaches the
  * estimate. A request with nothing to count costs no estimate and no counter call.
  */
-final class AdmissionControl {
+public final class AdmissionControl {
     private final Limiter limiter;
     private final EstimateWorkers estimator;
     private final PriceTable prices;
@@ -47,7 +47,7 @@ final class AdmissionControl {
     /** Shared by the event loops; a race only builds the same immutable map twice. */
     private volatile ModelLimitsOf modelLimits;
 
-    AdmissionControl(Limiter limiter, TokenEstimator estimator, PriceTable prices) {
+    public AdmissionControl(Limiter limiter, TokenEstimator estimator, PriceTable prices) {
         this.limiter = limiter;
         this.estimator = new EstimateWorkers(estimator);
         this.prices = prices;
@@ -95,7 +95,7 @@ final class AdmissionControl {
      * A free call ({@code count_tokens}): counted as one request against the caller's requests-per-minute limits
      * only (no tokens, no money), so it is refused when a window is full but never by a spent budget.
      */
-    Future<Void> admitFree(Exchange ex, RoutePlan plan) {
+    public Future<Void> admitFree(Exchange ex, RoutePlan plan) {
         LimitsConfig limits = ex.snapshot.config().governance().limits();
         List<Scope> scopes = new ArrayList<>(3);
         for (Scope s : AdmissionScopes.of(ex.key, plan, limits, modelLimits(ex))) {

@@ -1,24 +1,24 @@
-package dev.switchboard.server;
+package dev.switchboard.server.engine;
 
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.provider.StreamFraming;
-import dev.switchboard.provider.anthropic.AnthropicPassthrough;
+import dev.switchboard.provider.NativePassthrough;
 import dev.switchboard.server.upstream.UpstreamResponse;
 import dev.switchboard.usage.Usage;
 import io.vertx.core.buffer.Buffer;
 import dev.switchboard.server.wire.ClientSide;
 
 /**
- * Relays an Anthropic stream to an Anthropic client byte for byte, while its events are read for usage, the end
- * (message_stop) and the provider's own error event (relayed as it came, then the stream ends).
+ * Relays a provider's stream to a client of the same dialect byte for byte, while the pass-through's watcher reads
+ * its events for usage, the end and the provider's own error event (relayed as it came, then the stream ends).
  */
 final class NativeSseRelay extends StreamRelay {
-    private final AnthropicPassthrough.StreamWatcher watcher;
+    private final NativePassthrough.StreamWatcher watcher;
     private final StreamFraming parser;
 
-    NativeSseRelay(Exchange ex, UpstreamCall call, ClientSide client, Runnable onFinish) {
+    NativeSseRelay(Exchange ex, UpstreamCall call, ClientSide client, NativePassthrough passthrough, Runnable onFinish) {
         super(ex, call, client, onFinish);
-        this.watcher = AnthropicPassthrough.newStreamWatcher(ex.target.provider());
+        this.watcher = passthrough.newStreamWatcher();
         this.parser = StreamFraming.sse(watcher::onEvent);
     }
 

@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.engine;
 
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -9,7 +9,7 @@ import java.util.List;
  * insert and removal rather than a timer of its own. Timeouts fire within one tick of their deadline.
  * Confined to its event loop.
  */
-final class DeadlineSweeper {
+public final class DeadlineSweeper {
     static final long TICK_MS = 25;
 
     /** Something with deadlines; {@link #check} runs on every tick while registered. */
@@ -25,7 +25,7 @@ final class DeadlineSweeper {
     private final Vertx vertx;
     private long timerId = -1;
 
-    DeadlineSweeper(Vertx vertx) {
+    public DeadlineSweeper(Vertx vertx) {
         this.vertx = vertx;
     }
 

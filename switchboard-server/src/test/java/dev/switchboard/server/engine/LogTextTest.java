@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

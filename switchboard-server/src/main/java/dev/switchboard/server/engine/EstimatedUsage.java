@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.server.engine;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
