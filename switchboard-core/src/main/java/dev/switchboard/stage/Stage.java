@@ -46,6 +46,14 @@ public interface Stage {
         return false;
     }
 
+    /**
+     * Whether the engine holds this stage's hooks to the config's time limit (default). A stage that bounds its own
+     * waiting (the built-in admission, which has its queue timeout) says false and saves the timer.
+     */
+    default boolean timeLimited() {
+        return true;
+    }
+
     /** The config that made this stage was replaced (a reload): release what it holds. */
     default void close() {
     }

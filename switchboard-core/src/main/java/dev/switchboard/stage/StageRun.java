@@ -105,7 +105,7 @@ public final class StageRun {
                 continue;
             }
             int at = i;
-            bounded(pending).whenComplete((d, err) -> loop.execute(() -> {
+            (stage.timeLimited() ? bounded(pending) : orNull(pending)).whenComplete((d, err) -> loop.execute(() -> {
                 if (err != null) {
                     failed(at, err, listener);
                 } else if (decided(at, d, listener)) {
@@ -252,6 +252,12 @@ public final class StageRun {
     /** The stages whose answer hooks run: before the one that answered, else all whose request hook ran. */
     private int owed() {
         return answeredBy >= 0 ? answeredBy : ran;
+    }
+
+    /** The hook's future as it is (a null one fails). */
+    private static <T> CompletionStage<T> orNull(CompletionStage<T> pending) {
+        return pending != null ? pending
+                : CompletableFuture.failedFuture(new IllegalStateException("the hook returned no future"));
     }
 
     /** The hook's future with the stages' time limit (a copy: the stage's own future is left as it is). */

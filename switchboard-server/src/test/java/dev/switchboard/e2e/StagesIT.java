@@ -51,6 +51,7 @@ class StagesIT {
     static final String FAIL_STREAM_KEY = "sk-stage-failstream-key-1";
     static final String JOURNAL_KEY = "sk-stage-journal-key-1";
     static final String REFUSE_KEY = "sk-stage-refuse-key-1";
+    static final String LIMITED_KEY = "sk-stage-limited-key-1";
 
     static FakeUpstream openAi;
     static FakeAnthropicUpstream anthropic;
@@ -97,9 +98,13 @@ class StagesIT {
                   - name: refuse
                     key: %s
                     stages: [{ type: test_journal, name: a }, { type: test_journal, name: guard, settings: { refuse: "Blocked by policy." } }, { type: test_journal, name: never }]
+                  - name: limited
+                    key: %s
+                    limits: { requests_per_minute: 1 }
+                    stages: [{ type: test_journal, name: a }]
                 """.formatted(fast, openAi.baseUrl(), GatewayFixture.UPSTREAM_KEY, anthropic.baseUrl(),
                 FakeAnthropicUpstream.API_KEY, FakeAnthropicUpstream.MODEL, ANSWER_KEY, REWRITE_KEY, REPLACE_KEY, FAIL_KEY,
-                FAIL_ANSWER_KEY, FAIL_STREAM_KEY, JOURNAL_KEY, REFUSE_KEY);
+                FAIL_ANSWER_KEY, FAIL_STREAM_KEY, JOURNAL_KEY, REFUSE_KEY, LIMITED_KEY);
     }
 
     @AfterAll
@@ -300,6 +305,21 @@ class StagesIT {
         assertThat(r.statusCode()).isGreaterThanOrEqualTo(500);
         int status = r.statusCode();
         assertThat(awaitJournal(requestId(r), 4)).containsExactly("a.request", "b.request", "b.outcome:" + status, "a.outcome:" + status);
+    }
+
+    /** Admission is the built-in stage before the configured ones: a call it refuses never reaches them. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aLimitRefusesBeforeTheConfiguredStagesRun(boolean fast) throws Exception {
+        String body = "{\"model\":\"" + OPENAI + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        HttpResponse<String> first = post(fast, LIMITED_KEY, "/v1/chat/completions", body);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(awaitJournal(requestId(first), 2)).containsExactly("a.request", "a.outcome:200");
+        HttpResponse<String> second = post(fast, LIMITED_KEY, "/v1/chat/completions", body);
+        assertThat(second.statusCode()).isEqualTo(429);
+        assertThat(awaitJournal(requestId(second), 1)).isEmpty();
+        List<UsageEvent> usage = gateway(fast).usage().awaitEvents(2, Duration.ofSeconds(5));
+        assertThat(usage).extracting(UsageEvent::status).containsExactly(200, 429);
     }
 
     static HttpResponse<String> post(boolean fast, String key, String path, String body) throws Exception {

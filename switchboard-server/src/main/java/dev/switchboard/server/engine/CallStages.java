@@ -29,10 +29,25 @@ final class CallStages {
     private final OutcomeRecorder recorder;
     private final StageAnswerWriter writer;
 
-    CallStages(Vertx vertx, OutcomeRecorder recorder) {
+    /** Today's steps as the first stages of every call: recording outermost, then admission. */
+    private final List<Stage> builtIn;
+
+    CallStages(Vertx vertx, OutcomeRecorder recorder, AdmissionControl admission) {
         this.vertx = vertx;
         this.recorder = recorder;
         this.writer = new StageAnswerWriter(recorder);
+        this.builtIn = List.of(new RecordingStage(recorder), new AdmissionStage(admission));
+    }
+
+    private List<Stage> withBuiltIn(List<Stage> configured) {
+        List<Stage> all = new java.util.ArrayList<>(builtIn.size() + configured.size());
+        all.addAll(builtIn);
+        all.addAll(configured);
+        return all;
+    }
+
+    private static boolean builtInName(String stage) {
+        return AdmissionStage.NAME.equals(stage) || RecordingStage.NAME.equals(stage);
     }
 
     /**
@@ -40,14 +55,18 @@ final class CallStages {
      * refused the call (then it is answered here).
      */
     void beforeCall(Exchange ex, RoutePlan plan, Runnable next) {
-        List<Stage> stages = ex.snapshot.stages().forCall(ex.key == null ? null : ex.key.id(),
+        List<Stage> configured = ex.snapshot.stages().forCall(ex.key == null ? null : ex.key.id(),
                 ex.key == null ? null : ex.key.team(), plan.route());
-        if (stages.isEmpty()) {
-            next.run();
-            return;
-        }
+        List<Stage> stages = configured.isEmpty() ? builtIn : withBuiltIn(configured);
         Context context = vertx.getOrCreateContext();
-        Executor loop = task -> context.runOnContext(v -> task.run());
+        // a hook that completes on the call's own loop (a Vert.x future) continues at once, without a new task
+        Executor loop = task -> {
+            if (Vertx.currentContext() == context) {
+                task.run();
+            } else {
+                context.runOnContext(v -> task.run());
+            }
+        };
         StageRun run = new StageRun(stages, new StageCallView(ex, plan), ex.request, loop, hookMillis(ex));
         ex.stages = run;
         run.runRequest(new StageRun.RequestListener() {
@@ -76,7 +95,7 @@ final class CallStages {
             @Override
             public void refuse(GatewayException error, String stage) {
                 recorder.guarded(ex, () -> {
-                    ex.answeredBy = stage;
+                    ex.answeredBy = builtInName(stage) ? null : stage; // a limit's refusal is no stage's answer
                     if (!leftWhileWaiting(ex)) {
                         recorder.fail(ex, error);
                     }
@@ -102,6 +121,9 @@ final class CallStages {
     /** The client left while a stage decided: nothing was asked of a provider, nothing counts (499). */
     private boolean leftWhileWaiting(Exchange ex) {
         if (ex.isFinished()) {
+            if (ex.reservation != null) {
+                ex.reservation.release(); // answered while it waited: nothing else settles what it was just given
+            }
             return true;
         }
         if (!ex.client.closed()) {

@@ -20,6 +20,8 @@ public final class Exchange {
     /** The caller's own {@code x-request-id} when it sent a plain one, else null; recorded beside requestId. */
     String clientRequestId;
     final long startNanos = System.nanoTime();
+    /** When the exchange finished (its recorded duration ends here, whatever stages do afterwards). */
+    long finishedNanos;
     /** The client's request head and the answer going back to it. */
     final ClientSide client;
     final Snapshot snapshot;

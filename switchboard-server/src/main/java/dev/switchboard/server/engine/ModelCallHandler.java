@@ -39,13 +39,7 @@ public final class ModelCallHandler implements RoutedCall.Answers {
         this.routingMetrics = routingMetrics;
         this.runner = new AttemptRunner(sweeper, client, new UpstreamSigner(tokenClient), connections,
                 recorder::guarded, admission::inputTokens);
-        this.stages = new CallStages(vertx, recorder);
-    }
-
-    private static void release(Exchange ex) {
-        if (ex.reservation != null) {
-            ex.reservation.release();
-        }
+        this.stages = new CallStages(vertx, recorder, admission);
     }
 
     public void handle(Exchange ex, Operation op, byte[] body) {
@@ -59,25 +53,8 @@ public final class ModelCallHandler implements RoutedCall.Answers {
         }
         Router router = ex.snapshot.router();
         RoutePlan plan = router.plan(req.model(), Exchange.facts(ex, req));
-        admission.admit(ex, plan).onComplete(ar -> recorder.guarded(ex, () -> { // an Error still answers
-            if (ex.isFinished()) {
-                release(ex); // answered while it waited: nothing else settles what it was just given
-                return;
-            }
-            if (ar.failed()) {
-                recorder.fail(ex, ar.cause() instanceof GatewayException g ? g
-                        : new GatewayException(ErrorKind.INTERNAL, "Limits could not be checked."));
-                return;
-            }
-            if (ex.client.closed()) { // left while waiting in the queue for capacity: nothing used, nothing counts
-                release(ex); // all of it, the request too; its room wakes the next queued request
-                ex.status = 499;
-                ex.errorType = "client_closed";
-                recorder.finish(ex);
-                return;
-            }
-            startRoutedCall(ex, plan, router, op, body);
-        }));
+        // the stages, today's admission first: the routed call starts when every one let the request go on
+        stages.beforeCall(ex, plan, () -> startRoutedCall(ex, plan, router, op, body));
     }
 
     /**
@@ -85,9 +62,9 @@ public final class ModelCallHandler implements RoutedCall.Answers {
      * model call passes before anything goes upstream (where request stages hook in).
      */
     private void startRoutedCall(Exchange ex, RoutePlan plan, Router router, Operation op, byte[] body) {
-        stages.beforeCall(ex, plan, () -> new RoutedCall(ex, plan, router.registry(), router.breaker(),
+        new RoutedCall(ex, plan, router.registry(), router.breaker(),
                 (e, contentFilterFallback, report) -> runner.run(e, op, body, contentFilterFallback, report),
-                this, recorder, routingMetrics, vertx).start());
+                this, recorder, routingMetrics, vertx).start();
     }
 
     @Override

@@ -77,14 +77,29 @@ public final class OutcomeRecorder {
         finish(ex);
     }
 
+    /**
+     * The exchange is over: once, its outcome goes to its stages (the configured ones, innermost first, then the
+     * built-in admission, which settles, and recording, which records). An exchange that ended before its stages
+     * started (refused at the door, unreadable, a model it may not use) is settled and recorded directly.
+     */
     public void finish(Exchange ex) {
         if (!ex.markFinished()) {
             return;
         }
-        long duration = System.nanoTime() - ex.startNanos;
+        ex.finishedNanos = System.nanoTime();
+        if (ex.stages != null) {
+            CallStages.afterOutcome(ex);
+            return;
+        }
         if (ex.request != null) {
             admission.settle(ex); // the real usage and cost replace what admission reserved
         }
+        record(ex);
+    }
+
+    /** Metrics, the usage event and the access log line of a finished exchange. */
+    void record(Exchange ex) {
+        long duration = ex.finishedNanos - ex.startNanos;
         String provider = ex.target == null ? "none" : ex.target.provider().name();
         String model = ex.target == null ? "none" : ex.target.publicModel();
         // labels are bounded: a client-chosen provider/model name is counted as "other" (see ModelLabels)
@@ -121,7 +136,6 @@ public final class OutcomeRecorder {
                     ex.errorType.isEmpty() ? "" : " error=" + ex.errorType,
                     ex.clientRequestId == null ? "" : " client_request_id=" + ex.clientRequestId);
         }
-        CallStages.afterOutcome(ex);
     }
 
     /** A model name that failed validation is recorded as {@code (unknown)}, not as whatever the client sent. */

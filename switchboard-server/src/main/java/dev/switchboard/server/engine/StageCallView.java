@@ -19,6 +19,11 @@ final class StageCallView implements StageCall {
         this.plan = plan;
     }
 
+    /** The exchange itself, for the built-in stages (admission, recording), which work on it directly. */
+    Exchange exchange() {
+        return ex;
+    }
+
     @Override
     public String requestId() {
         return ex.requestId;
