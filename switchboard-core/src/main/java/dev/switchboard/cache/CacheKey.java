@@ -2,6 +2,7 @@ package dev.switchboard.cache;
 
 import dev.switchboard.model.ModelRequest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -28,9 +29,14 @@ public record CacheKey(String namespace, String model, String hash) {
 
     /** The key of {@code request} in {@code namespace}; IllegalArgumentException when the body is not a JSON object. */
     public static CacheKey of(String namespace, ModelRequest request) {
-        DigestSink sink = head(EXACT, namespace, request);
-        new CanonicalHash(request.raw(), -1).feed(sink);
-        return new CacheKey(namespace, request.model(), HEX.formatHex(sink.finish()));
+        List<DigestSink> sinks = DigestSink.acquire();
+        try {
+            DigestSink sink = head(EXACT, namespace, request, sinks);
+            new CanonicalHash(request.raw(), -1, sinks).feed();
+            return new CacheKey(namespace, request.model(), HEX.formatHex(sink.finish()));
+        } finally {
+            DigestSink.release(sinks);
+        }
     }
 
     /**
@@ -47,19 +53,24 @@ public record CacheKey(String namespace, String model, String hash) {
         if (last < 0) {
             return null;
         }
-        DigestSink sink = head(SEMANTIC, namespace, request);
-        CanonicalHash hash = new CanonicalHash(request.raw(), last);
-        hash.feed(sink);
-        String text = hash.holeText();
-        if (text == null) {
-            return null;
+        List<DigestSink> sinks = DigestSink.acquire();
+        try {
+            DigestSink sink = head(SEMANTIC, namespace, request, sinks);
+            CanonicalHash hash = new CanonicalHash(request.raw(), last, sinks);
+            hash.feed();
+            String text = hash.holeText();
+            if (text == null) {
+                return null;
+            }
+            return new SemanticParts(new CacheKey(namespace, request.model(), HEX.formatHex(sink.finish())), text);
+        } finally {
+            DigestSink.release(sinks);
         }
-        return new SemanticParts(new CacheKey(namespace, request.model(), HEX.formatHex(sink.finish())), text);
     }
 
-    private static DigestSink head(String version, String namespace, ModelRequest request) {
+    private static DigestSink head(String version, String namespace, ModelRequest request, List<DigestSink> sinks) {
         Objects.requireNonNull(namespace, "namespace");
-        DigestSink sink = new DigestSink();
+        DigestSink sink = DigestSink.at(sinks, 0);
         sink.string(version);
         sink.string(namespace);
         sink.string(request.operation().name());

@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Feeds a canonical request body to a digest in one streaming pass over its bytes (no tree, no canonical copy):
- * objects are hashed member by member and the members' digests sorted, so key order does not matter; numbers by
+ * objects are hashed member by member and the members' stand-ins (their digests, or short ones themselves) sorted, so key order does not matter; numbers by
  * value (1 = 1.0 = 1e0); whitespace never reaches the digest. Per path:
  * <ul>
  *   <li>top level: the fields in {@link #IGNORED} and null fields (= absent) are left out;</li>
@@ -41,21 +41,22 @@ final class CanonicalHash {
 
     private final byte[] raw;
     private final int hole;
-    private final List<DigestSink> sinks = new ArrayList<>();
+    private final List<DigestSink> sinks;
     private JsonParser p;
     private int messageIndex = -1;
     private String holeText;
     private boolean holeTextOnly;
 
     /** @param hole the index in {@code messages} of the message whose content is left out, -1 for none */
-    CanonicalHash(byte[] raw, int hole) {
+    CanonicalHash(byte[] raw, int hole, List<DigestSink> sinks) {
         this.raw = raw;
         this.hole = hole;
+        this.sinks = sinks;
     }
 
-    /** Feeds the body into {@code out} (which may already hold other parts of the key). */
-    void feed(DigestSink out) {
-        sinks.add(out);
+    /** Feeds the body into sink 0 (which may already hold other parts of the key). */
+    void feed() {
+        DigestSink out = sink(0);
         try (JsonParser parser = Json.MAPPER.createParser(raw)) {
             p = parser;
             JsonToken t = p.nextToken();
@@ -118,10 +119,7 @@ final class CanonicalHash {
     }
 
     private DigestSink sink(int depth) {
-        while (sinks.size() <= depth) {
-            sinks.add(new DigestSink());
-        }
-        return sinks.get(depth);
+        return DigestSink.at(sinks, depth);
     }
 
     /** An object at {@code depth}, its members hashed apart (in sink depth + 1) and their digests sorted. */
@@ -143,7 +141,7 @@ final class CanonicalHash {
             } else {
                 value(t, m, depth + 1, child(ctx, name));
             }
-            members.add(m.finish());
+            members.add(m.finishMember());
         }
         close(out, members);
     }
@@ -152,7 +150,7 @@ final class CanonicalHash {
         members.sort(Arrays::compareUnsigned);
         out.tag('O');
         for (byte[] d : members) {
-            out.bytes(d);
+            out.append(d);
         }
         out.tag('}');
     }
@@ -208,10 +206,10 @@ final class CanonicalHash {
         List<byte[]> members = new ArrayList<>(2);
         m.string("text");
         m.chars(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-        members.add(m.finish());
+        members.add(m.finishMember());
         m.string("type");
         m.string("text");
-        members.add(m.finish());
+        members.add(m.finishMember());
         out.tag('A');
         close(out, members);
         out.tag(']');

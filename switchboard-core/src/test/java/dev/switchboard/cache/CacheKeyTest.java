@@ -32,6 +32,15 @@ class CacheKeyTest {
         assertThat(key(reordered)).isEqualTo(key(BASE)).hasSize(64).matches("[0-9a-f]{64}");
     }
 
+    /**
+     * Keys are shared by instances of different versions (Redis) and outlive a restart: a change to how they are
+     * computed must change the version tag in CacheKey, and this value with it.
+     */
+    @Test
+    void keysAreStableAcrossVersions() {
+        assertThat(key(BASE)).isEqualTo("dd87dc56452359e0844a7913e4a52d87129bbd64359c358f558ef42a9766b6d9");
+    }
+
     @Test
     void everythingThatDecidesTheAnswerChangesTheKey() {
         String base = key(BASE);
