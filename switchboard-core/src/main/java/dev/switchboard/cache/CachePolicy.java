@@ -1,10 +1,14 @@
 package dev.switchboard.cache;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * What may be cached. Never: errors, {@code content_filter} endings, refusals, unfinished answers, requests with
@@ -23,14 +27,50 @@ public record CachePolicy(boolean toolCalls, boolean sampled) {
         if (!request.dialectOnly().isEmpty()) {
             return "dialect_only_fields";
         }
+        JsonNode body = topLevel(request.raw());
+        // what typed stream events do not carry: a stored answer could not give it back when replayed as a stream
+        if (body.path("logprobs").asBoolean(false) || body.hasNonNull("top_logprobs")) {
+            return "logprobs";
+        }
+        if (body.hasNonNull("audio") || body.path("modalities").toString().contains("\"audio\"")) {
+            return "audio";
+        }
         if (request.operation() == Operation.EMBEDDINGS || sampled) {
             return null; // embeddings are not sampled
         }
-        JsonNode t = request.body().get("temperature");
+        JsonNode t = body.get("temperature");
         if (t == null || t.isNull()) {
             return "sampled";
         }
         return t.isNumber() && t.decimalValue().signum() == 0 ? null : "sampled";
+    }
+
+    private static final Set<String> READ = Set.of("temperature", "logprobs", "top_logprobs", "audio",
+            "modalities");
+
+    /**
+     * The top-level fields this policy reads, skipping the rest unparsed: the request's tree is never built for it
+     * (the OpenAI-to-OpenAI path has none, and the messages may be megabytes).
+     */
+    private static JsonNode topLevel(byte[] raw) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        try (JsonParser p = Json.MAPPER.createParser(raw)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return out;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (READ.contains(name)) {
+                    out.set(name, Json.SUBTREE_READER.readTree(p));
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the request body is not valid JSON", e);
+        }
+        return out;
     }
 
     /** Why this canonical answer must not be cached, or null. */

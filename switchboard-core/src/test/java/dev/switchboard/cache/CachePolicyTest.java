@@ -35,6 +35,16 @@ class CachePolicyTest {
     }
 
     @Test
+    void whatAReplayedStreamCannotCarryIsNotCached() {
+        assertThat(request(",\"temperature\":0,\"logprobs\":true")).isEqualTo("logprobs");
+        assertThat(request(",\"temperature\":0,\"logprobs\":true,\"top_logprobs\":2")).isEqualTo("logprobs");
+        assertThat(request(",\"temperature\":0,\"logprobs\":false")).isNull();
+        assertThat(request(",\"temperature\":0,\"modalities\":[\"text\",\"audio\"],\"audio\":{\"voice\":\"alloy\",\"format\":\"wav\"}"))
+                .isEqualTo("audio");
+        assertThat(request(",\"temperature\":0,\"modalities\":[\"text\"]")).isNull();
+    }
+
+    @Test
     void aRequestWithFieldsTheCanonicalFormLacksIsNotCached() {
         String body = "{\"model\":\"m\",\"max_tokens\":10,\"temperature\":0,\"container\":\"c-1\","
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
