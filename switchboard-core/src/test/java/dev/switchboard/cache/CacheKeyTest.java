@@ -2,11 +2,20 @@ package dev.switchboard.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.ingress.anthropic.AnthropicIngress;
 import dev.switchboard.ingress.openai.OpenAiIngress;
+import dev.switchboard.json.Json;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.model.Operation;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class CacheKeyTest {
@@ -39,6 +48,45 @@ class CacheKeyTest {
     @Test
     void keysAreStableAcrossVersions() {
         assertThat(key(BASE)).isEqualTo("dd87dc56452359e0844a7913e4a52d87129bbd64359c358f558ef42a9766b6d9");
+    }
+
+    /** Any order of any object's keys, at any depth, and any indentation: one key. */
+    @Test
+    void shuffledAtEveryDepth() throws Exception {
+        String rich = """
+                {"model":"fast","temperature":0,"seed":3,"response_format":{"type":"json_schema","json_schema":{"name":"r",
+                 "schema":{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"array","items":{"type":"string"}}}}}},
+                 "tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"x":{"type":"number"}}}}}],
+                 "messages":[{"role":"user","content":[{"type":"text","text":"hi"},{"type":"image_url","image_url":{"url":"data:x","detail":"low"}}]},
+                             {"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]},
+                             {"role":"tool","tool_call_id":"c","content":"42"}]}""";
+        JsonNode tree = Json.MAPPER.readTree(rich);
+        String expected = key(rich);
+        Random random = new Random(11);
+        for (int i = 0; i < 50; i++) {
+            String shuffled = Json.MAPPER.writer(i % 2 == 0
+                    ? new DefaultPrettyPrinter() : null).writeValueAsString(shuffle(tree, random));
+            assertThat(key(shuffled)).isEqualTo(expected);
+        }
+    }
+
+    private static JsonNode shuffle(JsonNode n, Random random) {
+        if (n.isObject()) {
+            List<String> names = new ArrayList<>();
+            n.fieldNames().forEachRemaining(names::add);
+            Collections.shuffle(names, random);
+            ObjectNode out = Json.MAPPER.createObjectNode();
+            for (String name : names) {
+                out.set(name, shuffle(n.get(name), random));
+            }
+            return out;
+        }
+        if (n.isArray()) {
+            ArrayNode out = Json.MAPPER.createArrayNode();
+            n.forEach(e -> out.add(shuffle(e, random)));
+            return out;
+        }
+        return n;
     }
 
     @Test

@@ -6,12 +6,16 @@ import static dev.switchboard.cache.store.Answers.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.cache.CacheKey;
+import dev.switchboard.cache.CachedAnswer;
 import dev.switchboard.testing.RedisProcess;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -67,6 +71,25 @@ class RedisAnswerStoreTest {
         await(one.close());
         await(two.close());
         await(elsewhere.close());
+    }
+
+    /** A burst of lookups from an event loop, many more than the pool's connections: all hit, none fails. */
+    @Test
+    void aBurstOfLookupsAllHit() {
+        RedisAnswerStore store = RedisAnswerStore.create(vertx, redis.url(), settings(prefix()));
+        CacheKey k = key("shared", "fast", "burst");
+        await(store.put(k, answer("a"), Duration.ofMinutes(1)));
+        Promise<List<CachedAnswer>> done = Promise.promise();
+        vertx.runOnContext(v -> {
+            List<Future<CachedAnswer>> gets = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                gets.add(store.get(k));
+            }
+            Future.all(gets).map(cf -> cf.<CachedAnswer>list()).onComplete(done);
+        });
+        assertThat(await(done.future())).hasSize(100).allMatch(a -> a != null && Answers.text(a).equals("a"));
+        assertThat(store.stats().failures()).isZero();
+        await(store.close());
     }
 
     @Test
