@@ -71,6 +71,7 @@ public class StageBenchmark {
     /** The engine's view of a call, as light as the server's. */
     private record Call(ModelRequest request, RoutePlan plan) implements StageCall {
         public String requestId() { return "req"; }
+        public String callerId() { return "cfg:alice"; }
         public String callerName() { return "alice"; }
         public String team() { return "team-a"; }
         public Map<String, String> callerMetadata() { return Map.of(); }

@@ -51,6 +51,11 @@ final class Reader {
         return env.expand(v.asText(), p, problems);
     }
 
+    /** Text with its {@code ${VAR}} references replaced (a missing variable is a problem at {@code path}). */
+    String expand(String text, String path) {
+        return env.expand(text, path, problems);
+    }
+
     /** A scalar's text (e.g. a size written as a bare number), or null when absent. */
     String scalarText(JsonNode n, String field, String path) {
         return string(n, field, path, false);

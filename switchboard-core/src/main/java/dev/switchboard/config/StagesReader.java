@@ -134,7 +134,7 @@ final class StagesReader {
                     r.problems.add(path + ".settings", "expected a mapping");
                     return null;
                 }
-                settings = s;
+                settings = expanded(s, path + ".settings", r);
             }
         }
         if (type == null) {
@@ -152,6 +152,26 @@ final class StagesReader {
             r.problems.add(path + ".settings", problem);
         }
         return spec;
+    }
+
+    /** The settings with {@code ${VAR}} expanded in every string (a stage's URL or secret comes from the environment). */
+    private static JsonNode expanded(JsonNode n, String path, Reader r) {
+        if (n.isTextual()) {
+            return Json.MAPPER.getNodeFactory().textNode(r.expand(n.asText(), path));
+        }
+        if (n.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = Json.MAPPER.createObjectNode();
+            n.fields().forEachRemaining(e -> o.set(e.getKey(), expanded(e.getValue(), path + "." + e.getKey(), r)));
+            return o;
+        }
+        if (n.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode a = Json.MAPPER.createArrayNode();
+            for (int i = 0; i < n.size(); i++) {
+                a.add(expanded(n.get(i), path + "[" + i + "]", r));
+            }
+            return a;
+        }
+        return n;
     }
 
     /** A type name as it may be quoted in an error: printable and short. */

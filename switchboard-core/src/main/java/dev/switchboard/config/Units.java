@@ -5,13 +5,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses durations ({@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}) and sizes ({@code 512KiB}, {@code 32MiB}, {@code 1MB}). */
-final class Units {
+public final class Units {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|KiB|MB|MiB|GB|GiB)?", Pattern.CASE_INSENSITIVE);
 
     private Units() {}
 
-    static Duration duration(String text) {
+    public static Duration duration(String text) {
         Matcher m = DURATION.matcher(text.trim());
         if (!m.matches()) {
             return null;
@@ -31,7 +31,7 @@ final class Units {
         }
     }
 
-    static long size(String text) {
+    public static long size(String text) {
         Matcher m = SIZE.matcher(text.trim());
         if (!m.matches()) {
             return -1;

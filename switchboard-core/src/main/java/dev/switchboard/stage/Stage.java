@@ -39,8 +39,9 @@ public interface Stage {
     }
 
     /**
-     * Whether this stage reads or changes answers. When no stage of a call does, the byte pass-throughs (OpenAI to an
-     * OpenAI client, Anthropic to an Anthropic client) stay zero-copy; when one does, every answer goes through it.
+     * Whether this stage reads or changes answers: only such a stage's {@link #onAnswer} and {@link #onStream} are
+     * called. When no stage of a call does, the byte pass-throughs (OpenAI to an OpenAI client, Anthropic to an
+     * Anthropic client) stay zero-copy; when one does, every answer goes through it.
      */
     default boolean readsAnswers() {
         return false;

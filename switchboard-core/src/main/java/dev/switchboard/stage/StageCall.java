@@ -12,6 +12,9 @@ public interface StageCall {
     /** The request in the canonical (OpenAI) shape, as the stages before this one left it. */
     ModelRequest request();
 
+    /** The caller's stable id (a store key's id, {@code cfg:<name>} for a config key or token): unique per caller. */
+    String callerId();
+
     /** The caller's name (its key's, or its token's), never the key itself. */
     String callerName();
 

@@ -42,6 +42,7 @@ public final class StageRun {
     /** The stage that answered or refused the call itself, or -1. */
     private int answeredBy = -1;
     private boolean outcomeDone;
+    private final boolean readsAnswers;
 
     /**
      * @param request       the request as decoded; a rewrite replaces it (see {@link #request()})
@@ -53,6 +54,7 @@ public final class StageRun {
         this.request = request;
         this.loop = loop;
         this.timeoutMillis = timeoutMillis;
+        this.readsAnswers = anyReadsAnswers(stages);
     }
 
     /** The request as the stages left it. */
@@ -60,8 +62,15 @@ public final class StageRun {
         return request;
     }
 
-    /** Whether a stage of this call reads or changes answers (no byte pass-through then). */
+    /**
+     * Whether a stage of this call reads or changes answers: only then do answers go through the answer and stream
+     * hooks (and no byte pass-through is taken).
+     */
     public boolean readsAnswers() {
+        return readsAnswers;
+    }
+
+    private static boolean anyReadsAnswers(List<Stage> stages) {
         for (Stage s : stages) {
             if (s.readsAnswers()) {
                 return true;
@@ -181,6 +190,10 @@ public final class StageRun {
     private void answerFrom(int i, StageAnswer answer, java.util.function.BiConsumer<StageAnswer, GatewayException> done) {
         while (i >= 0) {
             Stage stage = stages.get(i);
+            if (!stage.readsAnswers()) { // its hooks leave answers alone: no call, no allocation
+                i--;
+                continue;
+            }
             CompletionStage<StageAnswer> pending;
             try {
                 pending = stage.onAnswer(call, answer);
@@ -218,6 +231,9 @@ public final class StageRun {
     public List<StreamTransform> streamTransforms() {
         List<StreamTransform> out = null;
         for (int i = owed() - 1; i >= 0; i--) {
+            if (!stages.get(i).readsAnswers()) {
+                continue;
+            }
             StreamStage s;
             try {
                 s = stages.get(i).onStream(call);

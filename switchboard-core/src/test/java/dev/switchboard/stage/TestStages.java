@@ -30,6 +30,7 @@ final class TestStages {
         return new StageCall() {
             public String requestId() { return "req-1"; }
             public ModelRequest request() { return req; }
+            public String callerId() { return key.id(); }
             public String callerName() { return key.name(); }
             public String team() { return key.team(); }
             public Map<String, String> callerMetadata() { return key.metadata(); }
@@ -45,6 +46,8 @@ final class TestStages {
     static Stage journaling(String name, List<String> journal, Function<StageCall, CompletionStage<StageDecision>> decide) {
         return new Stage() {
             public String name() { return name; }
+
+            public boolean readsAnswers() { return true; }
 
             public CompletionStage<StageDecision> onRequest(StageCall call) {
                 journal.add(name + ".request");

@@ -144,7 +144,9 @@ final class CallStages {
         if (run == null) {
             return;
         }
-        run.runOutcome(new StageOutcome(ex.status, ex.errorType, ex.usage, ex.answeredBy, ex.deliveredAnswer),
+        String servedBy = ex.target == null || ex.answeredBy != null ? null
+                : ex.target.provider().name() + "/" + ex.target.upstreamModel();
+        run.runOutcome(new StageOutcome(ex.status, ex.errorType, ex.usage, ex.answeredBy, ex.deliveredAnswer, servedBy),
                 e -> LOG.warn("request {}: a stage's outcome hook failed: {}", ex.requestId, e.getClass().getName()));
     }
 

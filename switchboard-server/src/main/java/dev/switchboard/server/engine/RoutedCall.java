@@ -306,7 +306,7 @@ final class RoutedCall {
         @Override
         public boolean outcome(AttemptOutcome outcome) {
             switch (outcome) {
-                case AttemptOutcome.Answer answer when ex.stages != null -> {
+                case AttemptOutcome.Answer answer when ex.stages != null && ex.stages.readsAnswers() -> {
                     staged(answer);
                     return true;
                 }

@@ -35,6 +35,11 @@ final class StageCallView implements StageCall {
     }
 
     @Override
+    public String callerId() {
+        return ex.key == null ? null : ex.key.id();
+    }
+
+    @Override
     public String callerName() {
         return ex.key == null ? null : ex.key.name();
     }

@@ -1,0 +1,164 @@
+package dev.switchboard.cache.stage;
+
+import dev.switchboard.cache.CacheKey;
+import dev.switchboard.cache.CachePolicy;
+import dev.switchboard.cache.CachedAnswer;
+import dev.switchboard.cache.StreamAssembler;
+import dev.switchboard.cache.store.AnswerStore;
+import dev.switchboard.model.ModelRequest;
+import dev.switchboard.model.Operation;
+import dev.switchboard.stage.Stage;
+import dev.switchboard.stage.StageCall;
+import dev.switchboard.stage.StageDecision;
+import dev.switchboard.stage.StageOutcome;
+import dev.switchboard.stage.StreamStage;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The exact response cache. Before the provider: a canonical key of what decides the answer, in the caller's
+ * namespace; a stored answer is the call's answer ({@code x-switchboard-cache: hit}, its age), whole or streamed in
+ * the caller's dialect. After a miss: the answer the client got, whole or assembled from its stream, is stored if
+ * the call succeeded and the answer may be cached (never an error, a refusal, a content-filter ending). A store
+ * that is away or slow is a miss, never an error.
+ */
+final class ResponseCacheStage implements Stage {
+    static final String HEADER = "x-switchboard-cache";
+    static final String AGE_HEADER = "x-switchboard-cache-age";
+    /** Bodies up to this size are hashed on the event loop; larger ones on a worker (the cost grows with the body). */
+    private static final int INLINE_KEY_BYTES = 64 * 1024;
+    private static final String KEY = "cache.key";
+    private static final String TTL = "cache.ttl";
+    private static final String ASSEMBLER = "cache.assembler";
+
+    private final String name;
+    private final CacheSettings settings;
+    private final CachePolicy policy;
+    private volatile AnswerStore store;
+    private volatile Vertx storeOwner;
+
+    ResponseCacheStage(String name, CacheSettings settings) {
+        this.name = name;
+        this.settings = settings;
+        this.policy = new CachePolicy(settings.toolCalls(), settings.sampled());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean readsAnswers() {
+        return true;
+    }
+
+    @Override
+    public CompletionStage<StageDecision> onRequest(StageCall call) {
+        ModelRequest req = call.request();
+        ClientCacheControl control = ClientCacheControl.of(call.header("cache-control"),
+                call.header(ClientCacheControl.TTL_HEADER), settings.ttl());
+        if (control.noStore() || req.operation() == Operation.COMPLETIONS || policy.refuseRequest(req) != null) {
+            call.setResponseHeader(HEADER, "bypass");
+            return StageDecision.PROCEED_NOW;
+        }
+        String namespace = namespace(call);
+        Context context = Vertx.currentContext();
+        AnswerStore answers = store(context.owner());
+        if (req.raw().length <= INLINE_KEY_BYTES) {
+            return lookup(call, answers, CacheKey.of(namespace, req), control);
+        }
+        CompletableFuture<StageDecision> decided = new CompletableFuture<>();
+        context.<CacheKey>executeBlocking(() -> CacheKey.of(namespace, req), false).onComplete(k -> {
+            if (k.failed()) {
+                call.setResponseHeader(HEADER, "bypass");
+                decided.complete(StageDecision.PROCEED);
+            } else {
+                lookup(call, answers, k.result(), control).whenComplete((d, e) -> decided.complete(d));
+            }
+        });
+        return decided;
+    }
+
+    private CompletionStage<StageDecision> lookup(StageCall call, AnswerStore answers, CacheKey key,
+                                                  ClientCacheControl control) {
+        call.attributes().put(KEY, key);
+        call.attributes().put(TTL, control.ttl());
+        if (control.noCache()) { // asked for a fresh answer: no lookup, and the fresh one replaces the entry
+            call.setResponseHeader(HEADER, "miss");
+            return StageDecision.PROCEED_NOW;
+        }
+        Future<CachedAnswer> found = answers.get(key);
+        if (found.isComplete()) {
+            return CompletableFuture.completedFuture(decide(call, found.result()));
+        }
+        CompletableFuture<StageDecision> decided = new CompletableFuture<>();
+        found.onComplete(ar -> decided.complete(decide(call, ar.succeeded() ? ar.result() : null)));
+        return decided;
+    }
+
+    private StageDecision decide(StageCall call, CachedAnswer hit) {
+        if (hit == null) {
+            call.setResponseHeader(HEADER, "miss");
+            return StageDecision.PROCEED;
+        }
+        call.attributes().remove(KEY); // nothing to store afterwards
+        call.setResponseHeader(HEADER, "hit");
+        call.setResponseHeader(AGE_HEADER, Long.toString(hit.ageSeconds(System.currentTimeMillis())));
+        return new StageDecision.Respond(hit.toStageAnswer());
+    }
+
+    @Override
+    public StreamStage onStream(StageCall call) {
+        if (!(call.attributes().get(KEY) instanceof CacheKey)) {
+            return null;
+        }
+        StreamAssembler assembler = new StreamAssembler(settings.maxEntryBytes());
+        call.attributes().put(ASSEMBLER, assembler);
+        return new AssemblingStream(assembler);
+    }
+
+    @Override
+    public void onOutcome(StageCall call, StageOutcome outcome) {
+        if (!(call.attributes().get(KEY) instanceof CacheKey key) || outcome.answeredBy() != null
+                || !outcome.succeeded() || !outcome.errorType().isEmpty()) {
+            return; // a hit, a bypass, another stage's answer, or a failure: nothing to store
+        }
+        boolean streamed = outcome.answer() == null;
+        byte[] body = streamed ? assembled(call) : outcome.answer().body();
+        if (body == null || body.length > settings.maxEntryBytes() || policy.refuseAnswer(body) != null) {
+            return;
+        }
+        Duration ttl = (Duration) call.attributes().get(TTL);
+        store.put(key, new CachedAnswer(body, outcome.usage(), outcome.servedBy() == null ? "" : outcome.servedBy(),
+                System.currentTimeMillis(), streamed), ttl);
+    }
+
+    private static byte[] assembled(StageCall call) {
+        return call.attributes().get(ASSEMBLER) instanceof StreamAssembler a && !a.gaveUp() ? a.answer() : null;
+    }
+
+    /** Whose answers this call may read and write: its key's by default, never another tenant's. */
+    private String namespace(StageCall call) {
+        return switch (settings.namespace()) {
+            case SHARED -> "shared";
+            case TEAM -> call.team() != null ? "team:" + call.team() : "key:" + call.callerId();
+            case KEY -> "key:" + call.callerId();
+        };
+    }
+
+    /** This gateway's store for these settings, found once (a stage serves one gateway). */
+    private AnswerStore store(Vertx owner) {
+        AnswerStore s = store;
+        if (s == null || storeOwner != owner) {
+            s = CacheStores.of(owner, settings);
+            storeOwner = owner;
+            store = s;
+        }
+        return s;
+    }
+}
