@@ -1,6 +1,6 @@
 package dev.switchboard.server;
 
-import dev.switchboard.server.engine.Exchange;
+import dev.switchboard.server.call.Exchange;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;

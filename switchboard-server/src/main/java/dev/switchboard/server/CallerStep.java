@@ -1,7 +1,7 @@
 package dev.switchboard.server;
 
 import dev.switchboard.server.engine.OutcomeRecorder;
-import dev.switchboard.server.engine.Exchange;
+import dev.switchboard.server.call.Exchange;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.governance.CallerAuth;

@@ -2,8 +2,8 @@ package dev.switchboard.server;
 
 import dev.switchboard.server.engine.OutcomeRecorder;
 import dev.switchboard.server.engine.ModelCallHandler;
-import dev.switchboard.server.engine.Exchange;
-import dev.switchboard.server.engine.DeadlineSweeper;
+import dev.switchboard.server.call.Exchange;
+import dev.switchboard.server.call.DeadlineSweeper;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.ingress.anthropic.AnthropicIngress;

@@ -2,7 +2,7 @@ package dev.switchboard.server;
 
 import dev.switchboard.server.engine.OutcomeRecorder;
 import dev.switchboard.server.engine.ModelCallHandler;
-import dev.switchboard.server.engine.Exchange;
+import dev.switchboard.server.call.Exchange;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.ingress.anthropic.AnthropicIngress;
 import dev.switchboard.model.Operation;

@@ -1,7 +1,7 @@
 package dev.switchboard.server;
 
 import dev.switchboard.server.engine.LogText;
-import dev.switchboard.server.engine.Exchange;
+import dev.switchboard.server.call.Exchange;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

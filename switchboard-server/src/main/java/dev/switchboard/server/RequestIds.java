@@ -1,6 +1,6 @@
 package dev.switchboard.server;
 
-import dev.switchboard.server.engine.Exchange;
+import dev.switchboard.server.call.Exchange;
 import dev.switchboard.runtime.Snapshot;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,6 +1,7 @@
 package dev.switchboard.server;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +18,8 @@ import java.util.TreeSet;
 
 /**
  * The whole gateway's package rules, checked from the server, which sees every module's classes (main classes only):
- * no package cycles anywhere, no package split over two modules, vendors apart, core free of Vert.x and Netty.
+ * no package cycles anywhere, no package split over two modules, vendors apart, core free of Vert.x and Netty, the
+ * call path's rooms (engine, relay, call) layered.
  */
 @AnalyzeClasses(packages = "dev.switchboard", importOptions = ImportOption.DoNotIncludeTests.class)
 class ServerArchitectureTest {
@@ -41,6 +43,21 @@ class ServerArchitectureTest {
     static final ArchRule serverHasNoCredentialBranch = noClasses().that().resideInAPackage("dev.switchboard.server..")
             .should().dependOnClassesThat().haveFullyQualifiedName("dev.switchboard.catalogue.AuthStyle")
             .because("the catalogue picks the credential class (dev.switchboard.credentials.UpstreamCredentials)");
+
+    /**
+     * The call path's rooms: the engine drives the relays, the relays work on one call's state, never the other way
+     * (a relay reaches back through {@code call.Guard} and {@code relay.BodyAttempt}); the wiring uses all three.
+     */
+    @ArchTest
+    static final ArchRule callPathLayers = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("Wiring").definedBy("dev.switchboard.server")
+            .layer("Engine").definedBy("dev.switchboard.server.engine..")
+            .layer("Relay").definedBy("dev.switchboard.server.relay..")
+            .layer("Call").definedBy("dev.switchboard.server.call..")
+            .whereLayer("Wiring").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Engine").mayOnlyBeAccessedByLayers("Wiring")
+            .whereLayer("Relay").mayOnlyBeAccessedByLayers("Wiring", "Engine")
+            .whereLayer("Call").mayOnlyBeAccessedByLayers("Wiring", "Engine", "Relay");
 
     /** The store is used through its repositories and {@code Store}; how they talk SQL stays inside the store. */
     @ArchTest

@@ -1,5 +1,6 @@
 package dev.switchboard.server.engine;
 
+import dev.switchboard.server.call.Exchange;
 import dev.switchboard.config.LimitsConfig;
 import dev.switchboard.cost.CostCalculator;
 import dev.switchboard.cost.Price;

@@ -1,5 +1,6 @@
 package dev.switchboard.server.engine;
 
+import dev.switchboard.server.call.Exchange;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.stage.Stage;

@@ -1,5 +1,14 @@
 package dev.switchboard.server.engine;
 
+import dev.switchboard.server.call.Exchange;
+import dev.switchboard.server.call.Guard;
+import dev.switchboard.server.call.UpstreamCall;
+import dev.switchboard.server.call.DeadlineSweeper;
+import dev.switchboard.server.relay.StreamRelay;
+import dev.switchboard.server.relay.SseRelay;
+import dev.switchboard.server.relay.NativeSseRelay;
+import dev.switchboard.server.relay.BodyAttempt;
+import dev.switchboard.server.relay.BodyRelay;
 import dev.switchboard.adapters.ChatAdapters;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
@@ -17,7 +26,9 @@ import dev.switchboard.server.upstream.UpstreamClient;
 import dev.switchboard.server.upstream.UpstreamResponse;
 import dev.switchboard.server.upstream.UpstreamSigner;
 import dev.switchboard.server.wire.HeaderNames;
+import dev.switchboard.usage.Usage;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -41,11 +52,6 @@ final class AttemptRunner {
          * ends the stream with the error event.
          */
         boolean outcome(AttemptOutcome outcome);
-    }
-
-    /** Runs a step of the exchange on its event loop; anything it throws still answers the client. */
-    interface Guard {
-        void guarded(Exchange ex, Runnable step);
     }
 
     private final DeadlineSweeper sweeper;
@@ -72,9 +78,27 @@ final class AttemptRunner {
      * target for it) instead of going out.
      */
     record Attempt(Exchange ex, ModelRequest req, Target target, ChatAdapter adapter, boolean injectUsage,
-                   NativePassthrough passthrough, boolean contentFilterFallback, Report report) {
-        void fail(GatewayException e, byte[] upstreamBody) {
+                   NativePassthrough passthrough, boolean contentFilterFallback, Report report) implements BodyAttempt {
+        @Override
+        public void fail(GatewayException e, byte[] upstreamBody) {
             report.outcome(new AttemptOutcome.Failure(e, upstreamBody, null, false));
+        }
+
+        @Override
+        public void answer(ChatAdapter.Answer answer, byte[] upstreamBytes, Buffer upstream, String contentType) {
+            report.outcome(new AttemptOutcome.Answer(answer, upstreamBytes, upstream, contentType));
+        }
+
+        @Override
+        public void nativeAnswer(Buffer body, String contentType, Usage usage) {
+            report.outcome(new AttemptOutcome.NativeAnswer(body, contentType, usage));
+        }
+
+        @Override
+        public void nativeError(GatewayException e, byte[] upstreamBody, int status, Buffer body, String contentType,
+                                String retryAfter) {
+            report.outcome(new AttemptOutcome.Failure(e, upstreamBody,
+                    new AttemptOutcome.NativeError(status, body, contentType, retryAfter), false));
         }
     }
 

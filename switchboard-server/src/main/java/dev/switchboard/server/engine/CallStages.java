@@ -1,5 +1,7 @@
 package dev.switchboard.server.engine;
 
+import dev.switchboard.server.call.ClientOutcomes;
+import dev.switchboard.server.call.Exchange;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.routing.RoutePlan;
@@ -133,7 +135,7 @@ final class CallStages {
             ex.reservation.release(); // all of it, the request too, as for a client that left while queued
         }
         ex.status = 499;
-        ex.errorType = RoutedCall.CLIENT_CLOSED;
+        ex.errorType = ClientOutcomes.CLIENT_CLOSED;
         recorder.finish(ex);
         return true;
     }

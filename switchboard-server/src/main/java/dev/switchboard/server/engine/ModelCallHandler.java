@@ -1,5 +1,7 @@
 package dev.switchboard.server.engine;
 
+import dev.switchboard.server.call.Exchange;
+import dev.switchboard.server.call.DeadlineSweeper;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.ModelRequest;

@@ -1,5 +1,6 @@
 package dev.switchboard.server.engine;
 
+import dev.switchboard.server.call.Exchange;
 import dev.switchboard.telemetry.GatewayMetrics;
 import dev.switchboard.usage.Usage;
 import dev.switchboard.usage.UsageEvent;

@@ -1,5 +1,10 @@
 package dev.switchboard.server.engine;
 
+import static dev.switchboard.server.call.ClientOutcomes.CLIENT_CLOSED;
+import static dev.switchboard.server.call.ClientOutcomes.CLIENT_TOO_SLOW;
+
+import dev.switchboard.server.call.Exchange;
+import dev.switchboard.server.call.UpstreamCall;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.stage.StageAnswer;
@@ -27,10 +32,6 @@ import dev.switchboard.server.wire.HeaderNames;
  * {@link Answers} and ends the call.
  */
 final class RoutedCall {
-    static final String CLIENT_CLOSED = "client_closed";
-    /** The stream waited for a client that did not read, longer than the idle timeout. */
-    static final String CLIENT_TOO_SLOW = "client_too_slow";
-
     /** Performs one attempt at {@code ex.target} (an {@link AttemptRunner}) and tells {@code report} how it went. */
     interface Attempts {
         void run(Exchange ex, boolean contentFilterFallback, AttemptRunner.Report report);

@@ -1,5 +1,6 @@
 package dev.switchboard.server.engine;
 
+import dev.switchboard.server.call.Exchange;
 import dev.switchboard.model.Operation;
 import dev.switchboard.server.wire.HeaderNames;
 import dev.switchboard.sse.SseEncoder;

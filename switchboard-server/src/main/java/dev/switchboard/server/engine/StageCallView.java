@@ -1,5 +1,6 @@
 package dev.switchboard.server.engine;
 
+import dev.switchboard.server.call.Exchange;
 import dev.switchboard.model.ModelRequest;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.stage.StageCall;

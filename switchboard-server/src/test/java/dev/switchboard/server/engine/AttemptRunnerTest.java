@@ -1,5 +1,8 @@
 package dev.switchboard.server.engine;
 
+import dev.switchboard.server.call.Exchange;
+import dev.switchboard.server.call.UpstreamCall;
+import dev.switchboard.server.call.DeadlineSweeper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.catalogue.ProviderCatalogue;

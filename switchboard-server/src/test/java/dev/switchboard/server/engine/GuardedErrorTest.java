@@ -1,5 +1,6 @@
 package dev.switchboard.server.engine;
 
+import dev.switchboard.server.call.Exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.catalogue.ProviderCatalogue;

@@ -1,4 +1,4 @@
-package dev.switchboard.server.engine;
+package dev.switchboard.server.call;
 
 import dev.switchboard.access.ClientKey;
 import dev.switchboard.ingress.IngressDialect;
@@ -13,56 +13,61 @@ import dev.switchboard.server.admission.StreamAllowance;
 /**
  * The typed state of one request as it moves through the gateway. Confined to the event loop that
  * received the request; finished exactly once.
+ *
+ * <p>Its fields are public and mutable: it is the engine's and the relays' shared working state for one call (both
+ * live in packages of their own), read and written on every request on the event loop, so plain fields keep those
+ * steps as cheap as they were and add no accessor pair per field. Nothing outside the server's call path holds one;
+ * the wiring uses the accessors below.
  */
 public final class Exchange {
     /** The gateway's own id (the usage ledger's key); never chosen by the client. */
-    final String requestId;
+    public final String requestId;
     /** The caller's own {@code x-request-id} when it sent a plain one, else null; recorded beside requestId. */
-    String clientRequestId;
-    final long startNanos = System.nanoTime();
+    public String clientRequestId;
+    public final long startNanos = System.nanoTime();
     /** When the exchange finished (its recorded duration ends here, whatever stages do afterwards). */
-    long finishedNanos;
+    public long finishedNanos;
     /** The client's request head and the answer going back to it. */
-    final ClientSide client;
-    final Snapshot snapshot;
+    public final ClientSide client;
+    public final Snapshot snapshot;
     /** The client's API dialect: how its request is read and its answers and errors are written. */
-    IngressDialect dialect = OpenAiIngress.INSTANCE;
-    String operation = "other";
-    ClientKey key;
-    ModelRequest request;
-    Target target;
+    public IngressDialect dialect = OpenAiIngress.INSTANCE;
+    public String operation = "other";
+    public ClientKey key;
+    public ModelRequest request;
+    public Target target;
     /** What admission reserved (null: nothing counted), settled when the exchange finishes. */
-    dev.switchboard.limits.Reservation reservation;
-    long estimatedInputTokens = -1;
+    public dev.switchboard.limits.Reservation reservation;
+    public long estimatedInputTokens = -1;
     /** Answers the request asks for (n, best_of) and its max_tokens (-1: none), for learning its real output. */
-    long outputChoices = 1;
-    long outputCap = -1;
+    public long outputChoices = 1;
+    public long outputCap = -1;
     /** For an admitted stream with limits: asks for more room as the stream outgrows its reservation. */
-    StreamAllowance allowance;
+    public StreamAllowance allowance;
     /** The request's cost in micro-USD once known, -1 when unknown. */
-    long costMicroUsd = -1;
+    public long costMicroUsd = -1;
     /** The usage {@link #costMicroUsd} was computed for (the cost header and the settlement need the same figure). */
-    Usage costedUsage;
+    public Usage costedUsage;
     /** Upstream attempts so far (retries and fallbacks included). */
-    int attempts;
-    int status;
-    String errorType = "";
-    Usage usage;
+    public int attempts;
+    public int status;
+    public String errorType = "";
+    public Usage usage;
     /** The usage is the gateway's estimate (the provider reported none): recorded as such in the ledger. */
-    boolean usageEstimated;
-    long firstTokenNanos = -1;
+    public boolean usageEstimated;
+    public long firstTokenNanos = -1;
     /** What admission reserved (input + expected output): the charge when the provider may have worked but no usage came back. */
-    long reservedTokens;
-    long reservedMicroUsd = -1;
+    public long reservedTokens;
+    public long reservedMicroUsd = -1;
     /** The latest upstream attempt, and how many earlier ones may have made the provider generate (never refunded). */
-    UpstreamCall upstreamCall;
-    int earlierWorkedAttempts;
+    public UpstreamCall upstreamCall;
+    public int earlierWorkedAttempts;
     /** The configured stages of this call, or null when none apply. */
-    dev.switchboard.stage.StageRun stages;
+    public dev.switchboard.stage.StageRun stages;
     /** The stage that answered or refused the call itself, or null. */
-    String answeredBy;
+    public String answeredBy;
     /** The whole canonical answer the client got (kept only for the stages' outcome hooks), or null. */
-    dev.switchboard.stage.StageAnswer deliveredAnswer;
+    public dev.switchboard.stage.StageAnswer deliveredAnswer;
     private boolean finished;
 
     public Exchange(String requestId, ClientSide client, Snapshot snapshot) {
@@ -71,8 +76,8 @@ public final class Exchange {
         this.snapshot = snapshot;
     }
 
-    // What the wiring outside the engine (lanes, routes, caller identification) reads and sets; the engine itself
-    // works on the fields.
+    // What the wiring outside the engine (lanes, routes, caller identification) reads and sets; the engine and the
+    // relays work on the fields.
 
     public String requestId() {
         return requestId;
@@ -126,7 +131,7 @@ public final class Exchange {
     }
 
     /** A new upstream attempt is being sent; the previous one counts if the provider may have worked on it. */
-    void sending(UpstreamCall call) {
+    public void sending(UpstreamCall call) {
         if (upstreamCall != null && upstreamCall.mayHaveGenerated()) {
             earlierWorkedAttempts++;
         }
@@ -134,7 +139,7 @@ public final class Exchange {
     }
 
     /** Whether any attempt reached the provider without its answer saying that nothing was generated. */
-    boolean providerMayHaveWorked() {
+    public boolean providerMayHaveWorked() {
         return earlierWorkedAttempts > 0 || firstTokenNanos >= 0 || (upstreamCall != null && upstreamCall.mayHaveGenerated());
     }
 

@@ -1,10 +1,12 @@
-package dev.switchboard.server.engine;
+package dev.switchboard.server.relay;
 
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.provider.ChatAdapter;
 import dev.switchboard.provider.StreamFraming;
 import dev.switchboard.provider.StreamTranslator;
+import dev.switchboard.server.call.Exchange;
+import dev.switchboard.server.call.UpstreamCall;
 import dev.switchboard.server.upstream.UpstreamResponse;
 import dev.switchboard.sse.SseEvent;
 import dev.switchboard.usage.Usage;
@@ -16,13 +18,13 @@ import dev.switchboard.server.wire.ClientSide;
  * Relays an upstream stream event by event through the provider's {@link StreamTranslator}, which re-frames it in
  * the client's dialect; an error event from the provider ends the stream with the gateway's error event.
  */
-final class SseRelay extends StreamRelay {
+public final class SseRelay extends StreamRelay {
     private final StreamTranslator translator;
     private final StreamFraming parser;
     private Buffer pending;
     private GatewayException streamError;
 
-    SseRelay(Exchange ex, UpstreamCall call, ClientSide client, ChatAdapter adapter, StreamTranslator translator,
+    public SseRelay(Exchange ex, UpstreamCall call, ClientSide client, ChatAdapter adapter, StreamTranslator translator,
              Runnable onFinish) {
         super(ex, call, client, onFinish);
         this.translator = translator;

@@ -1,4 +1,4 @@
-package dev.switchboard.server.engine;
+package dev.switchboard.server.call;
 
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
@@ -22,7 +22,7 @@ import dev.switchboard.server.upstream.ProviderConnections;
  * A deadline that passes while the relay paused the upstream for a slow client is the client's fault
  * ({@link #clientStalled()}), not the provider's. Confined to the event loop of the exchange.
  */
-final class UpstreamCall implements DeadlineSweeper.Watched {
+public final class UpstreamCall implements DeadlineSweeper.Watched {
     private final DeadlineSweeper sweeper;
     private final UpstreamClient client;
     private final ProviderEndpoint provider;
@@ -45,7 +45,7 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
     private GatewayException timeout;
     private Runnable onTimeout = () -> { };
 
-    UpstreamCall(DeadlineSweeper sweeper, UpstreamClient client, ProviderEndpoint provider, ProviderConnections connections) {
+    public UpstreamCall(DeadlineSweeper sweeper, UpstreamClient client, ProviderEndpoint provider, ProviderConnections connections) {
         this.sweeper = sweeper;
         this.client = client;
         this.provider = provider;
@@ -57,7 +57,7 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
      * Sends the request; {@code onHead} gets the response head, or the gateway error for why there is none (a plain
      * callback rather than a transformed future: one future fewer on every call).
      */
-    void send(UpstreamRequest up, Handler<AsyncResult<UpstreamResponse>> onHead) {
+    public void send(UpstreamRequest up, Handler<AsyncResult<UpstreamResponse>> onHead) {
         int max = provider.limits().maxConnections();
         if (!connections.tryAcquire(max)) {
             done = true;
@@ -85,12 +85,12 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
      * Whether the provider may have generated (and billed) something: the request was written to it and no error
      * status came back (a success, or no answer yet: timed out, abandoned, broken).
      */
-    boolean mayHaveGenerated() {
+    public boolean mayHaveGenerated() {
         return exchange != null && exchange.written() && (!headersReceived || status / 100 == 2);
     }
 
     /** A body chunk arrived: the idle deadline moves (to the next tick, so it can fire up to one tick later). */
-    void activity() {
+    public void activity() {
         activeSinceTick = true;
     }
 
@@ -98,35 +98,35 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
      * The relay paused (true) or resumed (false) the upstream for the client's sake. The idle deadline restarts at
      * each change; one that passes while paused ends the call as {@link #clientStalled()}.
      */
-    void clientPaused(boolean paused) {
+    public void clientPaused(boolean paused) {
         clientPaused = paused;
         activeSinceTick = true;
     }
 
     /** The call was refused before sending: the provider's {@code max_connections} were in use (not its fault). */
-    boolean refused() {
+    public boolean refused() {
         return refused;
     }
 
     /** The deadline that ended this call passed while the client, not the provider, held the stream up. */
-    boolean clientStalled() {
+    public boolean clientStalled() {
         return clientStalled;
     }
 
     /** Called on the event loop when a deadline passes, after the request was reset. */
-    void onTimeout(Runnable action) {
+    public void onTimeout(Runnable action) {
         this.onTimeout = action;
     }
 
     /** The attempt ended normally. */
-    void complete() {
+    public void complete() {
         done = true;
         cancelTimer();
         releaseConnection();
     }
 
     /** The client went away or the gateway gave up: close the upstream request. */
-    void cancel() {
+    public void cancel() {
         if (!done) {
             done = true;
             cancelTimer();
@@ -141,7 +141,7 @@ final class UpstreamCall implements DeadlineSweeper.Watched {
      * The gateway error for a transport failure, preferring a timeout that caused it. The attempt is over: its
      * deadlines stop and its connection is counted free.
      */
-    GatewayException failure(Throwable cause) {
+    public GatewayException failure(Throwable cause) {
         if (!done) {
             done = true;
             cancelTimer();

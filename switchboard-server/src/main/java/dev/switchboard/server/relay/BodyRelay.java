@@ -1,31 +1,34 @@
-package dev.switchboard.server.engine;
+package dev.switchboard.server.relay;
 
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.provider.ChatAdapter;
+import dev.switchboard.server.call.Exchange;
+import dev.switchboard.server.call.Guard;
+import dev.switchboard.server.call.UpstreamCall;
 import dev.switchboard.server.upstream.UpstreamResponse;
 import io.vertx.core.Future;
 import java.util.function.Function;
 
 /**
- * Reads a whole (non-stream) upstream body for an {@link AttemptRunner} attempt and reports what it is: a canonical
+ * Reads a whole (non-stream) upstream body for an attempt ({@link BodyAttempt}) and reports what it is: a canonical
  * answer (translated from the provider's dialect, content-filter refusals and missing usage handled), a pass-through's
  * answer or error as it came, or the provider's error for classification. An answer is held up to the provider's
  * {@code max_response_body}, an error body up to 64 KiB. Writes nothing to the client.
  */
-final class BodyRelay {
+public final class BodyRelay {
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
-    private final AttemptRunner.Guard guard;
+    private final Guard guard;
     private final Function<Exchange, Future<Long>> inputTokens;
 
-    BodyRelay(AttemptRunner.Guard guard, Function<Exchange, Future<Long>> inputTokens) {
+    public BodyRelay(Guard guard, Function<Exchange, Future<Long>> inputTokens) {
         this.guard = guard;
         this.inputTokens = inputTokens;
     }
 
     /** A successful answer in the provider's dialect: translated to the canonical shape. */
-    void answer(AttemptRunner.Attempt attempt, UpstreamCall call, UpstreamResponse upstream) {
+    public void answer(BodyAttempt attempt, UpstreamCall call, UpstreamResponse upstream) {
         Exchange ex = attempt.ex();
         BodyCollector collected = answerCollector(ex);
         upstream.handler(b -> {
@@ -54,7 +57,7 @@ final class BodyRelay {
             }
             String type = upstream.getHeader("content-type");
             if (!EstimatedUsage.needed(ex, answer)) {
-                attempt.report().outcome(new AttemptOutcome.Answer(answer, bytes, collected.buffer(), type));
+                attempt.answer(answer, bytes, collected.buffer(), type);
                 return;
             }
             inputTokens.apply(ex).onComplete(estimate -> guard.guarded(ex, () -> {
@@ -63,13 +66,13 @@ final class BodyRelay {
                 }
                 // without an estimate (the estimator failed) the answer goes out as the provider gave it
                 ChatAdapter.Answer out = estimate.succeeded() ? EstimatedUsage.apply(ex, answer, estimate.result()) : answer;
-                attempt.report().outcome(new AttemptOutcome.Answer(out, bytes, collected.buffer(), type));
+                attempt.answer(out, bytes, collected.buffer(), type);
             }));
         }));
     }
 
     /** A pass-through's whole answer or error: it goes back as the provider sent it. */
-    void nativeAnswer(AttemptRunner.Attempt attempt, UpstreamCall call, UpstreamResponse upstream) {
+    public void nativeAnswer(BodyAttempt attempt, UpstreamCall call, UpstreamResponse upstream) {
         Exchange ex = attempt.ex();
         boolean ok = upstream.statusCode() / 100 == 2;
         BodyCollector collected = ok ? answerCollector(ex) : new BodyCollector(MAX_ERROR_BODY);
@@ -88,21 +91,22 @@ final class BodyRelay {
             byte[] bytes = collected.bytes();
             String type = upstream.getHeader("content-type");
             if (ok) {
-                attempt.report().outcome(new AttemptOutcome.NativeAnswer(collected.buffer(), type,
-                        attempt.passthrough().usage(bytes)));
+                attempt.nativeAnswer(collected.buffer(), type, attempt.passthrough().usage(bytes));
                 return;
             }
             String retryAfter = upstream.getHeader("retry-after");
             GatewayException e = attempt.adapter().toError(ex.target.provider(), upstream.statusCode(), retryAfter, bytes);
             // not the dialect's error shape, or about the gateway's own account: the client gets the gateway's error
-            AttemptOutcome.NativeError asItCame = attempt.passthrough().relayableError(bytes)
-                    ? new AttemptOutcome.NativeError(upstream.statusCode(), collected.buffer(), type, retryAfter) : null;
-            attempt.report().outcome(new AttemptOutcome.Failure(e, bytes, asItCame, false));
+            if (attempt.passthrough().relayableError(bytes)) {
+                attempt.nativeError(e, bytes, upstream.statusCode(), collected.buffer(), type, retryAfter);
+            } else {
+                attempt.fail(e, bytes);
+            }
         }));
     }
 
     /** An error answer in the provider's dialect: mapped to the gateway's error, its body kept for classification. */
-    void error(AttemptRunner.Attempt attempt, UpstreamCall call, UpstreamResponse upstream) {
+    public void error(BodyAttempt attempt, UpstreamCall call, UpstreamResponse upstream) {
         Exchange ex = attempt.ex();
         BodyCollector collected = new BodyCollector(MAX_ERROR_BODY);
         upstream.handler(b -> {
@@ -124,7 +128,7 @@ final class BodyRelay {
     }
 
     /** The answer outgrew {@code max_response_body}: 502 (or the next target), and the upstream request is closed. */
-    private static void tooLarge(Exchange ex, UpstreamCall call, AttemptRunner.Attempt attempt) {
+    private static void tooLarge(Exchange ex, UpstreamCall call, BodyAttempt attempt) {
         int limit = ex.target.provider().limits().maxResponseBytes();
         // answer first: the reset below fails the body, whose handler would report a broken connection instead
         attempt.fail(new GatewayException(ErrorKind.UPSTREAM_SERVER_ERROR, "The answer of provider '"

@@ -1,4 +1,4 @@
-package dev.switchboard.server.engine;
+package dev.switchboard.server.relay;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.ChatAdapter;
+import dev.switchboard.server.call.Exchange;
 import dev.switchboard.usage.Usage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

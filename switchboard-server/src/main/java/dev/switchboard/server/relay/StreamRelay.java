@@ -1,7 +1,10 @@
-package dev.switchboard.server.engine;
+package dev.switchboard.server.relay;
 
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
+import dev.switchboard.server.call.ClientOutcomes;
+import dev.switchboard.server.call.Exchange;
+import dev.switchboard.server.call.UpstreamCall;
 import dev.switchboard.server.upstream.UpstreamResponse;
 import dev.switchboard.usage.Usage;
 import io.vertx.core.buffer.Buffer;
@@ -15,7 +18,7 @@ import dev.switchboard.server.wire.ClientSide;
  * timeout, unparseable bytes, a stream that never finished) ends with one error event of the gateway's, never a
  * fake end marker. Subclasses decide what each upstream read becomes. Confined to the exchange's event loop.
  */
-abstract class StreamRelay {
+public abstract class StreamRelay {
     protected final Exchange ex;
     private final UpstreamCall call;
     private final ClientSide client;
@@ -60,7 +63,7 @@ abstract class StreamRelay {
      * Who may take over a failure that happens before any byte reached the client (e.g. retry or fall back): when it
      * answers true the stream is left to it, unanswered.
      */
-    StreamRelay onFailureBeforeFirstByte(java.util.function.Predicate<GatewayException> recovery) {
+    public StreamRelay onFailureBeforeFirstByte(java.util.function.Predicate<GatewayException> recovery) {
         this.beforeFirstByte = recovery;
         return this;
     }
@@ -68,7 +71,7 @@ abstract class StreamRelay {
     /** An extension of the reservation is being asked for: the upstream stays paused until it is answered. */
     private boolean awaitingAllowance;
 
-    void start(UpstreamResponse upstream) {
+    public void start(UpstreamResponse upstream) {
         client.putHeader("content-type", contentType(upstream));
         client.putHeader("cache-control", "no-cache");
         client.putHeader("x-accel-buffering", "no");
@@ -163,7 +166,7 @@ abstract class StreamRelay {
             return;
         }
         ended = true;
-        ex.errorType = RoutedCall.CLIENT_TOO_SLOW;
+        ex.errorType = ClientOutcomes.CLIENT_TOO_SLOW;
         ex.usage = usage();
         if (!client.closed() && !client.ended()) {
             client.endChunked(Buffer.buffer(ex.dialect.encodeStreamError(e)));

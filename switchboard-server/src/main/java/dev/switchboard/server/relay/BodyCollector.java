@@ -1,4 +1,4 @@
-package dev.switchboard.server.engine;
+package dev.switchboard.server.relay;
 
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;

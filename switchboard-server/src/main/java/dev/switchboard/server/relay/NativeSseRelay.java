@@ -1,8 +1,10 @@
-package dev.switchboard.server.engine;
+package dev.switchboard.server.relay;
 
 import dev.switchboard.error.GatewayException;
 import dev.switchboard.provider.StreamFraming;
 import dev.switchboard.provider.NativePassthrough;
+import dev.switchboard.server.call.Exchange;
+import dev.switchboard.server.call.UpstreamCall;
 import dev.switchboard.server.upstream.UpstreamResponse;
 import dev.switchboard.usage.Usage;
 import io.vertx.core.buffer.Buffer;
@@ -12,11 +14,11 @@ import dev.switchboard.server.wire.ClientSide;
  * Relays a provider's stream to a client of the same dialect byte for byte, while the pass-through's watcher reads
  * its events for usage, the end and the provider's own error event (relayed as it came, then the stream ends).
  */
-final class NativeSseRelay extends StreamRelay {
+public final class NativeSseRelay extends StreamRelay {
     private final NativePassthrough.StreamWatcher watcher;
     private final StreamFraming parser;
 
-    NativeSseRelay(Exchange ex, UpstreamCall call, ClientSide client, NativePassthrough passthrough, Runnable onFinish) {
+    public NativeSseRelay(Exchange ex, UpstreamCall call, ClientSide client, NativePassthrough passthrough, Runnable onFinish) {
         super(ex, call, client, onFinish);
         this.watcher = passthrough.newStreamWatcher();
         this.parser = StreamFraming.sse(watcher::onEvent);

@@ -1,4 +1,4 @@
-package dev.switchboard.server.engine;
+package dev.switchboard.server.call;
 
 import io.vertx.core.Vertx;
 import java.util.ArrayList;

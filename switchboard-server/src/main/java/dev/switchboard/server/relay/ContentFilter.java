@@ -1,4 +1,4 @@
-package dev.switchboard.server.engine;
+package dev.switchboard.server.relay;
 
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayException;
