@@ -179,6 +179,19 @@ class StageRunTest {
     }
 
     @Test
+    void aStageThatReadsNoAnswersIsNeverAskedForAStreamStep() {
+        Stage quiet = new Stage() {
+            public String name() { return "quiet"; }
+
+            public StreamStage onStream(StageCall call) { throw new AssertionError("asked for a stream step"); }
+        };
+        StageRun r = run(quiet);
+        r.runRequest(listener);
+        assertThat(r.readsAnswers()).isFalse();
+        assertThat(r.streamTransforms()).isEmpty();
+    }
+
+    @Test
     void noStreamStageMeansNoPipe() {
         StageRun r = run(TestStages.journaling("a", new ArrayList<>(), c -> StageDecision.PROCEED_NOW));
         r.runRequest(listener);
@@ -190,6 +203,8 @@ class StageRunTest {
                                    int lookahead) {
         return new Stage() {
             public String name() { return name; }
+
+            public boolean readsAnswers() { return true; }
 
             public StreamStage onStream(StageCall call) {
                 return new StreamStage() {
