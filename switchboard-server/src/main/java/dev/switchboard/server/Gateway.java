@@ -104,6 +104,7 @@ public final class Gateway implements AutoCloseable {
                     dir -> snapshots.storeCredentials(dir.credentials()));
             GatewayMetrics metrics = new GatewayMetrics();
             governance.registerMetrics(metrics.registry());
+            dev.switchboard.cache.stage.GatewayCaches.of(vertx).bindMetrics(metrics.registry()); // cache stages' meters
             UsageSink usageSink = governance.ledger == null ? options.usageSink() : event -> {
                 governance.ledger.record(event);
                 options.usageSink().record(event);
