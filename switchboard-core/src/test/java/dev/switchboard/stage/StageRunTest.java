@@ -191,6 +191,8 @@ class StageRunTest {
         return new Stage() {
             public String name() { return name; }
 
+            public boolean readsAnswers() { return true; } // stream hooks run only for stages that read answers
+
             public StreamStage onStream(StageCall call) {
                 return new StreamStage() {
                     public void onEvent(StreamEvent event, java.util.function.Consumer<StreamEvent> out) {
