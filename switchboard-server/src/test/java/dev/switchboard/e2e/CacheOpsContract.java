@@ -78,7 +78,7 @@ abstract class CacheOpsContract {
                   "fake/gpt-4o": { input: %d, output: %d }
                   "fake/gpt-4o-mini": { input: %d, output: %d }
                 keys:
-                  - { name: plain, key: %s, limits: { tokens_per_minute: 1000000 }, stages: [%s] }
+                  - { name: plain, key: %s, limits: { requests_per_minute: 10000, tokens_per_minute: 1000000 }, stages: [%s] }
                   - { name: counting, key: %s, limits: { tokens_per_minute: 1000000 }, stages: [%s] }
                   - { name: r1, key: %s, team: research, stages: [%s] }
                   - { name: r2, key: %s, team: research, stages: [%s] }
@@ -127,6 +127,10 @@ abstract class CacheOpsContract {
 
     static String requestId(HttpResponse<String> r) {
         return r.headers().firstValue("x-request-id").orElseThrow();
+    }
+
+    static long remaining(HttpResponse<String> r, String what) {
+        return Long.parseLong(r.headers().firstValue("x-ratelimit-remaining-" + what).orElseThrow());
     }
 
     static long remainingTokens(HttpResponse<String> r) {
@@ -235,6 +239,9 @@ abstract class CacheOpsContract {
         assertThat(java.util.List.of(cache(first), cache(second), cache(third))).containsOnly("hit");
         // each hit holds the same estimate while it runs and gives it all back: what remains does not fall
         assertThat(remainingTokens(third)).isEqualTo(remainingTokens(second));
+        // but each is a request
+        assertThat(remaining(second, "requests")).isEqualTo(remaining(first, "requests") - 1);
+        assertThat(remaining(third, "requests")).isEqualTo(remaining(second, "requests") - 1);
     }
 
     @Test

@@ -78,6 +78,17 @@ public final class GatewayCaches {
         return stores.values().stream().anyMatch(o -> o.name().equals(name) && o.backend().equals(backend));
     }
 
+    /** The gateway is closing: its stores release what they hold (Redis clients) and are forgotten. */
+    public static Future<Void> close(Vertx vertx) {
+        GatewayCaches caches = BY_GATEWAY.remove(vertx);
+        if (caches == null) {
+            return Future.succeededFuture();
+        }
+        List<Future<Void>> closing = new ArrayList<>();
+        caches.stores.values().forEach(o -> closing.add(o.store().close()));
+        return Future.join(closing).mapEmpty();
+    }
+
     /** Stage {@code stage}'s lookup counts (the same object for every stage of that name). */
     LookupCounters counters(String stage) {
         LookupCounters c = stages.get(stage);
