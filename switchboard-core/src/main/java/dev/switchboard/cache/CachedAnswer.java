@@ -35,6 +35,15 @@ public record CachedAnswer(byte[] body, Usage usage, String model, long storedAt
         return new StageAnswer(body, usage);
     }
 
+    /**
+     * The answer as a hit hands it to the engine: a replay of what {@link #model()} made (priced for the cost saved).
+     *
+     * @param countsTokens its tokens count against token limits
+     */
+    public StageAnswer toReplay(boolean countsTokens) {
+        return new StageAnswer(body, usage, model.isEmpty() ? null : new StageAnswer.Replay(model, countsTokens));
+    }
+
     /** Seconds since it was stored (for the {@code Age} a hit reports), never negative. */
     public long ageSeconds(long nowMillis) {
         return Math.max(0, (nowMillis - storedAtMillis) / 1000);

@@ -10,10 +10,37 @@ import java.util.Objects;
  * A whole answer in the canonical shape (an OpenAI {@code chat.completion}, {@code text_completion} or embedding
  * list, as the operation is), with its usage (null when unknown). The engine encodes it for the client's dialect,
  * and streams it when the client asked for a stream.
+ *
+ * @param replay null for an answer the stage made; else what the answer replays (a cache hit), which the engine
+ *               records and accounts as such
  */
-public record StageAnswer(byte[] body, Usage usage) {
+public record StageAnswer(byte[] body, Usage usage, Replay replay) {
     public StageAnswer {
         Objects.requireNonNull(body, "body");
+    }
+
+    /** An answer the stage made itself (not a replay). */
+    public StageAnswer(byte[] body, Usage usage) {
+        this(body, usage, null);
+    }
+
+    /**
+     * An answer a target made earlier, replayed instead of calling a provider: the usage record marks it as a replay
+     * (a cache hit) with zero upstream cost and the cost it saved (its usage at {@code madeBy}'s price).
+     *
+     * @param madeBy       the target that made it, {@code provider/upstream-model}
+     * @param countsTokens its tokens count against the caller's token limits (never its money); else the replay
+     *                     counts as a request only
+     */
+    public record Replay(String madeBy, boolean countsTokens) {
+        public Replay {
+            Objects.requireNonNull(madeBy, "madeBy");
+        }
+    }
+
+    /** This answer, marked as a replay. */
+    public StageAnswer asReplay(Replay r) {
+        return new StageAnswer(body, usage, r);
     }
 
     /** A one-choice chat completion saying {@code text}. */

@@ -14,6 +14,9 @@ import java.time.Instant;
  * @param costUsd the request's cost in USD, or {@link #UNKNOWN_COST} (NaN) when not known
  * @param clientRequestId the caller's own {@code x-request-id}, or null; not unique
  * @param usageEstimated the token counts are the gateway's estimate, not the provider's (which reported none)
+ * @param cacheHit the answer was replayed from a cache (a stage's replay), not made by a provider: its cost is 0
+ * @param savedUsd what the replayed answer would have cost upstream (its usage at its maker's price), 0 when it was no
+ *                 replay, {@link #UNKNOWN_COST} when the maker has no price
  */
 public record UsageEvent(
         Instant at,
@@ -32,7 +35,9 @@ public record UsageEvent(
         String team,
         double costUsd,
         String clientRequestId,
-        boolean usageEstimated) {
+        boolean usageEstimated,
+        boolean cacheHit,
+        double savedUsd) {
 
     public static final double UNKNOWN_COST = Double.NaN;
 
@@ -45,6 +50,16 @@ public record UsageEvent(
         upstreamModel = LedgerText.clean(upstreamModel);
         team = LedgerText.clean(team);
         clientRequestId = LedgerText.clean(clientRequestId);
+    }
+
+    /** Not a cache hit. */
+    public UsageEvent(Instant at, String requestId, String keyName, String operation, String publicModel,
+            String provider, String upstreamModel, boolean stream, int status, Usage usage, boolean usageReported,
+            long durationMillis, long timeToFirstTokenMillis, String team, double costUsd, String clientRequestId,
+            boolean usageEstimated) {
+        this(at, requestId, keyName, operation, publicModel, provider, upstreamModel, stream, status, usage,
+                usageReported, durationMillis, timeToFirstTokenMillis, team, costUsd, clientRequestId, usageEstimated,
+                false, 0);
     }
 
     /** Usage as the provider reported it (or none), not estimated. */
@@ -73,5 +88,9 @@ public record UsageEvent(
 
     public boolean costKnown() {
         return !Double.isNaN(costUsd) && costUsd >= 0;
+    }
+
+    public boolean savedKnown() {
+        return !Double.isNaN(savedUsd) && savedUsd >= 0;
     }
 }

@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP API on its own port: teams, keys, credentials, approvals, audit and usage over the store.
+ * The admin HTTP API on its own port: teams, keys, credentials, approvals, audit and usage over the store, and the
+ * gateway's response cache.
  * Authentication and parsing happen on the event loop; every store call runs on a worker thread. Request
  * bodies are never logged (they carry key material).
  */
@@ -52,6 +53,7 @@ public final class AdminServer {
         credentials.register(routes);
         new ApprovalsApi(store, teams, keys).register(routes);
         new ReportsApi(store).register(routes);
+        new CacheApi(dev.switchboard.cache.stage.GatewayCaches.of(vertx), store).register(routes);
     }
 
     /**

@@ -95,6 +95,8 @@ final class AdminViews {
         o.put("reasoning_tokens", r.reasoningTokens());
         o.put("cost_usd", r.costUsd());
         o.put("estimated_requests", r.estimatedRequests()); // their token counts are the gateway's estimate
+        o.put("cache_hits", r.cacheHits()); // answered from the response cache: no provider, no cost
+        o.put("saved_usd", r.savedUsd()); // what those hits would have cost upstream
         return o;
     }
 

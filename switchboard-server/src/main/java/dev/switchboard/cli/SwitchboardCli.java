@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code switchboard serve | validate | models}. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, version = "switchboard 0.1.0",
         description = "A self-hosted AI gateway: one OpenAI-compatible endpoint in front of many providers.",
-        subcommands = {ServeCommand.class, ValidateCommand.class, ModelsCommand.class, CheckCommand.class, KeysCommand.class, TeamsCommand.class, ApprovalsCommand.class, CredentialsCommand.class, UsageCommand.class, AuditCommand.class})
+        subcommands = {ServeCommand.class, ValidateCommand.class, ModelsCommand.class, CheckCommand.class, KeysCommand.class, TeamsCommand.class, ApprovalsCommand.class, CredentialsCommand.class, UsageCommand.class, AuditCommand.class, CacheCommand.class})
 public final class SwitchboardCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -48,7 +48,7 @@ final class UsageCommand extends AdminCommand {
     void print(JsonNode answer, PrintWriter out) {
         String group = answer.path("group_by").asText("group");
         Table t = new Table(group.toUpperCase(java.util.Locale.ROOT), "REQUESTS", "PROMPT", "COMPLETION", "CACHED",
-                "REASONING", "COST USD", "ESTIMATED");
+                "REASONING", "COST USD", "ESTIMATED", "CACHE HITS", "SAVED USD");
         for (JsonNode r : answer.path("data")) {
             t.row(cells(text(r.get(group)), r));
         }
@@ -60,7 +60,8 @@ final class UsageCommand extends AdminCommand {
         return new String[] {name, text(r.get("requests")), text(r.get("prompt_tokens")),
                 text(r.get("completion_tokens")), text(r.get("cached_tokens")), text(r.get("reasoning_tokens")),
                 String.format(java.util.Locale.ROOT, "%.6f", r.path("cost_usd").asDouble()),
-                text(r.get("estimated_requests"))}; // requests whose tokens the gateway estimated
+                text(r.get("estimated_requests")), // requests whose tokens the gateway estimated
+                text(r.get("cache_hits")), String.format(java.util.Locale.ROOT, "%.6f", r.path("saved_usd").asDouble())};
     }
 
     private static String enc(String s) {

@@ -104,6 +104,7 @@ public final class Gateway implements AutoCloseable {
                     dir -> snapshots.storeCredentials(dir.credentials()));
             GatewayMetrics metrics = new GatewayMetrics();
             governance.registerMetrics(metrics.registry());
+            dev.switchboard.cache.stage.GatewayCaches.of(vertx).bindMetrics(metrics.registry()); // cache stages' meters
             UsageSink usageSink = governance.ledger == null ? options.usageSink() : event -> {
                 governance.ledger.record(event);
                 options.usageSink().record(event);
@@ -208,6 +209,8 @@ public final class Gateway implements AutoCloseable {
             }
             Future.join(undeploys).toCompletionStage().toCompletableFuture().get(drainMs + 10_000, TimeUnit.MILLISECONDS);
             governance.flushCounters();
+            dev.switchboard.cache.stage.GatewayCaches.close(vertx).toCompletionStage().toCompletableFuture()
+                    .get(5_000, TimeUnit.MILLISECONDS); // cache stores' clients (Redis)
             vertx.close().toCompletionStage().toCompletableFuture().get(10_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -109,6 +109,38 @@ public final class GatewayMetrics {
         return m != null ? m : meters.computeIfAbsent(labels, MeterSet::new);
     }
 
+    /** The meters of answers one stage replayed (cache hits), by the stage's configured name. */
+    private record ReplayMeters(Counter replays, Counter savedUsd) {}
+
+    /** Stage names are the operator's, yet a bound keeps a config with ever-new names from growing the series. */
+    private static final int MAX_REPLAY_STAGES = 256;
+    private final ConcurrentHashMap<String, ReplayMeters> replays = new ConcurrentHashMap<>();
+
+    /**
+     * An answer a stage replayed (a cache hit) instead of calling a provider.
+     *
+     * @param stage           the answering stage's configured name (never a client value)
+     * @param savedMicroUsd   what the provider call would have cost, micro-USD; negative when unknown (not added)
+     */
+    public void replayed(String stage, long savedMicroUsd) {
+        String name = stage == null ? "unknown" : stage;
+        ReplayMeters m = replays.get(name);
+        if (m == null) {
+            String label = replays.size() >= MAX_REPLAY_STAGES ? "other" : name;
+            m = replays.computeIfAbsent(label, n -> new ReplayMeters(
+                    Counter.builder("switchboard.stage.replays")
+                            .description("Answers a stage replayed (cache hits) instead of calling a provider")
+                            .tag("stage", n).register(registry),
+                    Counter.builder("switchboard.stage.replays.saved.usd")
+                            .description("USD the replayed answers saved: each one's usage at the price of the model that made it")
+                            .baseUnit("usd").tag("stage", n).register(registry)));
+        }
+        m.replays().increment();
+        if (savedMicroUsd > 0) {
+            m.savedUsd().increment(savedMicroUsd / 1e6);
+        }
+    }
+
     public io.micrometer.core.instrument.MeterRegistry registry() {
         return registry;
     }

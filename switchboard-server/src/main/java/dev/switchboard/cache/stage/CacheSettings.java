@@ -20,13 +20,15 @@ import java.util.Set;
  * @param redisUrl       null: in process; else this Redis, shared by every instance
  * @param prefix         the Redis key prefix
  * @param timeout        how long a Redis lookup may take before it counts as a miss
+ * @param hitsConsumeTokens a hit's tokens count against the caller's token limits (never its money); by default a
+ *                       hit counts as a request only
  */
 record CacheSettings(Duration ttl, Namespace namespace, int maxEntryBytes, long maxBytes, boolean toolCalls,
-                     boolean sampled, String redisUrl, String prefix, Duration timeout) {
+                     boolean sampled, String redisUrl, String prefix, Duration timeout, boolean hitsConsumeTokens) {
     enum Namespace { KEY, TEAM, SHARED }
 
     static final Set<String> FIELDS = Set.of("ttl", "namespace", "max_entry_bytes", "max_bytes", "cache_tool_calls",
-            "cache_sampled", "backend", "url", "prefix", "timeout");
+            "cache_sampled", "backend", "url", "prefix", "timeout", "hits_consume_tokens");
 
     static CacheSettings read(JsonNode s, List<String> problems) {
         s.fieldNames().forEachRemaining(f -> {
@@ -58,7 +60,7 @@ record CacheSettings(Duration ttl, Namespace namespace, int maxEntryBytes, long 
         return new CacheSettings(ttl, ns, (int) Math.min(entry, Integer.MAX_VALUE - 1024), total,
                 bool(s, "cache_tool_calls", problems), bool(s, "cache_sampled", problems),
                 backend.equals("redis") ? url : null, s.path("prefix").asText("switchboard:cache:"),
-                duration(s, "timeout", Duration.ofMillis(50), problems));
+                duration(s, "timeout", Duration.ofMillis(50), problems), bool(s, "hits_consume_tokens", problems));
     }
 
     static List<String> problems(JsonNode s) {

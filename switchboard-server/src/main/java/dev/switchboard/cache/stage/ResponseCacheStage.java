@@ -39,6 +39,7 @@ final class ResponseCacheStage implements Stage {
     private final CacheSettings settings;
     private final CachePolicy policy;
     private volatile AnswerStore store;
+    private volatile LookupCounters counters;
     private volatile Vertx storeOwner;
 
     ResponseCacheStage(String name, CacheSettings settings) {
@@ -62,20 +63,19 @@ final class ResponseCacheStage implements Stage {
         ModelRequest req = call.request();
         ClientCacheControl control = ClientCacheControl.of(call.header("cache-control"),
                 call.header(ClientCacheControl.TTL_HEADER), settings.ttl());
-        if (control.noStore() || req.operation() == Operation.COMPLETIONS || policy.refuseRequest(req) != null) {
-            call.setResponseHeader(HEADER, "bypass");
-            return StageDecision.PROCEED_NOW;
-        }
-        String namespace = namespace(call);
         Context context = Vertx.currentContext();
         AnswerStore answers = store(context.owner());
+        if (control.noStore() || req.operation() == Operation.COMPLETIONS || policy.refuseRequest(req) != null) {
+            return bypass(call);
+        }
+        String namespace = namespace(call);
         if (req.raw().length <= INLINE_KEY_BYTES) {
             return lookup(call, answers, CacheKey.of(namespace, req), control);
         }
         CompletableFuture<StageDecision> decided = new CompletableFuture<>();
         context.<CacheKey>executeBlocking(() -> CacheKey.of(namespace, req), false).onComplete(k -> {
             if (k.failed()) {
-                call.setResponseHeader(HEADER, "bypass");
+                bypass(call);
                 decided.complete(StageDecision.PROCEED);
             } else {
                 lookup(call, answers, k.result(), control).whenComplete((d, e) -> decided.complete(d));
@@ -89,6 +89,7 @@ final class ResponseCacheStage implements Stage {
         call.attributes().put(KEY, key);
         call.attributes().put(TTL, control.ttl());
         if (control.noCache()) { // asked for a fresh answer: no lookup, and the fresh one replaces the entry
+            counters.misses.increment();
             call.setResponseHeader(HEADER, "miss");
             return StageDecision.PROCEED_NOW;
         }
@@ -103,13 +104,22 @@ final class ResponseCacheStage implements Stage {
 
     private StageDecision decide(StageCall call, CachedAnswer hit) {
         if (hit == null) {
+            counters.misses.increment();
             call.setResponseHeader(HEADER, "miss");
             return StageDecision.PROCEED;
         }
+        counters.hits.increment();
         call.attributes().remove(KEY); // nothing to store afterwards
         call.setResponseHeader(HEADER, "hit");
         call.setResponseHeader(AGE_HEADER, Long.toString(hit.ageSeconds(System.currentTimeMillis())));
-        return new StageDecision.Respond(hit.toStageAnswer());
+        // a replay: the engine records it as a hit, saving the price of its maker's call
+        return new StageDecision.Respond(hit.toReplay(settings.hitsConsumeTokens()));
+    }
+
+    private CompletionStage<StageDecision> bypass(StageCall call) {
+        counters.bypasses.increment();
+        call.setResponseHeader(HEADER, "bypass");
+        return StageDecision.PROCEED_NOW;
     }
 
     @Override
@@ -155,9 +165,11 @@ final class ResponseCacheStage implements Stage {
     private AnswerStore store(Vertx owner) {
         AnswerStore s = store;
         if (s == null || storeOwner != owner) {
-            s = CacheStores.of(owner, settings);
-            storeOwner = owner;
+            GatewayCaches caches = GatewayCaches.of(owner);
+            s = caches.store(owner, name, settings);
+            counters = caches.counters(name);
             store = s;
+            storeOwner = owner;
         }
         return s;
     }

@@ -68,6 +68,8 @@ public final class Exchange {
     public String answeredBy;
     /** The whole canonical answer the client got (kept only for the stages' outcome hooks), or null. */
     public dev.switchboard.stage.StageAnswer deliveredAnswer;
+    /** What a stage's answer replays (a cache hit), or null: recorded as a replay, priced for the cost saved. */
+    public dev.switchboard.stage.StageAnswer.Replay replay;
     private boolean finished;
 
     public Exchange(String requestId, ClientSide client, Snapshot snapshot) {

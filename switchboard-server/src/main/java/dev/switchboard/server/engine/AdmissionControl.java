@@ -195,8 +195,9 @@ public final class AdmissionControl {
         if (ex.answeredBy != null && ex.target == null) {
             // a stage answered or refused the call itself: no provider worked, so no tokens or money are spent
             ex.costMicroUsd = ex.usage == null ? -1 : 0;
-            if (ex.reservation != null) {
-                ex.reservation.reconcile(0, 0);
+            if (ex.reservation != null) { // a replay may count its tokens (StageAnswer.Replay), never money
+                boolean counts = ex.replay != null && ex.replay.countsTokens() && ex.usage != null;
+                ex.reservation.reconcile(counts ? ex.usage.promptTokens() + ex.usage.completionTokens() : 0, 0);
             }
             return;
         }
@@ -242,6 +243,13 @@ public final class AdmissionControl {
         ex.costMicroUsd = cost;
         ex.costedUsage = ex.usage;
         return cost;
+    }
+
+    /** What a replayed answer saved: its usage at its maker's ({@code provider/model}) price, micro-USD; -1: unknown. */
+    long savedMicroUsd(dev.switchboard.stage.StageAnswer.Replay replay, Usage usage) {
+        int slash = replay.madeBy().indexOf('/');
+        return usage == null || slash <= 0 ? -1 : prices.find(replay.madeBy().substring(0, slash),
+                replay.madeBy().substring(slash + 1)).map(p -> CostCalculator.microUsd(p, usage)).orElse(-1L);
     }
 
     /** The config's per-model limits keyed by target, built once per config snapshot. */

@@ -115,6 +115,10 @@ public final class OutcomeRecorder {
         if (usage != null) {
             meters.tokens(usage.promptTokens(), usage.completionTokens());
         }
+        long saved = ex.replay == null ? 0 : admission.savedMicroUsd(ex.replay, usage);
+        if (ex.replay != null) { // by the answering stage's name: chosen by the operator, bounded
+            metrics.replayed(ex.answeredBy, saved);
+        }
         if (ex.request != null) {
             // millisecond precision, as stored; Instant.now() costs a VM call per request
             Instant at = Instant.ofEpochMilli(System.currentTimeMillis());
@@ -123,7 +127,7 @@ public final class OutcomeRecorder {
                     ex.request.stream(), ex.status, usage == null ? Usage.NONE : usage, usage != null && !ex.usageEstimated,
                     duration / 1_000_000, ttft < 0 ? -1 : ttft / 1_000_000, ex.key == null ? null : ex.key.team(),
                     ex.costMicroUsd < 0 ? UsageEvent.UNKNOWN_COST : ex.costMicroUsd / 1_000_000.0, ex.clientRequestId,
-                    usage != null && ex.usageEstimated));
+                    usage != null && ex.usageEstimated, ex.replay != null, saved < 0 ? UsageEvent.UNKNOWN_COST : saved / 1e6));
         }
         if (ex.snapshot.config().server().accessLog() && ACCESS.isInfoEnabled()) {
             // every client-influenced value escaped and bounded: one request, one line (LogText)

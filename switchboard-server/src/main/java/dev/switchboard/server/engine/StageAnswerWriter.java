@@ -26,6 +26,7 @@ final class StageAnswerWriter {
 
     void write(Exchange ex, StageAnswer answer, String stage) {
         ex.usage = answer.usage();
+        ex.replay = answer.replay();
         ex.client.putHeader(HeaderNames.ANSWERED_BY, stage);
         if (!ex.request.stream()) {
             byte[] encoded = ex.dialect.encodeAnswer(ex.request, answer.body());

@@ -37,6 +37,12 @@ final class UsageEventJson {
         if (e.costKnown()) {
             n.put("cost_usd", e.costUsd());
         }
+        if (e.cacheHit()) {
+            n.put("cache_hit", true);
+            if (e.savedKnown()) {
+                n.put("saved_usd", e.savedUsd());
+            }
+        }
         n.put("duration_ms", e.durationMillis());
         n.put("ttft_ms", e.timeToFirstTokenMillis());
         if (e.clientRequestId() != null) {
@@ -62,7 +68,9 @@ final class UsageEventJson {
                 n.path("stream").asBoolean(), n.path("status").asInt(), u, n.path("usage_reported").asBoolean(),
                 n.path("duration_ms").asLong(), n.path("ttft_ms").asLong(-1), text(n, "team"),
                 n.hasNonNull("cost_usd") ? n.path("cost_usd").asDouble() : UsageEvent.UNKNOWN_COST,
-                text(n, "client_request_id"), n.path("usage_estimated").asBoolean(false));
+                text(n, "client_request_id"), n.path("usage_estimated").asBoolean(false),
+                n.path("cache_hit").asBoolean(false), !n.path("cache_hit").asBoolean(false) ? 0
+                        : n.hasNonNull("saved_usd") ? n.path("saved_usd").asDouble() : UsageEvent.UNKNOWN_COST);
     }
 
     private static String text(JsonNode n, String field) {

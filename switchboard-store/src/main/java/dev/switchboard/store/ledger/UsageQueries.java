@@ -12,7 +12,8 @@ import java.util.List;
 public final class UsageQueries {
     private static final String SUMS = "COUNT(*), COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), "
             + "COALESCE(SUM(cached_tokens), 0), COALESCE(SUM(reasoning_tokens), 0), COALESCE(SUM(cost_micros), 0), "
-            + "COALESCE(SUM(CASE WHEN usage_estimated THEN 1 ELSE 0 END), 0)";
+            + "COALESCE(SUM(CASE WHEN usage_estimated THEN 1 ELSE 0 END), 0), "
+            + "COALESCE(SUM(CASE WHEN cache_hit THEN 1 ELSE 0 END), 0), COALESCE(SUM(saved_micros), 0)";
 
     private final Jdbc jdbc;
 
@@ -74,6 +75,7 @@ public final class UsageQueries {
 
     private static UsageRow row(String group, ResultSet rs, int at) throws SQLException {
         return new UsageRow(group, rs.getLong(at), rs.getLong(at + 1), rs.getLong(at + 2), rs.getLong(at + 3),
-                rs.getLong(at + 4), rs.getLong(at + 5) / 1_000_000d, rs.getLong(at + 6));
+                rs.getLong(at + 4), rs.getLong(at + 5) / 1_000_000d, rs.getLong(at + 6), rs.getLong(at + 7),
+                rs.getLong(at + 8) / 1_000_000d);
     }
 }

@@ -19,8 +19,8 @@ import java.util.List;
 final class UsageWriter {
     private static final String INSERT = "INSERT INTO usage (request_id, at_ms, key_name, team, operation, model, "
             + "provider, upstream_model, stream, status, prompt_tokens, completion_tokens, cached_tokens, "
-            + "reasoning_tokens, usage_reported, cost_micros, duration_ms, ttft_ms, client_request_id, usage_estimated) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
+            + "reasoning_tokens, usage_reported, cost_micros, duration_ms, ttft_ms, client_request_id, usage_estimated, "
+            + "cache_hit, saved_micros) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
 
     private final javax.sql.DataSource dataSource;
     private final UsageQuarantine quarantine;
@@ -95,6 +95,12 @@ final class UsageWriter {
         ps.setLong(18, e.timeToFirstTokenMillis());
         ps.setString(19, e.clientRequestId());
         ps.setBoolean(20, e.usageEstimated());
+        ps.setBoolean(21, e.cacheHit());
+        if (e.savedKnown()) {
+            ps.setLong(22, Math.round(e.savedUsd() * 1_000_000d));
+        } else {
+            ps.setNull(22, Types.BIGINT);
+        }
     }
 
     private static void rollbackQuietly(Connection c) {

@@ -66,4 +66,30 @@ class UsageJournalTest {
             assertThat(totals.estimatedRequests()).isEqualTo(1);
         }
     }
+
+    @Test
+    void aCacheHitKeepsItsMarkAndSavedCostThroughTheJournalIntoTheReport() throws Exception {
+        Path journalFile = dir.resolve("hits.journal");
+        Instant at = Instant.parse("2026-02-01T10:00:00Z");
+        dev.switchboard.usage.Usage u = new dev.switchboard.usage.Usage(10, 5, 15, 0, 0);
+        UsageEvent hit = new UsageEvent(at, "h-1", "k", "chat", "f/m", null, null, false, 200, u, true, 1, -1, null,
+                0.0, null, false, true, 0.000250);
+        UsageEvent unpriced = new UsageEvent(at, "h-2", "k", "chat", "f/m", null, null, false, 200, u, true, 1, -1, null,
+                0.0, null, false, true, UsageEvent.UNKNOWN_COST);
+        UsageEvent upstream = UsageEvents.event("h-3", at, "k", "t", "f/m", 0.5);
+        assertThat(UsageEventJson.fromLine(UsageEventJson.toLine(hit))).isEqualTo(hit);
+        assertThat(UsageEventJson.fromLine(UsageEventJson.toLine(unpriced)).savedKnown()).isFalse();
+        assertThat(UsageEventJson.fromLine(UsageEventJson.toLine(upstream)).cacheHit()).isFalse();
+        new UsageJournal(journalFile, new UsageQuarantine(journalFile)).append(List.of(hit, unpriced, upstream));
+
+        try (Store store = Store.open(StoreSettings.sqlite(dir.resolve("h.db")))) {
+            UsageLedger ledger = store.usageLedger(UsageLedgerSettings.defaults(journalFile));
+            assertThat(ledger.flush(Duration.ofSeconds(30))).isTrue();
+            UsageRow totals = store.usage().usage(null, null, UsageGroupBy.MODEL).totals();
+            assertThat(totals.requests()).isEqualTo(3);
+            assertThat(totals.cacheHits()).isEqualTo(2);
+            assertThat(totals.savedUsd()).isEqualTo(0.000250); // an unknown saving adds nothing
+            assertThat(totals.costUsd()).isEqualTo(0.5);
+        }
+    }
 }

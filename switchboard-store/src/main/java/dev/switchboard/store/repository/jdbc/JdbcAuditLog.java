@@ -17,6 +17,14 @@ final class JdbcAuditLog implements AuditLog {
     }
 
     @Override
+    public void record(String actor, String action, String targetKind, String targetId, java.util.Map<String, ?> details) {
+        jdbc.inTransaction(c -> {
+            AdminChange.audit(c, actor, action, targetKind, targetId, details);
+            return null;
+        });
+    }
+
+    @Override
     public List<AuditEntry> list(Instant since, int limit) {
         return jdbc.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, at_ms, actor, action, target_kind, target_id, "

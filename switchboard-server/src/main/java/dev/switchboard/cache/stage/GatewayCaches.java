@@ -1,0 +1,148 @@
+package dev.switchboard.cache.stage;
+
+import dev.switchboard.cache.store.AnswerStore;
+import dev.switchboard.cache.store.CachePurge;
+import dev.switchboard.cache.store.CacheStats;
+import dev.switchboard.cache.store.MemoryAnswerStore;
+import dev.switchboard.cache.store.RedisAnswerStore;
+import dev.switchboard.cache.store.RedisCacheSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The response caches of one gateway (one Vert.x instance): its stores, by what defines them, and each cache stage's
+ * lookup counts, by the stage's configured name. A config reload makes new cache stages, which find the same store
+ * and counters, so cached answers and counts outlive reloads; two gateways in one process never share an in-process
+ * store (only Redis is shared). The gateway binds its metrics registry here ({@link #bindMetrics}) and the admin API
+ * reads stats and purges through it. Every map is keyed by configuration (stage names, store settings), never by a
+ * client value.
+ */
+public final class GatewayCaches {
+    private static final Map<Vertx, GatewayCaches> BY_GATEWAY = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** A store and how metrics and stats name it: its backend and the first stage that opened it (never its URL). */
+    record Opened(AnswerStore store, String backend, String name) {}
+
+    private final Map<String, Opened> stores = new ConcurrentHashMap<>();
+    private final Map<String, LookupCounters> stages = new ConcurrentHashMap<>();
+    private CacheMeters meters;
+
+    private GatewayCaches() {}
+
+    /** This gateway's caches (made on first use). */
+    public static GatewayCaches of(Vertx vertx) {
+        return BY_GATEWAY.computeIfAbsent(vertx, v -> new GatewayCaches());
+    }
+
+    /** The store for {@code s}, made on first use by stage {@code stage}. */
+    AnswerStore store(Vertx vertx, String stage, CacheSettings s) {
+        String id = s.redisUrl() == null
+                ? "memory|" + s.maxBytes() + "|" + s.maxEntryBytes()
+                : "redis|" + s.redisUrl() + "|" + s.prefix() + "|" + s.maxEntryBytes() + "|" + s.timeout().toMillis();
+        Opened o = stores.get(id);
+        if (o != null) {
+            return o.store();
+        }
+        synchronized (this) {
+            o = stores.get(id);
+            if (o != null) {
+                return o.store();
+            }
+            String backend = s.redisUrl() == null ? "memory" : "redis";
+            String name = stage;
+            for (int n = 2; named(name, backend); n++) { // a reload that changed the settings opened another store
+                name = stage + "#" + n;
+            }
+            o = new Opened(s.redisUrl() == null
+                    ? new MemoryAnswerStore(s.maxBytes(), s.maxEntryBytes())
+                    : RedisAnswerStore.create(vertx, s.redisUrl(), new RedisCacheSettings(s.prefix(), s.timeout(),
+                            s.maxEntryBytes(), RedisCacheSettings.defaults(s.prefix()).poolSize())),
+                    backend, name);
+            stores.put(id, o);
+            if (meters != null) {
+                meters.store(o);
+            }
+            return o.store();
+        }
+    }
+
+    private boolean named(String name, String backend) {
+        return stores.values().stream().anyMatch(o -> o.name().equals(name) && o.backend().equals(backend));
+    }
+
+    /** The gateway is closing: its stores release what they hold (Redis clients) and are forgotten. */
+    public static Future<Void> close(Vertx vertx) {
+        GatewayCaches caches = BY_GATEWAY.remove(vertx);
+        if (caches == null) {
+            return Future.succeededFuture();
+        }
+        List<Future<Void>> closing = new ArrayList<>();
+        caches.stores.values().forEach(o -> closing.add(o.store().close()));
+        return Future.join(closing).mapEmpty();
+    }
+
+    /** Stage {@code stage}'s lookup counts (the same object for every stage of that name). */
+    LookupCounters counters(String stage) {
+        LookupCounters c = stages.get(stage);
+        if (c != null) {
+            return c;
+        }
+        synchronized (this) {
+            c = stages.get(stage);
+            if (c == null) {
+                c = new LookupCounters();
+                stages.put(stage, c);
+                if (meters != null) {
+                    meters.stage(stage, c);
+                }
+            }
+            return c;
+        }
+    }
+
+    /** Exposes the caches' meters in {@code registry}: those there now and those made later. Once per gateway. */
+    public synchronized void bindMetrics(MeterRegistry registry) {
+        if (meters != null) {
+            return;
+        }
+        meters = new CacheMeters(registry);
+        stages.forEach(meters::stage);
+        stores.values().forEach(meters::store);
+    }
+
+    /** Each stage's lookups and each store's counts, by name (sorted). */
+    public CacheReport report() {
+        Map<String, CacheReport.StageCounts> s = new TreeMap<>();
+        stages.forEach((name, c) -> s.put(name, new CacheReport.StageCounts(c.hits.sum(), c.misses.sum(), c.bypasses.sum())));
+        List<CacheReport.StoreCounts> st = new ArrayList<>();
+        for (Opened o : stores.values()) {
+            st.add(new CacheReport.StoreCounts(o.name(), o.backend(), o.store().stats()));
+        }
+        st.sort((a, b) -> (a.name() + a.backend()).compareTo(b.name() + b.backend()));
+        return new CacheReport(s, st);
+    }
+
+    /** Removes the entries in {@code scope} from every store of this gateway (Redis: for every instance); how many. */
+    public Future<Long> purge(CachePurge scope) {
+        Future<Long> total = Future.succeededFuture(0L);
+        for (Opened o : stores.values()) {
+            total = total.compose(n -> o.store().purge(scope).map(m -> n + m));
+        }
+        return total;
+    }
+
+    /** What {@link #report()} tells. */
+    public record CacheReport(Map<String, StageCounts> stages, List<StoreCounts> stores) {
+        public record StageCounts(long hits, long misses, long bypasses) {}
+
+        public record StoreCounts(String name, String backend, CacheStats stats) {}
+    }
+}
