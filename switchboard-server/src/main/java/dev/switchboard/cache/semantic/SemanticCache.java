@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  * 2+2" is never compared with "what is 2+3" (and "not" never with its absence, see
  * {@link PolarityGuard}); the nearest text must not be the same words in another order ({@link WordOrderGuard}). A
  * text longer than the model's window is neither answered nor
- * remembered: its cut-off tail could differ.
+ * remembered: its cut-off tail could differ; nor is a blank text.
  *
  * <p>Futures complete on the embedder's pool (or at once): callers hop back to their own thread (Vert.x:
  * {@code Future.fromCompletionStage(stage, context)}). They fail only when the embedder refuses work (its queue is
@@ -47,6 +47,9 @@ public final class SemanticCache implements AutoCloseable {
      */
     public CompletableFuture<Probe> lookup(CacheKey.SemanticParts parts, double threshold) {
         String partition = partition(parts.context(), parts.text());
+        if (parts.text().isBlank()) {
+            return CompletableFuture.completedFuture(new Probe(partition, parts.text(), null, null, Float.NaN));
+        }
         return embedder.embed(parts.text()).thenApply(e -> {
             if (e.truncated()) {
                 return new Probe(partition, parts.text(), null, null, Float.NaN);
@@ -112,7 +115,7 @@ public final class SemanticCache implements AutoCloseable {
      *
      * @param partition where the text is compared
      * @param text      the text looked up
-     * @param vector    its embedding; null when the text was too long to compare
+     * @param vector    its embedding; null when the text was blank or too long to compare
      * @param hit       the stored answer's key and score when at or above the threshold, else null
      * @param best      the nearest entry's score, hit or not (NaN when none): for logs and tuning
      */
