@@ -1,0 +1,9 @@
+/**
+ * The semantic cache: a chat request whose exact key missed is answered by a stored answer to a request that asks the
+ * same thing in other words. The context (everything but the last user text) matches exactly by hash; the text is
+ * embedded ({@link dev.switchboard.cache.semantic.Embedder}, bundled all-MiniLM-L6-v2) and compared in a Lucene HNSW
+ * index ({@link dev.switchboard.cache.semantic.SemanticIndex}) within a partition that also fixes its numbers, units,
+ * polarity and calendar words. Entry point: {@link dev.switchboard.cache.semantic.SemanticCache}. See
+ * docs/cache-semantic.md for the measured quality.
+ */
+package dev.switchboard.cache.semantic;

@@ -1,0 +1,93 @@
+package dev.switchboard.cache.semantic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.cache.CacheKey;
+import dev.switchboard.testing.RedisProcess;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Two instances' indexes on one real Redis: an entry added by one is found by the other within the poll bound. */
+class RedisSemanticFeedTest {
+    private RedisProcess redisServer;
+    private Vertx vertx;
+    private Redis redis;
+
+    @BeforeEach
+    void start() {
+        redisServer = new RedisProcess();
+        vertx = Vertx.vertx();
+        redis = Redis.createClient(vertx, redisServer.url());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        redis.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        redisServer.close();
+    }
+
+    private RedisSemanticFeed feed(SemanticIndex index) {
+        var feed = new RedisSemanticFeed(vertx, redis, "sbtest:", index, 1000, Duration.ofMillis(100),
+                Clock.systemUTC());
+        feed.start();
+        return feed;
+    }
+
+    @Test
+    void entriesReachTheOtherInstanceAndANewcomer() throws Exception {
+        float[] v = Vectors.normalize(new float[] {1, 2, 3});
+        CacheKey answer = new CacheKey("key:a", "m", "a".repeat(64));
+        try (var indexA = new LuceneSemanticIndex(3, 100, 1 << 20);
+                var indexB = new LuceneSemanticIndex(3, 100, 1 << 20);
+                var feedA = feed(indexA);
+                var feedB = feed(indexB)) {
+            indexA.add("p", v, "hello", answer, Duration.ofMinutes(1));
+            feedA.publish("p", v, "hello", answer, Duration.ofMinutes(1))
+                    .toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+            feedA.publish("p", v, "gone", new CacheKey("key:a", "m", "b".repeat(64)), Duration.ofMillis(1))
+                    .toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+
+            long start = System.nanoTime();
+            await(() -> indexB.nearest("p", v) != null);
+            System.out.printf("[semantic] entry shared in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+            var match = indexB.nearest("p", v);
+            assertThat(match.answer()).isEqualTo(answer);
+            assertThat(match.text()).isEqualTo("hello");
+            assertThat(match.score()).isGreaterThan(0.999f);
+            Thread.sleep(300);
+            assertThat(feedA.received()).as("its own entries are not added twice").isZero();
+            assertThat(indexB.stats().entries()).as("the expired entry is skipped").isEqualTo(1);
+
+            try (var indexC = new LuceneSemanticIndex(3, 100, 1 << 20); var feedC = feed(indexC)) {
+                await(() -> indexC.nearest("p", v) != null);
+                assertThat(indexC.stats().entries()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void redisAwayOnlyPausesTheSharing() throws Exception {
+        try (var index = new LuceneSemanticIndex(3, 100, 1 << 20); var feed = feed(index)) {
+            redisServer.stop();
+            feed.publish("p", Vectors.normalize(new float[] {1, 0, 0}), "t", new CacheKey("n", "m", "c".repeat(64)),
+                    Duration.ofMinutes(1)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            await(() -> feed.failures() > 1);
+        }
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 5 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+}
