@@ -24,11 +24,17 @@ import java.util.Set;
  *                       hit counts as a request only
  */
 record CacheSettings(Duration ttl, Namespace namespace, int maxEntryBytes, long maxBytes, boolean toolCalls,
-                     boolean sampled, String redisUrl, String prefix, Duration timeout, boolean hitsConsumeTokens) {
+                     boolean sampled, String redisUrl, String prefix, Duration timeout, boolean hitsConsumeTokens,
+                     double semanticThreshold) {
+    /** Whether a miss of the exact key is looked up by meaning too ({@code semantic:} given). */
+    boolean semantic() {
+        return semanticThreshold > 0;
+    }
+
     enum Namespace { KEY, TEAM, SHARED }
 
     static final Set<String> FIELDS = Set.of("ttl", "namespace", "max_entry_bytes", "max_bytes", "cache_tool_calls",
-            "cache_sampled", "backend", "url", "prefix", "timeout", "hits_consume_tokens");
+            "cache_sampled", "backend", "url", "prefix", "timeout", "hits_consume_tokens", "semantic");
 
     static CacheSettings read(JsonNode s, List<String> problems) {
         s.fieldNames().forEachRemaining(f -> {
@@ -60,7 +66,33 @@ record CacheSettings(Duration ttl, Namespace namespace, int maxEntryBytes, long 
         return new CacheSettings(ttl, ns, (int) Math.min(entry, Integer.MAX_VALUE - 1024), total,
                 bool(s, "cache_tool_calls", problems), bool(s, "cache_sampled", problems),
                 backend.equals("redis") ? url : null, s.path("prefix").asText("switchboard:cache:"),
-                duration(s, "timeout", Duration.ofMillis(50), problems), bool(s, "hits_consume_tokens", problems));
+                duration(s, "timeout", Duration.ofMillis(50), problems), bool(s, "hits_consume_tokens", problems),
+                semanticThreshold(s.get("semantic"), problems));
+    }
+
+    /** {@code semantic: { threshold: 0.94 }} (or {@code semantic: {}} for the default); 0 when absent. */
+    private static double semanticThreshold(JsonNode n, List<String> problems) {
+        if (n == null || n.isNull()) {
+            return 0;
+        }
+        if (!n.isObject()) {
+            problems.add("semantic: a mapping, e.g. { threshold: 0.94 }");
+            return 0;
+        }
+        n.fieldNames().forEachRemaining(f -> {
+            if (!f.equals("threshold")) {
+                problems.add("semantic: unknown setting '" + f + "'" + NearMiss.hint(f, List.of("threshold")));
+            }
+        });
+        JsonNode t = n.get("threshold");
+        if (t == null || t.isNull()) {
+            return dev.switchboard.cache.semantic.SemanticCache.DEFAULT_THRESHOLD;
+        }
+        if (!t.isNumber() || t.asDouble() <= 0 || t.asDouble() > 1) {
+            problems.add("semantic.threshold: a number above 0, at most 1 (the cosine similarity a hit needs)");
+            return 0;
+        }
+        return t.asDouble();
     }
 
     static List<String> problems(JsonNode s) {

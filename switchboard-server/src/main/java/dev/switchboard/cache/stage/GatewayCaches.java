@@ -34,6 +34,8 @@ public final class GatewayCaches {
     private final Map<String, Opened> stores = new ConcurrentHashMap<>();
     private final Map<String, LookupCounters> stages = new ConcurrentHashMap<>();
     private CacheMeters meters;
+    /** The semantic cache (the bundled embedding model and the in-process index), made when a stage first asks. */
+    private volatile dev.switchboard.cache.semantic.SemanticCache semantic;
 
     private GatewayCaches() {}
 
@@ -86,7 +88,27 @@ public final class GatewayCaches {
         }
         List<Future<Void>> closing = new ArrayList<>();
         caches.stores.values().forEach(o -> closing.add(o.store().close()));
+        if (caches.semantic != null) {
+            caches.semantic.close();
+        }
         return Future.join(closing).mapEmpty();
+    }
+
+    /** This gateway's semantic cache: one embedding model and one index, whatever the stages (loaded on first use). */
+    dev.switchboard.cache.semantic.SemanticCache semantic() {
+        dev.switchboard.cache.semantic.SemanticCache s = semantic;
+        if (s == null) {
+            synchronized (this) {
+                s = semantic;
+                if (s == null) {
+                    dev.switchboard.cache.semantic.MiniLmEmbedder embedder = new dev.switchboard.cache.semantic.MiniLmEmbedder();
+                    s = new dev.switchboard.cache.semantic.SemanticCache(embedder,
+                            new dev.switchboard.cache.semantic.LuceneSemanticIndex(embedder.dimensions(), 100_000, 256L << 20));
+                    semantic = s;
+                }
+            }
+        }
+        return s;
     }
 
     /** Stage {@code stage}'s lookup counts (the same object for every stage of that name). */

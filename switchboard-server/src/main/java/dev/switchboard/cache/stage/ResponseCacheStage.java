@@ -41,11 +41,14 @@ final class ResponseCacheStage implements Stage {
     private volatile AnswerStore store;
     private volatile LookupCounters counters;
     private volatile Vertx storeOwner;
+    /** Null when the stage has no {@code semantic:} settings. */
+    private final SemanticLookup semantic;
 
     ResponseCacheStage(String name, CacheSettings settings) {
         this.name = name;
         this.settings = settings;
         this.policy = new CachePolicy(settings.toolCalls(), settings.sampled());
+        this.semantic = settings.semantic() ? new SemanticLookup(settings.semanticThreshold()) : null;
     }
 
     @Override
@@ -70,7 +73,7 @@ final class ResponseCacheStage implements Stage {
         }
         String namespace = namespace(call);
         if (req.raw().length <= INLINE_KEY_BYTES) {
-            return lookup(call, answers, CacheKey.of(namespace, req), control);
+            return lookup(call, answers, CacheKey.of(namespace, req), control, namespace);
         }
         CompletableFuture<StageDecision> decided = new CompletableFuture<>();
         context.<CacheKey>executeBlocking(() -> CacheKey.of(namespace, req), false).onComplete(k -> {
@@ -78,14 +81,14 @@ final class ResponseCacheStage implements Stage {
                 bypass(call);
                 decided.complete(StageDecision.PROCEED);
             } else {
-                lookup(call, answers, k.result(), control).whenComplete((d, e) -> decided.complete(d));
+                lookup(call, answers, k.result(), control, namespace).whenComplete((d, e) -> decided.complete(d));
             }
         });
         return decided;
     }
 
     private CompletionStage<StageDecision> lookup(StageCall call, AnswerStore answers, CacheKey key,
-                                                  ClientCacheControl control) {
+                                                  ClientCacheControl control, String namespace) {
         call.attributes().put(KEY, key);
         call.attributes().put(TTL, control.ttl());
         if (control.noCache()) { // asked for a fresh answer: no lookup, and the fresh one replaces the entry
@@ -94,15 +97,23 @@ final class ResponseCacheStage implements Stage {
             return StageDecision.PROCEED_NOW;
         }
         Future<CachedAnswer> found = answers.get(key);
-        if (found.isComplete()) {
-            return CompletableFuture.completedFuture(decide(call, found.result()));
+        if (found.isComplete() && (found.result() != null || semantic == null)) {
+            return CompletableFuture.completedFuture(decide(call, found.result(), "hit"));
         }
         CompletableFuture<StageDecision> decided = new CompletableFuture<>();
-        found.onComplete(ar -> decided.complete(decide(call, ar.succeeded() ? ar.result() : null)));
+        found.onComplete(ar -> {
+            CachedAnswer exact = ar.succeeded() ? ar.result() : null;
+            if (exact != null || semantic == null) {
+                decided.complete(decide(call, exact, "hit"));
+                return;
+            }
+            semantic.find(call, answers, namespace)
+                    .whenComplete((alike, e) -> decided.complete(decide(call, alike, "semantic-hit")));
+        });
         return decided;
     }
 
-    private StageDecision decide(StageCall call, CachedAnswer hit) {
+    private StageDecision decide(StageCall call, CachedAnswer hit, String kind) {
         if (hit == null) {
             counters.misses.increment();
             call.setResponseHeader(HEADER, "miss");
@@ -110,7 +121,7 @@ final class ResponseCacheStage implements Stage {
         }
         counters.hits.increment();
         call.attributes().remove(KEY); // nothing to store afterwards
-        call.setResponseHeader(HEADER, "hit");
+        call.setResponseHeader(HEADER, kind);
         call.setResponseHeader(AGE_HEADER, Long.toString(hit.ageSeconds(System.currentTimeMillis())));
         // a replay: the engine records it as a hit, saving the price of its maker's call
         return new StageDecision.Respond(hit.toReplay(settings.hitsConsumeTokens()));
@@ -145,7 +156,11 @@ final class ResponseCacheStage implements Stage {
         }
         Duration ttl = (Duration) call.attributes().get(TTL);
         store.put(key, new CachedAnswer(body, outcome.usage(), outcome.servedBy() == null ? "" : outcome.servedBy(),
-                System.currentTimeMillis(), streamed), ttl);
+                System.currentTimeMillis(), streamed), ttl).onSuccess(stored -> {
+                    if (stored && semantic != null) {
+                        semantic.remember(call, key, ttl);
+                    }
+                });
     }
 
     private static byte[] assembled(StageCall call) {

@@ -1,0 +1,72 @@
+package dev.switchboard.cache.stage;
+
+import dev.switchboard.cache.CacheKey;
+import dev.switchboard.cache.CachedAnswer;
+import dev.switchboard.cache.semantic.SemanticCache;
+import dev.switchboard.cache.store.AnswerStore;
+import dev.switchboard.stage.StageCall;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The semantic part of a cache stage: after an exact miss, the last user message is embedded (off the event loop,
+ * by the gateway's bundled model) and looked up among the texts stored under the same context (earlier turns,
+ * system prompt, tools, parameters, model and tenant hashed exactly, plus the guards' signatures: numbers, units,
+ * negations, dates); a stored answer whose text is at least {@code threshold} alike is the call's answer. After a
+ * miss whose answer was stored, the text is added to the index, pointing at that answer. A busy or failing embedder
+ * is a miss, never an error or a wait beyond its queue.
+ */
+final class SemanticLookup {
+    static final String SCORE_HEADER = "x-switchboard-cache-score";
+    private static final String PROBE = "cache.semantic.probe";
+
+    private final double threshold;
+
+    SemanticLookup(double threshold) {
+        this.threshold = threshold;
+    }
+
+    /** A stored answer of the same meaning, or null; completes on the call's event loop. */
+    CompletionStage<CachedAnswer> find(StageCall call, AnswerStore answers, String namespace) {
+        CacheKey.SemanticParts parts = CacheKey.semanticParts(namespace, call.request());
+        Context context = Vertx.currentContext();
+        if (parts == null || context == null) {
+            return CompletableFuture.completedFuture(null); // not a plain-text question: nothing to compare
+        }
+        SemanticCache semantic = GatewayCaches.of(context.owner()).semantic();
+        CompletableFuture<CachedAnswer> found = new CompletableFuture<>();
+        semantic.lookup(parts, threshold).whenComplete((probe, err) -> context.runOnContext(v -> {
+            if (err != null || probe == null) {
+                found.complete(null);
+                return;
+            }
+            call.attributes().put(PROBE, probe);
+            if (probe.hit() == null) {
+                found.complete(null);
+                return;
+            }
+            answers.get(probe.hit().answer()).onComplete(ar -> {
+                CachedAnswer answer = ar.succeeded() ? ar.result() : null;
+                if (answer != null) {
+                    call.setResponseHeader(SCORE_HEADER, String.format(Locale.ROOT, "%.4f", probe.hit().score()));
+                }
+                found.complete(answer); // an index entry whose answer is gone is a miss
+            });
+        }));
+        return found;
+    }
+
+    /** The answer of this call was stored under {@code key}: its text now finds it (indexed off the event loop). */
+    void remember(StageCall call, CacheKey key, Duration ttl) {
+        Context context = Vertx.currentContext();
+        if (!(call.attributes().get(PROBE) instanceof SemanticCache.Probe probe) || probe.hit() != null || context == null) {
+            return;
+        }
+        SemanticCache semantic = GatewayCaches.of(context.owner()).semantic();
+        context.executeBlocking(() -> semantic.remember(probe, key, ttl), false);
+    }
+}
