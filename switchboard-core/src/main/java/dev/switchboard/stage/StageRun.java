@@ -250,8 +250,11 @@ public final class StageRun {
         return out == null ? List.of() : out;
     }
 
-    /** Tells the owed stages how the call ended, innermost first; once. A failing hook is skipped (logged by the caller). */
-    public void runOutcome(StageOutcome outcome, Consumer<RuntimeException> onHookFailure) {
+    /**
+     * Tells the owed stages how the call ended, innermost first; once. A failing hook is skipped (logged by the
+     * caller), an Error too (a plugin missing a class): the outer hooks settle and record the call, so they must run.
+     */
+    public void runOutcome(StageOutcome outcome, Consumer<Throwable> onHookFailure) {
         if (outcomeDone) {
             return;
         }
@@ -259,7 +262,7 @@ public final class StageRun {
         for (int i = ran - 1; i >= 0; i--) {
             try {
                 stages.get(i).onOutcome(call, outcome);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 onHookFailure.accept(e);
             }
         }

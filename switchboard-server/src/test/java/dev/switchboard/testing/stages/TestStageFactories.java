@@ -23,10 +23,13 @@ import java.util.concurrent.CompletionStage;
 /**
  * Stages for the end-to-end tests, registered with ServiceLoader from the test class path:
  * <ul>
- *   <li>{@code test_answer}: answers every call itself with {@code settings.text} (a cache hit's shape);</li>
+ *   <li>{@code test_answer}: answers every call itself with {@code settings.text} (a cache hit's shape), or with
+ *   {@code settings.body} as the answer's bytes, whatever they are;</li>
  *   <li>{@code test_rewrite}: replaces {@code settings.find} with {@code settings.replace} in the user's messages;</li>
  *   <li>{@code test_replace_answer}: the same in the answer, whole or streamed (text across chunk boundaries);</li>
- *   <li>{@code test_fail}: throws in the hook named by {@code settings.phase} (request, answer, stream);</li>
+ *   <li>{@code test_fail}: throws in the hook named by {@code settings.phase} (request, answer, stream, outcome;
+ *   {@code request_error} and {@code outcome_error} throw an Error, as a plugin stage missing a class would), after
+ *   {@code settings.delay_ms} for a request hook that passes;</li>
  *   <li>{@code test_journal}: writes each hook it runs into {@link StageJournal} under its name.</li>
  * </ul>
  */
@@ -61,6 +64,7 @@ public final class TestStageFactories {
 
         public Stage create(StageSpec spec) {
             String text = text(spec, "text");
+            String body = text(spec, "body");
             long delayMillis = spec.settings().path("delay_ms").asLong(0);
             return new Stage() {
                 public String name() { return spec.name(); }
@@ -68,8 +72,10 @@ public final class TestStageFactories {
                 public CompletionStage<StageDecision> onRequest(StageCall call) {
                     // "echo" answers with the caller's own last message, so a burst can tell answers apart
                     String said = "echo".equals(text) ? "stage: " + lastUserText(call.request()) : text;
-                    StageDecision d = new StageDecision.Respond(StageAnswer.text("stage-" + call.requestId(),
-                            call.request().model(), said, new Usage(3, 5, 8, 0, 0)));
+                    StageDecision d = new StageDecision.Respond(body != null
+                            ? new StageAnswer(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), null)
+                            : StageAnswer.text("stage-" + call.requestId(), call.request().model(), said,
+                                    new Usage(3, 5, 8, 0, 0)));
                     // answer after a hop to another thread: the engine must resume on the call's event loop
                     return CompletableFuture.supplyAsync(() -> d,
                             CompletableFuture.delayedExecutor(delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS));
@@ -145,16 +151,33 @@ public final class TestStageFactories {
 
         public Stage create(StageSpec spec) {
             String phase = text(spec, "phase");
+            long delayMillis = spec.settings().path("delay_ms").asLong(0);
             return new Stage() {
                 public String name() { return spec.name(); }
 
-                public boolean readsAnswers() { return !"request".equals(phase); }
+                public boolean readsAnswers() { return "answer".equals(phase) || "stream".equals(phase); }
 
                 public CompletionStage<StageDecision> onRequest(StageCall call) {
                     if ("request".equals(phase)) {
                         throw new IllegalStateException("test stage failed on purpose: sk-never-shown");
                     }
+                    if ("request_error".equals(phase)) {
+                        throw new NoClassDefFoundError("a/missing/Dependency (sk-never-shown)");
+                    }
+                    if (delayMillis > 0) {
+                        return CompletableFuture.supplyAsync(() -> StageDecision.PROCEED,
+                                CompletableFuture.delayedExecutor(delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS));
+                    }
                     return StageDecision.PROCEED_NOW;
+                }
+
+                public void onOutcome(StageCall call, StageOutcome outcome) {
+                    if ("outcome".equals(phase)) {
+                        throw new IllegalStateException("outcome hook failed on purpose");
+                    }
+                    if ("outcome_error".equals(phase)) {
+                        throw new NoClassDefFoundError("a/missing/Dependency");
+                    }
                 }
 
                 public CompletionStage<StageAnswer> onAnswer(StageCall call, StageAnswer answer) {

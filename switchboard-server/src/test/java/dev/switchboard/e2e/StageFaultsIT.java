@@ -1,0 +1,158 @@
+package dev.switchboard.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.testing.FakeAnthropicUpstream;
+import dev.switchboard.testing.FakeUpstream;
+import dev.switchboard.testing.GatewayFixture;
+import dev.switchboard.usage.UsageEvent;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Stages that misbehave the way third-party code does: an outcome hook that throws (an exception, or an Error such as
+ * a class missing from a plugin's jar), a request hook that throws an Error after another stage waited, an answer
+ * that is not a chat completion. The client always gets an answer or a clean error, and the call is always recorded.
+ */
+class StageFaultsIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String OPENAI = "fake/gpt-4o";
+    static final String CLAUDE = "claude/" + FakeAnthropicUpstream.MODEL;
+    static final String OUTCOME_KEY = "sk-fault-outcome-key-1";
+    static final String OUTCOME_ERROR_KEY = "sk-fault-outerr-key-1";
+    static final String LATE_ERROR_KEY = "sk-fault-lateerr-key-1";
+    static final String GARBAGE_KEY = "sk-fault-garbage-key-1";
+    static final String NOT_CHAT_KEY = "sk-fault-notchat-key-1";
+
+    static FakeUpstream openAi;
+    static FakeAnthropicUpstream anthropic;
+    static GatewayFixture fastLane;
+    static GatewayFixture vertxLane;
+
+    @BeforeAll
+    static void start() {
+        openAi = FakeUpstream.start();
+        anthropic = FakeAnthropicUpstream.start();
+        fastLane = GatewayFixture.withYaml(yaml(true));
+        vertxLane = GatewayFixture.withYaml(yaml(false));
+    }
+
+    static String yaml(boolean fast) {
+        return """
+                version: 1
+                server: { listen: 127.0.0.1:0, event_loops: 1, fast_lane: %s }
+                timeouts: { total: 20s }
+                providers:
+                  - { name: fake, type: openai, base_url: %s, api_key: %s, models: [gpt-4o] }
+                  - { name: claude, type: anthropic, base_url: %s, api_key: %s, models: [%s] }
+                keys:
+                  - name: outcome
+                    key: %s
+                    stages: [{ type: test_journal, name: outer }, { type: test_fail, name: broken, settings: { phase: outcome } }]
+                  - name: outerr
+                    key: %s
+                    stages: [{ type: test_journal, name: outer }, { type: test_fail, name: broken, settings: { phase: outcome_error } }]
+                  - name: lateerr
+                    key: %s
+                    stages: [{ type: test_journal, name: outer }, { type: test_fail, name: slow, settings: { phase: none, delay_ms: 20 } }, { type: test_fail, name: broken, settings: { phase: request_error } }]
+                  - name: garbage
+                    key: %s
+                    stages: [{ type: test_answer, name: garbage, settings: { body: "{not json" } }]
+                  - name: notchat
+                    key: %s
+                    stages: [{ type: test_answer, name: notchat, settings: { body: "[1, 2, 3]" } }]
+                """.formatted(fast, openAi.baseUrl(), GatewayFixture.UPSTREAM_KEY, anthropic.baseUrl(),
+                FakeAnthropicUpstream.API_KEY, FakeAnthropicUpstream.MODEL, OUTCOME_KEY, OUTCOME_ERROR_KEY,
+                LATE_ERROR_KEY, GARBAGE_KEY, NOT_CHAT_KEY);
+    }
+
+    @AfterAll
+    static void stop() {
+        fastLane.close();
+        vertxLane.close();
+        anthropic.close();
+        openAi.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        openAi.reset();
+        anthropic.reset();
+        fastLane.usage().clear();
+        vertxLane.usage().clear();
+    }
+
+    static GatewayFixture gateway(boolean fast) {
+        return fast ? fastLane : vertxLane;
+    }
+
+    static String chat(String model, boolean stream) {
+        return "{\"model\":\"" + model + "\",\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]}";
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void anOutcomeHookThatThrowsStillLetsTheOuterStagesAndRecordingRun(boolean fast) throws Exception {
+        for (String key : List.of(OUTCOME_KEY, OUTCOME_ERROR_KEY)) {
+            HttpResponse<String> r = post(fast, key, "/v1/chat/completions", chat(OPENAI, false));
+            assertThat(r.statusCode()).as(key).isEqualTo(200);
+            assertThat(StagesIT.awaitJournal(StagesIT.requestId(r), 2)).as(key).containsExactly("outer.request", "outer.outcome:200");
+        }
+        List<UsageEvent> usage = gateway(fast).usage().awaitEvents(2, Duration.ofSeconds(5));
+        assertThat(usage).extracting(UsageEvent::keyName).containsExactlyInAnyOrder("outcome", "outerr");
+        assertThat(usage).allSatisfy(u -> assertThat(u.status()).isEqualTo(200));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void anErrorInARequestHookAfterAnotherStageWaitedIsACleanErrorNotAHang(boolean fast) throws Exception {
+        HttpResponse<String> r = post(fast, LATE_ERROR_KEY, "/v1/chat/completions", chat(OPENAI, false));
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.body()).contains("broken").doesNotContain("sk-never-shown").doesNotContain("Dependency");
+        assertThat(openAi.requests()).isEmpty();
+        assertThat(StagesIT.awaitJournal(StagesIT.requestId(r), 2)).containsExactly("outer.request", "outer.outcome:500:broken");
+        List<UsageEvent> usage = gateway(fast).usage().awaitEvents(1, Duration.ofSeconds(5));
+        assertThat(usage).extracting(UsageEvent::status).containsExactly(500);
+    }
+
+    /** A stage's answer that is not a chat completion is the stage's failure: a 5xx in the caller's dialect, never a 200 of garbage. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aStageAnswerThatIsNotAChatCompletionIsAServerErrorInEveryShape(boolean fast) throws Exception {
+        for (String key : List.of(GARBAGE_KEY, NOT_CHAT_KEY)) {
+            for (boolean stream : List.of(false, true)) {
+                HttpResponse<String> oa = post(fast, key, "/v1/chat/completions", chat(OPENAI, stream));
+                assertThat(oa.statusCode()).as(key + " openai stream=" + stream).isGreaterThanOrEqualTo(500);
+                JsonNode body = JSON.readTree(oa.body());
+                assertThat(body.path("error").path("message").asText()).as(key).isNotEmpty();
+                HttpResponse<String> an = post(fast, key, "/v1/messages",
+                        "{\"model\":\"" + CLAUDE + "\",\"stream\":" + stream
+                                + ",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                assertThat(an.statusCode()).as(key + " anthropic stream=" + stream).isGreaterThanOrEqualTo(500);
+                assertThat(JSON.readTree(an.body()).path("type").asText()).isEqualTo("error");
+            }
+        }
+        List<UsageEvent> usage = gateway(fast).usage().awaitEvents(8, Duration.ofSeconds(5));
+        assertThat(usage).hasSize(8).allSatisfy(u -> assertThat(u.status()).isGreaterThanOrEqualTo(500));
+    }
+
+    static HttpResponse<String> post(boolean fast, String key, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway(fast).baseUrl() + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        b = path.startsWith("/v1/messages") ? b.header("x-api-key", key).header("anthropic-version", "2023-06-01")
+                : b.header("authorization", "Bearer " + key);
+        return gateway(fast).send(b.build());
+    }
+}
