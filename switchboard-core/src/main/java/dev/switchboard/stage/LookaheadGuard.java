@@ -40,7 +40,7 @@ final class LookaheadGuard implements StreamTransform {
             transformer.onEvent(event, counted);
         } catch (GatewayException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too (a plugin missing a class): the stage's failure, not the gateway's
             throw failed();
         }
         held = Math.max(0, held + 1 - emitted);
@@ -56,7 +56,7 @@ final class LookaheadGuard implements StreamTransform {
             transformer.onEnd(out);
         } catch (GatewayException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too (a plugin missing a class): the stage's failure, not the gateway's
             throw failed();
         }
     }

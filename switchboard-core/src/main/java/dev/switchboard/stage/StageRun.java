@@ -102,7 +102,7 @@ public final class StageRun {
             CompletionStage<StageDecision> pending;
             try {
                 pending = stage.onRequest(call);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too: thrown on a resumed hop, nothing above would answer the client
                 failed(i, e, listener);
                 return;
             }
@@ -197,7 +197,7 @@ public final class StageRun {
             CompletionStage<StageAnswer> pending;
             try {
                 pending = stage.onAnswer(call, answer);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too, as in a request hook
                 done.accept(null, failure(stage, e, call.requestId()));
                 return;
             }
@@ -237,7 +237,7 @@ public final class StageRun {
             StreamStage s;
             try {
                 s = stages.get(i).onStream(call);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too, as in a request hook
                 throw failure(stages.get(i), e, call.requestId());
             }
             if (s != null) {
