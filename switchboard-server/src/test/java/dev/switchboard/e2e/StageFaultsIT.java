@@ -33,6 +33,7 @@ class StageFaultsIT {
     static final String LATE_ERROR_KEY = "sk-fault-lateerr-key-1";
     static final String GARBAGE_KEY = "sk-fault-garbage-key-1";
     static final String NOT_CHAT_KEY = "sk-fault-notchat-key-1";
+    static final String SLOW_ANSWER_KEY = "sk-fault-slowans-key-1";
 
     static FakeUpstream openAi;
     static FakeAnthropicUpstream anthropic;
@@ -71,9 +72,13 @@ class StageFaultsIT {
                   - name: notchat
                     key: %s
                     stages: [{ type: test_answer, name: notchat, settings: { body: "[1, 2, 3]" } }]
+                  - name: slowans
+                    key: %s
+                    stages: [{ type: test_replace_answer, name: slow, settings: { find: a, replace: b, delay_ms: 600 } }]
                 """.formatted(fast, openAi.baseUrl(), GatewayFixture.UPSTREAM_KEY, anthropic.baseUrl(),
                 FakeAnthropicUpstream.API_KEY, FakeAnthropicUpstream.MODEL, OUTCOME_KEY, OUTCOME_ERROR_KEY,
-                LATE_ERROR_KEY, GARBAGE_KEY, NOT_CHAT_KEY);
+                LATE_ERROR_KEY, GARBAGE_KEY, NOT_CHAT_KEY,
+                SLOW_ANSWER_KEY);
     }
 
     @AfterAll
@@ -145,6 +150,33 @@ class StageFaultsIT {
         }
         List<UsageEvent> usage = gateway(fast).usage().awaitEvents(8, Duration.ofSeconds(5));
         assertThat(usage).hasSize(8).allSatisfy(u -> assertThat(u.status()).isGreaterThanOrEqualTo(500));
+    }
+
+    /**
+     * The provider answered, a stage works on the answer, the client leaves: a 499 whose usage is what the provider
+     * reported (it did the work), not an unknown that keeps the whole reservation as the charge.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aClientLeavingWhileAStageWorksOnTheAnswerIsRecordedWithTheProvidersUsage(boolean fast) throws Exception {
+        String body = chat(OPENAI, false);
+        URI uri = URI.create(gateway(fast).baseUrl());
+        try (java.net.Socket s = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer "
+                    + SLOW_ANSWER_KEY + "\r\ncontent-type: application/json\r\ncontent-length: " + body.length()
+                    + "\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            for (int i = 0; i < 100 && openAi.requests().isEmpty(); i++) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(150); // the provider's answer is in; the stage holds it
+        }
+        List<UsageEvent> usage = gateway(fast).usage().awaitEvents(1, Duration.ofSeconds(5));
+        assertThat(usage).singleElement().satisfies(u -> {
+            assertThat(u.status()).isEqualTo(499);
+            assertThat(u.usageReported()).isTrue();
+            assertThat(u.usage().completionTokens()).isPositive();
+        });
     }
 
     static HttpResponse<String> post(boolean fast, String key, String path, String body) throws Exception {

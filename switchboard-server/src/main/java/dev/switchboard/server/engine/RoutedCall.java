@@ -334,13 +334,13 @@ final class RoutedCall {
          * its error, and the target its success: the provider answered.
          */
         private void staged(AttemptOutcome.Answer a) {
+            ex.usage = a.answer().usage(); // the provider's work, counted even if the client leaves while a stage works
             ex.stages.runAnswer(new StageAnswer(a.answer().body(), a.answer().usage()), (changed, error) ->
                     recorder.guarded(ex, () -> {
                         if (ex.isFinished()) {
                             return; // the client left while a stage worked on the answer
                         }
-                        if (error != null) {
-                            ex.usage = a.answer().usage(); // the provider's work is counted all the same
+                        if (error != null) { // the provider's work (ex.usage) is counted all the same
                             settleAttempt(n);
                             recorder.fail(ex, error);
                             return;

@@ -26,7 +26,8 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@code test_answer}: answers every call itself with {@code settings.text} (a cache hit's shape), or with
  *   {@code settings.body} as the answer's bytes, whatever they are;</li>
  *   <li>{@code test_rewrite}: replaces {@code settings.find} with {@code settings.replace} in the user's messages;</li>
- *   <li>{@code test_replace_answer}: the same in the answer, whole or streamed (text across chunk boundaries);</li>
+ *   <li>{@code test_replace_answer}: the same in the answer, whole or streamed (text across chunk boundaries); a
+ *   whole answer after {@code settings.delay_ms};</li>
  *   <li>{@code test_fail}: throws in the hook named by {@code settings.phase} (request, answer, stream, outcome;
  *   {@code request_error} and {@code outcome_error} throw an Error, as a plugin stage missing a class would), after
  *   {@code settings.delay_ms} for a request hook that passes;</li>
@@ -119,6 +120,7 @@ public final class TestStageFactories {
         public Stage create(StageSpec spec) {
             String find = text(spec, "find");
             String replace = text(spec, "replace");
+            long delayMillis = spec.settings().path("delay_ms").asLong(0); // a whole answer's hook that takes its time
             return new Stage() {
                 public String name() { return spec.name(); }
 
@@ -133,7 +135,10 @@ public final class TestStageFactories {
                         }
                     }
                     try {
-                        return CompletableFuture.completedFuture(new StageAnswer(Json.MAPPER.writeValueAsBytes(tree), answer.usage()));
+                        StageAnswer changed = new StageAnswer(Json.MAPPER.writeValueAsBytes(tree), answer.usage());
+                        return delayMillis <= 0 ? CompletableFuture.completedFuture(changed)
+                                : CompletableFuture.supplyAsync(() -> changed,
+                                        CompletableFuture.delayedExecutor(delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS));
                     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                         throw new IllegalStateException(e);
                     }
