@@ -35,8 +35,9 @@ public interface StageCall {
 
     /**
      * Sets a header of the answer to the client (e.g. {@code x-switchboard-cache: hit}), before its head goes out;
-     * ignored afterwards. The name must be a plain token and the value printable (no CR/LF): else it is refused
-     * with IllegalArgumentException.
+     * ignored afterwards. The name must be a plain token and the value printable (no CR/LF), and not one of the
+     * headers the gateway sets itself (framing, connection, content type and encoding): else it is refused with
+     * IllegalArgumentException.
      */
     void setResponseHeader(String name, String value);
 

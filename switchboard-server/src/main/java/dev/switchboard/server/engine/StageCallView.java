@@ -11,6 +11,9 @@ import java.util.Map;
 final class StageCallView implements StageCall {
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
     private static final java.util.regex.Pattern VALUE = java.util.regex.Pattern.compile("[\\x20-\\x7e]{0,512}");
+    /** The answer's framing and connection handling: a stage setting them would break the answer (or the next one). */
+    private static final java.util.Set<String> GATEWAY_OWNED = java.util.Set.of("content-length", "transfer-encoding",
+            "connection", "keep-alive", "upgrade", "te", "trailer", "content-type", "content-encoding");
     private final Exchange ex;
     private final RoutePlan plan;
     private Map<String, Object> attributes;
@@ -74,6 +77,9 @@ final class StageCallView implements StageCall {
     public void setResponseHeader(String name, String value) {
         if (name == null || !TOKEN.matcher(name).matches()) {
             throw new IllegalArgumentException("not a header name");
+        }
+        if (GATEWAY_OWNED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            throw new IllegalArgumentException("a header the gateway sets itself: " + name);
         }
         if (value == null || !VALUE.matcher(value).matches()) {
             throw new IllegalArgumentException("not a header value");

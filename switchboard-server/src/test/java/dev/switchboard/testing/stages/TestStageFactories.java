@@ -28,10 +28,11 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@code test_rewrite}: replaces {@code settings.find} with {@code settings.replace} in the user's messages;</li>
  *   <li>{@code test_replace_answer}: the same in the answer, whole or streamed (text across chunk boundaries); a
  *   whole answer after {@code settings.delay_ms};</li>
- *   <li>{@code test_fail}: throws in the hook named by {@code settings.phase} (request, answer, stream, outcome;
+ *   <li>{@code test_fail}: throws in the hook named by {@code settings.phase} (request, answer, stream, on_stream, outcome;
  *   {@code request_error} and {@code outcome_error} throw an Error, as a plugin stage missing a class would), after
  *   {@code settings.delay_ms} for a request hook that passes;</li>
- *   <li>{@code test_journal}: writes each hook it runs into {@link StageJournal} under its name.</li>
+ *   <li>{@code test_journal}: writes each hook it runs into {@link StageJournal} under its name; sets
+ *   {@code settings.header} ({@code name}, {@code value}) on the answer, journaling a refusal.</li>
  * </ul>
  */
 public final class TestStageFactories {
@@ -160,7 +161,9 @@ public final class TestStageFactories {
             return new Stage() {
                 public String name() { return spec.name(); }
 
-                public boolean readsAnswers() { return "answer".equals(phase) || "stream".equals(phase); }
+                public boolean readsAnswers() {
+                    return "answer".equals(phase) || "stream".equals(phase) || "on_stream".equals(phase);
+                }
 
                 public CompletionStage<StageDecision> onRequest(StageCall call) {
                     if ("request".equals(phase)) {
@@ -193,6 +196,9 @@ public final class TestStageFactories {
                 }
 
                 public StreamStage onStream(StageCall call) {
+                    if ("on_stream".equals(phase)) {
+                        throw new IllegalStateException("no stream step today");
+                    }
                     if (!"stream".equals(phase)) {
                         return null;
                     }
@@ -212,11 +218,19 @@ public final class TestStageFactories {
 
         public Stage create(StageSpec spec) {
             String refuse = text(spec, "refuse");
+            JsonNode header = spec.settings().path("header"); // { name, value } to set on the answer, if it may
             return new Stage() {
                 public String name() { return spec.name(); }
 
                 public CompletionStage<StageDecision> onRequest(StageCall call) {
                     StageJournal.add(call.requestId(), spec.name() + ".request");
+                    if (header.isObject()) {
+                        try {
+                            call.setResponseHeader(header.path("name").asText(), header.path("value").asText());
+                        } catch (IllegalArgumentException e) {
+                            StageJournal.add(call.requestId(), spec.name() + ".header refused");
+                        }
+                    }
                     if (refuse != null) {
                         return StageDecision.now(new StageDecision.Refuse(
                                 new GatewayException(ErrorKind.INVALID_REQUEST, refuse)));
