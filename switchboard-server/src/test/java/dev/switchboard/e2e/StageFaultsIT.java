@@ -34,6 +34,8 @@ class StageFaultsIT {
     static final String GARBAGE_KEY = "sk-fault-garbage-key-1";
     static final String NOT_CHAT_KEY = "sk-fault-notchat-key-1";
     static final String SLOW_ANSWER_KEY = "sk-fault-slowans-key-1";
+    static final String FRAMING_KEY = "sk-fault-framing-key-1";
+    static final String ON_STREAM_KEY = "sk-fault-onstream-key-1";
 
     static FakeUpstream openAi;
     static FakeAnthropicUpstream anthropic;
@@ -53,9 +55,11 @@ class StageFaultsIT {
                 version: 1
                 server: { listen: 127.0.0.1:0, event_loops: 1, fast_lane: %s }
                 timeouts: { total: 20s }
+                retry: { retries: 2 }
                 providers:
                   - { name: fake, type: openai, base_url: %s, api_key: %s, models: [gpt-4o] }
                   - { name: claude, type: anthropic, base_url: %s, api_key: %s, models: [%s] }
+                  - { name: narrow, type: openai, base_url: %s, api_key: %s, models: [gpt-4o], max_connections: 1 }
                 keys:
                   - name: outcome
                     key: %s
@@ -75,10 +79,16 @@ class StageFaultsIT {
                   - name: slowans
                     key: %s
                     stages: [{ type: test_replace_answer, name: slow, settings: { find: a, replace: b, delay_ms: 600 } }]
+                  - name: framing
+                    key: %s
+                    stages: [{ type: test_journal, name: length, settings: { header: { name: Content-Length, value: "1" } } }, { type: test_journal, name: encoding, settings: { header: { name: transfer-encoding, value: identity } } }, { type: test_journal, name: conn, settings: { header: { name: connection, value: close } } }]
+                  - name: onstream
+                    key: %s
+                    stages: [{ type: test_fail, name: broken, settings: { phase: on_stream } }]
                 """.formatted(fast, openAi.baseUrl(), GatewayFixture.UPSTREAM_KEY, anthropic.baseUrl(),
-                FakeAnthropicUpstream.API_KEY, FakeAnthropicUpstream.MODEL, OUTCOME_KEY, OUTCOME_ERROR_KEY,
+                FakeAnthropicUpstream.API_KEY, FakeAnthropicUpstream.MODEL, openAi.baseUrl(), GatewayFixture.UPSTREAM_KEY, OUTCOME_KEY, OUTCOME_ERROR_KEY,
                 LATE_ERROR_KEY, GARBAGE_KEY, NOT_CHAT_KEY,
-                SLOW_ANSWER_KEY);
+                SLOW_ANSWER_KEY, FRAMING_KEY, ON_STREAM_KEY);
     }
 
     @AfterAll
@@ -177,6 +187,41 @@ class StageFaultsIT {
             assertThat(u.usageReported()).isTrue();
             assertThat(u.usage().completionTokens()).isPositive();
         });
+    }
+
+    /** The answer's framing is the gateway's: a stage may not set content-length, transfer-encoding or connection. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aStageCannotSetTheAnswersFramingHeaders(boolean fast) throws Exception {
+        for (boolean stream : List.of(false, true)) {
+            HttpResponse<String> r = post(fast, FRAMING_KEY, "/v1/chat/completions", chat(OPENAI, stream));
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(stream ? ResponseCacheStreamFaultsIT.text(r.body())
+                    : JSON.readTree(r.body()).path("choices").path(0).path("message").path("content").asText())
+                    .isEqualTo("echo: hello there");
+            assertThat(r.headers().firstValue("connection")).isNotEqualTo(java.util.Optional.of("close"));
+            assertThat(StagesIT.awaitJournal(StagesIT.requestId(r), 6)).contains("length.header refused",
+                    "encoding.header refused", "conn.header refused");
+        }
+    }
+
+    /**
+     * A stage failing to give its stream step, once the provider's stream is there: a clean 500 naming the stage, and
+     * the provider's connection is not left held (one connection allowed: the next calls still get it).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aStageFailingToGiveItsStreamStepLeavesNoUpstreamCallHeld(boolean fast) throws Exception {
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = post(fast, ON_STREAM_KEY, "/v1/chat/completions", chat("narrow/gpt-4o", true));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(500);
+            assertThat(r.body()).contains("broken").doesNotContain("no stream step today");
+        }
+        assertThat(openAi.requests()).as("a stage's failure is not the provider's: never retried").hasSize(3);
+        HttpResponse<String> plain = post(fast, OUTCOME_KEY, "/v1/chat/completions",
+                chat("narrow/gpt-4o", true));
+        assertThat(plain.statusCode()).as(plain.body()).isEqualTo(200);
+        assertThat(plain.body()).contains("[DONE]");
     }
 
     static HttpResponse<String> post(boolean fast, String key, String path, String body) throws Exception {

@@ -131,6 +131,14 @@ final class RoutedCall {
         if (refused) {
             return refusedLocally(e); // this gateway's own connection cap: says nothing about the target
         }
+        if (e.kind() == ErrorKind.STAGE_FAILED || e.kind() == ErrorKind.STAGE_TIMEOUT) {
+            // one of this gateway's stages failed on the provider's answer: not the target's fault, and a retry or
+            // another target would meet the same stage
+            state.stats().abandoned();
+            state.breaker().release();
+            lastError = e;
+            return ex.isFinished();
+        }
         if (failure.targetFault()) {
             state.stats().finished(true, -1, millis, failure.name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
             if (failure == FailureClass.RATE_LIMITED) {
