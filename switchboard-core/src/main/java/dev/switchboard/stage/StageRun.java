@@ -202,19 +202,22 @@ public final class StageRun {
                 return;
             }
             if (pending instanceof CompletableFuture<StageAnswer> f && f.isDone() && !f.isCompletedExceptionally()) {
-                answer = f.join();
-                if (answer == null) {
-                    done.accept(null, failure(stage, new IllegalStateException("the answer hook gave no answer"), call.requestId()));
+                StageAnswer given = f.join();
+                String wrong = wrongAnswer(answer, given);
+                if (wrong != null) {
+                    done.accept(null, failure(stage, new IllegalStateException(wrong), call.requestId()));
                     return;
                 }
+                answer = given;
                 i--;
                 continue;
             }
             int at = i;
+            StageAnswer before = answer;
             bounded(pending).whenComplete((a, err) -> loop.execute(() -> {
-                if (err != null || a == null) {
-                    done.accept(null, failure(stage, err != null ? err
-                            : new IllegalStateException("the answer hook gave no answer"), call.requestId()));
+                String wrong = err != null ? null : wrongAnswer(before, a);
+                if (err != null || wrong != null) {
+                    done.accept(null, failure(stage, err != null ? err : new IllegalStateException(wrong), call.requestId()));
                 } else {
                     answerFrom(at - 1, a, done);
                 }
@@ -222,6 +225,18 @@ public final class StageRun {
             return;
         }
         done.accept(answer, null);
+    }
+
+    /** Why an answer hook's answer cannot go on (none, or changed into something that is not an answer), or null. */
+    private String wrongAnswer(StageAnswer before, StageAnswer given) {
+        if (given == null) {
+            return "the answer hook gave no answer";
+        }
+        if (given.body() == before.body()) {
+            return null; // the same bytes: nothing to check again
+        }
+        String problem = AnswerShape.problem(call.request().operation(), given.body());
+        return problem == null ? null : "the answer hook gave " + problem;
     }
 
     /**

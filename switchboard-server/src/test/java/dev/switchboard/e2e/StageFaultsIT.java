@@ -36,6 +36,8 @@ class StageFaultsIT {
     static final String SLOW_ANSWER_KEY = "sk-fault-slowans-key-1";
     static final String FRAMING_KEY = "sk-fault-framing-key-1";
     static final String ON_STREAM_KEY = "sk-fault-onstream-key-1";
+    static final String BAD_HOOK_KEY = "sk-fault-badhook-key-1";
+    static final String NO_USAGE_KEY = "sk-fault-nousage-key-1";
 
     static FakeUpstream openAi;
     static FakeAnthropicUpstream anthropic;
@@ -85,10 +87,16 @@ class StageFaultsIT {
                   - name: onstream
                     key: %s
                     stages: [{ type: test_fail, name: broken, settings: { phase: on_stream } }]
+                  - name: badhook
+                    key: %s
+                    stages: [{ type: test_replace_answer, name: mangler, settings: { find: a, replace: b, garbage: "<html>oops" } }]
+                  - name: nousage
+                    key: %s
+                    stages: [{ type: test_answer, name: bare, settings: { body: '{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"plain"},"finish_reason":"stop"}]}' } }]
                 """.formatted(fast, openAi.baseUrl(), GatewayFixture.UPSTREAM_KEY, anthropic.baseUrl(),
                 FakeAnthropicUpstream.API_KEY, FakeAnthropicUpstream.MODEL, openAi.baseUrl(), GatewayFixture.UPSTREAM_KEY, OUTCOME_KEY, OUTCOME_ERROR_KEY,
                 LATE_ERROR_KEY, GARBAGE_KEY, NOT_CHAT_KEY,
-                SLOW_ANSWER_KEY, FRAMING_KEY, ON_STREAM_KEY);
+                SLOW_ANSWER_KEY, FRAMING_KEY, ON_STREAM_KEY, BAD_HOOK_KEY, NO_USAGE_KEY);
     }
 
     @AfterAll
@@ -222,6 +230,39 @@ class StageFaultsIT {
                 chat("narrow/gpt-4o", true));
         assertThat(plain.statusCode()).as(plain.body()).isEqualTo(200);
         assertThat(plain.body()).contains("[DONE]");
+    }
+
+    /** An answer hook that turns the provider's answer into something that is not one: the stage's 500, never a 200. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void anAnswerHookGivingSomethingThatIsNotAnAnswerIsTheStagesFailure(boolean fast) throws Exception {
+        HttpResponse<String> r = post(fast, BAD_HOOK_KEY, "/v1/chat/completions", chat(OPENAI, false));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(500);
+        assertThat(JSON.readTree(r.body()).path("error").path("message").asText()).contains("mangler");
+        List<UsageEvent> usage = gateway(fast).usage().awaitEvents(1, Duration.ofSeconds(5));
+        assertThat(usage).singleElement().satisfies(u -> assertThat(u.usageReported()).isTrue()); // the provider worked
+    }
+
+    /** A stage's answer without usage goes out whole and streamed in both dialects, well formed. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aStageAnswerWithoutUsageIsServedInEveryShape(boolean fast) throws Exception {
+        assertThat(post(fast, NO_USAGE_KEY, "/v1/chat/completions", chat(OPENAI, false)).body()).contains("plain");
+        HttpResponse<String> s = post(fast, NO_USAGE_KEY, "/v1/chat/completions",
+                "{\"model\":\"" + OPENAI + "\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(s.statusCode()).isEqualTo(200);
+        assertThat(ResponseCacheStreamFaultsIT.text(s.body())).isEqualTo("plain");
+        assertThat(s.body()).contains("[DONE]");
+        for (boolean stream : List.of(false, true)) {
+            HttpResponse<String> a = post(fast, NO_USAGE_KEY, "/v1/messages", "{\"model\":\"" + CLAUDE + "\",\"stream\":"
+                    + stream + ",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(a.statusCode()).as(a.body()).isEqualTo(200);
+            assertThat(a.body()).contains("plain").doesNotContain("\"error\"");
+            if (stream) {
+                assertThat(a.body()).contains("message_stop");
+            }
+        }
     }
 
     static HttpResponse<String> post(boolean fast, String key, String path, String body) throws Exception {

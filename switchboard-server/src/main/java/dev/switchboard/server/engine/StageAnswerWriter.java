@@ -27,7 +27,7 @@ final class StageAnswerWriter {
     }
 
     void write(Exchange ex, StageAnswer answer, String stage) {
-        String wrong = StageAnswerCheck.problem(ex.request.operation(), answer.body());
+        String wrong = dev.switchboard.stage.AnswerShape.problem(ex.request.operation(), answer.body());
         if (wrong != null) {
             recorder.fail(ex, new GatewayException(ErrorKind.STAGE_FAILED, "Stage '" + stage
                     + "' answered with something that is not an answer (request id " + ex.requestId + ")."));

@@ -27,7 +27,7 @@ import java.util.concurrent.CompletionStage;
  *   {@code settings.body} as the answer's bytes, whatever they are;</li>
  *   <li>{@code test_rewrite}: replaces {@code settings.find} with {@code settings.replace} in the user's messages;</li>
  *   <li>{@code test_replace_answer}: the same in the answer, whole or streamed (text across chunk boundaries); a
- *   whole answer after {@code settings.delay_ms};</li>
+ *   whole answer after {@code settings.delay_ms}, or {@code settings.garbage} in its place;</li>
  *   <li>{@code test_fail}: throws in the hook named by {@code settings.phase} (request, answer, stream, on_stream, outcome;
  *   {@code request_error} and {@code outcome_error} throw an Error, as a plugin stage missing a class would), after
  *   {@code settings.delay_ms} for a request hook that passes;</li>
@@ -122,6 +122,7 @@ public final class TestStageFactories {
             String find = text(spec, "find");
             String replace = text(spec, "replace");
             long delayMillis = spec.settings().path("delay_ms").asLong(0); // a whole answer's hook that takes its time
+            String garbage = text(spec, "garbage"); // what a broken answer hook gives instead of the answer
             return new Stage() {
                 public String name() { return spec.name(); }
 
@@ -136,7 +137,9 @@ public final class TestStageFactories {
                         }
                     }
                     try {
-                        StageAnswer changed = new StageAnswer(Json.MAPPER.writeValueAsBytes(tree), answer.usage());
+                        StageAnswer changed = garbage != null
+                                ? new StageAnswer(garbage.getBytes(java.nio.charset.StandardCharsets.UTF_8), answer.usage())
+                                : new StageAnswer(Json.MAPPER.writeValueAsBytes(tree), answer.usage());
                         return delayMillis <= 0 ? CompletableFuture.completedFuture(changed)
                                 : CompletableFuture.supplyAsync(() -> changed,
                                         CompletableFuture.delayedExecutor(delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS));

@@ -1,4 +1,4 @@
-package dev.switchboard.server.engine;
+package dev.switchboard.stage;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -11,11 +11,11 @@ import java.io.IOException;
  * object with its {@code choices} (or, for embeddings, {@code data}) array. Else an OpenAI client would get the bytes
  * as a 200 and an Anthropic one an empty message. Read token by token, no tree.
  */
-final class StageAnswerCheck {
-    private StageAnswerCheck() {}
+public final class AnswerShape {
+    private AnswerShape() {}
 
     /** What is wrong with the answer, or null. */
-    static String problem(Operation op, byte[] body) {
+    public static String problem(Operation op, byte[] body) {
         String list = op == Operation.EMBEDDINGS ? "data" : "choices";
         boolean hasList = false;
         try (JsonParser p = Json.MAPPER.createParser(body)) {
