@@ -30,7 +30,11 @@ public interface StageCall {
     /** The client's dialect: {@code openai} or {@code anthropic}. */
     String clientDialect();
 
-    /** A request header of the client's (first value), or null. */
+    /**
+     * A request header of the client's (first value), or null; always null for the headers that carry the client's
+     * credentials ({@code authorization}, {@code x-api-key}, {@code cookie}, …): a stage knows the caller by
+     * {@link #callerId()}.
+     */
     String header(String name);
 
     /**

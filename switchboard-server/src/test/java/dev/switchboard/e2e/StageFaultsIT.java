@@ -38,6 +38,7 @@ class StageFaultsIT {
     static final String ON_STREAM_KEY = "sk-fault-onstream-key-1";
     static final String BAD_HOOK_KEY = "sk-fault-badhook-key-1";
     static final String NO_USAGE_KEY = "sk-fault-nousage-key-1";
+    static final String READER_KEY = "sk-fault-reader-key-1";
 
     static FakeUpstream openAi;
     static FakeAnthropicUpstream anthropic;
@@ -93,10 +94,14 @@ class StageFaultsIT {
                   - name: nousage
                     key: %s
                     stages: [{ type: test_answer, name: bare, settings: { body: '{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"plain"},"finish_reason":"stop"}]}' } }]
+                  - name: reader
+                    key: %s
+                    stages: [{ type: test_journal, name: reader, settings: { read_headers: [Authorization, x-api-key, cookie, proxy-authorization, x-goog-api-key, cache-control] } }]
                 """.formatted(fast, openAi.baseUrl(), GatewayFixture.UPSTREAM_KEY, anthropic.baseUrl(),
                 FakeAnthropicUpstream.API_KEY, FakeAnthropicUpstream.MODEL, openAi.baseUrl(), GatewayFixture.UPSTREAM_KEY, OUTCOME_KEY, OUTCOME_ERROR_KEY,
                 LATE_ERROR_KEY, GARBAGE_KEY, NOT_CHAT_KEY,
-                SLOW_ANSWER_KEY, FRAMING_KEY, ON_STREAM_KEY, BAD_HOOK_KEY, NO_USAGE_KEY);
+                SLOW_ANSWER_KEY, FRAMING_KEY, ON_STREAM_KEY, BAD_HOOK_KEY, NO_USAGE_KEY,
+                READER_KEY);
     }
 
     @AfterAll
@@ -262,6 +267,29 @@ class StageFaultsIT {
             if (stream) {
                 assertThat(a.body()).contains("message_stop");
             }
+        }
+    }
+
+    /** The client's credentials are the gateway's business: a stage (a webhook, a logger) never reads them. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aStageNeverSeesTheClientsCredentials(boolean fast) throws Exception {
+        for (String path : List.of("/v1/chat/completions", "/v1/messages")) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway(fast).baseUrl() + path))
+                    .header("content-type", "application/json").header("cookie", "session=sk-cookie-secret")
+                    .header("proxy-authorization", "Basic c2VjcmV0").header("x-goog-api-key", "AIza-secret")
+                    .header("cache-control", "no-cache")
+                    .POST(HttpRequest.BodyPublishers.ofString(path.equals("/v1/messages")
+                            ? "{\"model\":\"" + CLAUDE + "\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+                            : chat(OPENAI, false)));
+            b = path.equals("/v1/messages") ? b.header("x-api-key", READER_KEY).header("anthropic-version", "2023-06-01")
+                    : b.header("authorization", "Bearer " + READER_KEY);
+            HttpResponse<String> r = gateway(fast).send(b.build());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(StagesIT.awaitJournal(StagesIT.requestId(r), 8)).as(path).startsWith("reader.request",
+                    "reader.header Authorization=null", "reader.header x-api-key=null", "reader.header cookie=null",
+                    "reader.header proxy-authorization=null", "reader.header x-goog-api-key=null",
+                    "reader.header cache-control=no-cache");
         }
     }
 

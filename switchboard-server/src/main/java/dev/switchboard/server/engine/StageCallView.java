@@ -14,6 +14,9 @@ final class StageCallView implements StageCall {
     /** The answer's framing and connection handling: a stage setting them would break the answer (or the next one). */
     private static final java.util.Set<String> GATEWAY_OWNED = java.util.Set.of("content-length", "transfer-encoding",
             "connection", "keep-alive", "upgrade", "te", "trailer", "content-type", "content-encoding");
+    /** Request headers that carry the client's credentials: never shown to a stage. */
+    private static final java.util.Set<String> CREDENTIALS = java.util.Set.of("authorization", "proxy-authorization",
+            "x-api-key", "api-key", "x-goog-api-key", "cookie");
     private final Exchange ex;
     private final RoutePlan plan;
     private Map<String, Object> attributes;
@@ -70,7 +73,8 @@ final class StageCallView implements StageCall {
 
     @Override
     public String header(String name) {
-        return ex.client.header(name);
+        // the client's credentials are the gateway's business: a stage (a webhook, a logger) knows the caller by id
+        return name == null || CREDENTIALS.contains(name.toLowerCase(java.util.Locale.ROOT)) ? null : ex.client.header(name);
     }
 
     @Override

@@ -32,7 +32,8 @@ import java.util.concurrent.CompletionStage;
  *   {@code request_error} and {@code outcome_error} throw an Error, as a plugin stage missing a class would), after
  *   {@code settings.delay_ms} for a request hook that passes;</li>
  *   <li>{@code test_journal}: writes each hook it runs into {@link StageJournal} under its name; sets
- *   {@code settings.header} ({@code name}, {@code value}) on the answer, journaling a refusal.</li>
+ *   {@code settings.header} ({@code name}, {@code value}) on the answer, journaling a refusal; journals the
+ *   request headers named in {@code settings.read_headers} as it sees them.</li>
  * </ul>
  */
 public final class TestStageFactories {
@@ -222,11 +223,16 @@ public final class TestStageFactories {
         public Stage create(StageSpec spec) {
             String refuse = text(spec, "refuse");
             JsonNode header = spec.settings().path("header"); // { name, value } to set on the answer, if it may
+            List<String> reads = new java.util.ArrayList<>(); // request headers to journal as the stage sees them
+            spec.settings().path("read_headers").forEach(h -> reads.add(h.asText()));
             return new Stage() {
                 public String name() { return spec.name(); }
 
                 public CompletionStage<StageDecision> onRequest(StageCall call) {
                     StageJournal.add(call.requestId(), spec.name() + ".request");
+                    for (String h : reads) {
+                        StageJournal.add(call.requestId(), spec.name() + ".header " + h + "=" + call.header(h));
+                    }
                     if (header.isObject()) {
                         try {
                             call.setResponseHeader(header.path("name").asText(), header.path("value").asText());
