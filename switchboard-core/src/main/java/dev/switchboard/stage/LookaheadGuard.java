@@ -20,7 +20,18 @@ final class LookaheadGuard implements StreamTransform {
     private int held;
     private int emitted;
     private Consumer<StreamEvent> downstream;
+    /** Whether the stage's hook is running: only then may it emit (the encoder is not thread-safe, nor open for good). */
+    private boolean inHook;
+    /** The stage emitted outside its hook, or a null event: the stream ends with its error at the next step. */
+    private boolean strayed;
     private final Consumer<StreamEvent> counted = e -> {
+        if (!inHook || e == null) {
+            strayed = true;
+            if (e == null) {
+                throw failed();
+            }
+            return; // dropped: whatever the stream's state, it is not this caller's to write to now
+        }
         emitted++;
         downstream.accept(e);
     };
@@ -34,13 +45,22 @@ final class LookaheadGuard implements StreamTransform {
 
     @Override
     public void onEvent(StreamEvent event, Consumer<StreamEvent> out) {
+        if (strayed) {
+            throw failed();
+        }
         downstream = out;
         emitted = 0;
+        inHook = true;
         try {
             transformer.onEvent(event, counted);
         } catch (GatewayException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too (a plugin missing a class): the stage's failure, not the gateway's
+            throw failed();
+        } finally {
+            inHook = false;
+        }
+        if (strayed) {
             throw failed();
         }
         held = Math.max(0, held + 1 - emitted);
@@ -52,11 +72,21 @@ final class LookaheadGuard implements StreamTransform {
 
     @Override
     public void onEnd(Consumer<StreamEvent> out) {
+        if (strayed) {
+            throw failed();
+        }
+        downstream = out;
+        inHook = true;
         try {
-            transformer.onEnd(out);
+            transformer.onEnd(counted);
         } catch (GatewayException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too (a plugin missing a class): the stage's failure, not the gateway's
+            throw failed();
+        } finally {
+            inHook = false;
+        }
+        if (strayed) {
             throw failed();
         }
     }

@@ -30,13 +30,18 @@ public interface StageCall {
     /** The client's dialect: {@code openai} or {@code anthropic}. */
     String clientDialect();
 
-    /** A request header of the client's (first value), or null. */
+    /**
+     * A request header of the client's (first value), or null; always null for the headers that carry the client's
+     * credentials ({@code authorization}, {@code x-api-key}, {@code cookie}, …): a stage knows the caller by
+     * {@link #callerId()}.
+     */
     String header(String name);
 
     /**
      * Sets a header of the answer to the client (e.g. {@code x-switchboard-cache: hit}), before its head goes out;
-     * ignored afterwards. The name must be a plain token and the value printable (no CR/LF): else it is refused
-     * with IllegalArgumentException.
+     * ignored afterwards. The name must be a plain token and the value printable (no CR/LF), and not one of the
+     * headers the gateway sets itself (framing, connection, content type and encoding): else it is refused with
+     * IllegalArgumentException.
      */
     void setResponseHeader(String name, String value);
 

@@ -102,7 +102,7 @@ public final class StageRun {
             CompletionStage<StageDecision> pending;
             try {
                 pending = stage.onRequest(call);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too: thrown on a resumed hop, nothing above would answer the client
                 failed(i, e, listener);
                 return;
             }
@@ -197,24 +197,27 @@ public final class StageRun {
             CompletionStage<StageAnswer> pending;
             try {
                 pending = stage.onAnswer(call, answer);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too, as in a request hook
                 done.accept(null, failure(stage, e, call.requestId()));
                 return;
             }
             if (pending instanceof CompletableFuture<StageAnswer> f && f.isDone() && !f.isCompletedExceptionally()) {
-                answer = f.join();
-                if (answer == null) {
-                    done.accept(null, failure(stage, new IllegalStateException("the answer hook gave no answer"), call.requestId()));
+                StageAnswer given = f.join();
+                String wrong = wrongAnswer(answer, given);
+                if (wrong != null) {
+                    done.accept(null, failure(stage, new IllegalStateException(wrong), call.requestId()));
                     return;
                 }
+                answer = given;
                 i--;
                 continue;
             }
             int at = i;
+            StageAnswer before = answer;
             bounded(pending).whenComplete((a, err) -> loop.execute(() -> {
-                if (err != null || a == null) {
-                    done.accept(null, failure(stage, err != null ? err
-                            : new IllegalStateException("the answer hook gave no answer"), call.requestId()));
+                String wrong = err != null ? null : wrongAnswer(before, a);
+                if (err != null || wrong != null) {
+                    done.accept(null, failure(stage, err != null ? err : new IllegalStateException(wrong), call.requestId()));
                 } else {
                     answerFrom(at - 1, a, done);
                 }
@@ -222,6 +225,18 @@ public final class StageRun {
             return;
         }
         done.accept(answer, null);
+    }
+
+    /** Why an answer hook's answer cannot go on (none, or changed into something that is not an answer), or null. */
+    private String wrongAnswer(StageAnswer before, StageAnswer given) {
+        if (given == null) {
+            return "the answer hook gave no answer";
+        }
+        if (given.body() == before.body()) {
+            return null; // the same bytes: nothing to check again
+        }
+        String problem = AnswerShape.problem(call.request().operation(), given.body());
+        return problem == null ? null : "the answer hook gave " + problem;
     }
 
     /**
@@ -237,7 +252,7 @@ public final class StageRun {
             StreamStage s;
             try {
                 s = stages.get(i).onStream(call);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too, as in a request hook
                 throw failure(stages.get(i), e, call.requestId());
             }
             if (s != null) {
@@ -250,8 +265,11 @@ public final class StageRun {
         return out == null ? List.of() : out;
     }
 
-    /** Tells the owed stages how the call ended, innermost first; once. A failing hook is skipped (logged by the caller). */
-    public void runOutcome(StageOutcome outcome, Consumer<RuntimeException> onHookFailure) {
+    /**
+     * Tells the owed stages how the call ended, innermost first; once. A failing hook is skipped (logged by the
+     * caller), an Error too (a plugin missing a class): the outer hooks settle and record the call, so they must run.
+     */
+    public void runOutcome(StageOutcome outcome, Consumer<Throwable> onHookFailure) {
         if (outcomeDone) {
             return;
         }
@@ -259,7 +277,7 @@ public final class StageRun {
         for (int i = ran - 1; i >= 0; i--) {
             try {
                 stages.get(i).onOutcome(call, outcome);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 onHookFailure.accept(e);
             }
         }

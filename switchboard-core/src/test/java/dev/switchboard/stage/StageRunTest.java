@@ -164,6 +164,36 @@ class StageRunTest {
                 .isInstanceOf(GatewayException.class).hasMessageContaining("look-ahead of 2");
     }
 
+    /**
+     * A stream stage that keeps the consumer and emits after its hook returned (a timer, another thread, after the
+     * stream ended) reaches nothing: the encoder is not its to write to then; the stream ends with the stage's error
+     * at its next event. A null event is the stage's failure, not the encoder's.
+     */
+    @Test
+    void aStreamStageEmittingOutsideItsHookOrANullEventFailsCleanly() {
+        List<String> j = TestStages.journal();
+        java.util.concurrent.atomic.AtomicReference<java.util.function.Consumer<StreamEvent>> kept = new java.util.concurrent.atomic.AtomicReference<>();
+        StageRun r = run(streaming("late", j, (e, out) -> kept.set(out), 8));
+        r.runRequest(listener);
+        dev.switchboard.stream.StreamTransform step = r.streamTransforms().get(0);
+        List<StreamEvent> sink = new ArrayList<>();
+        step.onEvent(new StreamEvent.TextDelta(0, "a"), sink::add);
+        kept.get().accept(new StreamEvent.TextDelta(0, "late")); // after onEvent returned
+        assertThat(sink).isEmpty();
+        assertThatThrownBy(() -> step.onEvent(new StreamEvent.TextDelta(0, "b"), sink::add))
+                .isInstanceOf(GatewayException.class).hasMessageContaining("Stage 'late'");
+        assertThatThrownBy(() -> step.onEnd(sink::add)).isInstanceOf(GatewayException.class);
+        kept.get().accept(new StreamEvent.TextDelta(0, "after the end"));
+        assertThat(sink).isEmpty();
+
+        StageRun n = run(streaming("nulls", j, (e, out) -> out.accept(null), 0));
+        n.runRequest(listener);
+        dev.switchboard.stream.StreamTransform nulls = n.streamTransforms().get(0);
+        assertThatThrownBy(() -> nulls.onEvent(new StreamEvent.TextDelta(0, "a"), e -> {
+            throw new NullPointerException("the encoder got null");
+        })).isInstanceOf(GatewayException.class).hasMessageContaining("Stage 'nulls'");
+    }
+
     @Test
     void streamStepsComeInnermostFirst() {
         List<String> j = TestStages.journal();

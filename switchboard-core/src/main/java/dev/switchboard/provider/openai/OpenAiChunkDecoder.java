@@ -1,6 +1,8 @@
 package dev.switchboard.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayException;
 import dev.switchboard.json.Json;
 import dev.switchboard.sse.SseEvent;
 import dev.switchboard.stream.StreamDecoder;
@@ -16,7 +18,7 @@ import java.util.function.Consumer;
  * a stage that reads the answer (an OpenAI client with nothing to read gets the bytes spliced through instead). Per
  * chunk, in the order an encoder needs them: the answer's start (first chunk), usage, then per choice its start, its
  * reasoning, sealed thinking blocks, text, tool-call pieces and finish. {@code [DONE]}, named events and what is not a
- * JSON object carry nothing. One per stream, fed from one thread.
+ * JSON object carry nothing; a chunk with an {@code error} is thrown as a GatewayException (the stream failed). One per stream, fed from one thread.
  */
 final class OpenAiChunkDecoder implements StreamDecoder {
     private final String model;
@@ -39,6 +41,13 @@ final class OpenAiChunkDecoder implements StreamDecoder {
             chunk = Json.MAPPER.readTree(event.data());
         } catch (IOException e) {
             return; // not a chunk: nothing any dialect could say about it
+        }
+        JsonNode error = chunk.get("error");
+        if (error != null && !error.isNull()) {
+            // an OpenAI-compatible server's error mid-stream: the stream failed (as Anthropic's and Gemini's error
+            // events do), never a clean end a client or a cache would take as the whole answer; its text is not echoed
+            throw new GatewayException(ErrorKind.UPSTREAM_SERVER_ERROR, 502,
+                    "The provider's stream ended with an error.", null, null);
         }
         if (!started) {
             started = true;

@@ -209,8 +209,16 @@ final class AttemptRunner {
         } else if (!ok) {
             bodies.error(attempt, call, upstream);
         } else if (stream) {
-            relayStream(attempt, new SseRelay(ex, call, ex.client, attempt.adapter(), streamTranslator(attempt),
-                    streamed(attempt)), upstream);
+            StreamTranslator translator;
+            try {
+                translator = streamTranslator(attempt);
+            } catch (GatewayException e) { // a stage could not give its stream step: the provider's stream is let go
+                call.cancel();
+                attempt.fail(e, null);
+                return;
+            }
+            relayStream(attempt, new SseRelay(ex, call, ex.client, attempt.adapter(), translator, streamed(attempt)),
+                    upstream);
         } else {
             bodies.answer(attempt, call, upstream);
         }

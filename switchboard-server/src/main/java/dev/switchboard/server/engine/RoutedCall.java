@@ -131,6 +131,14 @@ final class RoutedCall {
         if (refused) {
             return refusedLocally(e); // this gateway's own connection cap: says nothing about the target
         }
+        if (e.kind() == ErrorKind.STAGE_FAILED || e.kind() == ErrorKind.STAGE_TIMEOUT) {
+            // one of this gateway's stages failed on the provider's answer: not the target's fault, and a retry or
+            // another target would meet the same stage
+            state.stats().abandoned();
+            state.breaker().release();
+            lastError = e;
+            return ex.isFinished();
+        }
         if (failure.targetFault()) {
             state.stats().finished(true, -1, millis, failure.name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
             if (failure == FailureClass.RATE_LIMITED) {
@@ -334,13 +342,13 @@ final class RoutedCall {
          * its error, and the target its success: the provider answered.
          */
         private void staged(AttemptOutcome.Answer a) {
+            ex.usage = a.answer().usage(); // the provider's work, counted even if the client leaves while a stage works
             ex.stages.runAnswer(new StageAnswer(a.answer().body(), a.answer().usage()), (changed, error) ->
                     recorder.guarded(ex, () -> {
                         if (ex.isFinished()) {
                             return; // the client left while a stage worked on the answer
                         }
-                        if (error != null) {
-                            ex.usage = a.answer().usage(); // the provider's work is counted all the same
+                        if (error != null) { // the provider's work (ex.usage) is counted all the same
                             settleAttempt(n);
                             recorder.fail(ex, error);
                             return;

@@ -1,6 +1,8 @@
 package dev.switchboard.server.engine;
 
 import dev.switchboard.server.call.Exchange;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayException;
 import dev.switchboard.model.Operation;
 import dev.switchboard.server.wire.HeaderNames;
 import dev.switchboard.sse.SseEncoder;
@@ -25,6 +27,12 @@ final class StageAnswerWriter {
     }
 
     void write(Exchange ex, StageAnswer answer, String stage) {
+        String wrong = dev.switchboard.stage.AnswerShape.problem(ex.request.operation(), answer.body());
+        if (wrong != null) {
+            recorder.fail(ex, new GatewayException(ErrorKind.STAGE_FAILED, "Stage '" + stage
+                    + "' answered with something that is not an answer (request id " + ex.requestId + ")."));
+            return;
+        }
         ex.usage = answer.usage();
         ex.replay = answer.replay();
         ex.client.putHeader(HeaderNames.ANSWERED_BY, stage);

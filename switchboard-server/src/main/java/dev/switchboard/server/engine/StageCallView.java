@@ -11,6 +11,12 @@ import java.util.Map;
 final class StageCallView implements StageCall {
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
     private static final java.util.regex.Pattern VALUE = java.util.regex.Pattern.compile("[\\x20-\\x7e]{0,512}");
+    /** The answer's framing and connection handling: a stage setting them would break the answer (or the next one). */
+    private static final java.util.Set<String> GATEWAY_OWNED = java.util.Set.of("content-length", "transfer-encoding",
+            "connection", "keep-alive", "upgrade", "te", "trailer", "content-type", "content-encoding");
+    /** Request headers that carry the client's credentials: never shown to a stage. */
+    private static final java.util.Set<String> CREDENTIALS = java.util.Set.of("authorization", "proxy-authorization",
+            "x-api-key", "api-key", "x-goog-api-key", "cookie");
     private final Exchange ex;
     private final RoutePlan plan;
     private Map<String, Object> attributes;
@@ -67,13 +73,17 @@ final class StageCallView implements StageCall {
 
     @Override
     public String header(String name) {
-        return ex.client.header(name);
+        // the client's credentials are the gateway's business: a stage (a webhook, a logger) knows the caller by id
+        return name == null || CREDENTIALS.contains(name.toLowerCase(java.util.Locale.ROOT)) ? null : ex.client.header(name);
     }
 
     @Override
     public void setResponseHeader(String name, String value) {
         if (name == null || !TOKEN.matcher(name).matches()) {
             throw new IllegalArgumentException("not a header name");
+        }
+        if (GATEWAY_OWNED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            throw new IllegalArgumentException("a header the gateway sets itself: " + name);
         }
         if (value == null || !VALUE.matcher(value).matches()) {
             throw new IllegalArgumentException("not a header value");

@@ -23,11 +23,17 @@ import java.util.concurrent.CompletionStage;
 /**
  * Stages for the end-to-end tests, registered with ServiceLoader from the test class path:
  * <ul>
- *   <li>{@code test_answer}: answers every call itself with {@code settings.text} (a cache hit's shape);</li>
+ *   <li>{@code test_answer}: answers every call itself with {@code settings.text} (a cache hit's shape), or with
+ *   {@code settings.body} as the answer's bytes, whatever they are;</li>
  *   <li>{@code test_rewrite}: replaces {@code settings.find} with {@code settings.replace} in the user's messages;</li>
- *   <li>{@code test_replace_answer}: the same in the answer, whole or streamed (text across chunk boundaries);</li>
- *   <li>{@code test_fail}: throws in the hook named by {@code settings.phase} (request, answer, stream);</li>
- *   <li>{@code test_journal}: writes each hook it runs into {@link StageJournal} under its name.</li>
+ *   <li>{@code test_replace_answer}: the same in the answer, whole or streamed (text across chunk boundaries); a
+ *   whole answer after {@code settings.delay_ms}, or {@code settings.garbage} in its place;</li>
+ *   <li>{@code test_fail}: throws in the hook named by {@code settings.phase} (request, answer, stream, on_stream, outcome;
+ *   {@code request_error} and {@code outcome_error} throw an Error, as a plugin stage missing a class would), after
+ *   {@code settings.delay_ms} for a request hook that passes;</li>
+ *   <li>{@code test_journal}: writes each hook it runs into {@link StageJournal} under its name; sets
+ *   {@code settings.header} ({@code name}, {@code value}) on the answer, journaling a refusal; journals the
+ *   request headers named in {@code settings.read_headers} as it sees them.</li>
  * </ul>
  */
 public final class TestStageFactories {
@@ -61,6 +67,7 @@ public final class TestStageFactories {
 
         public Stage create(StageSpec spec) {
             String text = text(spec, "text");
+            String body = text(spec, "body");
             long delayMillis = spec.settings().path("delay_ms").asLong(0);
             return new Stage() {
                 public String name() { return spec.name(); }
@@ -68,8 +75,10 @@ public final class TestStageFactories {
                 public CompletionStage<StageDecision> onRequest(StageCall call) {
                     // "echo" answers with the caller's own last message, so a burst can tell answers apart
                     String said = "echo".equals(text) ? "stage: " + lastUserText(call.request()) : text;
-                    StageDecision d = new StageDecision.Respond(StageAnswer.text("stage-" + call.requestId(),
-                            call.request().model(), said, new Usage(3, 5, 8, 0, 0)));
+                    StageDecision d = new StageDecision.Respond(body != null
+                            ? new StageAnswer(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), null)
+                            : StageAnswer.text("stage-" + call.requestId(), call.request().model(), said,
+                                    new Usage(3, 5, 8, 0, 0)));
                     // answer after a hop to another thread: the engine must resume on the call's event loop
                     return CompletableFuture.supplyAsync(() -> d,
                             CompletableFuture.delayedExecutor(delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS));
@@ -113,6 +122,8 @@ public final class TestStageFactories {
         public Stage create(StageSpec spec) {
             String find = text(spec, "find");
             String replace = text(spec, "replace");
+            long delayMillis = spec.settings().path("delay_ms").asLong(0); // a whole answer's hook that takes its time
+            String garbage = text(spec, "garbage"); // what a broken answer hook gives instead of the answer
             return new Stage() {
                 public String name() { return spec.name(); }
 
@@ -127,7 +138,12 @@ public final class TestStageFactories {
                         }
                     }
                     try {
-                        return CompletableFuture.completedFuture(new StageAnswer(Json.MAPPER.writeValueAsBytes(tree), answer.usage()));
+                        StageAnswer changed = garbage != null
+                                ? new StageAnswer(garbage.getBytes(java.nio.charset.StandardCharsets.UTF_8), answer.usage())
+                                : new StageAnswer(Json.MAPPER.writeValueAsBytes(tree), answer.usage());
+                        return delayMillis <= 0 ? CompletableFuture.completedFuture(changed)
+                                : CompletableFuture.supplyAsync(() -> changed,
+                                        CompletableFuture.delayedExecutor(delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS));
                     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                         throw new IllegalStateException(e);
                     }
@@ -145,16 +161,35 @@ public final class TestStageFactories {
 
         public Stage create(StageSpec spec) {
             String phase = text(spec, "phase");
+            long delayMillis = spec.settings().path("delay_ms").asLong(0);
             return new Stage() {
                 public String name() { return spec.name(); }
 
-                public boolean readsAnswers() { return !"request".equals(phase); }
+                public boolean readsAnswers() {
+                    return "answer".equals(phase) || "stream".equals(phase) || "on_stream".equals(phase);
+                }
 
                 public CompletionStage<StageDecision> onRequest(StageCall call) {
                     if ("request".equals(phase)) {
                         throw new IllegalStateException("test stage failed on purpose: sk-never-shown");
                     }
+                    if ("request_error".equals(phase)) {
+                        throw new NoClassDefFoundError("a/missing/Dependency (sk-never-shown)");
+                    }
+                    if (delayMillis > 0) {
+                        return CompletableFuture.supplyAsync(() -> StageDecision.PROCEED,
+                                CompletableFuture.delayedExecutor(delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS));
+                    }
                     return StageDecision.PROCEED_NOW;
+                }
+
+                public void onOutcome(StageCall call, StageOutcome outcome) {
+                    if ("outcome".equals(phase)) {
+                        throw new IllegalStateException("outcome hook failed on purpose");
+                    }
+                    if ("outcome_error".equals(phase)) {
+                        throw new NoClassDefFoundError("a/missing/Dependency");
+                    }
                 }
 
                 public CompletionStage<StageAnswer> onAnswer(StageCall call, StageAnswer answer) {
@@ -165,6 +200,9 @@ public final class TestStageFactories {
                 }
 
                 public StreamStage onStream(StageCall call) {
+                    if ("on_stream".equals(phase)) {
+                        throw new IllegalStateException("no stream step today");
+                    }
                     if (!"stream".equals(phase)) {
                         return null;
                     }
@@ -184,11 +222,24 @@ public final class TestStageFactories {
 
         public Stage create(StageSpec spec) {
             String refuse = text(spec, "refuse");
+            JsonNode header = spec.settings().path("header"); // { name, value } to set on the answer, if it may
+            List<String> reads = new java.util.ArrayList<>(); // request headers to journal as the stage sees them
+            spec.settings().path("read_headers").forEach(h -> reads.add(h.asText()));
             return new Stage() {
                 public String name() { return spec.name(); }
 
                 public CompletionStage<StageDecision> onRequest(StageCall call) {
                     StageJournal.add(call.requestId(), spec.name() + ".request");
+                    for (String h : reads) {
+                        StageJournal.add(call.requestId(), spec.name() + ".header " + h + "=" + call.header(h));
+                    }
+                    if (header.isObject()) {
+                        try {
+                            call.setResponseHeader(header.path("name").asText(), header.path("value").asText());
+                        } catch (IllegalArgumentException e) {
+                            StageJournal.add(call.requestId(), spec.name() + ".header refused");
+                        }
+                    }
                     if (refuse != null) {
                         return StageDecision.now(new StageDecision.Refuse(
                                 new GatewayException(ErrorKind.INVALID_REQUEST, refuse)));
