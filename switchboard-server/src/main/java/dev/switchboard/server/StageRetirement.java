@@ -45,7 +45,7 @@ final class StageRetirement {
     private static void close(Stage s) {
         try {
             s.close();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // one stage's Error must not keep the others of the batch open
             LOG.warn("stage '{}' failed to close: {}", s.name(), e.getClass().getName());
         }
     }
