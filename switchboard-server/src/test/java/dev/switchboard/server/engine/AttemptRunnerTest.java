@@ -55,7 +55,13 @@ class AttemptRunnerTest {
     final CannedUpstream upstream = new CannedUpstream();
     final List<AttemptOutcome> outcomes = new ArrayList<>();
     final List<UpstreamCall> calls = new ArrayList<>();
-    final StreamingClient client = new StreamingClient();
+    final RecordingClientSide client = new RecordingClientSide();
+
+    /** A whole answer is never written by an attempt (the routed call does). */
+    @org.junit.jupiter.api.AfterEach
+    void noAttemptWroteAWholeAnswer() {
+        assertThat(client.wholeAnswers).isZero();
+    }
     Exchange exchange;
 
     @BeforeAll
@@ -396,98 +402,6 @@ class AttemptRunnerTest {
 
         @Override
         public void resume() {
-        }
-    }
-
-    /** Records what a stream relay writes; a whole answer is never written by an attempt (the routed call does). */
-    private static final class StreamingClient implements ClientSide {
-        final StringBuilder streamed = new StringBuilder();
-        boolean headWritten;
-        boolean ended;
-
-        @Override
-        public String method() {
-            return "POST";
-        }
-
-        @Override
-        public String path() {
-            return "/v1/chat/completions";
-        }
-
-        @Override
-        public void putHeader(CharSequence name, CharSequence value) {
-        }
-
-        @Override
-        public void removeHeader(CharSequence name) {
-        }
-
-        @Override
-        public void end(int status, Buffer body) {
-            throw new AssertionError("an attempt writes no whole answer");
-        }
-
-        @Override
-        public void startChunked(int status) {
-        }
-
-        @Override
-        public void write(Buffer chunk) {
-            headWritten = true;
-            streamed.append(chunk.toString());
-        }
-
-        @Override
-        public void endChunked(Buffer tail) {
-            ended = true;
-            if (tail != null) {
-                headWritten = true;
-                streamed.append(tail.toString());
-            }
-        }
-
-        @Override
-        public boolean writeQueueFull() {
-            return false;
-        }
-
-        @Override
-        public void drainHandler(Runnable onDrain) {
-        }
-
-        @Override
-        public void closeHandler(Runnable onClose) {
-        }
-
-        @Override
-        public boolean headWritten() {
-            return headWritten;
-        }
-
-        @Override
-        public boolean ended() {
-            return ended;
-        }
-
-        @Override
-        public boolean closed() {
-            return false;
-        }
-
-        @Override
-        public String header(String name) {
-            return null;
-        }
-
-        @Override
-        public List<String> headers(String name) {
-            return List.of();
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1";
         }
     }
 }

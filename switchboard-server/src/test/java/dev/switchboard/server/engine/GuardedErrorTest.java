@@ -40,7 +40,7 @@ class GuardedErrorTest {
     }
 
     private void assertAnsweredAndSettled(Error error) {
-        RecordingClient client = new RecordingClient();
+        RecordingClientSide client = new RecordingClientSide();
         Exchange ex = new Exchange("req-err", client, snapshot());
         ex.request = OpenAiIngress.INSTANCE.decode(Operation.CHAT,
                 "{\"model\":\"demo/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes(StandardCharsets.UTF_8));
@@ -84,90 +84,6 @@ class GuardedErrorTest {
         @Override
         public Future<Boolean> extend(long moreTokens, long moreMicroUsd) {
             return Future.succeededFuture(false);
-        }
-    }
-
-    private static final class RecordingClient implements ClientSide {
-        int status;
-        String body;
-
-        @Override
-        public String method() {
-            return "POST";
-        }
-
-        @Override
-        public String path() {
-            return "/v1/chat/completions";
-        }
-
-        @Override
-        public void putHeader(CharSequence name, CharSequence value) {
-        }
-
-        @Override
-        public void removeHeader(CharSequence name) {
-        }
-
-        @Override
-        public void end(int status, Buffer body) {
-            this.status = status;
-            this.body = body.toString();
-        }
-
-        @Override
-        public void startChunked(int status) {
-        }
-
-        @Override
-        public void write(Buffer chunk) {
-        }
-
-        @Override
-        public void endChunked(Buffer tail) {
-        }
-
-        @Override
-        public boolean writeQueueFull() {
-            return false;
-        }
-
-        @Override
-        public void drainHandler(Runnable onDrain) {
-        }
-
-        @Override
-        public void closeHandler(Runnable onClose) {
-        }
-
-        @Override
-        public boolean headWritten() {
-            return status != 0;
-        }
-
-        @Override
-        public boolean ended() {
-            return status != 0;
-        }
-
-        @Override
-        public boolean closed() {
-            return false;
-        }
-
-        @Override
-        public String header(String name) {
-            return null;
-        }
-
-        @Override
-        public List<String> headers(String name) {
-            return List.of();
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1";
         }
     }
 }
