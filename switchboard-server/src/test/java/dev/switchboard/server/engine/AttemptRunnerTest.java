@@ -20,7 +20,6 @@ import dev.switchboard.server.upstream.UpstreamClient;
 import dev.switchboard.server.upstream.UpstreamExchange;
 import dev.switchboard.server.upstream.UpstreamResponse;
 import dev.switchboard.server.upstream.UpstreamSigner;
-import dev.switchboard.server.wire.ClientSide;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

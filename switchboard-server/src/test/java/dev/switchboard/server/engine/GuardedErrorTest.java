@@ -15,13 +15,11 @@ import dev.switchboard.telemetry.GatewayMetrics;
 import dev.switchboard.tokens.TokenEstimator;
 import dev.switchboard.usage.UsageEvent;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import dev.switchboard.server.wire.ClientSide;
 
 /** An Error thrown inside a request step (out of memory, stack overflow) still answers the caller and settles. */
 class GuardedErrorTest {
