@@ -77,6 +77,11 @@ public final class SemanticCache implements AutoCloseable {
         return index.purge(scope);
     }
 
+    /** The index, for a feed that adds other instances' entries to it. */
+    public SemanticIndex index() {
+        return index;
+    }
+
     public SemanticIndex.Stats stats() {
         return index.stats();
     }

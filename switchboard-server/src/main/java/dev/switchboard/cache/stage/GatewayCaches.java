@@ -34,6 +34,9 @@ public final class GatewayCaches {
     private final Map<String, Opened> stores = new ConcurrentHashMap<>();
     private final Map<String, LookupCounters> stages = new ConcurrentHashMap<>();
     private CacheMeters meters;
+    /** Semantic index feeds shared through Redis, by URL and prefix (each with its own client). */
+    private final Map<String, dev.switchboard.cache.semantic.RedisSemanticFeed> feeds = new ConcurrentHashMap<>();
+    private final List<io.vertx.redis.client.Redis> feedClients = java.util.Collections.synchronizedList(new ArrayList<>());
     /** The semantic cache (the bundled embedding model and the in-process index), made when a stage first asks. */
     private volatile dev.switchboard.cache.semantic.SemanticCache semantic;
 
@@ -88,6 +91,8 @@ public final class GatewayCaches {
         }
         List<Future<Void>> closing = new ArrayList<>();
         caches.stores.values().forEach(o -> closing.add(o.store().close()));
+        caches.feeds.values().forEach(dev.switchboard.cache.semantic.RedisSemanticFeed::close);
+        caches.feedClients.forEach(io.vertx.redis.client.Redis::close);
         if (caches.semantic != null) {
             caches.semantic.close();
         }
@@ -109,6 +114,24 @@ public final class GatewayCaches {
             }
         }
         return s;
+    }
+
+    /**
+     * The feed that shares this gateway's semantic index entries with the other instances on the stage's Redis (and
+     * adds theirs): started on first use, polled every 100 ms, so another instance's entry is found within about that.
+     */
+    dev.switchboard.cache.semantic.RedisSemanticFeed feed(Vertx vertx, CacheSettings s) {
+        return feeds.computeIfAbsent(s.redisUrl() + "|" + s.prefix(), k -> {
+            io.vertx.redis.client.Redis client = io.vertx.redis.client.Redis.createClient(vertx,
+                    new io.vertx.redis.client.RedisOptions().setConnectionString(s.redisUrl()).setMaxPoolSize(4)
+                            .setMaxPoolWaiting(256));
+            feedClients.add(client);
+            dev.switchboard.cache.semantic.RedisSemanticFeed feed = new dev.switchboard.cache.semantic.RedisSemanticFeed(
+                    vertx, client, s.prefix(), semantic().index(), 10_000, java.time.Duration.ofMillis(100),
+                    java.time.Clock.systemUTC());
+            feed.start();
+            return feed;
+        });
     }
 
     /** Stage {@code stage}'s lookup counts (the same object for every stage of that name). */

@@ -48,7 +48,7 @@ final class ResponseCacheStage implements Stage {
         this.name = name;
         this.settings = settings;
         this.policy = new CachePolicy(settings.toolCalls(), settings.sampled());
-        this.semantic = settings.semantic() ? new SemanticLookup(settings.semanticThreshold()) : null;
+        this.semantic = settings.semantic() ? new SemanticLookup(settings) : null;
     }
 
     @Override

@@ -25,9 +25,12 @@ final class SemanticLookup {
     private static final String PROBE = "cache.semantic.probe";
 
     private final double threshold;
+    /** The stage's settings: with a Redis store, indexed texts are shared with the other instances. */
+    private final CacheSettings settings;
 
-    SemanticLookup(double threshold) {
-        this.threshold = threshold;
+    SemanticLookup(CacheSettings settings) {
+        this.threshold = settings.semanticThreshold();
+        this.settings = settings;
     }
 
     /** A stored answer of the same meaning, or null; completes on the call's event loop. */
@@ -37,6 +40,7 @@ final class SemanticLookup {
         if (parts == null || context == null) {
             return CompletableFuture.completedFuture(null); // not a plain-text question: nothing to compare
         }
+        join(context);
         SemanticCache semantic = GatewayCaches.of(context.owner()).semantic();
         CompletableFuture<CachedAnswer> found = new CompletableFuture<>();
         semantic.lookup(parts, threshold).whenComplete((probe, err) -> context.runOnContext(v -> {
@@ -66,7 +70,19 @@ final class SemanticLookup {
         if (!(call.attributes().get(PROBE) instanceof SemanticCache.Probe probe) || probe.hit() != null || context == null) {
             return;
         }
-        SemanticCache semantic = GatewayCaches.of(context.owner()).semantic();
-        context.executeBlocking(() -> semantic.remember(probe, key, ttl), false);
+        GatewayCaches caches = GatewayCaches.of(context.owner());
+        SemanticCache semantic = caches.semantic();
+        context.executeBlocking(() -> semantic.remember(probe, key, ttl), false).onSuccess(added -> {
+            if (added && settings.redisUrl() != null) { // the other instances find it within their poll
+                caches.feed(context.owner(), settings).publish(probe.partition(), probe.vector(), probe.text(), key, ttl);
+            }
+        });
+    }
+
+    /** With a Redis store: start taking the other instances' entries into this gateway's index. */
+    void join(Context context) {
+        if (settings.redisUrl() != null && context != null) {
+            GatewayCaches.of(context.owner()).feed(context.owner(), settings);
+        }
     }
 }

@@ -1,0 +1,78 @@
+package dev.switchboard.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.testing.FakeUpstream;
+import dev.switchboard.testing.GatewayFixture;
+import dev.switchboard.testing.RedisProcess;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The semantic cache across instances: a question answered through one gateway is a semantic hit for a paraphrase
+ * asked through another, the index entry travelling through Redis (the answer itself is in the shared store).
+ */
+class SharedSemanticCacheIT {
+    static FakeUpstream upstream;
+    static RedisProcess redis;
+    static GatewayFixture one;
+    static GatewayFixture two;
+
+    @BeforeAll
+    static void start() {
+        upstream = FakeUpstream.start();
+        redis = new RedisProcess();
+        redis.start();
+        String yaml = """
+                version: 1
+                server: { listen: 127.0.0.1:0, event_loops: 1 }
+                providers:
+                  - { name: fake, type: openai, base_url: %s, api_key: %s, models: [gpt-4o] }
+                keys:
+                  - { name: tester, key: %s }
+                stages:
+                  - { type: cache, settings: { backend: redis, url: "%s", timeout: 1s, semantic: { threshold: 0.9 } } }
+                """.formatted(upstream.baseUrl(), GatewayFixture.UPSTREAM_KEY, GatewayFixture.KEY, redis.url());
+        one = GatewayFixture.withYaml(yaml);
+        two = GatewayFixture.withYaml(yaml);
+    }
+
+    @AfterAll
+    static void stop() {
+        one.close();
+        two.close();
+        redis.close();
+        upstream.close();
+    }
+
+    static HttpResponse<String> ask(GatewayFixture g, String question) {
+        return g.send(HttpRequest.newBuilder(URI.create(g.baseUrl() + "/v1/chat/completions"))
+                .header("authorization", "Bearer " + GatewayFixture.KEY).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"fake/gpt-4o\",\"temperature\":0,\"messages\":"
+                        + "[{\"role\":\"user\",\"content\":\"" + question + "\"}]}")).build());
+    }
+
+    static String cache(HttpResponse<String> r) {
+        return r.headers().firstValue("x-switchboard-cache").orElse("(none)");
+    }
+
+    @Test
+    void aParaphraseOnAnotherInstanceIsASemanticHit() throws Exception {
+        ask(two, "Explain what a black hole is."); // the second instance loads its model and joins the feed
+        ask(one, "How do I reverse a string in Python?");
+        HttpResponse<String> para = null;
+        for (int i = 0; i < 40; i++) { // the entry reaches the other instance within its 100 ms poll
+            Thread.sleep(150);
+            para = ask(two, "How can I reverse a string in Python?");
+            if (!cache(para).equals("miss")) {
+                break;
+            }
+        }
+        assertThat(cache(para)).isEqualTo("semantic-hit");
+        assertThat(para.body()).contains("echo: How do I reverse a string in Python?");
+    }
+}
