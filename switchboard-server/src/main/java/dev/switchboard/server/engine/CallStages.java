@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs an exchange's configured stages at the engine's four places: before the routed call (the request hooks), on a
- * whole answer before it is encoded, around a stream's events, and after the outcome is recorded. With no stage
- * configured for the call nothing is allocated and the call goes on at once. One instance per event loop.
+ * Runs an exchange's stages — the built-in recording and admission, then the configured ones — at the engine's four
+ * places: before the routed call (the request hooks), on a whole answer before it is encoded, around a stream's
+ * events, and when the exchange finishes (the outcome hooks, recording's last). A hook that completes at once
+ * continues inline; one that waits resumes on the exchange's event loop. One instance per event loop.
  */
 final class CallStages {
     private static final Logger LOG = LoggerFactory.getLogger(CallStages.class);
@@ -140,7 +141,7 @@ final class CallStages {
         return true;
     }
 
-    /** The outcome hooks, after the outcome is recorded; a hook that throws is logged and skipped. */
+    /** The outcome hooks, innermost first, recording's last; a hook that throws is logged and skipped. */
     static void afterOutcome(Exchange ex) {
         StageRun run = ex.stages;
         if (run == null) {
