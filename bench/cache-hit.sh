@@ -3,7 +3,7 @@
 # bench's static mock; gateway B (:8090) has `stages: [{ type: cache }]`, so after the first request every one is a
 # hit. Both pinned to the SUT core; alternating wrk windows (c50, the bench's chat body, temperature 0). Prints CPU µs
 # per request and wrk's p99 latency per window.
-#   bench/cache-hit.sh [ROUNDS=6] [SECONDS=4]       (needs ../shared/bench mock/start.sh)
+#   bench/cache-hit.sh [ROUNDS=6] [SECONDS=4]       (CONNS=50; needs ../shared/bench mock/start.sh)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 harness="${BENCH_DIR:-$root/../shared/bench}"
@@ -27,7 +27,7 @@ for _ in $(seq 1 120); do
 done
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
 load() { # URL SECONDS -> wrk output
-  taskset -c "${HARNESS_CPUS:-1}" wrk -t1 -c50 -d"$2s" --latency -s "$harness/load/wrk-post.lua" \
+  taskset -c "${HARNESS_CPUS:-1}" wrk -t1 -c"${CONNS:-50}" -d"$2s" --latency -s "$harness/load/wrk-post.lua" \
     -H 'Authorization: Bearer sk-bench-client-key' -H 'Content-Type: application/json' "$1" -- "$body" 2>&1
 }
 measure() { # PID URL -> "µs-per-request p99"
