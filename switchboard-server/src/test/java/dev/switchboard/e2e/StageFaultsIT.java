@@ -40,20 +40,18 @@ class StageFaultsIT {
     static final String NO_USAGE_KEY = "sk-fault-nousage-key-1";
     static final String READER_KEY = "sk-fault-reader-key-1";
 
+    static TwoLaneGateways lanes;
     static FakeUpstream openAi;
     static FakeAnthropicUpstream anthropic;
-    static GatewayFixture fastLane;
-    static GatewayFixture vertxLane;
 
     @BeforeAll
     static void start() {
-        openAi = FakeUpstream.start();
-        anthropic = FakeAnthropicUpstream.start();
-        fastLane = GatewayFixture.withYaml(yaml(true));
-        vertxLane = GatewayFixture.withYaml(yaml(false));
+        lanes = new TwoLaneGateways((l, fast) -> yaml(l, fast));
+        openAi = lanes.openAi;
+        anthropic = lanes.anthropic;
     }
 
-    static String yaml(boolean fast) {
+    static String yaml(TwoLaneGateways l, boolean fast) {
         return """
                 version: 1
                 server: { listen: 127.0.0.1:0, event_loops: 1, fast_lane: %s }
@@ -97,8 +95,8 @@ class StageFaultsIT {
                   - name: reader
                     key: %s
                     stages: [{ type: test_journal, name: reader, settings: { read_headers: [Authorization, x-api-key, cookie, proxy-authorization, x-goog-api-key, cache-control] } }]
-                """.formatted(fast, openAi.baseUrl(), GatewayFixture.UPSTREAM_KEY, anthropic.baseUrl(),
-                FakeAnthropicUpstream.API_KEY, FakeAnthropicUpstream.MODEL, openAi.baseUrl(), GatewayFixture.UPSTREAM_KEY, OUTCOME_KEY, OUTCOME_ERROR_KEY,
+                """.formatted(fast, l.openAi.baseUrl(), GatewayFixture.UPSTREAM_KEY, l.anthropic.baseUrl(),
+                FakeAnthropicUpstream.API_KEY, FakeAnthropicUpstream.MODEL, l.openAi.baseUrl(), GatewayFixture.UPSTREAM_KEY, OUTCOME_KEY, OUTCOME_ERROR_KEY,
                 LATE_ERROR_KEY, GARBAGE_KEY, NOT_CHAT_KEY,
                 SLOW_ANSWER_KEY, FRAMING_KEY, ON_STREAM_KEY, BAD_HOOK_KEY, NO_USAGE_KEY,
                 READER_KEY);
@@ -106,22 +104,16 @@ class StageFaultsIT {
 
     @AfterAll
     static void stop() {
-        fastLane.close();
-        vertxLane.close();
-        anthropic.close();
-        openAi.close();
+        lanes.close();
     }
 
     @BeforeEach
     void reset() {
-        openAi.reset();
-        anthropic.reset();
-        fastLane.usage().clear();
-        vertxLane.usage().clear();
+        lanes.reset();
     }
 
     static GatewayFixture gateway(boolean fast) {
-        return fast ? fastLane : vertxLane;
+        return lanes.gateway(fast);
     }
 
     static String chat(String model, boolean stream) {
@@ -293,12 +285,7 @@ class StageFaultsIT {
         }
     }
 
-    static HttpResponse<String> post(boolean fast, String key, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway(fast).baseUrl() + path))
-                .timeout(Duration.ofSeconds(10))
-                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-        b = path.startsWith("/v1/messages") ? b.header("x-api-key", key).header("anthropic-version", "2023-06-01")
-                : b.header("authorization", "Bearer " + key);
-        return gateway(fast).send(b.build());
+    static HttpResponse<String> post(boolean fast, String key, String path, String body) {
+        return lanes.post(fast, key, path, body);
     }
 }

@@ -21,8 +21,6 @@ import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.stages.StageJournal;
 import dev.switchboard.usage.UsageEvent;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -53,20 +51,18 @@ class StagesIT {
     static final String REFUSE_KEY = "sk-stage-refuse-key-1";
     static final String LIMITED_KEY = "sk-stage-limited-key-1";
 
+    static TwoLaneGateways lanes;
     static FakeUpstream openAi;
     static FakeAnthropicUpstream anthropic;
-    static GatewayFixture fastLane;
-    static GatewayFixture vertxLane;
 
     @BeforeAll
     static void start() {
-        openAi = FakeUpstream.start();
-        anthropic = FakeAnthropicUpstream.start();
-        fastLane = GatewayFixture.withYaml(yaml(true));
-        vertxLane = GatewayFixture.withYaml(yaml(false));
+        lanes = new TwoLaneGateways((l, fast) -> yaml(l, fast));
+        openAi = lanes.openAi;
+        anthropic = lanes.anthropic;
     }
 
-    static String yaml(boolean fast) {
+    static String yaml(TwoLaneGateways l, boolean fast) {
         return """
                 version: 1
                 server: { listen: 127.0.0.1:0, event_loops: 1, fast_lane: %s }
@@ -102,7 +98,7 @@ class StagesIT {
                     key: %s
                     limits: { requests_per_minute: 1 }
                     stages: [{ type: test_journal, name: a }]
-                """.formatted(fast, openAi.baseUrl(), GatewayFixture.UPSTREAM_KEY, anthropic.baseUrl(),
+                """.formatted(fast, l.openAi.baseUrl(), GatewayFixture.UPSTREAM_KEY, l.anthropic.baseUrl(),
                 FakeAnthropicUpstream.API_KEY, FakeAnthropicUpstream.MODEL, ANSWER_KEY, REWRITE_KEY, REPLACE_KEY, FAIL_KEY,
                 FAIL_ANSWER_KEY, FAIL_STREAM_KEY, JOURNAL_KEY, REFUSE_KEY, LIMITED_KEY);
     }
@@ -110,22 +106,16 @@ class StagesIT {
     @AfterAll
     static void stop() {
         CLIENTS.values().forEach(AnthropicClient::close);
-        fastLane.close();
-        vertxLane.close();
-        anthropic.close();
-        openAi.close();
+        lanes.close();
     }
 
     @BeforeEach
     void reset() {
-        openAi.reset();
-        anthropic.reset();
-        fastLane.usage().clear();
-        vertxLane.usage().clear();
+        lanes.reset();
     }
 
     static GatewayFixture gateway(boolean fast) {
-        return fast ? fastLane : vertxLane;
+        return lanes.gateway(fast);
     }
 
     static final java.util.Map<String, AnthropicClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
@@ -322,12 +312,8 @@ class StagesIT {
         assertThat(usage).extracting(UsageEvent::status).containsExactly(200, 429);
     }
 
-    static HttpResponse<String> post(boolean fast, String key, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway(fast).baseUrl() + path))
-                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-        b = path.startsWith("/v1/messages") ? b.header("x-api-key", key).header("anthropic-version", "2023-06-01")
-                : b.header("authorization", "Bearer " + key);
-        return gateway(fast).send(b.build());
+    static HttpResponse<String> post(boolean fast, String key, String path, String body) {
+        return lanes.post(fast, key, path, body);
     }
 
     static String requestId(HttpResponse<String> r) {
