@@ -18,7 +18,7 @@ import java.util.Set;
 /** Reads the governance sections: store, admin, redis, jwt, network, limits, prices, and keys' own limits. */
 final class GovernanceReader {
     private static final Set<String> STORE = Set.of("url", "user", "password", "pool_size", "master_key_file",
-            "usage_journal", "key_refresh");
+            "usage_journal", "key_refresh", "semantic_index_dir");
     private static final Set<String> ADMIN = Set.of("listen", "keys", "tls", "allow");
     private static final Set<String> TLS = Set.of("cert", "key");
     /** A whole value of {@code ${env:NAME:-}}: an optional secret. */
@@ -75,10 +75,17 @@ final class GovernanceReader {
         if (journal == null && url != null && url.startsWith("sqlite:")) {
             journal = url.substring("sqlite:".length()) + ".usage-journal";
         }
+        // beside the SQLite file, like the journal; with PostgreSQL (many instances, often no lasting disk) in memory
+        String semantic = r.string(n, "semantic_index_dir", "store", false);
+        if (semantic == null && url != null && url.startsWith("sqlite:")) {
+            semantic = url.substring("sqlite:".length()) + ".semantic-cache";
+        } else if (semantic != null && (semantic.isBlank() || semantic.equals("memory"))) {
+            semantic = null;
+        }
         return new StoreConfig(url, r.string(n, "user", "store", false), password == null ? null : new Secret(password),
                 r.integer(n, "pool_size", "store", 4, 1, 256), r.string(n, "master_key_file", "store", false),
                 journal == null ? "switchboard-usage.journal" : journal,
-                r.duration(n, "key_refresh", "store", Duration.ofSeconds(1)));
+                r.duration(n, "key_refresh", "store", Duration.ofSeconds(1)), semantic);
     }
 
     private static AdminConfig admin(JsonNode n, Reader r, KeyListReader keys, List<KeyConfig> clientKeys) {

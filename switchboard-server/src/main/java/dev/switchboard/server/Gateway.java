@@ -105,6 +105,11 @@ public final class Gateway implements AutoCloseable {
             GatewayMetrics metrics = new GatewayMetrics();
             governance.registerMetrics(metrics.registry());
             dev.switchboard.cache.stage.GatewayCaches.of(vertx).bindMetrics(metrics.registry()); // cache stages' meters
+            dev.switchboard.config.StoreConfig storeConfig = config.governance().store();
+            if (storeConfig != null && storeConfig.semanticIndexDir() != null) { // kept beside the store
+                dev.switchboard.cache.stage.GatewayCaches.of(vertx)
+                        .keepSemanticIndexIn(Path.of(storeConfig.semanticIndexDir()));
+            }
             UsageSink usageSink = governance.ledger == null ? options.usageSink() : event -> {
                 governance.ledger.record(event);
                 options.usageSink().record(event);

@@ -32,9 +32,11 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
 
 /**
- * The in-process index: Lucene's HNSW graph over unit vectors (dot product), in memory. One document per answer key
+ * The in-process index: Lucene's HNSW graph over unit vectors (dot product), in memory or in a folder
+ * ({@link SemanticIndexFolder}: reopened with its entries, see {@link StoredEntries}). One document per answer key
  * (a later add for the same key replaces it), filtered to one partition and to live entries at search time. Bounded
  * by entries and by bytes (oldest added evicted first, like a FIFO: hits are counted by the answer store, and an
  * answer evicted there makes its entry a miss anyway); expired entries are removed at most once a second on a write.
@@ -45,21 +47,26 @@ public final class LuceneSemanticIndex implements SemanticIndex {
     static final int ENTRY_OVERHEAD = 512;
 
     private static final String VECTOR = "v";
-    private static final String ID = "id";
+    static final String ID = "id";
     private static final String PART = "part";
-    private static final String NS = "ns";
-    private static final String MODEL = "model";
-    private static final String EXPIRES = "exp";
-    private static final String TEXT = "text";
+    static final String NS = "ns";
+    static final String MODEL = "model";
+    static final String EXPIRES = "exp";
+    static final String TEXT = "text";
+    /** Stored only to rebuild the bookkeeping when a folder is reopened. */
+    static final String SEQ = "seq";
+    static final String EXPIRES_AT = "exp_at";
+    /** "1" when the answer outlives this process (a shared store): only those entries are kept on reopen. */
+    static final String DURABLE = "durable";
     private static final Set<String> STORED = Set.of(ID, NS, MODEL, TEXT);
 
-    private record Meta(long seq, long expiresAt, String namespace, String model, int bytes) {}
+    record Meta(long seq, long expiresAt, String namespace, String model, int bytes) {}
 
     private final int dimensions;
     private final long maxEntries;
     private final long maxBytes;
     private final LongSupplier clock;
-    private final ByteBuffersDirectory directory = new ByteBuffersDirectory();
+    private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final Map<String, Meta> byId = new HashMap<>();
@@ -83,6 +90,17 @@ public final class LuceneSemanticIndex implements SemanticIndex {
 
     /** @param clock epoch millis; tests move it */
     LuceneSemanticIndex(int dimensions, long maxEntries, long maxBytes, LongSupplier clock) {
+        this(new ByteBuffersDirectory(), dimensions, maxEntries, maxBytes, clock);
+    }
+
+    /**
+     * Over {@code directory}, taking its entries back: expired ones and those whose answers did not outlive the
+     * process that added them are dropped, and the bounds are applied (oldest first).
+     *
+     * @throws UncheckedIOException when the directory cannot be opened or read (locked, unreadable): it is closed
+     *                              again
+     */
+    LuceneSemanticIndex(Directory directory, int dimensions, long maxEntries, long maxBytes, LongSupplier clock) {
         if (dimensions < 1 || maxEntries < 1 || maxBytes < 1) {
             throw new IllegalArgumentException("dimensions and bounds must be positive");
         }
@@ -90,14 +108,34 @@ public final class LuceneSemanticIndex implements SemanticIndex {
         this.maxEntries = maxEntries;
         this.maxBytes = maxBytes;
         this.clock = clock;
+        this.directory = directory;
         ConcurrentMergeScheduler merges = new ConcurrentMergeScheduler();
         merges.setMaxMergesAndThreads(2, 1); // one background merge thread: the machine's cores serve requests
         IndexWriterConfig config = new IndexWriterConfig().setMergeScheduler(merges);
+        IndexWriter w = null;
         try {
-            this.writer = new IndexWriter(directory, config);
-            this.searchers = new SearcherManager(writer, null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            w = new IndexWriter(directory, config);
+            long now = clock.getAsLong();
+            seq = StoredEntries.reload(w, dimensions, now, byId, bySeq);
+            byId.values().forEach(m -> bytes += m.bytes());
+            while (byId.size() > maxEntries || bytes > maxBytes) { // the bounds may have shrunk since
+                String oldest = bySeq.pollFirstEntry().getValue();
+                bytes -= byId.remove(oldest).bytes();
+                w.deleteDocuments(new Term(ID, oldest));
+                evictions.incrementAndGet();
+            }
+            this.writer = w;
+            this.searchers = new SearcherManager(w, null);
+        } catch (IOException | RuntimeException e) {
+            try {
+                if (w != null) {
+                    w.rollback(); // releases the folder's lock, keeps what it held on disk
+                }
+                directory.close();
+            } catch (IOException | RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
     }
 
@@ -136,6 +174,11 @@ public final class LuceneSemanticIndex implements SemanticIndex {
 
     @Override
     public boolean add(String partition, float[] vector, String text, CacheKey answer, Duration ttl) {
+        return add(partition, vector, text, answer, ttl, false);
+    }
+
+    @Override
+    public boolean add(String partition, float[] vector, String text, CacheKey answer, Duration ttl, boolean durable) {
         if (vector.length != dimensions || ttl.toMillis() < 1) {
             return false;
         }
@@ -149,9 +192,12 @@ public final class LuceneSemanticIndex implements SemanticIndex {
         doc.add(new StringField(MODEL, answer.model(), Field.Store.YES));
         doc.add(new LongPoint(EXPIRES, expiresAt));
         doc.add(new StoredField(TEXT, text));
+        doc.add(new StoredField(EXPIRES_AT, expiresAt));
+        doc.add(new StringField(DURABLE, durable ? "1" : "0", Field.Store.NO));
         synchronized (this) {
             try {
                 sweepIfDue(now);
+                doc.add(new StoredField(SEQ, seq + 1));
                 Meta old = byId.put(answer.hash(), new Meta(++seq, expiresAt, answer.namespace(), answer.model(), entryBytes(text)));
                 if (old != null) {
                     bySeq.remove(old.seq());
@@ -206,8 +252,12 @@ public final class LuceneSemanticIndex implements SemanticIndex {
         return bytes;
     }
 
-    private int entryBytes(String text) {
+    static int entryBytes(int dimensions, String text) {
         return dimensions * Float.BYTES + 2 * text.length() + ENTRY_OVERHEAD;
+    }
+
+    private int entryBytes(String text) {
+        return entryBytes(dimensions, text);
     }
 
     @Override
@@ -239,6 +289,23 @@ public final class LuceneSemanticIndex implements SemanticIndex {
     @Override
     public synchronized Stats stats() {
         return new Stats(byId.size(), bytes(), adds.get(), evictions.get(), expiries.get());
+    }
+
+    /**
+     * Makes what was added or removed so far survive a restart (a no-op in memory or when nothing changed). Its work
+     * is what changed since the last commit; it may run alongside adds and searches. False once closed.
+     */
+    boolean commit() {
+        try {
+            if (writer.hasUncommittedChanges()) {
+                writer.commit();
+            }
+            return true;
+        } catch (org.apache.lucene.store.AlreadyClosedException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

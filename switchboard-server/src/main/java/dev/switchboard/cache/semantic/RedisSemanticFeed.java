@@ -1,6 +1,7 @@
 package dev.switchboard.cache.semantic;
 
 import dev.switchboard.cache.CacheKey;
+import dev.switchboard.cache.store.CachePurge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -23,7 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Shares semantic index entries between instances on one Redis: each instance appends the entries it adds to a
  * stream ({@code <prefix>sem}, trimmed to about {@code maxLen} entries) and polls the stream for the others', adding
  * them to its own index. An entry written by one instance is found by another within one poll interval plus a round
- * trip. A new instance replays what the stream still holds (skipping expired entries), so it starts warm. Lookups
+ * trip. A purge travels the same way ({@link #publishPurge}): every instance removes the purged entries from its own
+ * index within a poll, and a newcomer replaying the stream applies it after the entries it removes (the stream is
+ * ordered). A new instance replays what the stream still holds (skipping expired entries), so it starts warm. Lookups
  * stay in process; Redis away only pauses the sharing (a poll or a publish that fails is dropped and counted).
  *
  * <p>Why a stream: the answer store is key-value (another instance cannot find keys it does not know without a
@@ -44,6 +47,7 @@ public final class RedisSemanticFeed implements AutoCloseable {
     private final AtomicBoolean polling = new AtomicBoolean();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong purges = new AtomicLong();
     private volatile String lastId = "0-0";
     private volatile long timer = -1;
 
@@ -80,6 +84,25 @@ public final class RedisSemanticFeed implements AutoCloseable {
         });
     }
 
+    /**
+     * Tells the other instances to remove the entries in {@code scope} from their indexes (this instance purges its
+     * own); never fails (a failed write is counted: the others keep entries whose answers are gone, each a miss).
+     */
+    public Future<Void> publishPurge(CachePurge scope) {
+        Request xadd = Request.cmd(Command.XADD).arg(stream).arg("MAXLEN").arg("~").arg(maxLen).arg("*")
+                .arg("i").arg(instance).arg("op").arg("purge");
+        if (scope.namespace() != null) {
+            xadd.arg("n").arg(scope.namespace());
+        }
+        if (scope.model() != null) {
+            xadd.arg("m").arg(scope.model());
+        }
+        return redis.send(xadd).timeout(1, TimeUnit.SECONDS).<Void>mapEmpty().recover(e -> {
+            failures.incrementAndGet();
+            return Future.succeededFuture();
+        });
+    }
+
     private void poll() {
         if (!polling.compareAndSet(false, true)) {
             return; // the previous poll is still running
@@ -106,28 +129,37 @@ public final class RedisSemanticFeed implements AutoCloseable {
             Response entry = entries.get(e);
             seen.add(entry.get(0).toString());
             Response fields = entry.get(1);
-            String from = null, partition = null, vector = null, text = null, ns = null, model = null, key = null;
+            String from = null, op = null, partition = null, vector = null, text = null, ns = null, model = null,
+                    key = null;
             long expiresAt = 0;
             for (int f = 0; f + 1 < fields.size(); f += 2) {
                 String value = fields.get(f + 1).toString();
                 switch (fields.get(f).toString()) {
                     case "i" -> from = value;
+                    case "op" -> op = value;
                     case "p" -> partition = value;
                     case "v" -> vector = value;
                     case "t" -> text = value;
                     case "n" -> ns = value;
                     case "m" -> model = value;
                     case "k" -> key = value;
-                    case "x" -> expiresAt = Long.parseLong(value);
+                    case "x" -> expiresAt = parseLong(value);
                     default -> { }
                 }
             }
-            if (instance.equals(from) || partition == null || vector == null || text == null || ns == null
+            if ("purge".equals(op)) {
+                if (!instance.equals(from) && (ns == null || model == null)) { // one scope at most, as the API gives
+                    index.purge(new CachePurge(ns, model));
+                    purges.incrementAndGet();
+                }
+                continue;
+            }
+            if (instance.equals(from) || op != null || partition == null || vector == null || text == null || ns == null
                     || model == null || key == null || expiresAt <= now) {
                 continue;
             }
             if (index.add(partition, decode(vector), text, new CacheKey(ns, model, key),
-                    Duration.ofMillis(expiresAt - now))) {
+                    Duration.ofMillis(expiresAt - now), true)) { // its answer is in Redis: it may be kept
                 received.incrementAndGet();
             }
         }
@@ -142,9 +174,22 @@ public final class RedisSemanticFeed implements AutoCloseable {
         return received.get();
     }
 
+    /** Purges of other instances applied to this index so far. */
+    public long purges() {
+        return purges.get();
+    }
+
     /** Publishes and polls that failed (Redis away or slow). */
     public long failures() {
         return failures.get();
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return 0; // not ours: skipped as expired
+        }
     }
 
     static String encode(float[] vector) {

@@ -69,7 +69,13 @@ public final class SemanticCache implements AutoCloseable {
      * thread: call it off the event loop (it may refresh or evict in the index, typically well under a millisecond).
      */
     public boolean remember(Probe probe, CacheKey answer, Duration ttl) {
-        return probe.vector() != null && index.add(probe.partition(), probe.vector(), probe.text(), answer, ttl);
+        return remember(probe, answer, ttl, false);
+    }
+
+    /** {@link #remember}; {@code durable}: the answer's store outlives this process (see {@link SemanticIndex#add}). */
+    public boolean remember(Probe probe, CacheKey answer, Duration ttl, boolean durable) {
+        return probe.vector() != null
+                && index.add(probe.partition(), probe.vector(), probe.text(), answer, ttl, durable);
     }
 
     /** Removes index entries in {@code scope}, alongside a purge of the answer store. */

@@ -22,6 +22,15 @@ public interface SemanticIndex extends AutoCloseable {
      */
     boolean add(String partition, float[] vector, String text, CacheKey answer, Duration ttl);
 
+    /**
+     * {@link #add}, saying whether {@code answer} lives in a store that outlives this process (Redis): an index kept
+     * in a folder takes only those entries back after a restart (the others would point at answers gone with the
+     * process). An index that is not kept ignores it.
+     */
+    default boolean add(String partition, float[] vector, String text, CacheKey answer, Duration ttl, boolean durable) {
+        return add(partition, vector, text, answer, ttl);
+    }
+
     /** Removes the entries in {@code scope} (by the answer key's namespace or model); how many. */
     long purge(CachePurge scope);
 

@@ -39,6 +39,8 @@ public final class GatewayCaches {
     private final List<io.vertx.redis.client.Redis> feedClients = java.util.Collections.synchronizedList(new ArrayList<>());
     /** The semantic cache (the bundled embedding model and the in-process index), made when a stage first asks. */
     private volatile dev.switchboard.cache.semantic.SemanticCache semantic;
+    /** Where the semantic index is kept across restarts (null: in memory); see {@link #keepSemanticIndexIn}. */
+    private volatile java.nio.file.Path semanticRoot;
 
     private GatewayCaches() {}
 
@@ -107,13 +109,29 @@ public final class GatewayCaches {
                 s = semantic;
                 if (s == null) {
                     dev.switchboard.cache.semantic.MiniLmEmbedder embedder = new dev.switchboard.cache.semantic.MiniLmEmbedder();
-                    s = new dev.switchboard.cache.semantic.SemanticCache(embedder,
-                            new dev.switchboard.cache.semantic.LuceneSemanticIndex(embedder.dimensions(), 100_000, 256L << 20));
+                    java.nio.file.Path root = semanticRoot;
+                    s = new dev.switchboard.cache.semantic.SemanticCache(embedder, root == null
+                            ? new dev.switchboard.cache.semantic.LuceneSemanticIndex(embedder.dimensions(), 100_000, 256L << 20)
+                            : dev.switchboard.cache.semantic.PersistedSemanticIndex.open(root, embedder.model(),
+                                    embedder.dimensions(), 100_000, 256L << 20)); // opens in the background
                     semantic = s;
                 }
             }
         }
         return s;
+    }
+
+    /**
+     * Keeps the semantic index in a folder under {@code root} (one per embedding model) so it survives a restart;
+     * null keeps it in memory. Takes effect when the index is made (a stage's first semantic lookup): call it at start.
+     */
+    public void keepSemanticIndexIn(java.nio.file.Path root) {
+        semanticRoot = root;
+    }
+
+    /** The semantic cache when a stage has made it, else null (for metrics: never makes it). */
+    dev.switchboard.cache.semantic.SemanticCache semanticIfMade() {
+        return semantic;
     }
 
     /**
@@ -161,6 +179,7 @@ public final class GatewayCaches {
         meters = new CacheMeters(registry);
         stages.forEach(meters::stage);
         stores.values().forEach(meters::store);
+        SemanticMeters.bind(registry, this);
     }
 
     /** Each stage's lookups and each store's counts, by name (sorted). */
@@ -175,8 +194,17 @@ public final class GatewayCaches {
         return new CacheReport(s, st);
     }
 
-    /** Removes the entries in {@code scope} from every store of this gateway (Redis: for every instance); how many. */
+    /**
+     * Removes the entries in {@code scope} from every store of this gateway (Redis: for every instance) and from the
+     * semantic index (the others' too, through the feeds this gateway joined, within their poll); how many answers.
+     * Call it off the event loop: the index purge runs on the caller's thread.
+     */
     public Future<Long> purge(CachePurge scope) {
+        dev.switchboard.cache.semantic.SemanticCache s = semantic;
+        if (s != null) {
+            s.purge(scope);
+        }
+        feeds.values().forEach(f -> f.publishPurge(scope));
         Future<Long> total = Future.succeededFuture(0L);
         for (Opened o : stores.values()) {
             total = total.compose(n -> o.store().purge(scope).map(m -> n + m));

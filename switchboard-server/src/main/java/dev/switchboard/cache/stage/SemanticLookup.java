@@ -72,8 +72,9 @@ final class SemanticLookup {
         }
         GatewayCaches caches = GatewayCaches.of(context.owner());
         SemanticCache semantic = caches.semantic();
-        context.executeBlocking(() -> semantic.remember(probe, key, ttl), false).onSuccess(added -> {
-            if (added && settings.redisUrl() != null) { // the other instances find it within their poll
+        boolean shared = settings.redisUrl() != null; // outlives this process: a kept index may keep its entry
+        context.executeBlocking(() -> semantic.remember(probe, key, ttl, shared), false).onSuccess(added -> {
+            if (added && shared) { // the other instances find it within their poll
                 caches.feed(context.owner(), settings).publish(probe.partition(), probe.vector(), probe.text(), key, ttl);
             }
         });
