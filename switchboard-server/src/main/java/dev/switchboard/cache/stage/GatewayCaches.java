@@ -204,12 +204,12 @@ public final class GatewayCaches {
         if (s != null) {
             s.purge(scope);
         }
-        feeds.values().forEach(f -> f.publishPurge(scope));
         Future<Long> total = Future.succeededFuture(0L);
         for (Opened o : stores.values()) {
             total = total.compose(n -> o.store().purge(scope).map(m -> n + m));
         }
-        return total;
+        // after the stores: purging a Redis store of everything also removes the feed's stream under its prefix
+        return total.eventually(() -> Future.join(feeds.values().stream().map(f -> f.publishPurge(scope)).toList()));
     }
 
     /** What {@link #report()} tells. */

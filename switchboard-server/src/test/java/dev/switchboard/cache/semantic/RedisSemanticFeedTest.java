@@ -3,6 +3,7 @@ package dev.switchboard.cache.semantic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.cache.CacheKey;
+import dev.switchboard.cache.store.CachePurge;
 import dev.switchboard.testing.RedisProcess;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
@@ -70,6 +71,44 @@ class RedisSemanticFeedTest {
                 await(() -> indexC.nearest("p", v) != null);
                 assertThat(indexC.stats().entries()).isEqualTo(1);
             }
+        }
+    }
+
+    @Test
+    void purgesReachTheOtherInstanceInTheirScopeAndANewcomerReplaysThemInOrder() throws Exception {
+        float[] v = Vectors.normalize(new float[] {1, 2, 3});
+        CacheKey a = new CacheKey("key:a", "m1", "a".repeat(64));
+        CacheKey b = new CacheKey("key:b", "m2", "b".repeat(64));
+        try (var indexA = new LuceneSemanticIndex(3, 100, 1 << 20);
+                var indexB = new LuceneSemanticIndex(3, 100, 1 << 20);
+                var feedA = feed(indexA);
+                var feedB = feed(indexB)) {
+            for (CacheKey k : new CacheKey[] {a, b}) {
+                indexA.add("p" + k.namespace(), v, "t", k, Duration.ofMinutes(1), true);
+                feedA.publish("p" + k.namespace(), v, "t", k, Duration.ofMinutes(1))
+                        .toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+            }
+            await(() -> indexB.stats().entries() == 2);
+            assertThat(indexA.purge(CachePurge.namespace("key:a"))).isEqualTo(1);
+            long start = System.nanoTime();
+            feedA.publishPurge(CachePurge.namespace("key:a")).toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+            await(() -> indexB.stats().entries() == 1);
+            System.out.printf("[semantic] purge shared in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+            assertThat(indexB.nearest("pkey:b", v).answer()).isEqualTo(b);
+            assertThat(feedB.purges()).isEqualTo(1);
+            assertThat(feedA.purges()).as("its own purge is not applied twice").isZero();
+
+            try (var indexC = new LuceneSemanticIndex(3, 100, 1 << 20); var feedC = feed(indexC)) {
+                await(() -> feedC.purges() == 1);
+                assertThat(indexC.stats().entries()).as("the entry, then its purge").isEqualTo(1);
+            }
+            feedA.publishPurge(CachePurge.model("m2")).toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+            await(() -> indexB.stats().entries() == 0);
+            indexA.add("pkey:a", v, "t", a, Duration.ofMinutes(1), true);
+            feedA.publish("pkey:a", v, "t", a, Duration.ofMinutes(1)).toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+            await(() -> indexB.stats().entries() == 1);
+            feedA.publishPurge(CachePurge.all()).toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+            await(() -> indexB.stats().entries() == 0);
         }
     }
 
