@@ -192,6 +192,47 @@ class PersistedSemanticIndexTest {
         }
     }
 
+    /** Another JVM holding the folder's write lock (another gateway process on the same data folder). */
+    public static final class HoldLock {
+        public static void main(String[] args) throws Exception {
+            try (var fs = FSDirectory.open(Path.of(args[0]));
+                    var writer = new org.apache.lucene.index.IndexWriter(fs, new org.apache.lucene.index.IndexWriterConfig())) {
+                writer.commit();
+                System.out.println("locked");
+                System.out.flush();
+                System.in.read(); // until the test closes our stdin or kills us
+            }
+        }
+    }
+
+    @Test
+    void aFolderHeldByAnotherProcessLeavesThisOneInMemory() throws Exception {
+        Path folder = dir.resolve("idx");
+        Files.createDirectories(folder);
+        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), HoldLock.class.getName(), folder.toString())
+                .redirectErrorStream(true).start();
+        try {
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream()));
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("locked")) {
+                // the child's JVM warnings
+            }
+            assertThat(line).isEqualTo("locked");
+            try (var index = open(100, 1 << 20)) {
+                assertThat(index.onDisk()).isFalse();
+                assertThat(index.add("p", unit(1, 0, 0), "a", key("t", "m", 1), Duration.ofMinutes(1), true)).isTrue();
+                assertThat(index.nearest("p", unit(1, 0, 0)).text()).isEqualTo("a");
+            }
+        } finally {
+            other.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        try (var index = open(100, 1 << 20)) { // the lock died with its process
+            assertThat(index.onDisk()).isTrue();
+            assertThat(index.foundUnreadable()).isFalse();
+        }
+    }
+
     @Test
     void aFolderThatCannotBeMadeLeavesTheIndexInMemory() throws IOException {
         Files.writeString(dir.resolve("file"), "x");
