@@ -74,6 +74,9 @@ public final class LuceneSemanticIndex implements SemanticIndex {
     private final AtomicLong adds = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong expiries = new AtomicLong();
+    /** Feeds' stream positions, committed with the entries (the commit's user data, "feed:<stream>"). */
+    private final Map<String, String> positions = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean positionsMoved;
     private long seq;
     private long bytes;
     private long nextSweep;
@@ -115,6 +118,14 @@ public final class LuceneSemanticIndex implements SemanticIndex {
         IndexWriter w = null;
         try {
             w = new IndexWriter(directory, config);
+            Iterable<Map.Entry<String, String>> saved = w.getLiveCommitData();
+            if (saved != null) {
+                saved.forEach(e -> {
+                    if (e.getKey().startsWith("feed:")) {
+                        positions.put(e.getKey().substring(5), e.getValue());
+                    }
+                });
+            }
             long now = clock.getAsLong();
             seq = StoredEntries.reload(w, dimensions, now, byId, bySeq);
             byId.values().forEach(m -> bytes += m.bytes());
@@ -287,6 +298,17 @@ public final class LuceneSemanticIndex implements SemanticIndex {
     }
 
     @Override
+    public String feedPosition(String feed) {
+        return positions.get(feed);
+    }
+
+    @Override
+    public void feedPosition(String feed, String position) {
+        positions.put(feed, position);
+        positionsMoved = true;
+    }
+
+    @Override
     public synchronized Stats stats() {
         return new Stats(byId.size(), bytes(), adds.get(), evictions.get(), expiries.get());
     }
@@ -297,6 +319,7 @@ public final class LuceneSemanticIndex implements SemanticIndex {
      */
     boolean commit() {
         try {
+            savePositions();
             if (writer.hasUncommittedChanges()) {
                 writer.commit();
             }
@@ -308,9 +331,20 @@ public final class LuceneSemanticIndex implements SemanticIndex {
         }
     }
 
+    /** Hands the feeds' positions to the next commit (read before it: it covers every entry added up to them). */
+    private void savePositions() {
+        if (positionsMoved) {
+            positionsMoved = false;
+            Map<String, String> data = new HashMap<>();
+            positions.forEach((feed, position) -> data.put("feed:" + feed, position));
+            writer.setLiveCommitData(data.entrySet());
+        }
+    }
+
     @Override
     public synchronized void close() {
         try {
+            savePositions(); // the close commits
             searchers.close();
             writer.close();
             directory.close();

@@ -102,6 +102,20 @@ public final class PersistedSemanticIndex implements SemanticIndex {
     }
 
     @Override
+    public String feedPosition(String feed) {
+        LuceneSemanticIndex index = index();
+        return index == null ? null : index.feedPosition(feed);
+    }
+
+    @Override
+    public void feedPosition(String feed, String position) {
+        LuceneSemanticIndex index = index();
+        if (index != null) {
+            index.feedPosition(feed, position);
+        }
+    }
+
+    @Override
     public long purge(CachePurge scope) {
         LuceneSemanticIndex index = index();
         return index == null ? 0 : index.purge(scope);

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * them to its own index. An entry written by one instance is found by another within one poll interval plus a round
  * trip. A purge travels the same way ({@link #publishPurge}): every instance removes the purged entries from its own
  * index within a poll, and a newcomer replaying the stream applies it after the entries it removes (the stream is
- * ordered). A new instance replays what the stream still holds (skipping expired entries), so it starts warm. Lookups
+ * ordered). A new instance replays what the stream still holds (skipping expired entries), so it starts warm; an index
+ * kept in a folder saves how far its feed got with its entries, and a restart resumes there. Lookups
  * stay in process; Redis away only pauses the sharing (a poll or a publish that fails is dropped and counted).
  *
  * <p>Why a stream: the answer store is key-value (another instance cannot find keys it does not know without a
@@ -48,7 +49,8 @@ public final class RedisSemanticFeed implements AutoCloseable {
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong purges = new AtomicLong();
-    private volatile String lastId = "0-0";
+    /** Null until read from the index (where a kept index got to before a restart), else "0-0": the start. */
+    private volatile String lastId;
     private volatile long timer = -1;
 
     /**
@@ -107,8 +109,15 @@ public final class RedisSemanticFeed implements AutoCloseable {
         if (!polling.compareAndSet(false, true)) {
             return; // the previous poll is still running
         }
-        Request range = Request.cmd(Command.XRANGE).arg(stream).arg("(" + lastId).arg("+").arg("COUNT").arg(BATCH);
-        redis.send(range).timeout(1, TimeUnit.SECONDS)
+        Future<String> from = lastId != null ? Future.succeededFuture(lastId) : vertx.executeBlocking(() -> {
+            String saved = index.feedPosition(stream); // may wait for a kept index to open: off the event loop
+            return saved == null ? "0-0" : saved;
+        }, true);
+        from.compose(id -> {
+            lastId = id;
+            Request range = Request.cmd(Command.XRANGE).arg(stream).arg("(" + id).arg("+").arg("COUNT").arg(BATCH);
+            return redis.send(range).timeout(1, TimeUnit.SECONDS);
+        })
                 .compose(entries -> vertx.executeBlocking(() -> apply(entries), true))
                 .onComplete(ar -> {
                     if (ar.failed()) {
@@ -158,13 +167,18 @@ public final class RedisSemanticFeed implements AutoCloseable {
                     || model == null || key == null || expiresAt <= now) {
                 continue;
             }
-            if (index.add(partition, decode(vector), text, new CacheKey(ns, model, key),
-                    Duration.ofMillis(expiresAt - now), true)) { // its answer is in Redis: it may be kept
-                received.incrementAndGet();
+            try {
+                if (index.add(partition, decode(vector), text, new CacheKey(ns, model, key),
+                        Duration.ofMillis(expiresAt - now), true)) { // its answer is in Redis: it may be kept
+                    received.incrementAndGet();
+                }
+            } catch (IllegalArgumentException malformed) { // not base64: skipped, never retried forever
+                failures.incrementAndGet();
             }
         }
         if (!seen.isEmpty()) {
             lastId = seen.get(seen.size() - 1);
+            index.feedPosition(stream, lastId); // after the entries: a commit never saves a position ahead of them
         }
         return null;
     }

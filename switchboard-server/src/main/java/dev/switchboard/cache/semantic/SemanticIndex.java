@@ -31,6 +31,19 @@ public interface SemanticIndex extends AutoCloseable {
         return add(partition, vector, text, answer, ttl);
     }
 
+    /**
+     * Where a feed ({@link RedisSemanticFeed}) got to in its stream, saved with the entries it brought (an index kept
+     * in a folder commits both together), so a restart resumes there instead of replaying the stream; null when
+     * unknown (replay from the start).
+     */
+    default String feedPosition(String feed) {
+        return null;
+    }
+
+    /** Records {@link #feedPosition(String)}; an index that is not kept may ignore it. */
+    default void feedPosition(String feed, String position) {
+    }
+
     /** Removes the entries in {@code scope} (by the answer key's namespace or model); how many. */
     long purge(CachePurge scope);
 

@@ -113,6 +113,33 @@ class RedisSemanticFeedTest {
     }
 
     @Test
+    void aKeptIndexResumesTheStreamWhereItGotToInsteadOfReplayingIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        float[] v = Vectors.normalize(new float[] {1, 2, 3});
+        CacheKey a = new CacheKey("key:a", "m", "a".repeat(64));
+        CacheKey b = new CacheKey("key:a", "m", "b".repeat(64));
+        try (var indexA = new LuceneSemanticIndex(3, 100, 1 << 20); var feedA = feed(indexA)) {
+            feedA.publish("p", v, "first", a, Duration.ofMinutes(1)).toCompletionStage().toCompletableFuture()
+                    .get(2, TimeUnit.SECONDS);
+            try (var kept = PersistedSemanticIndex.open(dir, "m", 3, 100, 1 << 20); var feedB = feed(kept)) {
+                await(() -> feedB.received() == 1);
+            }
+            // while B is down: a purge (it must not be replayed over what B learns later) and a new entry
+            feedA.publishPurge(CachePurge.all()).toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+            feedA.publish("q", v, "second", b, Duration.ofMinutes(1)).toCompletionStage().toCompletableFuture()
+                    .get(2, TimeUnit.SECONDS);
+            try (var kept = PersistedSemanticIndex.open(dir, "m", 3, 100, 1 << 20); var feedB = feed(kept)) {
+                assertThat(kept.feedPosition("sbtest:sem")).as("saved with the entries").isNotNull();
+                await(() -> feedB.received() == 1 && feedB.purges() == 1);
+                Thread.sleep(300);
+                assertThat(feedB.received()).as("the first entry is not replayed").isEqualTo(1);
+                assertThat(kept.nearest("q", v).text()).isEqualTo("second");
+                assertThat(kept.nearest("p", v)).as("purged after it was kept").isNull();
+            }
+        }
+    }
+
+    @Test
     void redisAwayOnlyPausesTheSharing() throws Exception {
         try (var index = new LuceneSemanticIndex(3, 100, 1 << 20); var feed = feed(index)) {
             redisServer.stop();
