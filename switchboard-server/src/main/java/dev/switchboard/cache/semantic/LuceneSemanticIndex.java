@@ -102,9 +102,9 @@ public final class LuceneSemanticIndex implements SemanticIndex {
     }
 
     @Override
-    public Match nearest(String partition, float[] vector) {
-        if (vector.length != dimensions) {
-            return null;
+    public List<Match> nearest(String partition, float[] vector, int k) {
+        if (vector.length != dimensions || k < 1) {
+            return List.of();
         }
         try {
             if (dirty) {
@@ -118,14 +118,15 @@ public final class LuceneSemanticIndex implements SemanticIndex {
                         .add(LongPoint.newRangeQuery(EXPIRES, clock.getAsLong() + 1, Long.MAX_VALUE),
                                 BooleanClause.Occur.FILTER)
                         .build();
-                TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, vector, 1, filter), 1);
-                if (top.scoreDocs.length == 0) {
-                    return null;
+                TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, vector, k, filter), k);
+                List<Match> out = new ArrayList<>(top.scoreDocs.length);
+                for (var hit : top.scoreDocs) {
+                    Document doc = searcher.storedFields().document(hit.doc, STORED);
+                    CacheKey answer = new CacheKey(doc.get(NS), doc.get(MODEL), doc.get(ID));
+                    // Lucene scores a dot product as (1 + dot) / 2
+                    out.add(new Match(answer, doc.get(TEXT), 2 * hit.score - 1));
                 }
-                Document doc = searcher.storedFields().document(top.scoreDocs[0].doc, STORED);
-                CacheKey answer = new CacheKey(doc.get(NS), doc.get(MODEL), doc.get(ID));
-                // Lucene scores a dot product as (1 + dot) / 2
-                return new Match(answer, doc.get(TEXT), 2 * top.scoreDocs[0].score - 1);
+                return out;
             } finally {
                 searchers.release(searcher);
             }
