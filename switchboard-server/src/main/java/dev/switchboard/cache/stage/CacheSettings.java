@@ -70,13 +70,13 @@ record CacheSettings(Duration ttl, Namespace namespace, int maxEntryBytes, long 
                 semanticThreshold(s.get("semantic"), problems));
     }
 
-    /** {@code semantic: { threshold: 0.94 }} (or {@code semantic: {}} for the default); 0 when absent. */
+    /** {@code semantic: { threshold: 0.78 }} (or {@code semantic: {}} for the default); 0 when absent. */
     private static double semanticThreshold(JsonNode n, List<String> problems) {
         if (n == null || n.isNull()) {
             return 0;
         }
         if (!n.isObject()) {
-            problems.add("semantic: a mapping, e.g. { threshold: 0.94 }");
+            problems.add("semantic: a mapping, e.g. { threshold: 0.78 }");
             return 0;
         }
         n.fieldNames().forEachRemaining(f -> {
