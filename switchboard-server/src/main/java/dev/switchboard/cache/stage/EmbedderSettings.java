@@ -27,7 +27,8 @@ record EmbedderSettings(String model, int dimensions, boolean sendDimensions, Pr
     static final int DEFAULT_MAX_CHARS = 8000;
     static final int DEFAULT_CONCURRENCY = 16;
     static final int DEFAULT_QUEUE = 64;
-    private static final int MAX_DIMENSIONS = 8192;
+    /** The semantic index holds vectors up to this long (LuceneSemanticIndex). */
+    private static final int MAX_DIMENSIONS = 4096;
     /** The vector lengths of models whose names say what they are. */
     private static final Map<String, Integer> KNOWN = Map.of("text-embedding-3-small", 1536,
             "text-embedding-3-large", 3072, "text-embedding-ada-002", 1536);
