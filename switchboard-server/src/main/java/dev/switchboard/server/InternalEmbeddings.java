@@ -61,11 +61,8 @@ final class InternalEmbeddings implements EmbeddingCalls {
             return CompletableFuture.failedFuture(new IllegalStateException("the data plane is not running"));
         }
         CompletableFuture<Answer> out = new CompletableFuture<>();
-        if (Vertx.currentContext() == loop.context()) {
-            start(loop, body, timeout, out);
-        } else {
-            loop.context().runOnContext(v -> start(loop, body, timeout, out));
-        }
+        // a task of its own even on the caller's loop: the call never starts inside another exchange's stage
+        loop.context().runOnContext(v -> start(loop, body, timeout, out));
         return out;
     }
 

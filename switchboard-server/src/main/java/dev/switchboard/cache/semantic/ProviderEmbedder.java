@@ -103,6 +103,9 @@ public final class ProviderEmbedder implements Embedder {
 
     /** A reload's new tunables (the model and its vectors stay: the index is kept). */
     public void tune(Tuning next) {
+        if (next.equals(tuning)) {
+            return; // every lookup passes here: the same settings cost a comparison, no lock
+        }
         this.tuning = next;
         drain();
     }
@@ -146,8 +149,11 @@ public final class ProviderEmbedder implements Embedder {
         long left = deadline - System.nanoTime();
         EmbeddingCalls gateway = calls.get();
         if (out.isDone() || left <= 0 || gateway == null) { // it waited past its time, or no gateway (yet)
-            if (!out.isDone()) {
-                out.completeExceptionally(gateway == null ? new IllegalStateException("no gateway") : timedOut());
+            if (!out.isDone() && gateway == null) {
+                counts.errors.increment();
+                out.completeExceptionally(new IllegalStateException("the gateway's embeddings path is not running"));
+            } else if (!out.isDone()) {
+                out.completeExceptionally(timedOut());
             }
             finished();
             return;
@@ -165,6 +171,7 @@ public final class ProviderEmbedder implements Embedder {
                     out.completeExceptionally(timedOut());
                 } else {
                     counts.errors.increment();
+                    warn("the embeddings call failed (" + err.getClass().getSimpleName() + ")");
                     out.completeExceptionally(err);
                 }
                 return;
