@@ -83,8 +83,8 @@ public final class LuceneSemanticIndex implements SemanticIndex {
 
     /** @param clock epoch millis; tests move it */
     LuceneSemanticIndex(int dimensions, long maxEntries, long maxBytes, LongSupplier clock) {
-        if (dimensions < 1 || maxEntries < 1 || maxBytes < 1) {
-            throw new IllegalArgumentException("dimensions and bounds must be positive");
+        if (dimensions < 1 || dimensions > WideVectors.MAX_DIMENSIONS || maxEntries < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("dimensions (at most " + WideVectors.MAX_DIMENSIONS + ") and bounds must be positive");
         }
         this.dimensions = dimensions;
         this.maxEntries = maxEntries;
@@ -92,7 +92,8 @@ public final class LuceneSemanticIndex implements SemanticIndex {
         this.clock = clock;
         ConcurrentMergeScheduler merges = new ConcurrentMergeScheduler();
         merges.setMaxMergesAndThreads(2, 1); // one background merge thread: the machine's cores serve requests
-        IndexWriterConfig config = new IndexWriterConfig().setMergeScheduler(merges);
+        IndexWriterConfig config = new IndexWriterConfig().setMergeScheduler(merges)
+                .setCodec(WideVectors.codec()); // a provider's model may have more than Lucene's default 1,024 dimensions
         try {
             this.writer = new IndexWriter(directory, config);
             this.searchers = new SearcherManager(writer, null);

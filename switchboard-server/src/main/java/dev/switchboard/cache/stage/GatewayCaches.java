@@ -39,6 +39,8 @@ public final class GatewayCaches {
     private final List<io.vertx.redis.client.Redis> feedClients = java.util.Collections.synchronizedList(new ArrayList<>());
     /** The semantic cache (the bundled embedding model and the in-process index), made when a stage first asks. */
     private volatile dev.switchboard.cache.semantic.SemanticCache semantic;
+    /** Semantic caches that embed with a provider's model ({@code semantic.embedder}). */
+    private final ProviderSemantics providerSemantics = new ProviderSemantics();
 
     private GatewayCaches() {}
 
@@ -96,6 +98,7 @@ public final class GatewayCaches {
         if (caches.semantic != null) {
             caches.semantic.close();
         }
+        caches.providerSemantics.close();
         return Future.join(closing).mapEmpty();
     }
 
@@ -116,18 +119,30 @@ public final class GatewayCaches {
         return s;
     }
 
+    /** The semantic cache of stage settings {@code s}: the bundled model's, or that of its {@code embedder}. */
+    dev.switchboard.cache.semantic.SemanticCache semantic(CacheSettings s) {
+        return s.embedder() == null ? semantic() : providerSemantics.of(s.embedder());
+    }
+
+    /** The server's own embeddings path, which provider embedders call (set once the data plane runs). */
+    public void embeddingCalls(dev.switchboard.cache.semantic.EmbeddingCalls calls) {
+        providerSemantics.calls(calls);
+    }
+
     /**
      * The feed that shares this gateway's semantic index entries with the other instances on the stage's Redis (and
      * adds theirs): started on first use, polled every 100 ms, so another instance's entry is found within about that.
      */
     dev.switchboard.cache.semantic.RedisSemanticFeed feed(Vertx vertx, CacheSettings s) {
-        return feeds.computeIfAbsent(s.redisUrl() + "|" + s.prefix(), k -> {
+        String embedder = s.embedder() == null ? "" : s.embedder().indexId(); // one stream per model's vectors
+        return feeds.computeIfAbsent(s.redisUrl() + "|" + s.prefix() + "|" + embedder, k -> {
             io.vertx.redis.client.Redis client = io.vertx.redis.client.Redis.createClient(vertx,
                     new io.vertx.redis.client.RedisOptions().setConnectionString(s.redisUrl()).setMaxPoolSize(4)
                             .setMaxPoolWaiting(256));
             feedClients.add(client);
             dev.switchboard.cache.semantic.RedisSemanticFeed feed = new dev.switchboard.cache.semantic.RedisSemanticFeed(
-                    vertx, client, s.prefix(), semantic().index(), 10_000, java.time.Duration.ofMillis(100),
+                    vertx, client, s.embedder() == null ? s.prefix() : s.prefix() + "emb:" + embedder + ":",
+                    semantic(s).index(), 10_000, java.time.Duration.ofMillis(100),
                     java.time.Clock.systemUTC());
             feed.start();
             return feed;
@@ -161,6 +176,7 @@ public final class GatewayCaches {
         meters = new CacheMeters(registry);
         stages.forEach(meters::stage);
         stores.values().forEach(meters::store);
+        providerSemantics.bindMetrics(registry);
     }
 
     /** Each stage's lookups and each store's counts, by name (sorted). */
