@@ -87,6 +87,13 @@ record CacheSettings(Duration ttl, Namespace namespace, int maxEntryBytes, long 
             }
         });
         JsonNode t = n.get("threshold");
+        if ((t == null || t.isNull()) && n.hasNonNull("embedder")) {
+            // the default was measured with the bundled model; another model's scores spread differently
+            problems.add("semantic.threshold: required with an embedder (the default "
+                    + dev.switchboard.cache.semantic.SemanticCache.DEFAULT_THRESHOLD
+                    + " was measured for the bundled model only; measure your model's, docs/cache-semantic.md)");
+            return 0;
+        }
         if (t == null || t.isNull()) {
             return dev.switchboard.cache.semantic.SemanticCache.DEFAULT_THRESHOLD;
         }

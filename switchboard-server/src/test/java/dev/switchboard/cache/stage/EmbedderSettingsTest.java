@@ -46,7 +46,7 @@ class EmbedderSettingsTest {
     @Test
     void aKnownModelNeedsNoDimensionsAndGetsTheDefaults() {
         List<String> problems = new ArrayList<>();
-        CacheSettings s = read("semantic: { embedder: { model: openai/text-embedding-3-small } }", problems);
+        CacheSettings s = read("semantic: { threshold: 0.9, embedder: { model: openai/text-embedding-3-small } }", problems);
         assertThat(problems).isEmpty();
         EmbedderSettings e = s.embedder();
         assertThat(e.model()).isEqualTo("openai/text-embedding-3-small");
@@ -56,7 +56,7 @@ class EmbedderSettingsTest {
         assertThat(e.tuning().maxChars()).isEqualTo(EmbedderSettings.DEFAULT_MAX_CHARS);
         assertThat(e.tuning().concurrency()).isEqualTo(EmbedderSettings.DEFAULT_CONCURRENCY);
         assertThat(e.tuning().queue()).isEqualTo(EmbedderSettings.DEFAULT_QUEUE);
-        assertThat(s.semanticThreshold()).as("threshold: the default").isGreaterThan(0);
+        assertThat(s.semanticThreshold()).isEqualTo(0.9);
     }
 
     @Test
@@ -76,28 +76,34 @@ class EmbedderSettingsTest {
     }
 
     @Test
+    void anEmbedderNeedsItsOwnThreshold() {
+        assertThat(problems("semantic: { embedder: { model: openai/text-embedding-3-small } }")).singleElement()
+                .asString().startsWith("semantic.threshold: required with an embedder");
+    }
+
+    @Test
     void mistakesAreNamedWithHints() {
         assertThat(problems("semantic: { embeder: { model: x } }"))
                 .containsExactly("semantic: unknown setting 'embeder' (did you mean 'embedder'?)");
-        assertThat(problems("semantic: { embedder: { model: openai/text-embedding-3-small, timout: 1s } }"))
+        assertThat(problems("semantic: { threshold: 0.9, embedder: { model: openai/text-embedding-3-small, timout: 1s } }"))
                 .containsExactly("semantic.embedder: unknown setting 'timout' (did you mean 'timeout'?)");
-        assertThat(problems("semantic: { embedder: openai/text-embedding-3-small }")).singleElement().asString()
+        assertThat(problems("semantic: { threshold: 0.9, embedder: openai/text-embedding-3-small }")).singleElement().asString()
                 .startsWith("semantic.embedder: a mapping");
-        assertThat(problems("semantic: { embedder: { dimensions: 768 } }")).singleElement().asString()
+        assertThat(problems("semantic: { threshold: 0.9, embedder: { dimensions: 768 } }")).singleElement().asString()
                 .startsWith("semantic.embedder.model: required");
-        assertThat(problems("semantic: { embedder: { model: my-route } }")).singleElement().asString()
+        assertThat(problems("semantic: { threshold: 0.9, embedder: { model: my-route } }")).singleElement().asString()
                 .isEqualTo("semantic.embedder.dimensions: required for 'my-route' (the length of its vectors, e.g. 768)");
-        assertThat(problems("semantic: { embedder: { model: m, dimensions: 0 } }")).singleElement().asString()
+        assertThat(problems("semantic: { threshold: 0.9, embedder: { model: m, dimensions: 0 } }")).singleElement().asString()
                 .isEqualTo("semantic.embedder.dimensions: a whole number from 1 to 4096");
-        assertThat(problems("semantic: { embedder: { model: m, dimensions: 5000 } }")).hasSize(1);
-        assertThat(problems("semantic: { embedder: { model: m, dimensions: 1.5 } }")).hasSize(1);
-        assertThat(problems("semantic: { embedder: { model: m, dimensions: 8, timeout: 2 } }")).singleElement().asString()
+        assertThat(problems("semantic: { threshold: 0.9, embedder: { model: m, dimensions: 5000 } }")).hasSize(1);
+        assertThat(problems("semantic: { threshold: 0.9, embedder: { model: m, dimensions: 1.5 } }")).hasSize(1);
+        assertThat(problems("semantic: { threshold: 0.9, embedder: { model: m, dimensions: 8, timeout: 2 } }")).singleElement().asString()
                 .startsWith("semantic.embedder.timeout: a duration");
-        assertThat(problems("semantic: { embedder: { model: m, dimensions: 8, timeout: 2h } }")).hasSize(1);
-        assertThat(problems("semantic: { embedder: { model: m, dimensions: 8, concurrency: 0 } }")).hasSize(1);
-        assertThat(problems("semantic: { embedder: { model: m, dimensions: 8, queue: -1 } }")).hasSize(1);
-        assertThat(problems("semantic: { embedder: { model: m, dimensions: 8, max_chars: many } }")).hasSize(1);
-        assertThat(problems("semantic: { embedder: { model: \"\" , dimensions: 8 } }")).hasSize(1);
+        assertThat(problems("semantic: { threshold: 0.9, embedder: { model: m, dimensions: 8, timeout: 2h } }")).hasSize(1);
+        assertThat(problems("semantic: { threshold: 0.9, embedder: { model: m, dimensions: 8, concurrency: 0 } }")).hasSize(1);
+        assertThat(problems("semantic: { threshold: 0.9, embedder: { model: m, dimensions: 8, queue: -1 } }")).hasSize(1);
+        assertThat(problems("semantic: { threshold: 0.9, embedder: { model: m, dimensions: 8, max_chars: many } }")).hasSize(1);
+        assertThat(problems("semantic: { threshold: 0.9, embedder: { model: \"\" , dimensions: 8 } }")).hasSize(1);
     }
 
     @Test
