@@ -4,6 +4,8 @@
 # hit. Both pinned to the SUT core; alternating wrk windows (c50, the bench's chat body, temperature 0). Prints CPU µs
 # per request and wrk's p99 latency per window.
 #   bench/cache-hit.sh [ROUNDS=6] [SECONDS=4]       (CONNS=50; needs ../shared/bench mock/start.sh)
+# PACE_MS=N: each connection waits N ms between requests (bench/wrk-post-paced.lua), so both gateways are measured at
+# the same rate, CONNS x 1000 / N requests per second, rather than saturated (where p99 is queueing for the one core).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 harness="${BENCH_DIR:-$root/../shared/bench}"
@@ -27,8 +29,10 @@ for _ in $(seq 1 120); do
 done
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
 load() { # URL SECONDS -> wrk output
-  taskset -c "${HARNESS_CPUS:-1}" wrk -t1 -c"${CONNS:-50}" -d"$2s" --latency -s "$harness/load/wrk-post.lua" \
-    -H 'Authorization: Bearer sk-bench-client-key' -H 'Content-Type: application/json' "$1" -- "$body" 2>&1
+  local script=("$harness/load/wrk-post.lua" "$body")
+  [ -n "${PACE_MS:-}" ] && script=("$root/bench/wrk-post-paced.lua" "$body" "$PACE_MS")
+  taskset -c "${HARNESS_CPUS:-1}" wrk -t1 -c"${CONNS:-50}" -d"$2s" --latency -s "${script[0]}" \
+    -H 'Authorization: Bearer sk-bench-client-key' -H 'Content-Type: application/json' "$1" -- "${script[@]:1}" 2>&1
 }
 measure() { # PID URL -> "µs-per-request p99"
   local c0 c1 out reqs p99

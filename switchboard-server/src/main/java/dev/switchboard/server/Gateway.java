@@ -116,6 +116,8 @@ public final class Gateway implements AutoCloseable {
             };
             OutcomeRecorder recorder = new OutcomeRecorder(metrics, usageSink, governance.admission);
             RoutingMetrics routingMetrics = new RoutingMetrics(metrics, () -> snapshots.get().router().breaker());
+            InternalEmbeddings embeddings = new InternalEmbeddings(snapshots, recorder);
+            dev.switchboard.cache.stage.GatewayCaches.of(vertx).embeddingCalls(embeddings); // semantic.embedder's calls
             door.network(governance.auth.network());
             // One instance per loop, all on one listening socket. A port of 0 is asked of Vert.x as -1: its "random
             // port shared by every server asking for -1" (with 0 each instance would bind a random port of its own).
@@ -123,7 +125,7 @@ public final class Gateway implements AutoCloseable {
             List<GatewayVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
             await(vertx.deployVerticle(() -> {
                 GatewayVerticle v = new GatewayVerticle(snapshots, metrics, recorder, routingMetrics, governance, door,
-                        sc.host(), listenPort);
+                        sc.host(), listenPort, embeddings);
                 instances.add(v);
                 return v;
             }, new DeploymentOptions().setInstances(loops)));

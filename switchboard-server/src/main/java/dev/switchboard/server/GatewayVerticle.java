@@ -51,6 +51,7 @@ final class GatewayVerticle extends VerticleBase {
     private final RoutingMetrics routingMetrics;
     private final GovernanceRuntime governance;
     private final FrontDoor door;
+    private final InternalEmbeddings embeddings;
     private final String host;
     private final int port;
     private ModelCallHandler models;
@@ -61,8 +62,9 @@ final class GatewayVerticle extends VerticleBase {
     private TelemetryEndpoints telemetry;
 
     GatewayVerticle(SnapshotHolder snapshots, GatewayMetrics metrics, OutcomeRecorder recorder, RoutingMetrics routingMetrics,
-                    GovernanceRuntime governance, FrontDoor door, String host, int port) {
+                    GovernanceRuntime governance, FrontDoor door, String host, int port, InternalEmbeddings embeddings) {
         this.governance = governance;
+        this.embeddings = embeddings;
         this.door = door;
         this.snapshots = snapshots;
         this.metrics = metrics;
@@ -89,6 +91,7 @@ final class GatewayVerticle extends VerticleBase {
         models = new ModelCallHandler(vertx, new DeadlineSweeper(vertx), upstreams, client, recorder, routingMetrics,
                 governance.admission, ProviderConnections.shared(vertx, metrics.registry()));
         callers = new CallerStep(governance.auth, recorder);
+        embeddings.add(context, models); // the semantic cache's embeddings may run on this loop
         telemetry = new TelemetryEndpoints(vertx, metrics, true, snapshots.get().config().telemetry().ownListener());
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(host)
@@ -112,6 +115,7 @@ final class GatewayVerticle extends VerticleBase {
     public Future<?> stop() {
         // Stop accepting, let requests in flight (long streams included) finish up to the drain timeout.
         long drainMs = snapshots.get().config().server().drainTimeout().toMillis();
+        embeddings.remove(context);
         return server.shutdown(drainMs, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .eventually(() -> upstreams.close())
                 .eventually(() -> client.close());

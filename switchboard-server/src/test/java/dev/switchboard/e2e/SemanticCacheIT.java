@@ -96,4 +96,27 @@ class SemanticCacheIT {
         assertThat(cache(ask(GatewayFixture.KEY, "Answer in French.", "What's 12 times 12?"))).as("another system prompt")
                 .isEqualTo("miss");
     }
+
+    @Test
+    void minimalPairsTasksAndLanguagesAreNotAnswered() throws Exception {
+        ask(GatewayFixture.KEY, null, "How do I make a pivot table in Excel?");
+        askUntilSemantic(GatewayFixture.KEY, null, "How can I make a pivot table in Excel?"); // indexed now
+        int before = upstream.requests().size();
+        assertThat(cache(ask(GatewayFixture.KEY, null, "How do I make a pivot table in Google Sheets?")))
+                .as("one swapped name").isEqualTo("miss");
+        ask(GatewayFixture.KEY, null, "Give me a vegetarian dinner recipe.");
+        askUntilSemantic(GatewayFixture.KEY, null, "Please give me a vegetarian dinner recipe.");
+        assertThat(cache(ask(GatewayFixture.KEY, null, "Give me a vegan dinner recipe.")))
+                .as("one swapped detail under 0.95").isEqualTo("miss");
+        ask(GatewayFixture.KEY, null, "Can you summarize the plot of Hamlet?");
+        askUntilSemantic(GatewayFixture.KEY, null, "Could you summarize the plot of Hamlet?");
+        assertThat(cache(ask(GatewayFixture.KEY, null, "Can you analyze the main themes of Hamlet?")))
+                .as("another task").isEqualTo("miss");
+        ask(GatewayFixture.KEY, null, "What is the capital of France?");
+        askUntilSemantic(GatewayFixture.KEY, null, "What's the capital of France?");
+        assertThat(cache(ask(GatewayFixture.KEY, null, "Quelle est la capitale de la France ?")))
+                .as("another language").isEqualTo("miss");
+        assertThat(upstream.requests().size()).as("every near miss went upstream")
+                .isGreaterThanOrEqualTo(before + 3 + 4);
+    }
 }

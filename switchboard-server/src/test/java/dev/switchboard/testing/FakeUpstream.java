@@ -40,6 +40,8 @@ public final class FakeUpstream implements AutoCloseable {
     private final AtomicLong streamedBytes = new AtomicLong();
     private volatile boolean sawWriteQueueFull;
     private volatile boolean schemaAware;
+    /** Answers what the script does not, instead of the simulator (null: the simulator). */
+    private volatile Behavior fallback;
 
     private FakeUpstream() {
         server = vertx.createHttpServer();
@@ -55,7 +57,8 @@ public final class FakeUpstream implements AutoCloseable {
             req.headers().forEach(e -> headers.computeIfAbsent(e.getKey().toLowerCase(), k -> new ArrayList<>()).add(e.getValue()));
             requests.add(new RecordedRequest(req.method().name(), req.path(), req.query(), headers, body.toString()));
             Behavior b = script.pollFirst();
-            (b != null ? b : (Behavior) this::simulate).accept(req, body);
+            Behavior otherwise = fallback;
+            (b != null ? b : otherwise != null ? otherwise : (Behavior) this::simulate).accept(req, body);
         }));
         await(server.listen(0, "127.0.0.1"));
     }
@@ -88,6 +91,11 @@ public final class FakeUpstream implements AutoCloseable {
             throw new AssertionError("the upstream received no request");
         }
         return requests.get(requests.size() - 1);
+    }
+
+    /** Every request the script does not answer is answered by {@code behavior} from now on (null: the simulator). */
+    public void answerWith(Behavior behavior) {
+        fallback = behavior;
     }
 
     public void enqueue(Behavior behavior) {

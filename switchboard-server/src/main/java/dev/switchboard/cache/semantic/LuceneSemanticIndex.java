@@ -104,8 +104,8 @@ public final class LuceneSemanticIndex implements SemanticIndex {
      *                              again
      */
     LuceneSemanticIndex(Directory directory, int dimensions, long maxEntries, long maxBytes, LongSupplier clock) {
-        if (dimensions < 1 || maxEntries < 1 || maxBytes < 1) {
-            throw new IllegalArgumentException("dimensions and bounds must be positive");
+        if (dimensions < 1 || dimensions > WideVectors.MAX_DIMENSIONS || maxEntries < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("dimensions (at most " + WideVectors.MAX_DIMENSIONS + ") and bounds must be positive");
         }
         this.dimensions = dimensions;
         this.maxEntries = maxEntries;
@@ -114,7 +114,8 @@ public final class LuceneSemanticIndex implements SemanticIndex {
         this.directory = directory;
         ConcurrentMergeScheduler merges = new ConcurrentMergeScheduler();
         merges.setMaxMergesAndThreads(2, 1); // one background merge thread: the machine's cores serve requests
-        IndexWriterConfig config = new IndexWriterConfig().setMergeScheduler(merges);
+        IndexWriterConfig config = new IndexWriterConfig().setMergeScheduler(merges)
+                .setCodec(WideVectors.codec()); // a provider's model may have more than Lucene's default 1,024 dimensions
         IndexWriter w = null;
         try {
             w = new IndexWriter(directory, config);
@@ -151,9 +152,9 @@ public final class LuceneSemanticIndex implements SemanticIndex {
     }
 
     @Override
-    public Match nearest(String partition, float[] vector) {
-        if (vector.length != dimensions) {
-            return null;
+    public List<Match> nearest(String partition, float[] vector, int k) {
+        if (vector.length != dimensions || k < 1) {
+            return List.of();
         }
         try {
             if (dirty) {
@@ -167,14 +168,15 @@ public final class LuceneSemanticIndex implements SemanticIndex {
                         .add(LongPoint.newRangeQuery(EXPIRES, clock.getAsLong() + 1, Long.MAX_VALUE),
                                 BooleanClause.Occur.FILTER)
                         .build();
-                TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, vector, 1, filter), 1);
-                if (top.scoreDocs.length == 0) {
-                    return null;
+                TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, vector, k, filter), k);
+                List<Match> out = new ArrayList<>(top.scoreDocs.length);
+                for (var hit : top.scoreDocs) {
+                    Document doc = searcher.storedFields().document(hit.doc, STORED);
+                    CacheKey answer = new CacheKey(doc.get(NS), doc.get(MODEL), doc.get(ID));
+                    // Lucene scores a dot product as (1 + dot) / 2
+                    out.add(new Match(answer, doc.get(TEXT), 2 * hit.score - 1));
                 }
-                Document doc = searcher.storedFields().document(top.scoreDocs[0].doc, STORED);
-                CacheKey answer = new CacheKey(doc.get(NS), doc.get(MODEL), doc.get(ID));
-                // Lucene scores a dot product as (1 + dot) / 2
-                return new Match(answer, doc.get(TEXT), 2 * top.scoreDocs[0].score - 1);
+                return out;
             } finally {
                 searchers.release(searcher);
             }

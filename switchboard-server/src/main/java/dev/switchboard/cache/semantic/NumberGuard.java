@@ -16,7 +16,8 @@ public final class NumberGuard {
     private static final Pattern NUMBER = Pattern.compile(
             "\\d+(?:[.,]\\d+)*|\\b(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
                     + "|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
-                    + "|ninety|hundred|thousand|million|billion|zero)\\b");
+                    + "|ninety|hundred|thousand|million|billion|zero)\\b"
+                    + "|\\b(?:II|III|IV|VI|VII|VIII|IX|XI|XII|XIII|XIV|XV|XVI|XX)\\b");
     private static final Pattern THOUSANDS = Pattern.compile("^\\d{1,3}(,\\d{3})+(\\.\\d+)?$");
     private static final Map<String, String> WORDS = Map.ofEntries(
             Map.entry("zero", "0"), Map.entry("two", "2"), Map.entry("three", "3"), Map.entry("four", "4"),
@@ -27,7 +28,13 @@ public final class NumberGuard {
             Map.entry("nineteen", "19"), Map.entry("twenty", "20"), Map.entry("thirty", "30"),
             Map.entry("forty", "40"), Map.entry("fifty", "50"), Map.entry("sixty", "60"), Map.entry("seventy", "70"),
             Map.entry("eighty", "80"), Map.entry("ninety", "90"), Map.entry("hundred", "100"),
-            Map.entry("thousand", "1000"), Map.entry("million", "1000000"), Map.entry("billion", "1000000000"));
+            Map.entry("thousand", "1000"), Map.entry("million", "1000000"), Map.entry("billion", "1000000000"),
+            // Roman numerals of two or more letters, upper case only ("World War II", "Henry VIII"); "I", "V" and
+            // "X" alone are mostly a pronoun or a letter
+            Map.entry("ii", "2"), Map.entry("iii", "3"), Map.entry("iv", "4"), Map.entry("vi", "6"),
+            Map.entry("vii", "7"), Map.entry("viii", "8"), Map.entry("ix", "9"), Map.entry("xi", "11"),
+            Map.entry("xii", "12"), Map.entry("xiii", "13"), Map.entry("xiv", "14"), Map.entry("xv", "15"),
+            Map.entry("xvi", "16"), Map.entry("xx", "20"));
 
     private NumberGuard() {}
 

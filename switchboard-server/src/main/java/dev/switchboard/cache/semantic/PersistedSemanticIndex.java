@@ -85,9 +85,9 @@ public final class PersistedSemanticIndex implements SemanticIndex {
     }
 
     @Override
-    public Match nearest(String partition, float[] vector) {
+    public java.util.List<Match> nearest(String partition, float[] vector, int k) {
         LuceneSemanticIndex index = index();
-        return index == null ? null : index.nearest(partition, vector);
+        return index == null ? java.util.List.of() : index.nearest(partition, vector, k);
     }
 
     @Override

@@ -22,7 +22,7 @@ public final class PolarityGuard {
             "bad", "worse", "worst", "dangerous", "unhealthy", "wrong", "false",
             "disadvantages", "risks",
             "increase", "decrease", "more", "less", "fewer",
-            "enable", "disable", "add", "remove", "install", "uninstall",
+            "enable", "disable", "off", "add", "remove", "install", "uninstall",
             "ascending", "descending", "encrypt", "decrypt", "zip", "unzip", "compress", "decompress",
             "import", "export", "upload", "download", "buy", "sell", "start", "stop", "open", "close",
             "before", "after", "short", "long", "shorter", "longer", "brief", "detailed",

@@ -13,7 +13,16 @@ import java.time.Duration;
  */
 public interface SemanticIndex extends AutoCloseable {
     /** The nearest live entry of {@code partition} to {@code vector} (a unit vector), or null when it has none. */
-    Match nearest(String partition, float[] vector);
+    default Match nearest(String partition, float[] vector) {
+        java.util.List<Match> near = nearest(partition, vector, 1);
+        return near.isEmpty() ? null : near.get(0);
+    }
+
+    /**
+     * The {@code k} nearest live entries of {@code partition} to {@code vector}, nearest first (fewer when the
+     * partition holds fewer): a cache that rejects the nearest by a rule a vector cannot apply looks at the next.
+     */
+    java.util.List<Match> nearest(String partition, float[] vector, int k);
 
     /**
      * Adds {@code vector} of {@code text} in {@code partition}, pointing at {@code answer}, for {@code ttl}; an entry

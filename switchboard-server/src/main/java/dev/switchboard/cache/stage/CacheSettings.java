@@ -22,10 +22,11 @@ import java.util.Set;
  * @param timeout        how long a Redis lookup may take before it counts as a miss
  * @param hitsConsumeTokens a hit's tokens count against the caller's token limits (never its money); by default a
  *                       hit counts as a request only
+ * @param embedder       {@code semantic.embedder}: a provider's embedding model; null for the bundled one
  */
 record CacheSettings(Duration ttl, Namespace namespace, int maxEntryBytes, long maxBytes, boolean toolCalls,
                      boolean sampled, String redisUrl, String prefix, Duration timeout, boolean hitsConsumeTokens,
-                     double semanticThreshold) {
+                     double semanticThreshold, EmbedderSettings embedder) {
     /** Whether a miss of the exact key is looked up by meaning too ({@code semantic:} given). */
     boolean semantic() {
         return semanticThreshold > 0;
@@ -67,24 +68,32 @@ record CacheSettings(Duration ttl, Namespace namespace, int maxEntryBytes, long 
                 bool(s, "cache_tool_calls", problems), bool(s, "cache_sampled", problems),
                 backend.equals("redis") ? url : null, s.path("prefix").asText("switchboard:cache:"),
                 duration(s, "timeout", Duration.ofMillis(50), problems), bool(s, "hits_consume_tokens", problems),
-                semanticThreshold(s.get("semantic"), problems));
+                semanticThreshold(s.get("semantic"), problems),
+                s.path("semantic").isObject() ? EmbedderSettings.read(s.get("semantic").get("embedder"), problems) : null);
     }
 
-    /** {@code semantic: { threshold: 0.94 }} (or {@code semantic: {}} for the default); 0 when absent. */
+    /** {@code semantic: { threshold: 0.78 }} (or {@code semantic: {}} for the default); 0 when absent. */
     private static double semanticThreshold(JsonNode n, List<String> problems) {
         if (n == null || n.isNull()) {
             return 0;
         }
         if (!n.isObject()) {
-            problems.add("semantic: a mapping, e.g. { threshold: 0.94 }");
+            problems.add("semantic: a mapping, e.g. { threshold: 0.78 }");
             return 0;
         }
         n.fieldNames().forEachRemaining(f -> {
-            if (!f.equals("threshold")) {
-                problems.add("semantic: unknown setting '" + f + "'" + NearMiss.hint(f, List.of("threshold")));
+            if (!f.equals("threshold") && !f.equals("embedder")) {
+                problems.add("semantic: unknown setting '" + f + "'" + NearMiss.hint(f, List.of("threshold", "embedder")));
             }
         });
         JsonNode t = n.get("threshold");
+        if ((t == null || t.isNull()) && n.hasNonNull("embedder")) {
+            // the default was measured with the bundled model; another model's scores spread differently
+            problems.add("semantic.threshold: required with an embedder (the default "
+                    + dev.switchboard.cache.semantic.SemanticCache.DEFAULT_THRESHOLD
+                    + " was measured for the bundled model only; measure your model's, docs/cache-semantic.md)");
+            return 0;
+        }
         if (t == null || t.isNull()) {
             return dev.switchboard.cache.semantic.SemanticCache.DEFAULT_THRESHOLD;
         }

@@ -41,6 +41,8 @@ public final class GatewayCaches {
     private volatile dev.switchboard.cache.semantic.SemanticCache semantic;
     /** Where the semantic index is kept across restarts (null: in memory); see {@link #keepSemanticIndexIn}. */
     private volatile java.nio.file.Path semanticRoot;
+    /** Semantic caches that embed with a provider's model ({@code semantic.embedder}). */
+    private final ProviderSemantics providerSemantics = new ProviderSemantics();
 
     private GatewayCaches() {}
 
@@ -98,6 +100,7 @@ public final class GatewayCaches {
         if (caches.semantic != null) {
             caches.semantic.close();
         }
+        caches.providerSemantics.close();
         return Future.join(closing).mapEmpty();
     }
 
@@ -121,15 +124,26 @@ public final class GatewayCaches {
         return s;
     }
 
+    /** The semantic cache of stage settings {@code s}: the bundled model's, or that of its {@code embedder}. */
+    dev.switchboard.cache.semantic.SemanticCache semantic(CacheSettings s) {
+        return s.embedder() == null ? semantic() : providerSemantics.of(s.embedder());
+    }
+
+    /** The server's own embeddings path, which provider embedders call (set once the data plane runs). */
+    public void embeddingCalls(dev.switchboard.cache.semantic.EmbeddingCalls calls) {
+        providerSemantics.calls(calls);
+    }
+
     /**
      * Keeps the semantic index in a folder under {@code root} (one per embedding model) so it survives a restart;
      * null keeps it in memory. Takes effect when the index is made (a stage's first semantic lookup): call it at start.
      */
     public void keepSemanticIndexIn(java.nio.file.Path root) {
         semanticRoot = root;
+        providerSemantics.keepIndexesIn(root);
     }
 
-    /** The semantic cache when a stage has made it, else null (for metrics: never makes it). */
+    /** The bundled model's semantic cache when a stage has made it, else null (for metrics: never makes it). */
     dev.switchboard.cache.semantic.SemanticCache semanticIfMade() {
         return semantic;
     }
@@ -139,13 +153,15 @@ public final class GatewayCaches {
      * adds theirs): started on first use, polled every 100 ms, so another instance's entry is found within about that.
      */
     dev.switchboard.cache.semantic.RedisSemanticFeed feed(Vertx vertx, CacheSettings s) {
-        return feeds.computeIfAbsent(s.redisUrl() + "|" + s.prefix(), k -> {
+        String embedder = s.embedder() == null ? "" : s.embedder().indexId(); // one stream per model's vectors
+        return feeds.computeIfAbsent(s.redisUrl() + "|" + s.prefix() + "|" + embedder, k -> {
             io.vertx.redis.client.Redis client = io.vertx.redis.client.Redis.createClient(vertx,
                     new io.vertx.redis.client.RedisOptions().setConnectionString(s.redisUrl()).setMaxPoolSize(4)
                             .setMaxPoolWaiting(256));
             feedClients.add(client);
             dev.switchboard.cache.semantic.RedisSemanticFeed feed = new dev.switchboard.cache.semantic.RedisSemanticFeed(
-                    vertx, client, s.prefix(), semantic().index(), 10_000, java.time.Duration.ofMillis(100),
+                    vertx, client, s.embedder() == null ? s.prefix() : s.prefix() + "emb:" + embedder + ":",
+                    semantic(s).index(), 10_000, java.time.Duration.ofMillis(100),
                     java.time.Clock.systemUTC());
             feed.start();
             return feed;
@@ -180,6 +196,7 @@ public final class GatewayCaches {
         stages.forEach(meters::stage);
         stores.values().forEach(meters::store);
         SemanticMeters.bind(registry, this);
+        providerSemantics.bindMetrics(registry);
     }
 
     /** Each stage's lookups and each store's counts, by name (sorted). */
@@ -204,6 +221,7 @@ public final class GatewayCaches {
         if (s != null) {
             s.purge(scope);
         }
+        providerSemantics.purge(scope);
         Future<Long> total = Future.succeededFuture(0L);
         for (Opened o : stores.values()) {
             total = total.compose(n -> o.store().purge(scope).map(m -> n + m));

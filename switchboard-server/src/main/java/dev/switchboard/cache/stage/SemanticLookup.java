@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The semantic part of a cache stage: after an exact miss, the last user message is embedded (off the event loop,
- * by the gateway's bundled model) and looked up among the texts stored under the same context (earlier turns,
+ * by the gateway's bundled model or the stage's {@code embedder}) and looked up among the texts stored under the same context (earlier turns,
  * system prompt, tools, parameters, model and tenant hashed exactly, plus the guards' signatures: numbers, units,
  * negations, dates); a stored answer whose text is at least {@code threshold} alike is the call's answer. After a
  * miss whose answer was stored, the text is added to the index, pointing at that answer. A busy or failing embedder
@@ -41,7 +41,7 @@ final class SemanticLookup {
             return CompletableFuture.completedFuture(null); // not a plain-text question: nothing to compare
         }
         join(context);
-        SemanticCache semantic = GatewayCaches.of(context.owner()).semantic();
+        SemanticCache semantic = GatewayCaches.of(context.owner()).semantic(settings);
         CompletableFuture<CachedAnswer> found = new CompletableFuture<>();
         semantic.lookup(parts, threshold).whenComplete((probe, err) -> context.runOnContext(v -> {
             if (err != null || probe == null) {
@@ -71,7 +71,7 @@ final class SemanticLookup {
             return;
         }
         GatewayCaches caches = GatewayCaches.of(context.owner());
-        SemanticCache semantic = caches.semantic();
+        SemanticCache semantic = caches.semantic(settings);
         boolean shared = settings.redisUrl() != null; // outlives this process: a kept index may keep its entry
         context.executeBlocking(() -> semantic.remember(probe, key, ttl, shared), false).onSuccess(added -> {
             if (added && shared) { // the other instances find it within their poll

@@ -43,4 +43,78 @@ class GuardsTest {
         assertThat(WordOrderGuard.compatible("Convert JSON to YAML.", "convert json to yaml")).isTrue();
         assertThat(WordOrderGuard.compatible("How do I center a div?", "How can I center a div?")).isTrue();
     }
+
+    @Test
+    void romanNumeralsAndOffCount() {
+        assertThat(NumberGuard.signature("causes of World War II")).isEqualTo("2");
+        assertThat(NumberGuard.signature("causes of World War I")).isEmpty();
+        assertThat(NumberGuard.signature("I mix videos")).isEmpty();
+        assertThat(PolarityGuard.signature("turn off bluetooth")).isNotEqualTo(PolarityGuard.signature("turn on bluetooth"));
+    }
+
+    @Test
+    void oneSwappedDetailIsAMinimalPair() {
+        var swap = ContrastGuard.swap("How do I make a pivot table in Excel?", "How can I make a pivot table in Google Sheets?");
+        assertThat(swap).isNotNull();
+        assertThat(swap.named()).isTrue();
+        var lower = ContrastGuard.swap("Give me a vegetarian dinner recipe.", "Give me a vegan dinner recipe.");
+        assertThat(lower).isNotNull();
+        assertThat(lower.named()).isFalse();
+        // stems and function words: the same question
+        assertThat(ContrastGuard.swap("What caused World War I?", "What were the causes of World War I?")).isNull();
+        assertThat(ContrastGuard.swap("How many legs does a spider have?", "How many legs do spiders have?")).isNull();
+        // rewording in several places is left to the embedding
+        assertThat(ContrastGuard.swap("How do I fix a leaky faucet?", "How can I repair a dripping faucet?")).isNull();
+        // a name is never a function word
+        assertThat(ContrastGuard.swap("Is the market open on Good Friday?", "Is the market open on Black Friday?"))
+                .isNotNull();
+        // a sentence-initial capital is not a name
+        assertThat(ContrastGuard.swap("Write a haiku about autumn.", "Compose a haiku about autumn.").named())
+                .isFalse();
+    }
+
+    @Test
+    void minimalPairsNeedMoreThanTheThreshold() {
+        double t = SemanticCache.DEFAULT_THRESHOLD;
+        assertThat(SemanticCache.matches("Compose a haiku about autumn.", "Write a haiku about autumn.", 0.98f, t))
+                .isTrue();
+        assertThat(SemanticCache.matches("Give me a vegan dinner recipe.", "Give me a vegetarian dinner recipe.",
+                0.89f, t)).isFalse();
+        assertThat(SemanticCache.matches("How do I make a pivot table in Google Sheets?",
+                "How do I make a pivot table in Excel?", 0.99f, t)).as("a swapped name never matches").isFalse();
+        assertThat(SemanticCache.matches("Convert YAML to JSON", "Convert JSON to YAML", 0.99f, t)).isFalse();
+        assertThat(SemanticCache.matches("What's Canada's capital city?", "What is the capital of Canada?", 0.77f, t))
+                .as("under the threshold").isFalse();
+    }
+
+    @Test
+    void tasksAndFormsMustMatch() {
+        assertThat(IntentGuard.signature("Can you summarize the plot of Hamlet?"))
+                .isNotEqualTo(IntentGuard.signature("Can you analyze the main themes of Hamlet?"));
+        assertThat(IntentGuard.signature("Give me a summary of Hamlet")).isEqualTo(IntentGuard.signature("Summarise Hamlet"));
+        assertThat(IntentGuard.signature("Write a haiku about rain")).isNotEqualTo(IntentGuard.signature("Write a poem about rain"));
+        assertThat(IntentGuard.signature("What is the capital of France?")).isEmpty();
+    }
+
+    @Test
+    void languagesAreNotCompared() {
+        assertThat(LanguageGuard.signature("What is the capital of France?")).isEmpty();
+        assertThat(LanguageGuard.signature("Quelle est la capitale de la France ?")).isEqualTo("fr");
+        assertThat(LanguageGuard.signature("Was ist Zinseszins?")).isEqualTo("de");
+        assertThat(LanguageGuard.signature("Dame una receta de pan")).isEqualTo("es");
+        assertThat(LanguageGuard.signature("Как сварить яйцо?")).isEqualTo("cyrillic");
+        assertThat(LanguageGuard.signature("How do I come up with a name for my dog?")).as("English homographs").isEmpty();
+        assertThat(LanguageGuard.signature("")).isEmpty();
+    }
+
+    @Test
+    void hostileTextsStayCheap() {
+        String huge = "word ".repeat(100_000);
+        long start = System.nanoTime();
+        assertThat(ContrastGuard.swap(huge, huge + "other")).as("too long to align: no verdict").isNull();
+        LanguageGuard.signature(huge);
+        IntentGuard.signature(huge);
+        assertThat(System.nanoTime() - start).as("bounded work").isLessThan(5_000_000_000L);
+        assertThat(ContrastGuard.swap("\u0000\r\n..#", "\u0000\r\n..# x")).isNull();
+    }
 }

@@ -61,7 +61,7 @@ public final class SemanticLatencyBench {
                         long[] lookup = new long[rounds];
                         for (int i = 0; i < rounds; i++) {
                             long t = System.nanoTime();
-                            cache.lookup(new CacheKey.SemanticParts(context, prompts[i]), 0.94).get();
+                            cache.lookup(new CacheKey.SemanticParts(context, prompts[i]), SemanticCache.DEFAULT_THRESHOLD).get();
                             lookup[i] = System.nanoTime() - t;
                         }
                         report("whole lookup that misses (embed + nearest)", lookup);

@@ -26,11 +26,12 @@ import org.junit.jupiter.api.Test;
  */
 class SemanticQualityTest {
     /**
-     * What the default threshold was measured at (docs/cache-semantic.md); a regression below fails. The issue's
-     * target of 70 % paraphrase hits is not met at 1 % false hits with the bundled model: the default keeps false
-     * hits at most 1 % and gets 42 % (73 % at 0.90, with 1.4 % false hits).
+     * The targets: at the default threshold, at most 1 % false hits on every set and at least 70 % paraphrase hits on
+     * {@code pairs.tsv} (measured 75 %; 86 % on the held-out pairs, 70 % on the blind ones: docs/cache-semantic.md).
+     * The blind set's paraphrases are terser ("python get todays date"); a regression below 68 % there fails.
      */
-    private static final double MIN_PARAPHRASE_HITS = 0.40;
+    private static final double MIN_PARAPHRASE_HITS = 0.70;
+    private static final double MIN_BLIND_PARAPHRASE_HITS = 0.68;
     private static final double MAX_FALSE_HITS = 0.01;
 
     /** A labelled pair and what the guards say of it. */
@@ -42,6 +43,7 @@ class SemanticQualityTest {
     private static MiniLmEmbedder embedder;
     private static List<Pair> pairs;
     private static List<Pair> holdout;
+    private static List<Pair> blind;
     private static long[] latenciesNanos;
 
     @BeforeAll
@@ -49,8 +51,10 @@ class SemanticQualityTest {
         embedder = new MiniLmEmbedder(1, 1024, MiniLmEmbedder.DEFAULT_MAX_CHARS);
         List<String[]> main = read("/semantic/pairs.tsv");
         List<String[]> held = read("/semantic/pairs-holdout.tsv");
+        List<String[]> unseen = read("/semantic/pairs-blind.tsv");
         List<String[]> rows = new ArrayList<>(main);
         rows.addAll(held);
+        rows.addAll(unseen);
         embedder.embed("warm up the model").get(); // loads it
         for (int i = 0; i < 20; i++) {
             embedder.embed("warm up the model, round " + i).get();
@@ -69,6 +73,7 @@ class SemanticQualityTest {
         latenciesNanos = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         pairs = label(main, vectors);
         holdout = label(held, vectors);
+        blind = label(unseen, vectors);
     }
 
     private static List<Pair> label(List<String[]> rows, Map<String, float[]> vectors) {
@@ -76,8 +81,7 @@ class SemanticQualityTest {
         for (String[] row : rows) {
             float score = Vectors.dot(vectors.get(row[0]), vectors.get(row[1]));
             boolean same = NumberGuard.signature(row[0]).equals(NumberGuard.signature(row[1]));
-            boolean all = SemanticCache.guards(row[0]).equals(SemanticCache.guards(row[1]))
-                    && WordOrderGuard.compatible(row[0], row[1]);
+            boolean all = SemanticCache.guards(row[0]).equals(SemanticCache.guards(row[1]));
             out.add(new Pair(row[0], row[1], Boolean.parseBoolean(row[2]), row[3], score, same, all));
         }
         return out;
@@ -96,13 +100,13 @@ class SemanticQualityTest {
         return rows;
     }
 
+    /** Whether {@code p.b} hits {@code p.a}'s entry: the partition guards, then the cache's own pair rule. */
     private static boolean hits(Pair p, double threshold, Guard guard) {
-        boolean passes = switch (guard) {
-            case NONE -> true;
-            case NUMBERS -> p.sameNumbers();
-            case ALL -> p.guardsPass();
+        return switch (guard) {
+            case NONE -> p.score() >= threshold;
+            case NUMBERS -> p.sameNumbers() && p.score() >= threshold;
+            case ALL -> p.guardsPass() && SemanticCache.matches(p.b(), p.a(), p.score(), threshold);
         };
-        return passes && p.score() >= threshold;
     }
 
     @AfterAll
@@ -139,10 +143,12 @@ class SemanticQualityTest {
     void defaultThresholdMeetsTheTargets() {
         table("pairs.tsv", pairs);
         table("pairs-holdout.tsv", holdout);
+        table("pairs-blind.tsv", blind);
         double threshold = SemanticCache.DEFAULT_THRESHOLD;
         Map<String, int[]> byKind = new TreeMap<>();
         List<Pair> both = new ArrayList<>(pairs);
         both.addAll(holdout);
+        both.addAll(blind);
         for (Pair p : both) {
             boolean hit = hits(p, threshold, Guard.ALL);
             int[] c = byKind.computeIfAbsent(p.kind(), k -> new int[2]);
@@ -159,18 +165,23 @@ class SemanticQualityTest {
 
         double[] atDefault = rates(pairs, threshold, Guard.ALL);
         double[] held = rates(holdout, threshold, Guard.ALL);
+        double[] unseen = rates(blind, threshold, Guard.ALL);
         System.out.printf("[semantic] default %.2f, all guards: pairs.tsv paraphrase hits %.1f%%, false hits %.1f%%;"
-                + " pairs-holdout.tsv paraphrase hits %.1f%%, false hits %.1f%%%n",
-                threshold, 100 * atDefault[0], 100 * atDefault[1], 100 * held[0], 100 * held[1]);
+                + " pairs-holdout.tsv %.1f%% / %.1f%%; pairs-blind.tsv %.1f%% / %.1f%%%n",
+                threshold, 100 * atDefault[0], 100 * atDefault[1], 100 * held[0], 100 * held[1], 100 * unseen[0],
+                100 * unseen[1]);
         assertThat(atDefault[1]).as("false-hit rate").isLessThanOrEqualTo(MAX_FALSE_HITS);
         assertThat(held[1]).as("false-hit rate on the held-out pairs").isLessThanOrEqualTo(MAX_FALSE_HITS);
+        assertThat(unseen[1]).as("false-hit rate on the blind pairs").isLessThanOrEqualTo(MAX_FALSE_HITS);
         assertThat(atDefault[0]).as("paraphrase hit rate").isGreaterThanOrEqualTo(MIN_PARAPHRASE_HITS);
+        assertThat(unseen[0]).as("paraphrase hit rate on the blind pairs")
+                .isGreaterThanOrEqualTo(MIN_BLIND_PARAPHRASE_HITS);
     }
 
     private static void table(String name, List<Pair> set) {
         System.out.printf("[semantic] %s (%d pairs): threshold | paraphrase hits / false hits: no guard |"
-                + " numbers | numbers+polarity+order%n", name, set.size());
-        for (int t = 70; t <= 99; t++) {
+                + " numbers | all guards and pair rules%n", name, set.size());
+        for (int t = 70; t <= 98; t++) {
             double[] n = rates(set, t / 100.0, Guard.NONE);
             double[] g = rates(set, t / 100.0, Guard.NUMBERS);
             double[] a = rates(set, t / 100.0, Guard.ALL);
