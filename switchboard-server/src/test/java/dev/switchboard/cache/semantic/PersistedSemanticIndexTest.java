@@ -246,6 +246,21 @@ class PersistedSemanticIndexTest {
     }
 
     @Test
+    void aProvidersWideVectorsComeBackToo() {
+        float[] v = new float[1536];
+        v[7] = 1;
+        Path folder = dir.resolve("wide");
+        try (var index = new PersistedSemanticIndex(folder, 1536, 100, 1 << 24, now::get, Duration.ofMillis(100))) {
+            assertThat(index.add("p", v, "wide", key("t", "m", 1), Duration.ofMinutes(1), true)).isTrue();
+        }
+        try (var index = new PersistedSemanticIndex(folder, 1536, 100, 1 << 24, now::get, Duration.ofMillis(100))) {
+            index.awaitOpen();
+            assertThat(index.foundUnreadable()).isFalse();
+            assertThat(index.nearest("p", v).text()).isEqualTo("wide");
+        }
+    }
+
+    @Test
     void eachModelHasItsOwnFolderNamedSafely() {
         Path a = SemanticIndexFolder.of(dir, "openai/text-embedding-3-small", 1536);
         Path b = SemanticIndexFolder.of(dir, "openai_text-embedding-3-small", 1536);
