@@ -179,6 +179,7 @@ class SemanticIndexRestartIT {
         assertThat(metric(second, "switchboard_cache_semantic_index_unreadable_total")).isEqualTo(0);
         awaitEntries(second, 2); // its own, and the first's through the feed
         assertThat(cache(ask(second, "Explain what black holes are."))).isEqualTo("semantic-hit");
+        awaitEntries(first, 2); // the second's entry, through the feed (the first's index is the one on disk)
         assertThat(cache(ask(first, "Explain how rainbows form."))).isEqualTo("semantic-hit");
     }
 }
