@@ -56,6 +56,20 @@ class SharedSemanticCacheIT {
                         + "[{\"role\":\"user\",\"content\":\"" + question + "\"}]}")).build());
     }
 
+    /** Waits until {@code g}'s semantic index holds at least {@code n} entries (its gauge on /metrics). */
+    static void awaitEntries(GatewayFixture g, int n) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("(?m)^switchboard_cache_semantic_entries(?:\\{[^}]*\\})? ([0-9.eE+]+)")
+                    .matcher(g.get("/metrics").body());
+            if (m.find() && Double.parseDouble(m.group(1)) >= n) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the semantic index never held " + n + " entries");
+    }
+
     static String cache(HttpResponse<String> r) {
         return r.headers().firstValue("x-switchboard-cache").orElse("(none)");
     }
@@ -63,15 +77,12 @@ class SharedSemanticCacheIT {
     @Test
     void aParaphraseOnAnotherInstanceIsASemanticHit() throws Exception {
         ask(two, "Explain what a black hole is."); // the second instance loads its model and joins the feed
+        awaitEntries(two, 1);
         ask(one, "How do I reverse a string in Python?");
-        HttpResponse<String> para = null;
-        for (int i = 0; i < 40; i++) { // the entry reaches the other instance within its 100 ms poll
-            Thread.sleep(150);
-            para = ask(two, "How can I reverse a string in Python?");
-            if (!cache(para).equals("miss")) {
-                break;
-            }
-        }
+        // the entry reaches the other instance within its 100 ms poll; asking before it arrived would store the
+        // paraphrase as an exact entry of its own, so wait for it on the index's gauge first
+        awaitEntries(two, 2);
+        HttpResponse<String> para = ask(two, "How can I reverse a string in Python?");
         assertThat(cache(para)).isEqualTo("semantic-hit");
         assertThat(para.body()).contains("echo: How do I reverse a string in Python?");
     }
