@@ -53,6 +53,11 @@ public final class SemanticCache implements AutoCloseable {
      * {@link #remember} needs to add the text once its answer is stored, so the text is embedded once.
      */
     public CompletableFuture<Probe> lookup(CacheKey.SemanticParts parts, double threshold) {
+        if (parts.text().length() > embedder.maxChars()) {
+            // it would be cut, and a cut text is neither answered nor remembered: don't pay a provider's model for
+            // it, nor scan a huge text with the guards on the caller's thread (an event loop)
+            return CompletableFuture.completedFuture(new Probe("", parts.text(), null, null, Float.NaN));
+        }
         String partition = partition(parts.context(), parts.text());
         if (parts.text().isBlank()) {
             return CompletableFuture.completedFuture(new Probe(partition, parts.text(), null, null, Float.NaN));
@@ -84,7 +89,7 @@ public final class SemanticCache implements AutoCloseable {
         if (score < threshold || !WordOrderGuard.compatible(probe, stored)) {
             return false;
         }
-        ContrastGuard.Swap swap = ContrastGuard.swap(probe, stored);
+        ContrastGuard.Swap swap = ContrastGuard.swap(probe, stored); // UNALIGNED counts as named: never a match
         return swap == null || (!swap.named() && score >= Math.max(threshold, MINIMAL_PAIR_THRESHOLD));
     }
 
