@@ -46,6 +46,19 @@ public final class ContrastGuard {
     public static final Swap UNALIGNED = new Swap("", "", true);
 
     /**
+     * Shared content words per differing one at which a replacement is drowned out: a long text (pasted code, an
+     * article) and a short request about it ("add type hints" / "add docstrings") embed at 0.999, since the vector is
+     * the mean of all words; the score says nothing about the request.
+     */
+    static final int DILUTION = 8;
+
+    /**
+     * The verdict on texts whose shared words drown out what differs ({@link #DILUTION}): never one question, like a
+     * swapped name. A short question reworded keeps few words in common per changed one and is not concerned.
+     */
+    public static final Swap DILUTED = new Swap("", "", true);
+
+    /**
      * Words that frame a question or request rather than carry its subject: asking, politeness, pronouns,
      * articles, auxiliaries, common prepositions. Swapping them ("How do I" / "How can I") keeps the question.
      */
@@ -111,7 +124,7 @@ public final class ContrastGuard {
         }
         Swap found = null;
         int[][] lcs = lcs(wa, wb);
-        int i = 0, j = 0, contentHunks = 0;
+        int i = 0, j = 0, contentHunks = 0, onlyA = 0, onlyB = 0;
         List<Word> hunkA = new ArrayList<>();
         List<Word> hunkB = new ArrayList<>();
         while (i < wa.size() || j < wb.size()) {
@@ -124,13 +137,18 @@ public final class ContrastGuard {
                 i++;
                 j++;
             } else if (j >= wb.size() || (i < wa.size() && lcs[i + 1][j] >= lcs[i][j + 1])) {
+                onlyA += content(wa.get(i)) ? 1 : 0;
                 hunkA.add(wa.get(i++));
             } else {
+                onlyB += content(wb.get(j)) ? 1 : 0;
                 hunkB.add(wb.get(j++));
             }
         }
         found = hunk(hunkA, hunkB) == 2 ? swapOf(hunkA, hunkB) : found;
         contentHunks += close(hunkA, hunkB);
+        if (onlyA > 0 && onlyB > 0 && shared >= DILUTION * Math.max(onlyA, onlyB)) {
+            return DILUTED; // something was replaced, not just added, and the rest drowns it out
+        }
         return contentHunks == 1 && found != null && shared >= MIN_SHARED ? found : null;
     }
 

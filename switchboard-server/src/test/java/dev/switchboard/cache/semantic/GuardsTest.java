@@ -158,4 +158,20 @@ class GuardsTest {
         // Map.copyOf listed first, so two instances (or one after a restart) put the text in different partitions
         assertThat(LanguageGuard.signature("Musee de Louvre tickets")).isEqualTo("fr");
     }
+
+    @Test
+    void aShortRequestAboutALongTextIsNotDrownedOut() {
+        // pasted code and a request about it: the vector is the mean of every word, so any two requests about the
+        // same code score 0.999 with the bundled model, far above even the minimal-pair threshold
+        String code = "Here is my code:\n" + "def f(x): return x + 1\n".repeat(25);
+        double t = SemanticCache.DEFAULT_THRESHOLD;
+        assertThat(SemanticCache.matches(code + "Add type hints to it.", code + "Add docstrings to it.", 0.999f, t))
+                .as("one unnamed swap").isFalse();
+        assertThat(SemanticCache.matches(code + "Is it thread-safe?", code + "What is its time complexity?", 0.999f, t))
+                .as("another question").isFalse();
+        assertThat(SemanticCache.matches(code + "Add type hints to it.", code + "Please add type hints.", 0.999f, t))
+                .as("the same request reworded without replacing a word").isTrue();
+        assertThat(SemanticCache.matches("Compose a haiku about autumn.", "Write a haiku about autumn.", 0.98f, t))
+                .as("a short question keeps few shared words per changed one").isTrue();
+    }
 }
