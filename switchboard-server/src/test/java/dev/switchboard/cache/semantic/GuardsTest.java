@@ -92,6 +92,7 @@ class GuardsTest {
         assertThat(IntentGuard.signature("Can you summarize the plot of Hamlet?"))
                 .isNotEqualTo(IntentGuard.signature("Can you analyze the main themes of Hamlet?"));
         assertThat(IntentGuard.signature("Give me a summary of Hamlet")).isEqualTo(IntentGuard.signature("Summarise Hamlet"));
+        assertThat(IntentGuard.signature("tl;dr of Hamlet")).as("as documented").isEqualTo("summarize");
         assertThat(IntentGuard.signature("Write a haiku about rain")).isNotEqualTo(IntentGuard.signature("Write a poem about rain"));
         assertThat(IntentGuard.signature("What is the capital of France?")).isEmpty();
     }
@@ -173,5 +174,22 @@ class GuardsTest {
                 .as("the same request reworded without replacing a word").isTrue();
         assertThat(SemanticCache.matches("Compose a haiku about autumn.", "Write a haiku about autumn.", 0.98f, t))
                 .as("a short question keeps few shared words per changed one").isTrue();
+    }
+
+    @Test
+    void anotherQuestionWordIsAnotherQuestion() {
+        // the bundled model's scores: all of these were hits at the default threshold
+        double t = SemanticCache.DEFAULT_THRESHOLD;
+        assertThat(SemanticCache.matches("When did Napoleon die?", "How did Napoleon die?", 0.934f, t)).isFalse();
+        assertThat(SemanticCache.matches("When was the Declaration of Independence signed?",
+                "Where was the Declaration of Independence signed?", 0.963f, t)).isFalse();
+        assertThat(SemanticCache.matches("Who invented the telephone?", "When was the telephone invented?", 0.926f, t))
+                .isFalse();
+        assertThat(SemanticCache.matches("Why is the sky blue?", "How is the sky blue?", 0.909f, t)).isFalse();
+        // dropping the question word, or a later "when" that is a conjunction, is still one question
+        assertThat(SemanticCache.matches("How do I reverse a list in Python?", "What's the way to reverse a Python list?",
+                0.9f, t)).isTrue();
+        assertThat(SemanticCache.matches("How do I fix permission denied when running a script?",
+                "getting permission denied running my script, how do i fix it", 0.9f, t)).isTrue();
     }
 }
