@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -95,8 +95,9 @@ public final class ProviderEmbedder implements Embedder {
         this.tuning = tuning;
         AtomicInteger n = new AtomicInteger();
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
-        // one reading per call in flight at most, so the queue never refuses one that got an answer
-        this.readers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
+        // one reading per call in flight at most (concurrency goes up to 4,096, more than a fixed queue of 1,024
+        // held): unbounded here, bounded by the calls, so a paid answer is never refused for want of room
+        this.readers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "switchboard-embed-answer-" + n.incrementAndGet());
                     t.setDaemon(true);
