@@ -46,6 +46,10 @@ class SemanticCacheIT {
     }
 
     static HttpResponse<String> ask(String key, String system, String question) {
+        return ask(gateway, key, system, question);
+    }
+
+    static HttpResponse<String> ask(GatewayFixture gateway, String key, String system, String question) {
         String messages = (system == null ? "" : "{\"role\":\"system\",\"content\":\"" + system + "\"},")
                 + "{\"role\":\"user\",\"content\":\"" + question + "\"}";
         return gateway.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
@@ -60,11 +64,16 @@ class SemanticCacheIT {
 
     /** The index is written off the event loop just after the answer is stored: wait until it is there. */
     static HttpResponse<String> askUntilSemantic(String key, String system, String question) throws InterruptedException {
+        return askUntilSemantic(gateway, key, system, question);
+    }
+
+    static HttpResponse<String> askUntilSemantic(GatewayFixture gateway, String key, String system, String question)
+            throws InterruptedException {
         Thread.sleep(300); // a paraphrase asked before the index has the text is a miss, and then an exact entry of its own
-        HttpResponse<String> r = ask(key, system, question);
+        HttpResponse<String> r = ask(gateway, key, system, question);
         for (int i = 0; i < 50 && !cache(r).equals("semantic-hit"); i++) {
             Thread.sleep(100);
-            r = ask(key, system, question);
+            r = ask(gateway, key, system, question);
         }
         return r;
     }
@@ -118,5 +127,53 @@ class SemanticCacheIT {
                 .as("another language").isEqualTo("miss");
         assertThat(upstream.requests().size()).as("every near miss went upstream")
                 .isGreaterThanOrEqualTo(before + 3 + 4);
+    }
+
+    @Test
+    void requestsAboutTheSameLongCodeAreNotAnsweredWithOneAnother() throws Exception {
+        // any two requests about the same pasted code embed at 0.999: only the words can tell them apart
+        String code = "Here is my code:\\n" + "def f(x): return x + 1\\n".repeat(25);
+        ask(GatewayFixture.KEY, null, code + "Add type hints to it.");
+        HttpResponse<String> reworded = askUntilSemantic(GatewayFixture.KEY, null, code + "Please add type hints.");
+        assertThat(cache(reworded)).as("the same request reworded").isEqualTo("semantic-hit");
+        assertThat(cache(ask(GatewayFixture.KEY, null, code + "Port it to Rust."))).as("another language named")
+                .isEqualTo("miss");
+        assertThat(cache(ask(GatewayFixture.KEY, null, code + "Add docstrings to it."))).as("another request")
+                .isEqualTo("miss");
+        assertThat(cache(ask(GatewayFixture.KEY, null, code + "What is its time complexity?"))).as("another question")
+                .isEqualTo("miss");
+    }
+
+    @Test
+    void anotherOperatorOrSignIsAnotherQuestionAtTheDefaultThreshold() throws Exception {
+        try (GatewayFixture defaults = GatewayFixture.withYaml("""
+                version: 1
+                server: { listen: 127.0.0.1:0, event_loops: 1 }
+                providers:
+                  - { name: fake, type: openai, base_url: %s, api_key: %s, models: [gpt-4o] }
+                keys:
+                  - { name: tester, key: %s }
+                stages:
+                  - { type: cache, settings: { semantic: {} } }
+                """.formatted(upstream.baseUrl(), GatewayFixture.UPSTREAM_KEY, GatewayFixture.KEY))) {
+            ask(defaults, GatewayFixture.KEY, null, "What is 6+3?");
+            ask(defaults, GatewayFixture.KEY, null, "Is 7 a prime number?");
+            assertThat(cache(askUntilSemantic(defaults, GatewayFixture.KEY, null, "What's 6 + 3?")))
+                    .as("indexed now").isEqualTo("semantic-hit");
+            // 0.85 and 0.83 with the bundled model: the same numbers and words, another operation
+            assertThat(cache(ask(defaults, GatewayFixture.KEY, null, "What is 6*3?"))).isEqualTo("miss");
+            assertThat(cache(ask(defaults, GatewayFixture.KEY, null, "What is 6-3?"))).isEqualTo("miss");
+            assertThat(cache(ask(defaults, GatewayFixture.KEY, null, "Is -7 a prime number?"))).as("0.85")
+                    .isEqualTo("miss");
+        }
+    }
+
+    @Test
+    void anotherQuestionWordIsAnotherQuestion() throws Exception {
+        ask(GatewayFixture.KEY, null, "When did Napoleon die?");
+        assertThat(cache(askUntilSemantic(GatewayFixture.KEY, null, "when did Napoleon die")))
+                .as("indexed now").isEqualTo("semantic-hit");
+        assertThat(cache(ask(GatewayFixture.KEY, null, "How did Napoleon die?"))).as("0.93").isEqualTo("miss");
+        assertThat(cache(ask(GatewayFixture.KEY, null, "Where did Napoleon die?"))).as("0.94").isEqualTo("miss");
     }
 }

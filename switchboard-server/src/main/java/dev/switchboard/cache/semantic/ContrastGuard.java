@@ -21,14 +21,42 @@ import org.tartarus.snowball.ext.EnglishStemmer;
  * insertion or deletion alone is not a swap), each side holds at most {@value #MAX_SWAP} content words, and the texts
  * share at least {@value #MIN_SHARED} content word. What the cache makes of a swap is its own rule
  * ({@link SemanticCache#matches}): a swapped name never matches, another swap only at a much higher similarity.
+ *
+ * <p>A long text (a pasted function or article and a question about it) is aligned too: their common beginning and
+ * end are set aside first, so one swapped word in a long text is found in linear time; only when the differing middle
+ * is longer than {@value #MAX_WORDS} words on either side are the texts not aligned, and then they are
+ * {@link #UNALIGNED}, never one question (such texts differ in more than a rewording).
  */
 public final class ContrastGuard {
     /** The most words on either side of the one swap: "Excel" / "Google Sheets", "bullet points" / "one paragraph". */
     static final int MAX_SWAP = 3;
     /** Content words both texts keep: with fewer, the texts are too short to call one word "the detail". */
     static final int MIN_SHARED = 1;
-    /** Texts longer than this many words are not aligned (the work grows with their product): no verdict. */
+    /**
+     * The longest differing middle (after the common beginning and end) that is aligned: the work grows with the
+     * product of both sides' lengths.
+     */
     static final int MAX_WORDS = 128;
+
+    /**
+     * The verdict on texts whose differing middle is too long to align: treated as a swap of names, which never
+     * matches. Before, such texts got no verdict at all, so a long text with one swapped name was answered with the
+     * other's answer.
+     */
+    public static final Swap UNALIGNED = new Swap("", "", true);
+
+    /**
+     * Shared content words per differing one at which a replacement is drowned out: a long text (pasted code, an
+     * article) and a short request about it ("add type hints" / "add docstrings") embed at 0.999, since the vector is
+     * the mean of all words; the score says nothing about the request.
+     */
+    static final int DILUTION = 8;
+
+    /**
+     * The verdict on texts whose shared words drown out what differs ({@link #DILUTION}): never one question, like a
+     * swapped name. A short question reworded keeps few words in common per changed one and is not concerned.
+     */
+    public static final Swap DILUTED = new Swap("", "", true);
 
     /**
      * Words that frame a question or request rather than carry its subject: asking, politeness, pronouns,
@@ -65,16 +93,38 @@ public final class ContrastGuard {
     /** A word of a text: its stem, and whether it was written as a name. */
     record Word(String stem, boolean named) {}
 
-    /** The swap that makes {@code a} and {@code b} a minimal pair, or null when they are not one. */
+    /**
+     * The swap that makes {@code a} and {@code b} a minimal pair, {@link #UNALIGNED} when they differ in too long a
+     * stretch to align, or null when they are not a minimal pair.
+     */
     public static Swap swap(String a, String b) {
-        List<Word> wa = words(a);
-        List<Word> wb = words(b);
+        List<Word> allA = words(a);
+        List<Word> allB = words(b);
+        // the common beginning and end are shared words; only the middle between them needs aligning
+        int head = 0;
+        while (head < allA.size() && head < allB.size() && same(allA.get(head), allB.get(head))) {
+            head++;
+        }
+        int tail = 0;
+        while (tail < allA.size() - head && tail < allB.size() - head
+                && same(allA.get(allA.size() - 1 - tail), allB.get(allB.size() - 1 - tail))) {
+            tail++;
+        }
+        List<Word> wa = allA.subList(head, allA.size() - tail);
+        List<Word> wb = allB.subList(head, allB.size() - tail);
         if (wa.size() > MAX_WORDS || wb.size() > MAX_WORDS) {
-            return null;
+            return UNALIGNED;
+        }
+        int shared = 0;
+        for (int k = 0; k < head; k++) {
+            shared += content(allA.get(k)) ? 1 : 0;
+        }
+        for (int k = allA.size() - tail; k < allA.size(); k++) {
+            shared += content(allA.get(k)) ? 1 : 0;
         }
         Swap found = null;
         int[][] lcs = lcs(wa, wb);
-        int i = 0, j = 0, shared = 0, contentHunks = 0;
+        int i = 0, j = 0, contentHunks = 0, onlyA = 0, onlyB = 0;
         List<Word> hunkA = new ArrayList<>();
         List<Word> hunkB = new ArrayList<>();
         while (i < wa.size() || j < wb.size()) {
@@ -87,13 +137,18 @@ public final class ContrastGuard {
                 i++;
                 j++;
             } else if (j >= wb.size() || (i < wa.size() && lcs[i + 1][j] >= lcs[i][j + 1])) {
+                onlyA += content(wa.get(i)) ? 1 : 0;
                 hunkA.add(wa.get(i++));
             } else {
+                onlyB += content(wb.get(j)) ? 1 : 0;
                 hunkB.add(wb.get(j++));
             }
         }
         found = hunk(hunkA, hunkB) == 2 ? swapOf(hunkA, hunkB) : found;
         contentHunks += close(hunkA, hunkB);
+        if (onlyA > 0 && onlyB > 0 && shared >= DILUTION * Math.max(onlyA, onlyB)) {
+            return DILUTED; // something was replaced, not just added, and the rest drowns it out
+        }
         return contentHunks == 1 && found != null && shared >= MIN_SHARED ? found : null;
     }
 

@@ -25,7 +25,7 @@ public final class IntentGuard {
     /** The tasks and forms {@code text} names, normalised, sorted, space-separated; empty when none. */
     public static String signature(String text) {
         Set<String> found = new TreeSet<>();
-        Matcher m = WORD.matcher(text.toLowerCase(Locale.ROOT));
+        Matcher m = WORD.matcher(text.toLowerCase(Locale.ROOT).replace("tl;dr", "tldr"));
         while (m.find()) {
             String task = TASKS.get(m.group());
             if (task != null) {

@@ -99,6 +99,8 @@ public final class LanguageGuard {
         map.put("it", ItalianAnalyzer.getDefaultStopSet());
         map.put("pt", PortugueseAnalyzer.getDefaultStopSet());
         map.put("nl", DutchAnalyzer.getDefaultStopSet());
-        return Map.copyOf(map);
+        // in this order: a tie goes to the first, the same on every instance and after every restart (Map.copyOf's
+        // order changes from one JVM to the next, and so did the partition of a tied text)
+        return java.util.Collections.unmodifiableMap(map);
     }
 }

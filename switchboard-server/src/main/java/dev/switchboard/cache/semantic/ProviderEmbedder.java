@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class ProviderEmbedder implements Embedder {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderEmbedder.class);
     private static final JsonFactory JSON = new JsonFactory();
+    /** How long past its timeout a call that never ended still holds its place. */
+    private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /**
      * What may change on a config reload without a new index.
@@ -70,6 +72,8 @@ public final class ProviderEmbedder implements Embedder {
     /** Guarded by itself; with {@link #inFlight}. */
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
     private int inFlight;
+    /** Guarded by {@link #waiting}: a thread is starting waiting texts (others leave it to that one). */
+    private boolean draining;
     private final AtomicInteger peak = new AtomicInteger();
     private volatile long lastWarning;
 
@@ -91,8 +95,9 @@ public final class ProviderEmbedder implements Embedder {
         this.tuning = tuning;
         AtomicInteger n = new AtomicInteger();
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
-        // one reading per call in flight at most, so the queue never refuses one that got an answer
-        this.readers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
+        // one reading per call in flight at most (concurrency goes up to 4,096, more than a fixed queue of 1,024
+        // held): unbounded here, bounded by the calls, so a paid answer is never refused for want of room
+        this.readers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "switchboard-embed-answer-" + n.incrementAndGet());
                     t.setDaemon(true);
@@ -160,7 +165,8 @@ public final class ProviderEmbedder implements Embedder {
         }
         CompletableFuture<EmbeddingCalls.Answer> answer;
         try {
-            answer = gateway.embed(body, Duration.ofNanos(left));
+            // the path promises to end by the timeout; a grace second later the place is given back regardless
+            answer = gateway.embed(body, Duration.ofNanos(left)).orTimeout(left + GRACE_NANOS, TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
@@ -212,18 +218,40 @@ public final class ProviderEmbedder implements Embedder {
         drain();
     }
 
+    /**
+     * Starts waiting texts while places are free. One thread at a time: a waiting text whose lookup is already over
+     * ends at once and calls here again, and so would a call that fails at once; without the flag each would nest one
+     * level deeper, and a long queue of them overflowed the stack, leaving places taken for good.
+     */
     private void drain() {
-        while (true) {
-            Runnable next;
-            synchronized (waiting) {
-                if (waiting.isEmpty() || inFlight >= tuning.concurrency()) {
-                    return;
-                }
-                next = waiting.pollFirst();
-                inFlight++;
-                peak.accumulateAndGet(inFlight, Math::max);
+        synchronized (waiting) {
+            if (draining) {
+                return; // the draining thread sees the freed place before it stops
             }
-            next.run();
+            draining = true;
+        }
+        boolean done = false;
+        try {
+            while (true) {
+                Runnable next;
+                synchronized (waiting) {
+                    if (waiting.isEmpty() || inFlight >= tuning.concurrency()) {
+                        draining = false;
+                        done = true;
+                        return;
+                    }
+                    next = waiting.pollFirst();
+                    inFlight++;
+                    peak.accumulateAndGet(inFlight, Math::max);
+                }
+                next.run();
+            }
+        } finally {
+            if (!done) {
+                synchronized (waiting) {
+                    draining = false;
+                }
+            }
         }
     }
 

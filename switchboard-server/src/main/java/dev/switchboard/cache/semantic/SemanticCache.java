@@ -53,11 +53,18 @@ public final class SemanticCache implements AutoCloseable {
      * {@link #remember} needs to add the text once its answer is stored, so the text is embedded once.
      */
     public CompletableFuture<Probe> lookup(CacheKey.SemanticParts parts, double threshold) {
-        String partition = partition(parts.context(), parts.text());
+        if (parts.text().length() > embedder.maxChars()) {
+            // it would be cut, and a cut text is neither answered nor remembered: don't pay a provider's model for
+            // it, nor scan a huge text with the guards on the caller's thread (an event loop)
+            return CompletableFuture.completedFuture(new Probe("", parts.text(), null, null, Float.NaN));
+        }
         if (parts.text().isBlank()) {
-            return CompletableFuture.completedFuture(new Probe(partition, parts.text(), null, null, Float.NaN));
+            return CompletableFuture.completedFuture(
+                    new Probe(partition(parts.context(), parts.text()), parts.text(), null, null, Float.NaN));
         }
         return embedder.embed(parts.text()).thenApply(e -> {
+            // on the embedder's thread: the guards scan the whole text (a provider's max_chars may be large)
+            String partition = partition(parts.context(), parts.text());
             if (e.truncated()) {
                 return new Probe(partition, parts.text(), null, null, Float.NaN);
             }
@@ -76,15 +83,16 @@ public final class SemanticCache implements AutoCloseable {
 
     /**
      * Whether a stored text answers {@code probe}, given their similarity: at or above {@code threshold}, not the
-     * same words in another order ({@link WordOrderGuard}), and not a minimal pair ({@link ContrastGuard}) — unless
+     * same words in another order ({@link WordOrderGuard}), not asked with another question word
+     * ({@link QuestionGuard}), and not a minimal pair ({@link ContrastGuard}) — unless
      * the swap holds no name and the similarity reaches {@link #MINIMAL_PAIR_THRESHOLD} ("Write a haiku" / "Compose
      * a haiku" at 0.98 is one question; "a vegetarian recipe" / "a vegan recipe" at 0.89 is two).
      */
     public static boolean matches(String probe, String stored, float score, double threshold) {
-        if (score < threshold || !WordOrderGuard.compatible(probe, stored)) {
+        if (score < threshold || !WordOrderGuard.compatible(probe, stored) || !QuestionGuard.compatible(probe, stored)) {
             return false;
         }
-        ContrastGuard.Swap swap = ContrastGuard.swap(probe, stored);
+        ContrastGuard.Swap swap = ContrastGuard.swap(probe, stored); // UNALIGNED counts as named: never a match
         return swap == null || (!swap.named() && score >= Math.max(threshold, MINIMAL_PAIR_THRESHOLD));
     }
 

@@ -168,4 +168,45 @@ class ProviderEmbedderTest {
         embedder.embed("x");
         assertThat(gateway.calls.get(0).request().path("dimensions").asInt()).isEqualTo(256);
     }
+
+    @Test
+    void aTextTooLongToAnswerByMeaningIsNeverSentToThePaidModel() throws Exception {
+        ProviderEmbedder e = embedder(2, Duration.ofSeconds(2), 10, 2, 2);
+        try (SemanticCache cache = new SemanticCache(e, new LuceneSemanticIndex(2, 100, 1 << 20))) {
+            var context = new dev.switchboard.cache.CacheKey("key:a", "m", "1".repeat(64));
+            var probe = cache.lookup(new dev.switchboard.cache.CacheKey.SemanticParts(context, "a".repeat(50)), 0.8)
+                    .get(2, TimeUnit.SECONDS);
+            assertThat(probe.hit()).isNull();
+            assertThat(gateway.calls).as("its vector would have been thrown away").isEmpty();
+            embedder = null; // closed with the cache
+        }
+    }
+
+    @Test
+    void aLongQueueOfTextsThatWaitedTooLongIsDroppedWithoutTakingPlacesForGood() throws Exception {
+        ProviderEmbedder e = embedder(2, Duration.ofMillis(200), 100, 1, 50_000);
+        CompletableFuture<Embedder.Embedding> first = e.embed("first");
+        List<CompletableFuture<Embedder.Embedding>> waiting = new java.util.ArrayList<>();
+        for (int i = 0; i < 50_000; i++) {
+            waiting.add(e.embed("w" + i));
+        }
+        CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new)).handle((v, err) -> null).get(5, TimeUnit.SECONDS);
+        // the one call ends: each waiting text is over and gives its place back in turn (before, each nested one
+        // call deeper, the stack overflowed and the place stayed taken)
+        gateway.calls.get(0).answer().complete(vector(1, 0));
+        first.get(2, TimeUnit.SECONDS);
+        e.embed("after");
+        assertThat(gateway.calls).as("the place is free for the next text").hasSize(2);
+        assertThat(gateway.calls.get(1).request().path("input").asText()).isEqualTo("after");
+    }
+
+    @Test
+    void aCallThePathNeverEndsGivesItsPlaceBack() throws Exception {
+        ProviderEmbedder e = embedder(2, Duration.ofMillis(100), 100, 1, 0);
+        CompletableFuture<Embedder.Embedding> lost = e.embed("lost"); // the gateway path never answers it
+        assertThatThrownBy(() -> lost.get(3, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(TimeoutException.class);
+        e.embed("next");
+        assertThat(gateway.calls).as("the place was given back").hasSize(2);
+    }
 }
