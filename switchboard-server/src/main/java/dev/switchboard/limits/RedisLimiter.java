@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.Response;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,25 +109,9 @@ public final class RedisLimiter extends CountingLimiter {
         return memory;
     }
 
-    /** One admission's answer from {@link RedisScripts#ADMIT_MANY}. */
-    static CheckOutcome outcome(Response r, int n) {
-        if (r == null || r.size() != 2 * n + 2) {
-            throw new IllegalStateException("unexpected limiter script answer");
-        }
-        long[] values = new long[n];
-        long[] granted = new long[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = r.get(i + 2).toLong();
-            granted[i] = r.get(n + i + 2).toLong();
-        }
-        return new CheckOutcome(r.get(0).toInteger() - 1, values, granted, r.get(1).toLong());
-    }
-
     @Override
     Future<Void> adjust(Map<Slot, Long> deltas) {
-        Map<String, Long> byKey = new java.util.LinkedHashMap<>();
-        deltas.forEach((slot, delta) -> byKey.merge(slot.storeKey(), delta, Long::sum));
-        return batcher.add(byKey);
+        return batcher.add(deltas);
     }
 
     /** Sends pending reconciles now (shutdown, tests). */
