@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * Limiter shared by every gateway instance through Redis. The admissions of one event-loop turn go to Redis as one
  * script call ({@link AdmissionBatcher}), each checking every scope's counters and incrementing all or none, so a
  * burst costs a few round trips, not one per request, and never queues in the client's pool. Reconciles go through
- * a {@link ReconcileBatcher}, off the request path. Window keys come from this instance's clock, so instances need
- * roughly synchronised clocks (NTP). All keys of one admission must live on one Redis node (standalone or replicated
+ * a {@link ReconcileBatcher}, off the request path. Windows' buckets come from this instance's clock, so instances'
+ * clocks must agree within {@link SlidingWindow#KEPT_BEHIND} buckets (NTP); the layout is {@link RedisScripts}'s. All keys of one admission must live on one Redis node (standalone or replicated
  * Redis, not Cluster).
  */
 public final class RedisLimiter extends CountingLimiter {
