@@ -92,7 +92,15 @@ final class AdmissionBatch {
     }
 
     private void call(RedisConnection conn, Timing timing, AtomicLong lastAnswer, Runnable freeSlot) {
-        PackedAdmissions packed = PackedAdmissions.of(items);
+        PackedAdmissions packed;
+        try {
+            packed = PackedAdmissions.of(items);
+        } catch (RuntimeException e) { // never leave the batch holding its connection and slot
+            conn.close();
+            failAll(e);
+            finish(freeSlot);
+            return;
+        }
         Future<Response> reply = RedisScripts.ADMIT_MANY.run(conn, packed.keyCount(), packed::appendTo);
         // the clock starts once the call is on its way: building and writing it is this instance's work, not Redis's
         long sentAt = System.nanoTime();
