@@ -2,6 +2,7 @@
 # CPU profile of a running gateway under chat-c50 load, kernel frames included: async-profiler (from Maven Central,
 # tools.profiler:async-profiler) attached to the JVM, output as collapsed stacks (one line per stack, count last).
 #   bench/profile.sh PID OUT.txt [SECONDS=20] [URL=http://127.0.0.1:8080/v1/chat/completions]
+# Env: KEY (the bearer key, sk-bench-client-key; sk-bench-governed-key for bench/limits-ab.yaml's governed key).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 harness="${BENCH_DIR:-$root/../shared/bench}"
@@ -25,7 +26,7 @@ public class Attach {
 JAVA
 "$JAVA_HOME/bin/java" "$attach" "$pid" "$lib_dir/linux-x64/libasyncProfiler.so" "start,event=cpu,interval=1ms"
 taskset -c "${HARNESS_CPUS:-1}" wrk -t1 -c50 -d"${secs}s" -s "$harness/load/wrk-post.lua" \
-  -H 'Authorization: Bearer sk-bench-client-key' -H 'Content-Type: application/json' "$url" \
+  -H "Authorization: Bearer ${KEY:-sk-bench-client-key}" -H 'Content-Type: application/json' "$url" \
   -- "$harness/load/bodies/chat.json" >/dev/null
 "$JAVA_HOME/bin/java" "$attach" "$pid" "$lib_dir/linux-x64/libasyncProfiler.so" "stop,collapsed,file=$(realpath -m "$out")"
 echo "collapsed stacks in $out (frames ending in _[k] are the kernel's)" >&2

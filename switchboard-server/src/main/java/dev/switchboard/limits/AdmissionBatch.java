@@ -6,7 +6,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +92,16 @@ final class AdmissionBatch {
     }
 
     private void call(RedisConnection conn, Timing timing, AtomicLong lastAnswer, Runnable freeSlot) {
-        Future<Response> reply = RedisScripts.ADMIT_MANY.run(conn, keyCount(), this::encode);
+        PackedAdmissions packed;
+        try {
+            packed = PackedAdmissions.of(items);
+        } catch (RuntimeException e) { // never leave the batch holding its connection and slot
+            conn.close();
+            failAll(e);
+            finish(freeSlot);
+            return;
+        }
+        Future<Response> reply = RedisScripts.ADMIT_MANY.run(conn, packed.keyCount(), packed::appendTo);
         // the clock starts once the call is on its way: building and writing it is this instance's work, not Redis's
         long sentAt = System.nanoTime();
         long timeout = TimeUnit.MILLISECONDS.toNanos(timing.callTimeoutMillis());
@@ -150,46 +158,45 @@ final class AdmissionBatch {
         });
     }
 
-    private int keyCount() {
-        int n = 0;
-        for (Item i : items) {
-            n += i.checks.size();
-        }
-        return n;
-    }
-
-    /** KEYS: every check's key, admission after admission. ARGV: count, checks per admission, then 5 per check. */
-    private void encode(Request r) {
-        for (Item i : items) {
-            for (CounterCheck c : i.checks) {
-                r.arg(c.key());
-            }
-        }
-        r.arg(items.size());
-        for (Item i : items) {
-            r.arg(i.checks.size());
-        }
-        for (Item i : items) {
-            for (CounterCheck c : i.checks) {
-                r.arg(c.increment()).arg(c.required()).arg(c.limit()).arg(c.ttlSeconds()).arg(c.bucket());
-            }
-        }
-    }
-
+    /** Hands each admission its part of Redis's flat answer ({@link RedisScripts#ADMIT_MANY}). */
     private void deliver(Response r) {
-        for (int j = 0; j < items.size(); j++) {
-            Item i = items.get(j);
+        int at = 0;
+        for (Item i : items) {
             try {
-                if (r == null || r.size() != items.size()) {
-                    throw new IllegalStateException("unexpected limiter script answer");
-                }
-                CheckOutcome outcome = RedisLimiter.outcome(r.get(j), i.checks.size());
+                int n = i.checks.size();
+                CheckOutcome outcome = outcome(r, at, n);
+                at += outcome.admitted() ? 1 + 2 * n : 2 + n;
                 onAnswer.accept(i.checks, outcome);
                 target(i).tryComplete(outcome);
             } catch (RuntimeException e) {
+                at = Integer.MAX_VALUE / 2; // out of step with the answer: the rest fail too
                 target(i).tryFail(e);
             }
         }
+    }
+
+    /** One admission's answer of {@code n} checks, starting at {@code at} of the call's answer. */
+    static CheckOutcome outcome(Response r, int at, int n) {
+        if (r == null || at >= r.size()) {
+            throw new IllegalStateException("unexpected limiter script answer");
+        }
+        int refused = r.get(at).toInteger();
+        if (refused < 0 || refused > n || at + (refused == 0 ? 1 + 2 * n : 2 + n) > r.size()) {
+            throw new IllegalStateException("unexpected limiter script answer");
+        }
+        long[] values = new long[n];
+        long[] granted = new long[n];
+        if (refused == 0) {
+            for (int k = 0; k < n; k++) {
+                values[k] = r.get(at + 1 + 2 * k).toLong();
+                granted[k] = r.get(at + 2 + 2 * k).toLong();
+            }
+            return new CheckOutcome(-1, values, granted, -1);
+        }
+        for (int k = 0; k < n; k++) {
+            values[k] = r.get(at + 2 + k).toLong();
+        }
+        return new CheckOutcome(refused - 1, values, granted, r.get(at + 1).toLong());
     }
 
     /** Fails every admission now; each keeps a place for Redis's answer should it still come. */

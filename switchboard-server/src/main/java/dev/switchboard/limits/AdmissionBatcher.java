@@ -70,6 +70,9 @@ final class AdmissionBatcher {
 
     /** Checks all and charges all, or none, in the next batch of the caller's event loop. */
     Future<CheckOutcome> submit(List<CounterCheck> checks) {
+        if (!PackedAdmissions.oneBucket(checks)) { // plans take one instant: never for a limiter's own checks
+            return Future.failedFuture(new IllegalArgumentException("an admission's sliding checks span buckets"));
+        }
         AdmissionBatch.Item item = new AdmissionBatch.Item(checks);
         Context ctx = Vertx.currentContext();
         if (ctx != null && ctx.owner() == vertx && ctx.isEventLoopContext()) {

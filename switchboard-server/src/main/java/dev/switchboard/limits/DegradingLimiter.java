@@ -62,6 +62,8 @@ public final class DegradingLimiter implements Limiter {
     private volatile LimiterMode mode = LimiterMode.REDIS;
     /** Counts while Redis is away against this instance's share, seeded from what Redis last reported. */
     private final SharedFallback fallback;
+    /** Ends an admission nothing else timed (queued behind batches): {@link DegradingSettings#backstop()}. */
+    private final LoopTimeout backstop;
 
     /** As {@link #DegradingLimiter(Vertx, RedisLimiter, LocalLimiter, DegradingSettings, IntSupplier)} for one instance. */
     public DegradingLimiter(Vertx vertx, RedisLimiter redis, LocalLimiter local, DegradingSettings settings) {
@@ -79,6 +81,7 @@ public final class DegradingLimiter implements Limiter {
         this.local = local;
         this.settings = settings;
         this.fallback = new SharedFallback(local.clock(), redis.memory(), instances, redis.roomSignal());
+        this.backstop = new LoopTimeout(vertx, settings.backstop().toMillis());
         redis.callTimeout(settings.callTimeout());
         redis.rememberForFallback(settings.failOpen());
         scheduleProbe();
@@ -100,7 +103,7 @@ public final class DegradingLimiter implements Limiter {
             return degraded(request);
         }
         Future<Admission> call = redis.admit(request);
-        return LoopTimeout.of(vertx, call, settings.backstop().toMillis())
+        return backstop.of(call)
                 .transform(ar -> {
                     if (ar.succeeded()) {
                         slowCalls.set(0);

@@ -32,11 +32,11 @@ final class ReconcileBatcher {
     private final RedisAPI api;
     private final long delayMillis;
     private final int batchSize;
-    private final ConcurrentLinkedQueue<Map.Entry<String, Long>> pending = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Map.Entry<Slot, Long>> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** Deltas of failed batches, merged by key; guarded by its own monitor. */
-    private final Map<String, Long> retry = new LinkedHashMap<>();
+    private final Map<Slot, Long> retry = new LinkedHashMap<>();
     private final AtomicBoolean retryScheduled = new AtomicBoolean();
     /** Completed when the next flush has applied what it drains (so refunds wake queued requests only then). */
     private final AtomicReference<Promise<Void>> nextFlush = new AtomicReference<>(Promise.promise());
@@ -49,7 +49,7 @@ final class ReconcileBatcher {
     }
 
     /** Completes when Redis has applied these deltas (or a later batch that carries them); fails with their batch. */
-    Future<Void> add(Map<String, Long> deltas) {
+    Future<Void> add(Map<Slot, Long> deltas) {
         deltas.forEach((k, v) -> pending.add(Map.entry(k, v)));
         // read after adding: the flush that swaps this promise out drains these deltas (it swaps before draining)
         Future<Void> applied = nextFlush.get().future();
@@ -65,12 +65,12 @@ final class ReconcileBatcher {
     Future<Void> flush() {
         scheduled.set(false); // before the swap: an add that gets the new promise also schedules the flush for it
         Promise<Void> carried = nextFlush.getAndSet(Promise.promise());
-        Map<String, Long> merged = new LinkedHashMap<>();
+        Map<Slot, Long> merged = new LinkedHashMap<>();
         synchronized (retry) {
             merged.putAll(retry);
             retry.clear();
         }
-        Map.Entry<String, Long> e;
+        Map.Entry<Slot, Long> e;
         while ((e = pending.poll()) != null) {
             size.decrementAndGet();
             merged.merge(e.getKey(), e.getValue(), Long::sum);
@@ -80,8 +80,13 @@ final class ReconcileBatcher {
             carried.tryComplete();
             return Future.succeededFuture();
         }
-        List<String> keys = new ArrayList<>(merged.keySet());
-        List<String> args = merged.values().stream().map(String::valueOf).toList();
+        List<String> keys = new ArrayList<>(merged.size());
+        List<String> args = new ArrayList<>(2 * merged.size());
+        merged.forEach((slot, delta) -> {
+            keys.add(slot.key());
+            args.add(Long.toString(slot.bucket()));
+            args.add(Long.toString(delta));
+        });
         return RedisScripts.ADJUST.run(api, keys, args)
                 .onFailure(err -> keepForRetry(merged, err))
                 .<Void>mapEmpty()
@@ -95,7 +100,7 @@ final class ReconcileBatcher {
         }
     }
 
-    private void keepForRetry(Map<String, Long> failed, Throwable err) {
+    private void keepForRetry(Map<Slot, Long> failed, Throwable err) {
         long droppedPositive = 0;
         int droppedKeys = 0;
         synchronized (retry) {

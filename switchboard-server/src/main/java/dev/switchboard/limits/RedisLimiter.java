@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.Response;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * Limiter shared by every gateway instance through Redis. The admissions of one event-loop turn go to Redis as one
  * script call ({@link AdmissionBatcher}), each checking every scope's counters and incrementing all or none, so a
  * burst costs a few round trips, not one per request, and never queues in the client's pool. Reconciles go through
- * a {@link ReconcileBatcher}, off the request path. Window keys come from this instance's clock, so instances need
- * roughly synchronised clocks (NTP). All keys of one admission must live on one Redis node (standalone or replicated
+ * a {@link ReconcileBatcher}, off the request path. Windows' buckets come from this instance's clock, so instances'
+ * clocks must agree within {@link SlidingWindow#KEPT_BEHIND} buckets (NTP); the layout is {@link RedisScripts}'s. All keys of one admission must live on one Redis node (standalone or replicated
  * Redis, not Cluster).
  */
 public final class RedisLimiter extends CountingLimiter {
@@ -110,25 +109,9 @@ public final class RedisLimiter extends CountingLimiter {
         return memory;
     }
 
-    /** One admission's answer from {@link RedisScripts#ADMIT_MANY}. */
-    static CheckOutcome outcome(Response r, int n) {
-        if (r == null || r.size() != 2 * n + 2) {
-            throw new IllegalStateException("unexpected limiter script answer");
-        }
-        long[] values = new long[n];
-        long[] granted = new long[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = r.get(i + 2).toLong();
-            granted[i] = r.get(n + i + 2).toLong();
-        }
-        return new CheckOutcome(r.get(0).toInteger() - 1, values, granted, r.get(1).toLong());
-    }
-
     @Override
     Future<Void> adjust(Map<Slot, Long> deltas) {
-        Map<String, Long> byKey = new java.util.LinkedHashMap<>();
-        deltas.forEach((slot, delta) -> byKey.merge(slot.storeKey(), delta, Long::sum));
-        return batcher.add(byKey);
+        return batcher.add(deltas);
     }
 
     /** Sends pending reconciles now (shutdown, tests). */

@@ -19,21 +19,6 @@ import java.util.function.IntSupplier;
 final class SharedFallback {
     private static final long RETRY_MILLIS = 1000;
 
-    /**
-     * KEYS: sliding-window buckets; ARGV: what to add to each, then their time to live. Unlike a reconcile, a bucket
-     * Redis does not have is created (it began during the outage), expiring with its window.
-     */
-    static final LuaScript ADD_TO_WINDOWS = new LuaScript("""
-            local ttl = tonumber(ARGV[#KEYS + 1])
-            for i = 1, #KEYS do
-              redis.call('INCRBY', KEYS[i], ARGV[i])
-              if redis.call('TTL', KEYS[i]) < 0 then
-                redis.call('EXPIRE', KEYS[i], ttl)
-              end
-            end
-            return #KEYS
-            """);
-
     private final Clock clock;
     private final CounterMemory memory;
     private final IntSupplier instances;
@@ -81,7 +66,7 @@ final class SharedFallback {
 
     /**
      * Adds what was counted locally during the outage (seeds excluded) to Redis: sliding buckets with
-     * {@link #ADD_TO_WINDOWS} (those that failed, and fixed windows, as reconciles, which go only to counters Redis
+     * {@link RedisScripts#ADD_TO_WINDOWS} (those that failed, and fixed windows, as reconciles, which go only to counters Redis
      * still has and are retried while it is away). The next outage starts afresh.
      */
     void handBackTo(RedisLimiter redis) {
@@ -105,13 +90,15 @@ final class SharedFallback {
             return;
         }
         List<String> keys = new java.util.ArrayList<>(windows.size());
-        List<String> args = new java.util.ArrayList<>(windows.size() + 1);
+        List<String> args = new java.util.ArrayList<>(2 * windows.size() + 2);
         windows.forEach((slot, delta) -> {
-            keys.add(slot.storeKey());
+            keys.add(slot.key());
+            args.add(Long.toString(slot.bucket()));
             args.add(Long.toString(delta));
         });
         args.add(Long.toString(SlidingWindow.TTL_SECONDS));
-        ADD_TO_WINDOWS.run(redis.api(), keys, args).onFailure(e -> redis.adjust(windows));
+        args.add(Long.toString(SlidingWindow.bucketOf(now) - SlidingWindow.BUCKETS + 1));
+        RedisScripts.ADD_TO_WINDOWS.run(redis.api(), keys, args).onFailure(e -> redis.adjust(windows));
     }
 
     /** What was counted locally during the outage (seeds excluded), keyed for Redis; the next outage starts afresh. */

@@ -16,6 +16,12 @@ final class SlidingWindow {
      * each see only their own).
      */
     static final int AHEAD = 1;
+    /**
+     * Buckets Redis keeps before the first one a counter still counts (its {@code lo}, moved by the replica whose clock
+     * reads the latest bucket), so a replica whose clock is up to this many buckets behind still counts its whole
+     * window.
+     */
+    static final int KEPT_BEHIND = 2;
     /** Buckets a counter holds: the window and the one ahead. */
     static final int RING = BUCKETS + AHEAD;
     /** How long Redis keeps a bucket: past the window, plus grace for late reconciles. */

@@ -5,8 +5,4 @@ package dev.switchboard.limits;
  * window, which is one slot). Refunds and extra charges go to slots, so a refund lowers the bucket that was charged.
  */
 record Slot(String key, long bucket) {
-    /** The Redis key that holds this slot's amount. */
-    String storeKey() {
-        return bucket < 0 ? key : key + ":" + bucket;
-    }
 }

@@ -122,11 +122,12 @@ class FleetShareTest {
     private long windowInRedis(String key) throws Exception {
         long b = SlidingWindow.bucketOf(System.currentTimeMillis());
         List<String> names = new ArrayList<>();
+        names.add(prefix + key); // a hash: a field per bucket
         for (long i = b - SlidingWindow.BUCKETS + 1; i <= b; i++) {
-            names.add(prefix + key + ":" + i);
+            names.add(Long.toString(i));
         }
         long sum = 0;
-        for (Response r : await(direct.mget(names))) {
+        for (Response r : await(direct.hmget(names))) {
             sum += r == null ? 0 : r.toLong();
         }
         return sum;
