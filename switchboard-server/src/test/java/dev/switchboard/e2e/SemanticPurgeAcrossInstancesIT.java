@@ -10,8 +10,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,9 +77,7 @@ class SemanticPurgeAcrossInstancesIT {
     }
 
     static double entries(GatewayFixture g) {
-        Matcher m = Pattern.compile("(?m)^switchboard_cache_semantic_entries ([0-9.eE+-]+)$")
-                .matcher(g.gateway().metrics().scrape());
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        return g.gauge("switchboard_cache_semantic_entries");
     }
 
     /** Waits up to 5 s for {@code g}'s index to hold {@code n} entries; how long it took (ms). */

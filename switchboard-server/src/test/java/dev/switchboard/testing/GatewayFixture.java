@@ -131,6 +131,14 @@ public final class GatewayFixture implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /** The value of an unlabelled gauge or counter in the gateway's Prometheus scrape; NaN when it has none. */
+    public double gauge(String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("(?m)^" + java.util.regex.Pattern.quote(name) + " ([0-9.eE+-]+|NaN)$")
+                .matcher(gateway().metrics().scrape());
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Authorization", "Bearer " + KEY).GET().build());
     }
