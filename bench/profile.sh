@@ -27,6 +27,6 @@ JAVA
 "$JAVA_HOME/bin/java" "$attach" "$pid" "$lib_dir/linux-x64/libasyncProfiler.so" "start,event=cpu,interval=1ms"
 taskset -c "${HARNESS_CPUS:-1}" wrk -t1 -c50 -d"${secs}s" -s "$harness/load/wrk-post.lua" \
   -H "Authorization: Bearer ${KEY:-sk-bench-client-key}" -H 'Content-Type: application/json' "$url" \
-  -- "$harness/load/bodies/chat.json" >/dev/null
+  -- "$harness/load/bodies/chat.json" | grep -E "requests in" >&2
 "$JAVA_HOME/bin/java" "$attach" "$pid" "$lib_dir/linux-x64/libasyncProfiler.so" "stop,collapsed,file=$(realpath -m "$out")"
 echo "collapsed stacks in $out (frames ending in _[k] are the kernel's)" >&2

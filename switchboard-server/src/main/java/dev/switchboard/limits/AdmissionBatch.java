@@ -3,6 +3,7 @@ package dev.switchboard.limits;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -11,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
+import java.util.function.ObjLongConsumer;
 
 /**
  * Admissions sent to Redis as one {@link RedisScripts#ADMIT_MANY} call, on one pooled connection. The call timeout
@@ -38,7 +39,10 @@ final class AdmissionBatch {
     private final Context ctx;
     private final Thread loop;
     private final List<Item> items;
-    private final BiConsumer<List<CounterCheck>, CheckOutcome> onAnswer;
+    /** Told each counter's latest value in Redis's answer, once per counter and call. */
+    private final ObjLongConsumer<CounterCheck> onAnswer;
+    /** The call's packing, once built. */
+    private PackedAdmissions packed;
     /** The batch's slot was given back: answered, failed, timed out, or gave up waiting for a connection. */
     private boolean done;
     /** The timer of the current wait (for a connection, then for the answer). */
@@ -48,7 +52,7 @@ final class AdmissionBatch {
      * @param loop the event-loop thread of {@code ctx} (answers arriving on it need no hop), or null when the context
      *             has no fixed thread
      */
-    AdmissionBatch(Context ctx, Thread loop, List<Item> items, BiConsumer<List<CounterCheck>, CheckOutcome> onAnswer) {
+    AdmissionBatch(Context ctx, Thread loop, List<Item> items, ObjLongConsumer<CounterCheck> onAnswer) {
         this.ctx = ctx;
         this.loop = loop;
         this.items = items;
@@ -92,7 +96,6 @@ final class AdmissionBatch {
     }
 
     private void call(RedisConnection conn, Timing timing, AtomicLong lastAnswer, Runnable freeSlot) {
-        PackedAdmissions packed;
         try {
             packed = PackedAdmissions.of(items);
         } catch (RuntimeException e) { // never leave the batch holding its connection and slot
@@ -158,45 +161,68 @@ final class AdmissionBatch {
         });
     }
 
-    /** Hands each admission its part of Redis's flat answer ({@link RedisScripts#ADMIT_MANY}). */
+    /** Hands each admission its part of Redis's packed answer ({@link RedisScripts#ADMIT_MANY}). */
     private void deliver(Response r) {
+        Buffer answer = r == null ? null : r.toBuffer();
+        CheckOutcome[] outcomes = new CheckOutcome[items.size()];
+        RuntimeException[] failures = new RuntimeException[items.size()];
         int at = 0;
-        for (Item i : items) {
+        for (int n = 0; n < outcomes.length; n++) {
+            int checks = items.get(n).checks.size();
             try {
-                int n = i.checks.size();
-                CheckOutcome outcome = outcome(r, at, n);
-                at += outcome.admitted() ? 1 + 2 * n : 2 + n;
-                onAnswer.accept(i.checks, outcome);
-                target(i).tryComplete(outcome);
+                CheckOutcome outcome = outcome(answer, at, checks);
+                at += outcome.admitted() ? 1 + 2 * checks : 2 + checks;
+                outcomes[n] = outcome;
             } catch (RuntimeException e) {
                 at = Integer.MAX_VALUE / 2; // out of step with the answer: the rest fail too
-                target(i).tryFail(e);
+                failures[n] = e;
+            }
+        }
+        // before anyone hears their answer: a counter's last value in the answer is its newest, earlier ones would
+        // only be overwritten
+        for (int k = 0; k < packed.keyCount(); k++) {
+            CheckOutcome last = outcomes[packed.lastItem(k)];
+            if (last != null) {
+                int check = packed.lastCheck(k);
+                onAnswer.accept(items.get(packed.lastItem(k)).checks.get(check), last.values()[check]);
+            }
+        }
+        for (int n = 0; n < outcomes.length; n++) {
+            if (outcomes[n] != null) {
+                target(items.get(n)).tryComplete(outcomes[n]);
+            } else {
+                target(items.get(n)).tryFail(failures[n]);
             }
         }
     }
 
-    /** One admission's answer of {@code n} checks, starting at {@code at} of the call's answer. */
-    static CheckOutcome outcome(Response r, int at, int n) {
-        if (r == null || at >= r.size()) {
+    /** One admission's answer of {@code n} checks, starting at number {@code at} of the call's packed answer. */
+    static CheckOutcome outcome(Buffer answer, int at, int n) {
+        int size = answer == null ? 0 : answer.length() / Long.BYTES;
+        if (at >= size) {
             throw new IllegalStateException("unexpected limiter script answer");
         }
-        int refused = r.get(at).toInteger();
-        if (refused < 0 || refused > n || at + (refused == 0 ? 1 + 2 * n : 2 + n) > r.size()) {
+        long refused = number(answer, at);
+        if (refused < 0 || refused > n || at + (refused == 0 ? 1 + 2 * n : 2 + n) > size) {
             throw new IllegalStateException("unexpected limiter script answer");
         }
         long[] values = new long[n];
         long[] granted = new long[n];
         if (refused == 0) {
             for (int k = 0; k < n; k++) {
-                values[k] = r.get(at + 1 + 2 * k).toLong();
-                granted[k] = r.get(at + 2 + 2 * k).toLong();
+                values[k] = number(answer, at + 1 + 2 * k);
+                granted[k] = number(answer, at + 2 + 2 * k);
             }
             return new CheckOutcome(-1, values, granted, -1);
         }
         for (int k = 0; k < n; k++) {
-            values[k] = r.get(at + 2 + k).toLong();
+            values[k] = number(answer, at + 2 + k);
         }
-        return new CheckOutcome(refused - 1, values, granted, r.get(at + 1).toLong());
+        return new CheckOutcome((int) refused - 1, values, granted, number(answer, at + 1));
+    }
+
+    private static long number(Buffer answer, int index) {
+        return answer.getLongLE(index * Long.BYTES);
     }
 
     /** Fails every admission now; each keeps a place for Redis's answer should it still come. */

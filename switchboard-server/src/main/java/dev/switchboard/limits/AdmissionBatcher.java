@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
+import java.util.function.ObjLongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -36,13 +36,14 @@ final class AdmissionBatcher {
     private final Supplier<Redis> loopClient;
     private final ConcurrentLinkedQueue<Redis> loopClients = new ConcurrentLinkedQueue<>();
     private final Context own;
-    private final BiConsumer<List<CounterCheck>, CheckOutcome> onAnswer;
+    /** Told each counter's latest value in each answer. */
+    private final ObjLongConsumer<CounterCheck> onAnswer;
     private volatile long callTimeoutMillis;
     /** When Redis last answered a batch of this limiter ({@link System#nanoTime}). */
     private final AtomicLong lastAnswer = new AtomicLong(System.nanoTime());
 
     AdmissionBatcher(Vertx vertx, Redis redis, Supplier<Redis> loopClient, long callTimeoutMillis,
-            BiConsumer<List<CounterCheck>, CheckOutcome> onAnswer) {
+            ObjLongConsumer<CounterCheck> onAnswer) {
         this.vertx = vertx;
         this.redis = redis;
         this.loopClient = loopClient;

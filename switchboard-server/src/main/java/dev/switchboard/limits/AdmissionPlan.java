@@ -1,8 +1,5 @@
 package dev.switchboard.limits;
 
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,10 +19,10 @@ final class AdmissionPlan {
     private final long now;
     private final List<CounterCheck> checks;
 
-    AdmissionPlan(String prefix, AdmissionRequest request, long nowMillis) {
+    AdmissionPlan(CounterNames names, AdmissionRequest request, long nowMillis) {
         this.request = request;
         this.now = nowMillis;
-        this.checks = build(prefix, request, nowMillis);
+        this.checks = build(names, request, nowMillis);
     }
 
     List<CounterCheck> checks() {
@@ -96,51 +93,50 @@ final class AdmissionPlan {
         return false;
     }
 
-    private static List<CounterCheck> build(String prefix, AdmissionRequest r, long now) {
+    private static List<CounterCheck> build(CounterNames names, AdmissionRequest r, long now) {
         List<CounterCheck> out = new ArrayList<>();
         long bucket = SlidingWindow.bucketOf(now);
         long windowEnd = SlidingWindow.dropsAt(bucket);
         long day = Math.floorDiv(now, DAY);
-        long dayEnd = (day + 1) * DAY;
         for (Scope s : r.scopes()) {
-            String base = prefix + s.id() + ":";
+            CounterNames.Names keys = names.of(s.id());
             RateLimit rl = s.rateLimit();
             if (rl != null && rl.requestsPerMinute() != null) {
-                out.add(new CounterCheck(base + "rpm", 1, rl.requestsPerMinute(), SlidingWindow.TTL_SECONDS,
+                out.add(new CounterCheck(keys.requestsPerMinute, 1, rl.requestsPerMinute(), SlidingWindow.TTL_SECONDS,
                         windowEnd, s.id(), LimitKind.REQUESTS_PER_MINUTE, bucket));
             }
             if (rl != null && rl.tokensPerMinute() != null) {
-                out.add(new CounterCheck(base + "tpm", r.estimatedTokens(), r.requiredTokens(), rl.tokensPerMinute(),
-                        SlidingWindow.TTL_SECONDS, windowEnd, s.id(), LimitKind.TOKENS_PER_MINUTE, bucket));
+                out.add(new CounterCheck(keys.tokensPerMinute, r.estimatedTokens(), r.requiredTokens(),
+                        rl.tokensPerMinute(), SlidingWindow.TTL_SECONDS, windowEnd, s.id(), LimitKind.TOKENS_PER_MINUTE,
+                        bucket));
             }
             if (rl != null && rl.tokensPerDay() != null) {
-                out.add(new CounterCheck(base + "tpd:" + day, r.estimatedTokens(), r.requiredTokens(), rl.tokensPerDay(),
-                        ttl(dayEnd, now), dayEnd, s.id(), LimitKind.TOKENS_PER_DAY, -1));
+                CounterNames.Dated dated = keys.on(day);
+                out.add(new CounterCheck(dated.tokensPerDay(), r.estimatedTokens(), r.requiredTokens(), rl.tokensPerDay(),
+                        ttl(dated.dayEnd(), now), dated.dayEnd(), s.id(), LimitKind.TOKENS_PER_DAY, -1));
             }
             if (s.budget() != null) {
-                out.add(budget(base, s, r.worstCaseMicroUsd(), r.requiredMicroUsd(), now));
+                out.add(budget(keys, day, s, r.worstCaseMicroUsd(), r.requiredMicroUsd(), now));
             }
         }
         return List.copyOf(out);
     }
 
-    private static CounterCheck budget(String base, Scope s, long cost, long required, long now) {
+    private static CounterCheck budget(CounterNames.Names keys, long day, Scope s, long cost, long required, long now) {
         Budget b = s.budget();
-        LocalDate today = Instant.ofEpochMilli(now).atZone(ZoneOffset.UTC).toLocalDate();
         return switch (b.period()) {
             case DAY -> {
-                long end = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-                yield new CounterCheck(base + "usd:d:" + today, cost, required, b.microUsd(), ttl(end, now), end, s.id(),
-                        LimitKind.BUDGET, -1);
+                CounterNames.Dated dated = keys.on(day);
+                yield new CounterCheck(dated.dailyBudget(), cost, required, b.microUsd(), ttl(dated.dayEnd(), now),
+                        dated.dayEnd(), s.id(), LimitKind.BUDGET, -1);
             }
             case MONTH -> {
-                LocalDate first = today.withDayOfMonth(1);
-                long end = first.plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-                String month = first.toString().substring(0, 7);
-                yield new CounterCheck(base + "usd:m:" + month, cost, required, b.microUsd(), ttl(end, now), end, s.id(),
-                        LimitKind.BUDGET, -1);
+                CounterNames.Dated dated = keys.on(day);
+                yield new CounterCheck(dated.monthlyBudget(), cost, required, b.microUsd(), ttl(dated.monthEnd(), now),
+                        dated.monthEnd(), s.id(), LimitKind.BUDGET, -1);
             }
-            case TOTAL -> new CounterCheck(base + "usd:total", cost, required, b.microUsd(), 0, -1, s.id(), LimitKind.BUDGET, -1);
+            case TOTAL -> new CounterCheck(keys.totalBudget, cost, required, b.microUsd(), 0, -1, s.id(), LimitKind.BUDGET,
+                    -1);
         };
     }
 

@@ -35,21 +35,25 @@ final class CounterMemory {
     /** Records what Redis answered for an admission's checks (after the increment, or as they stood when refused). */
     void remember(java.util.List<CounterCheck> checks, long[] answered, java.time.Clock clock) {
         for (int i = 0; i < checks.size(); i++) {
-            CounterCheck c = checks.get(i);
-            String key = c.key(); // prefixed: no copy per admission; the rare lookups add the prefix instead
-            if (values.size() >= MAX_KEYS && !values.containsKey(key)) {
-                // windows that ended are never asked for again; swept at most once a second (the scan is long)
-                long now = clock.millis();
-                if (now - lastSweep >= SWEEP_MILLIS) {
-                    lastSweep = now;
-                    values.values().removeIf(s -> s.resetAtMillis() >= 0 && s.resetAtMillis() < now);
-                }
-                if (values.size() >= MAX_KEYS) {
-                    continue;
-                }
-            }
-            values.put(key, new Seen(answered[i], c.resetAtMillis(), c.bucket()));
+            remember(checks.get(i), answered[i], clock);
         }
+    }
+
+    /** Records what Redis answered for one counter. */
+    void remember(CounterCheck c, long answered, java.time.Clock clock) {
+        String key = c.key(); // prefixed: no copy per admission; the rare lookups add the prefix instead
+        if (values.size() >= MAX_KEYS && !values.containsKey(key)) {
+            // windows that ended are never asked for again; swept at most once a second (the scan is long)
+            long now = clock.millis();
+            if (now - lastSweep >= SWEEP_MILLIS) {
+                lastSweep = now;
+                values.values().removeIf(s -> s.resetAtMillis() >= 0 && s.resetAtMillis() < now);
+            }
+            if (values.size() >= MAX_KEYS) {
+                return;
+            }
+        }
+        values.put(key, new Seen(answered, c.resetAtMillis(), c.bucket()));
     }
 
     /** The last value seen for an unprefixed counter key, or -1 when this instance never saw it. */

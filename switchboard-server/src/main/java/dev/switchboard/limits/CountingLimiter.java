@@ -9,12 +9,13 @@ import java.util.Map;
 /** A limiter over a counter store: plans the checks, asks the store, and hands out reservations. */
 abstract class CountingLimiter implements Limiter {
     private final Clock clock;
-    private final String prefix;
+    /** The counters' keys, built once per scope. */
+    private final CounterNames names;
     private final RoomSignal signal;
 
     CountingLimiter(Clock clock, String prefix, RoomSignal signal) {
         this.clock = clock;
-        this.prefix = prefix;
+        this.names = new CounterNames(prefix);
         this.signal = signal;
     }
 
@@ -39,7 +40,7 @@ abstract class CountingLimiter implements Limiter {
 
     @Override
     public Future<Admission> admit(AdmissionRequest request) {
-        AdmissionPlan plan = new AdmissionPlan(prefix, request, clock.millis());
+        AdmissionPlan plan = new AdmissionPlan(names, request, clock.millis());
         if (plan.checks().isEmpty()) {
             return Future.succeededFuture(Admission.admitted(Reservation.NONE, null, null));
         }

@@ -1,6 +1,8 @@
 package dev.switchboard.limits;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
@@ -103,31 +105,51 @@ public final class DegradingLimiter implements Limiter {
             return degraded(request);
         }
         Future<Admission> call = redis.admit(request);
-        return backstop.of(call)
-                .transform(ar -> {
-                    if (ar.succeeded()) {
-                        slowCalls.set(0);
-                        return Future.succeededFuture(withMode(ar.result()));
-                    }
-                    if (!(ar.cause() instanceof TimeoutException)) {
-                        degrade(ar.cause());
-                        return degraded(request);
-                    }
-                    // the script may still run and count: its late answer is settled like the local reservation
-                    Future<Admission> late = call.recover(err -> err instanceof LateAnswer l ? l.answer() : Future.failedFuture(err));
-                    if (persistentlySlow(ar.cause())) {
-                        degrade(ar.cause());
-                        return byMode(request, late);
-                    }
-                    if (!(ar.cause() instanceof LateAnswer)) {
-                        return byMode(request, late); // the backstop itself: waited long enough
-                    }
-                    // one slow call is not an outage: Redis's own answer decides (a 503, or a local admission that
-                    // Redis would have refused, would be wrong on a healthy Redis); by the end of the wait sustained
-                    // timeouts would have been called an outage
-                    return late.timeout(SLOW_STREAK_MILLIS, TimeUnit.MILLISECONDS).transform(answer ->
-                            answer.succeeded() ? Future.succeededFuture(withMode(answer.result())) : byMode(request, late));
-                });
+        if (call.isComplete()) {
+            return decide(request, call, call);
+        }
+        // one promise for the answer, whoever decides first: Redis's answer, or the backstop
+        Promise<Admission> answer = Promise.promise();
+        AtomicBoolean decided = new AtomicBoolean();
+        call.onComplete(ar -> {
+            if (decided.compareAndSet(false, true)) {
+                decide(request, call, ar).onComplete(answer);
+            }
+        });
+        backstop.watch(answer.future(), () -> {
+            if (decided.compareAndSet(false, true)) {
+                decide(request, call, Future.failedFuture(backstop.timeout())).onComplete(answer);
+            }
+        });
+        return answer.future();
+    }
+
+    /** What an admission whose Redis call ended as {@code ar} (or was given up by the backstop) gets. */
+    private Future<Admission> decide(AdmissionRequest request, Future<Admission> call, AsyncResult<Admission> ar) {
+        if (ar.succeeded()) {
+            if (slowCalls.get() != 0) { // a shared write per admission only when there is something to reset
+                slowCalls.set(0);
+            }
+            return Future.succeededFuture(withMode(ar.result()));
+        }
+        if (!(ar.cause() instanceof TimeoutException)) {
+            degrade(ar.cause());
+            return degraded(request);
+        }
+        // the script may still run and count: its late answer is settled like the local reservation
+        Future<Admission> late = call.recover(err -> err instanceof LateAnswer l ? l.answer() : Future.failedFuture(err));
+        if (persistentlySlow(ar.cause())) {
+            degrade(ar.cause());
+            return byMode(request, late);
+        }
+        if (!(ar.cause() instanceof LateAnswer)) {
+            return byMode(request, late); // the backstop itself: waited long enough
+        }
+        // one slow call is not an outage: Redis's own answer decides (a 503, or a local admission that
+        // Redis would have refused, would be wrong on a healthy Redis); by the end of the wait sustained
+        // timeouts would have been called an outage
+        return late.timeout(SLOW_STREAK_MILLIS, TimeUnit.MILLISECONDS).transform(answer ->
+                answer.succeeded() ? Future.succeededFuture(withMode(answer.result())) : byMode(request, late));
     }
 
     /** Serves a request Redis did not answer in time by the failure mode; a late answer is settled like it. */

@@ -2,14 +2,13 @@ package dev.switchboard.limits;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One deadline for many futures, timed on the caller's own event loop. Vert.x's {@code Future.timeout} on a future
+ * One deadline for many waits, timed on the caller's own event loop. Vert.x's {@code Future.timeout} on a future
  * that belongs to no context schedules (and cancels) on Netty's one global executor thread: a thread hand-off for
  * every admission, which showed as 6 % of the gateway's CPU; a timer per future on the loop still cost about 0.7 µs
  * per admission (scheduling and cancelling it). Every future gets the same timeout, so deadlines come in the order
@@ -25,33 +24,29 @@ final class LoopTimeout {
         this.millis = Math.max(1, millis);
     }
 
-    /** {@code f}, or a failure with a {@link TimeoutException} if it has not completed within the timeout. */
-    <T> Future<T> of(Future<T> f) {
-        if (f.isComplete()) {
-            return f;
-        }
-        Promise<T> out = Promise.promise();
-        f.onComplete(ar -> { // the timeout may have won: then this is ignored
-            if (ar.succeeded()) {
-                out.tryComplete(ar.result());
-            } else {
-                out.tryFail(ar.cause());
-            }
-        });
-        if (out.future().isComplete()) {
-            return out.future();
+    /**
+     * Runs {@code expire} once the timeout has passed, unless {@code done} completed first (then nothing runs). Call
+     * on an event loop to share its one timer; elsewhere a timer of its own is set.
+     */
+    void watch(Future<?> done, Runnable expire) {
+        if (done.isComplete()) {
+            return;
         }
         Context ctx = Vertx.currentContext();
         if (ctx != null && ctx.owner() == vertx && ctx.isEventLoopContext()) {
-            deadlines(ctx).add(out);
-        } else { // off a loop: a timer of its own
-            long timer = vertx.setTimer(millis, id -> out.tryFail(timeout()));
-            out.future().onComplete(ar -> vertx.cancelTimer(timer));
+            deadlines(ctx).add(done, expire);
+        } else {
+            long timer = vertx.setTimer(millis, id -> {
+                if (!done.isComplete()) {
+                    expire.run();
+                }
+            });
+            done.onComplete(ar -> vertx.cancelTimer(timer));
         }
-        return out.future();
     }
 
-    private TimeoutException timeout() {
+    /** The failure of a wait this timeout ended. */
+    TimeoutException timeout() {
         return new TimeoutException("timed out after " + millis + " ms");
     }
 
@@ -66,7 +61,7 @@ final class LoopTimeout {
 
     /** One loop's pending futures, oldest first; touched only by the loop's thread. */
     private final class Deadlines {
-        private record Pending(Promise<?> promise, long dueNanos) {
+        private record Pending(Future<?> done, Runnable expire, long dueNanos) {
         }
 
         private final Context ctx;
@@ -77,14 +72,14 @@ final class LoopTimeout {
             this.ctx = ctx;
         }
 
-        void add(Promise<?> p) {
+        void add(Future<?> done, Runnable expire) {
             dropAnswered();
-            queue.add(new Pending(p, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis)));
+            queue.add(new Pending(done, expire, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis)));
             arm();
         }
 
         private void dropAnswered() {
-            while (!queue.isEmpty() && queue.peek().promise().future().isComplete()) {
+            while (!queue.isEmpty() && queue.peek().done().isComplete()) {
                 queue.poll();
             }
         }
@@ -101,9 +96,11 @@ final class LoopTimeout {
         private void expire() {
             armed = false;
             long now = System.nanoTime();
-            for (Pending p; (p = queue.peek()) != null && (p.promise().future().isComplete() || p.dueNanos() - now <= 0); ) {
+            for (Pending p; (p = queue.peek()) != null && (p.done().isComplete() || p.dueNanos() - now <= 0); ) {
                 queue.poll();
-                p.promise().tryFail(timeout());
+                if (!p.done().isComplete()) {
+                    p.expire().run();
+                }
             }
             arm();
         }

@@ -14,10 +14,15 @@ import java.util.Map;
 final class PackedAdmissions {
     private final List<String> keys;
     private final Buffer numbers;
+    /** Per key entry, the admission (index in the batch) and its check that last asked for it. */
+    private final int[] lastItem;
+    private final int[] lastCheck;
 
-    private PackedAdmissions(List<String> keys, Buffer numbers) {
+    private PackedAdmissions(List<String> keys, Buffer numbers, int[] lastItem, int[] lastCheck) {
         this.keys = keys;
         this.numbers = numbers;
+        this.lastItem = lastItem;
+        this.lastCheck = lastCheck;
     }
 
     /**
@@ -50,17 +55,23 @@ final class PackedAdmissions {
         for (AdmissionBatch.Item i : items) {
             b.appendLongLE(i.checks.size());
         }
-        for (AdmissionBatch.Item i : items) {
-            b.appendLongLE(bucket(i.checks));
-            for (CounterCheck c : i.checks) {
+        int[] lastItem = new int[keys.size()];
+        int[] lastCheck = new int[keys.size()];
+        for (int n = 0; n < items.size(); n++) {
+            List<CounterCheck> asked = items.get(n).checks;
+            b.appendLongLE(bucket(asked));
+            for (int j = 0; j < asked.size(); j++) {
+                CounterCheck c = asked.get(j);
                 int k = index.get(c.key());
                 if (first.get(k).limit() != c.limit()) { // an earlier entry of the key, with this limit
                     k = entryWithLimit(keys, first, c);
                 }
+                lastItem[k] = n;
+                lastCheck[k] = j;
                 b.appendLongLE(k + 1).appendLongLE(c.increment()).appendLongLE(c.required());
             }
         }
-        return new PackedAdmissions(keys, b);
+        return new PackedAdmissions(keys, b, lastItem, lastCheck);
     }
 
     private static int entryWithLimit(List<String> keys, List<CounterCheck> first, CounterCheck c) {
@@ -94,6 +105,16 @@ final class PackedAdmissions {
             }
         }
         return true;
+    }
+
+    /** For each key entry, the admission of the batch (its index) that last asked for it. */
+    int lastItem(int key) {
+        return lastItem[key];
+    }
+
+    /** For each key entry, which check of {@link #lastItem} it is. */
+    int lastCheck(int key) {
+        return lastCheck[key];
     }
 
     int keyCount() {

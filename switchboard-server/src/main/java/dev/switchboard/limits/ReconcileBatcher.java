@@ -32,7 +32,8 @@ final class ReconcileBatcher {
     private final RedisAPI api;
     private final long delayMillis;
     private final int batchSize;
-    private final ConcurrentLinkedQueue<Map.Entry<Slot, Long>> pending = new ConcurrentLinkedQueue<>();
+    /** Each settlement's deltas as it came (one queue node per settlement, merged by the flush). */
+    private final ConcurrentLinkedQueue<Map<Slot, Long>> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** Deltas of failed batches, merged by key; guarded by its own monitor. */
@@ -50,7 +51,10 @@ final class ReconcileBatcher {
 
     /** Completes when Redis has applied these deltas (or a later batch that carries them); fails with their batch. */
     Future<Void> add(Map<Slot, Long> deltas) {
-        deltas.forEach((k, v) -> pending.add(Map.entry(k, v)));
+        if (deltas.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        pending.add(deltas); // the caller hands it over: never changed after
         // read after adding: the flush that swaps this promise out drains these deltas (it swaps before draining)
         Future<Void> applied = nextFlush.get().future();
         if (size.addAndGet(deltas.size()) >= batchSize) {
@@ -70,10 +74,9 @@ final class ReconcileBatcher {
             merged.putAll(retry);
             retry.clear();
         }
-        Map.Entry<Slot, Long> e;
-        while ((e = pending.poll()) != null) {
-            size.decrementAndGet();
-            merged.merge(e.getKey(), e.getValue(), Long::sum);
+        for (Map<Slot, Long> d; (d = pending.poll()) != null; ) {
+            size.addAndGet(-d.size());
+            d.forEach((slot, delta) -> merged.merge(slot, delta, Long::sum));
         }
         merged.values().removeIf(v -> v == 0);
         if (merged.isEmpty()) {

@@ -65,9 +65,9 @@ public final class RedisLimiter extends CountingLimiter {
         Supplier<Redis> loopClient = perLoop == null ? null : () -> Redis.createClient(vertx, new RedisOptions(perLoop)
                 .setMaxPoolSize(AdmissionBatcher.IN_FLIGHT).setMaxPoolWaiting(AdmissionBatcher.IN_FLIGHT * 4));
         this.admissions = new AdmissionBatcher(vertx, redis, loopClient, DEFAULT_CALL_TIMEOUT.toMillis(),
-                (checks, outcome) -> {
+                (check, value) -> {
                     if (rememberForFallback) {
-                        memory.remember(checks, outcome.values(), clock);
+                        memory.remember(check, value, clock);
                     }
                 });
     }

@@ -25,9 +25,9 @@ final class RedisScripts {
      * key its {@link #NUMBERS_PER_KEY}; each admission's number of checks; then per admission its sliding bucket and
      * its checks ({@link #NUMBERS_PER_CHECK} each). An admission refuses on the first counter without room for the
      * required part (at least 1), else charges each the increment or what is left, at least the required part.
-     * <p>Returns one flat array, per admission: 0 then (value after the charge, granted) per check; or the refusing
-     * check's number (1-based), when that sliding window has room (ms, -1 otherwise), and the value per check as it
-     * stood. Counters are read once per call and written back once per call.
+     * <p>Returns one string of 64-bit little-endian integers, per admission: 0 then (value after the charge, granted)
+     * per check; or the refusing check's number (1-based), when that sliding window has room (ms, -1 otherwise), and
+     * the value per check as it stood. Counters are read once per call and written back once per call.
      */
     static final LuaScript ADMIT_MANY = new LuaScript("""
             local W, N, A, G = %d, %d, %d, %d
@@ -236,7 +236,20 @@ final class RedisScripts {
                 end
               end
             end
-            return out
+            -- one bulk reply of packed numbers, in parts as they were read: one value for the client to read, not one
+            -- reply per number
+            local parts, i = {}, 0
+            while i < o do
+              local c = math.min(o - i, 960)
+              local f = formats[c]
+              if f == nil then
+                f = '<' .. string.rep('i8', c)
+                formats[c] = f
+              end
+              parts[#parts + 1] = struct.pack(f, unpack(out, i + 1, i + c))
+              i = i + c
+            end
+            return table.concat(parts)
             """.formatted(SlidingWindow.BUCKET_MILLIS, SlidingWindow.BUCKETS, SlidingWindow.AHEAD,
             SlidingWindow.KEPT_BEHIND));
 

@@ -23,6 +23,8 @@ final class SharedFallback {
     private final CounterMemory memory;
     private final IntSupplier instances;
     private final RoomSignal signal;
+    /** The counters' keys, unprefixed as the memory names them, built once per scope. */
+    private final CounterNames names = new CounterNames("");
     /** Counts while Redis is away; replaced after each outage. Guarded by this when replaced. */
     private volatile LocalLimiter current;
     /** Whether {@link #current} began with an outage (else with single timeouts, its seeds and N perhaps long stale). */
@@ -41,7 +43,7 @@ final class SharedFallback {
     Future<Admission> admit(AdmissionRequest request, boolean outage) {
         LocalLimiter counting = outage ? forOutage() : counting();
         LimitShare share = counting.share();
-        List<CounterCheck> checks = new AdmissionPlan("", request, clock.millis()).checks();
+        List<CounterCheck> checks = new AdmissionPlan(names, request, clock.millis()).checks();
         for (CounterCheck c : checks) {
             if (c.kind() == LimitKind.BUDGET && memory.lastSeen(c.key()) < 0) {
                 return unavailable(); // never seen in Redis: refuse rather than start it at zero

@@ -84,6 +84,46 @@ class AdmissionBatchingTest {
     }
 
     @Test
+    void theFallbacksMemoryHoldsEachCountersLastValueOfTheCall() throws Exception {
+        RedisLimiter limiter = limiter();
+        Scope key = new Scope("key:memory", new RateLimit(30L, null, null), new Budget(1_000_000, Budget.Period.DAY));
+        AdmissionRequest req = AdmissionRequest.of(List.of(key), 0, 7);
+
+        List<Admission> answers = inOneTurn(40, limiter, req);
+
+        assertThat(answers.stream().filter(Admission::admitted)).hasSize(30);
+        // the refused ten saw the window full and the budget as the thirtieth left it
+        assertThat(limiter.memory().lastSeen("key:memory:rpm")).isEqualTo(30);
+        assertThat(limiter.memory().lastSeen("key:memory:usd:d:" + java.time.LocalDate.now(java.time.ZoneOffset.UTC)))
+                .isEqualTo(30 * 7);
+        assertThat(limiter.memory().size()).isEqualTo(2);
+        limiter.close();
+    }
+
+    @Test
+    void aShortOrGarbledAnswerFailsItsAdmissionsInsteadOfMisreadingThem() {
+        io.vertx.core.buffer.Buffer ok = io.vertx.core.buffer.Buffer.buffer();
+        ok.appendLongLE(0).appendLongLE(5).appendLongLE(1); // admitted, one check: value 5, granted 1
+        assertThat(AdmissionBatch.outcome(ok, 0, 1).values()).containsExactly(5);
+        io.vertx.core.buffer.Buffer refused = io.vertx.core.buffer.Buffer.buffer();
+        refused.appendLongLE(1).appendLongLE(-1).appendLongLE(9); // refused by check 1, no room known, value 9
+        CheckOutcome r = AdmissionBatch.outcome(refused, 0, 1);
+        assertThat(r.refusedIndex()).isZero();
+        assertThat(r.freesAtMillis()).isEqualTo(-1);
+        assertThat(r.values()).containsExactly(9);
+        for (io.vertx.core.buffer.Buffer bad : List.of(io.vertx.core.buffer.Buffer.buffer(),
+                ok.getBuffer(0, 16), // cut short
+                io.vertx.core.buffer.Buffer.buffer().appendLongLE(3).appendLongLE(0).appendLongLE(0), // refused by check 3 of 1
+                io.vertx.core.buffer.Buffer.buffer().appendLongLE(-2).appendLongLE(0).appendLongLE(0),
+                io.vertx.core.buffer.Buffer.buffer("not numbers"))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdmissionBatch.outcome(bad, 0, 1))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdmissionBatch.outcome(null, 0, 1))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aBatchIsCappedAndTheRestFollows() throws Exception {
         RedisLimiter limiter = limiter();
         AdmissionRequest req = AdmissionRequest.of(List.of(Scope.of("key:cap", RateLimit.requestsPerMinute(1_000))), 1, 0);

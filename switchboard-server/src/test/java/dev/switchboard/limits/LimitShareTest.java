@@ -19,7 +19,7 @@ class LimitShareTest {
 
     /** Redis answered {@code value} for the request's checks now. */
     private void redisSaw(AdmissionRequest r, long value) {
-        List<CounterCheck> checks = new AdmissionPlan("p:", r, clock.millis()).checks();
+        List<CounterCheck> checks = new AdmissionPlan(new CounterNames("p:"), r, clock.millis()).checks();
         long[] values = new long[checks.size()];
         java.util.Arrays.fill(values, value);
         memory.remember(checks, values, clock);
