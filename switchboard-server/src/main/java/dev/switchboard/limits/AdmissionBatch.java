@@ -120,12 +120,17 @@ final class AdmissionBatch {
             onContext(() -> {
                 conn.close(); // back to the pool, only now that its answer is in
                 ctx.owner().cancelTimer(timer);
-                if (ar.succeeded()) {
-                    deliver(ar.result());
-                } else {
-                    items.forEach(i -> target(i).tryFail(ar.cause()));
+                try {
+                    if (ar.succeeded()) {
+                        deliver(ar.result());
+                    } else {
+                        items.forEach(i -> target(i).tryFail(ar.cause()));
+                    }
+                } catch (RuntimeException e) { // an answer of another shape: none is left waiting
+                    items.forEach(i -> target(i).tryFail(e));
+                } finally {
+                    finish(freeSlot);
                 }
-                finish(freeSlot);
             });
         });
     }
@@ -182,7 +187,7 @@ final class AdmissionBatch {
         // only be overwritten
         for (int k = 0; k < packed.keyCount(); k++) {
             CheckOutcome last = outcomes[packed.lastItem(k)];
-            if (last != null) {
+            if (last != null && packed.newest(k)) {
                 int check = packed.lastCheck(k);
                 onAnswer.accept(items.get(packed.lastItem(k)).checks.get(check), last.values()[check]);
             }

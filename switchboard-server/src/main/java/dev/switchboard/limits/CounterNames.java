@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The counter keys of each scope, built once instead of per request: the same String objects every time, so every map
  * they key (the batch's key index, the fallback's memory, reconciles) hashes each once, not per request. Dated keys
- * (tokens per day, daily and monthly budgets) are rebuilt when the UTC day changes. Bounded: beyond
- * {@link #MAX_SCOPES} scopes further ones are built per request, uncached.
+ * (tokens per day, daily and monthly budgets) are rebuilt when the UTC day changes. Bounded: past
+ * {@link #MAX_SCOPES} scopes the cache starts afresh (racing threads may pass the bound by a few entries).
  */
 final class CounterNames {
     static final int MAX_SCOPES = 10_000;
@@ -28,12 +28,12 @@ final class CounterNames {
         if (n != null) {
             return n;
         }
-        n = new Names(prefix + scopeId + ":");
-        if (byScope.size() < MAX_SCOPES) {
-            Names raced = byScope.putIfAbsent(scopeId, n);
-            return raced != null ? raced : n;
+        if (byScope.size() >= MAX_SCOPES) {
+            byScope.clear(); // bounded; scopes still in use come back on their next request
         }
-        return n;
+        n = new Names(prefix + scopeId + ":");
+        Names raced = byScope.putIfAbsent(scopeId, n);
+        return raced != null ? raced : n;
     }
 
     /** Scopes cached (tests). */

@@ -106,22 +106,34 @@ public final class DegradingLimiter implements Limiter {
         }
         Future<Admission> call = redis.admit(request);
         if (call.isComplete()) {
-            return decide(request, call, call);
+            Promise<Admission> answer = Promise.promise();
+            decideInto(answer, request, call, call);
+            return answer.future();
         }
         // one promise for the answer, whoever decides first: Redis's answer, or the backstop
         Promise<Admission> answer = Promise.promise();
         AtomicBoolean decided = new AtomicBoolean();
         call.onComplete(ar -> {
             if (decided.compareAndSet(false, true)) {
-                decide(request, call, ar).onComplete(answer);
+                decideInto(answer, request, call, ar);
             }
         });
         backstop.watch(answer.future(), () -> {
             if (decided.compareAndSet(false, true)) {
-                decide(request, call, Future.failedFuture(backstop.timeout())).onComplete(answer);
+                decideInto(answer, request, call, Future.failedFuture(backstop.timeout()));
             }
         });
         return answer.future();
+    }
+
+    /** {@link #decide}s into {@code answer}; a decision that throws fails the admission rather than leave it open. */
+    private void decideInto(Promise<Admission> answer, AdmissionRequest request, Future<Admission> call,
+            AsyncResult<Admission> ar) {
+        try {
+            decide(request, call, ar).onComplete(answer);
+        } catch (RuntimeException e) {
+            answer.tryFail(e);
+        }
     }
 
     /** What an admission whose Redis call ended as {@code ar} (or was given up by the backstop) gets. */

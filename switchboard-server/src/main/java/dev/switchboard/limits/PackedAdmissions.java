@@ -17,12 +17,18 @@ final class PackedAdmissions {
     /** Per key entry, the admission (index in the batch) and its check that last asked for it. */
     private final int[] lastItem;
     private final int[] lastCheck;
+    /**
+     * Per key entry, whether its last check is the key's last in the batch: false for the other entries of a key
+     * asked for with two limits (its counter is one in Redis, so only the newest of its values is its value).
+     */
+    private final boolean[] newest;
 
-    private PackedAdmissions(List<String> keys, Buffer numbers, int[] lastItem, int[] lastCheck) {
+    private PackedAdmissions(List<String> keys, Buffer numbers, int[] lastItem, int[] lastCheck, boolean[] newest) {
         this.keys = keys;
         this.numbers = numbers;
         this.lastItem = lastItem;
         this.lastCheck = lastCheck;
+        this.newest = newest;
     }
 
     /**
@@ -57,6 +63,8 @@ final class PackedAdmissions {
         }
         int[] lastItem = new int[keys.size()];
         int[] lastCheck = new int[keys.size()];
+        int[] lastSeq = new int[keys.size()];
+        int seq = 0;
         for (int n = 0; n < items.size(); n++) {
             List<CounterCheck> asked = items.get(n).checks;
             b.appendLongLE(bucket(asked));
@@ -68,10 +76,22 @@ final class PackedAdmissions {
                 }
                 lastItem[k] = n;
                 lastCheck[k] = j;
+                lastSeq[k] = seq++;
                 b.appendLongLE(k + 1).appendLongLE(c.increment()).appendLongLE(c.required());
             }
         }
-        return new PackedAdmissions(keys, b, lastItem, lastCheck);
+        boolean[] newest = new boolean[keys.size()];
+        java.util.Arrays.fill(newest, true);
+        if (index.size() < keys.size()) { // a key with two limits: only its entry seen last holds its newest value
+            for (int k = 0; k < keys.size(); k++) {
+                for (int other = 0; other < keys.size(); other++) {
+                    if (other != k && lastSeq[other] > lastSeq[k] && keys.get(other).equals(keys.get(k))) {
+                        newest[k] = false;
+                    }
+                }
+            }
+        }
+        return new PackedAdmissions(keys, b, lastItem, lastCheck, newest);
     }
 
     private static int entryWithLimit(List<String> keys, List<CounterCheck> first, CounterCheck c) {
@@ -110,6 +130,11 @@ final class PackedAdmissions {
     /** For each key entry, the admission of the batch (its index) that last asked for it. */
     int lastItem(int key) {
         return lastItem[key];
+    }
+
+    /** Whether a key entry's last value is its counter's newest in the batch ({@link #newest}). */
+    boolean newest(int key) {
+        return newest[key];
     }
 
     /** For each key entry, which check of {@link #lastItem} it is. */

@@ -38,8 +38,12 @@ class AdmissionBatchingTest {
     }
 
     private RedisLimiter limiter() throws Exception {
+        return limiter(Clock.systemUTC());
+    }
+
+    private RedisLimiter limiter(Clock clock) throws Exception {
         RedisLimiter l = new RedisLimiter(vertx, RedisLimiter.clientOptions(redis.uri()),
-                new RedisLimiterSettings(prefix, null, 0), Clock.systemUTC());
+                new RedisLimiterSettings(prefix, null, 0), clock);
         await(l.warmUp());
         return l;
     }
@@ -85,7 +89,7 @@ class AdmissionBatchingTest {
 
     @Test
     void theFallbacksMemoryHoldsEachCountersLastValueOfTheCall() throws Exception {
-        RedisLimiter limiter = limiter();
+        RedisLimiter limiter = limiter(Clock.fixed(java.time.Instant.parse("2026-12-06T12:00:00Z"), java.time.ZoneOffset.UTC));
         Scope key = new Scope("key:memory", new RateLimit(30L, null, null), new Budget(1_000_000, Budget.Period.DAY));
         AdmissionRequest req = AdmissionRequest.of(List.of(key), 0, 7);
 
@@ -94,9 +98,26 @@ class AdmissionBatchingTest {
         assertThat(answers.stream().filter(Admission::admitted)).hasSize(30);
         // the refused ten saw the window full and the budget as the thirtieth left it
         assertThat(limiter.memory().lastSeen("key:memory:rpm")).isEqualTo(30);
-        assertThat(limiter.memory().lastSeen("key:memory:usd:d:" + java.time.LocalDate.now(java.time.ZoneOffset.UTC)))
+        assertThat(limiter.memory().lastSeen("key:memory:usd:d:2026-12-06"))
                 .isEqualTo(30 * 7);
         assertThat(limiter.memory().size()).isEqualTo(2);
+        limiter.close();
+    }
+
+    @Test
+    void aCounterAskedWithTwoLimitsInOneCallIsRememberedAtItsNewestValue() throws Exception {
+        RedisLimiter limiter = limiter();
+        // a reload mid-turn: the same counter asked for with its old, new and old limit again
+        List<AdmissionRequest> turn = List.of(1000L, 2000L, 1000L, 2000L, 1000L).stream()
+                .map(limit -> AdmissionRequest.of(List.of(Scope.of("key:reload", RateLimit.requestsPerMinute(limit))), 1, 0))
+                .toList();
+        Context loop = vertx.getOrCreateContext();
+        CompletableFuture<List<Future<Admission>>> fired = new CompletableFuture<>();
+        loop.runOnContext(v -> fired.complete(turn.stream().map(limiter::admit).toList()));
+        for (Future<Admission> f : fired.get(10, TimeUnit.SECONDS)) {
+            assertThat(await(f).admitted()).isTrue();
+        }
+        assertThat(limiter.memory().lastSeen("key:reload:rpm")).isEqualTo(5);
         limiter.close();
     }
 

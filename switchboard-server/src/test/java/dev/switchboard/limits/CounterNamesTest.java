@@ -55,7 +55,7 @@ class CounterNamesTest {
         for (int i = 0; i < CounterNames.MAX_SCOPES + 500; i++) {
             names.of("key:many-" + i);
         }
-        assertThat(names.size()).isEqualTo(CounterNames.MAX_SCOPES);
+        assertThat(names.size()).isPositive().isLessThanOrEqualTo(CounterNames.MAX_SCOPES);
         // past the bound a scope's keys are still right, only built each time
         assertThat(names.of("key:late").tokensPerMinute).isEqualTo("p:key:late:tpm");
         assertThat(names.of("key:a").totalBudget).isEqualTo("p:key:a:usd:total");
