@@ -34,7 +34,7 @@ public final class ConfigLoader {
             "retry", "breaker", "store", "admin", "redis", "jwt", "network", "limits", "prices",
             "telemetry", "stages", "teams");
     private static final Set<String> SERVER = FrontDoorReader.plus(Set.of("listen", "max_body", "event_loops", "access_log", "drain_timeout",
-            "fast_lane"));
+            "fast_lane", "http2_cleartext"));
     private static final Set<String> TIMEOUTS = Set.of("connect", "first_byte", "idle", "total");
     private static final Set<String> PROVIDER = Set.of("name", "type", "base_url", "api_key", "headers", "api_version", "models", "timeouts",
             "unsupported_params", "health_check", "max_connections", "max_response_body");
@@ -155,8 +155,9 @@ public final class ConfigLoader {
         }
         boolean accessLog = r.bool(n, "access_log", "server", d.accessLog());
         boolean fastLane = r.bool(n, "fast_lane", "server", d.fastLane());
+        boolean h2c = r.bool(n, "http2_cleartext", "server", d.http2Cleartext());
         return new ServerConfig(host, port, maxBody, loops, accessLog, r.duration(n, "drain_timeout", "server", d.drainTimeout()),
-                fastLane, FrontDoorReader.read(n, r));
+                fastLane, FrontDoorReader.read(n, r), h2c);
     }
 
     private Timeouts timeouts(JsonNode n, String path, Timeouts d, Reader r) {

@@ -163,6 +163,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void h2cIsOffUnlessAskedForAndOnlyABooleanTurnsItOn() {
+        assertThat(parse(VALID).server().http2Cleartext()).isFalse();
+        assertThat(parse(VALID.replace("event_loops: 2 }", "event_loops: 2, http2_cleartext: true }")).server().http2Cleartext())
+                .isTrue();
+        assertThat(problems(VALID.replace("event_loops: 2 }", "event_loops: 2, http2_cleartext: sometimes }")))
+                .singleElement().asString().startsWith("server.http2_cleartext");
+    }
+
+    @Test
     void sizesAndDurationsInAllUnits() {
         GatewayConfig c = parse(VALID.replace("max_body: 1MiB", "max_body: 2KB").replace("idle: 500ms", "idle: 2m, total: 1h"));
         assertThat(c.server().maxBodyBytes()).isEqualTo(2000);

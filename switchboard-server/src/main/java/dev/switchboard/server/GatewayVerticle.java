@@ -87,6 +87,7 @@ final class GatewayVerticle extends VerticleBase {
                 // destination's ephemeral ports); nothing waits in a queue for a connection.
                 new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL_SIZE).setMaxWaitQueueSize(0));
         boolean fastLane = snapshots.get().config().server().fastLane();
+        boolean h2c = snapshots.get().config().server().http2Cleartext();
         upstreams = fastLane ? new NettyUpstreamClient((ContextInternal) context) : new VertxUpstreamClient(client);
         models = new ModelCallHandler(vertx, new DeadlineSweeper(vertx), upstreams, client, recorder, routingMetrics,
                 governance.admission, ProviderConnections.shared(vertx, metrics.registry()));
@@ -101,7 +102,11 @@ final class GatewayVerticle extends VerticleBase {
                 // no WebSockets here: without their extension handler, every answer skips one pipeline step
                 .setPerFrameWebSocketCompressionSupported(false)
                 .setPerMessageWebSocketCompressionSupported(false)
-                .setMaxHeaderSize(64 * 1024));
+                .setMaxHeaderSize(64 * 1024)
+                // h2c only when asked for: an "Upgrade: h2c" is otherwise ignored (RFC 9113 deprecates it) and the
+                // request answered in HTTP/1.1, since clients that upgrade by default (Java's HttpClient) can misread
+                // a large answer that follows the 101 at once
+                .setHttp2ClearTextEnabled(h2c));
         LaneCalls lane = fastLane ? new LaneCalls(snapshots, recorder, callers, models) : null;
         server.connectionHandler(connection -> FastLaneInstaller.install(connection, door, lane));
         return server.requestHandler(this::handle).listen();

@@ -38,7 +38,8 @@ class AnthropicStreamingIT {
     @BeforeAll
     static void start() {
         upstream = FakeAnthropicUpstream.start();
-        gateway = GatewayFixture.withYaml(upstream.gatewayYaml());
+        // h2c on: one test speaks HTTP/2 without TLS
+        gateway = GatewayFixture.withYaml(upstream.gatewayYaml().replace("server: { listen: 127.0.0.1:0, event_loops: 1 }", "server: { listen: 127.0.0.1:0, event_loops: 1, http2_cleartext: true }"));
         client = gateway.openAiClient();
     }
 

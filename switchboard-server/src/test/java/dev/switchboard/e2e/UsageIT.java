@@ -41,7 +41,8 @@ class UsageIT {
     @BeforeAll
     static void start() {
         upstream = FakeUpstream.start();
-        gateway = GatewayFixture.openAi(upstream);
+        // h2c on: one test speaks HTTP/2 without TLS
+        gateway = GatewayFixture.withYaml(GatewayFixture.defaultYaml(upstream, "").replace("server: { listen: 127.0.0.1:0, event_loops: 1 }", "server: { listen: 127.0.0.1:0, event_loops: 1, http2_cleartext: true }"));
         client = gateway.openAiClient();
     }
 

@@ -48,7 +48,7 @@ public final class GatewayFixture implements AutoCloseable {
         }
         dev.switchboard.config.ServerConfig s = c.server();
         return new GatewayConfig(new dev.switchboard.config.ServerConfig(s.host(), s.port(), s.maxBodyBytes(), s.eventLoops(),
-                s.accessLog(), s.drainTimeout(), false, s.frontDoor()), c.timeouts(), c.providers(), c.models(), c.keys(), c.routes(),
+                s.accessLog(), s.drainTimeout(), false, s.frontDoor(), s.http2Cleartext()), c.timeouts(), c.providers(), c.models(), c.keys(), c.routes(),
                 c.retry(), c.breaker(), c.governance(), c.telemetry(), c.stages());
     }
 
