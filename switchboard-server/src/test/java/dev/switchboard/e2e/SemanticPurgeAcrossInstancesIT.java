@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.GatewayFixture;
-import dev.switchboard.testing.RedisProcess;
+import dev.switchboard.testing.TwoGateways;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,40 +27,35 @@ class SemanticPurgeAcrossInstancesIT {
     static final String OTHER = "sk-semantic-purge-other-0001";
     @TempDir
     static Path dir;
+    static TwoGateways pair;
     static FakeUpstream upstream;
-    static RedisProcess redis;
     static GatewayFixture one;
     static GatewayFixture two;
 
     @BeforeAll
     static void start() {
-        upstream = FakeUpstream.start();
-        redis = new RedisProcess();
-        redis.start();
-        String yaml = """
+        pair = TwoGateways.start("""
                 version: 1
                 server: { listen: 127.0.0.1:0, event_loops: 1 }
                 providers:
-                  - { name: fake, type: openai, base_url: %s, api_key: %s, models: [gpt-4o] }
+                  - { name: fake, type: openai, base_url: %1$s, api_key: %2$s, models: [gpt-4o] }
                 keys:
-                  - { name: tester, key: %s }
-                  - { name: other, key: %s }
+                  - { name: tester, key: %3$s }
+                  - { name: other, key: OTHER_KEY }
                 stages:
-                  - { type: cache, settings: { backend: redis, url: "%s", timeout: 1s, semantic: { threshold: 0.9 } } }
-                """.formatted(upstream.baseUrl(), GatewayFixture.UPSTREAM_KEY, GatewayFixture.KEY, OTHER, redis.url());
-        one = GatewayFixture.withYaml(yaml + """
+                  - { type: cache, settings: { backend: redis, url: "%4$s", timeout: 1s, semantic: { threshold: 0.9 } } }
+                """.replace("OTHER_KEY", OTHER), """
                 store: { url: "sqlite:%s" }
                 admin: { listen: "127.0.0.1:0", keys: [ { name: ops, key: %s } ] }
                 """.formatted(dir.resolve("store.db"), ADMIN_KEY));
-        two = GatewayFixture.withYaml(yaml);
+        upstream = pair.upstream;
+        one = pair.one;
+        two = pair.two;
     }
 
     @AfterAll
     static void stop() {
-        one.close();
-        two.close();
-        redis.close();
-        upstream.close();
+        pair.close();
     }
 
     static HttpResponse<String> ask(GatewayFixture g, String key, String question) {

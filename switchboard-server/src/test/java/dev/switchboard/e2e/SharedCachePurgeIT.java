@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.RedisProcess;
+import dev.switchboard.testing.TwoGateways;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,6 +27,7 @@ class SharedCachePurgeIT {
     static final String OTHER = "sk-shared-purge-other-0001";
     @TempDir
     static Path dir;
+    static TwoGateways pair;
     static FakeUpstream upstream;
     static RedisProcess redis;
     static GatewayFixture one;
@@ -34,33 +36,29 @@ class SharedCachePurgeIT {
 
     @BeforeAll
     static void start() {
-        upstream = FakeUpstream.start();
-        redis = new RedisProcess();
-        redis.start();
-        String yaml = """
+        pair = TwoGateways.start("""
                 version: 1
                 server: { listen: 127.0.0.1:0, event_loops: 1 }
                 providers:
-                  - { name: fake, type: openai, base_url: %s, api_key: %s, models: [gpt-4o, gpt-4o-mini] }
+                  - { name: fake, type: openai, base_url: %1$s, api_key: %2$s, models: [gpt-4o, gpt-4o-mini] }
                 keys:
-                  - { name: tester, key: %s }
-                  - { name: other, key: %s }
+                  - { name: tester, key: %3$s }
+                  - { name: other, key: OTHER_KEY }
                 stages:
-                  - { type: cache, name: shared-redis, settings: { backend: redis, url: "%s", ttl: 5m, timeout: 1s } }
-                """.formatted(upstream.baseUrl(), GatewayFixture.UPSTREAM_KEY, GatewayFixture.KEY, OTHER, redis.url());
-        one = GatewayFixture.withYaml(yaml + """
+                  - { type: cache, name: shared-redis, settings: { backend: redis, url: "%4$s", ttl: 5m, timeout: 1s } }
+                """.replace("OTHER_KEY", OTHER), """
                 store: { url: "sqlite:%s" }
                 admin: { listen: "127.0.0.1:0", keys: [ { name: ops, key: %s } ] }
                 """.formatted(dir.resolve("store.db"), ADMIN_KEY));
-        two = GatewayFixture.withYaml(yaml);
+        upstream = pair.upstream;
+        redis = pair.redis;
+        one = pair.one;
+        two = pair.two;
     }
 
     @AfterAll
     static void stop() {
-        one.close();
-        two.close();
-        redis.close();
-        upstream.close();
+        pair.close();
     }
 
     static String cache(GatewayFixture g, String key, String model, String text) {

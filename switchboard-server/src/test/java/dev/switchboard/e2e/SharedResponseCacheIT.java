@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.RedisProcess;
+import dev.switchboard.testing.TwoGateways;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class SharedResponseCacheIT {
     static final ObjectMapper JSON = new ObjectMapper();
+    static TwoGateways pair;
     static FakeUpstream upstream;
     static RedisProcess redis;
     static GatewayFixture one;
@@ -32,29 +34,25 @@ class SharedResponseCacheIT {
 
     @BeforeAll
     static void start() {
-        upstream = FakeUpstream.start();
-        redis = new RedisProcess();
-        redis.start();
-        String yaml = """
+        pair = TwoGateways.start("""
                 version: 1
                 server: { listen: 127.0.0.1:0, event_loops: 2 }
                 providers:
-                  - { name: fake, type: openai, base_url: %s, api_key: %s, models: [gpt-4o] }
+                  - { name: fake, type: openai, base_url: %1$s, api_key: %2$s, models: [gpt-4o] }
                 keys:
-                  - { name: tester, key: %s }
+                  - { name: tester, key: %3$s }
                 stages:
-                  - { type: cache, settings: { backend: redis, url: "%s", ttl: 5m, timeout: 1s } }
-                """.formatted(upstream.baseUrl(), GatewayFixture.UPSTREAM_KEY, GatewayFixture.KEY, redis.url());
-        one = GatewayFixture.withYaml(yaml);
-        two = GatewayFixture.withYaml(yaml);
+                  - { type: cache, settings: { backend: redis, url: "%4$s", ttl: 5m, timeout: 1s } }
+                """, "");
+        upstream = pair.upstream;
+        redis = pair.redis;
+        one = pair.one;
+        two = pair.two;
     }
 
     @AfterAll
     static void stop() {
-        one.close();
-        two.close();
-        redis.close();
-        upstream.close();
+        pair.close();
     }
 
     static String body(String text) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.GatewayFixture;
-import dev.switchboard.testing.RedisProcess;
+import dev.switchboard.testing.TwoGateways;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,36 +17,31 @@ import org.junit.jupiter.api.Test;
  * asked through another, the index entry travelling through Redis (the answer itself is in the shared store).
  */
 class SharedSemanticCacheIT {
+    static TwoGateways pair;
     static FakeUpstream upstream;
-    static RedisProcess redis;
     static GatewayFixture one;
     static GatewayFixture two;
 
     @BeforeAll
     static void start() {
-        upstream = FakeUpstream.start();
-        redis = new RedisProcess();
-        redis.start();
-        String yaml = """
+        pair = TwoGateways.start("""
                 version: 1
                 server: { listen: 127.0.0.1:0, event_loops: 1 }
                 providers:
-                  - { name: fake, type: openai, base_url: %s, api_key: %s, models: [gpt-4o] }
+                  - { name: fake, type: openai, base_url: %1$s, api_key: %2$s, models: [gpt-4o] }
                 keys:
-                  - { name: tester, key: %s }
+                  - { name: tester, key: %3$s }
                 stages:
-                  - { type: cache, settings: { backend: redis, url: "%s", timeout: 1s, semantic: { threshold: 0.9 } } }
-                """.formatted(upstream.baseUrl(), GatewayFixture.UPSTREAM_KEY, GatewayFixture.KEY, redis.url());
-        one = GatewayFixture.withYaml(yaml);
-        two = GatewayFixture.withYaml(yaml);
+                  - { type: cache, settings: { backend: redis, url: "%4$s", timeout: 1s, semantic: { threshold: 0.9 } } }
+                """, "");
+        upstream = pair.upstream;
+        one = pair.one;
+        two = pair.two;
     }
 
     @AfterAll
     static void stop() {
-        one.close();
-        two.close();
-        redis.close();
-        upstream.close();
+        pair.close();
     }
 
     static HttpResponse<String> ask(GatewayFixture g, String question) {
