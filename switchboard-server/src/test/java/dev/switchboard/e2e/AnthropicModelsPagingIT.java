@@ -29,10 +29,7 @@ class AnthropicModelsPagingIT {
     @BeforeAll
     static void start() {
         upstream = FakeUpstream.start();
-        StringBuilder aliases = new StringBuilder();
-        for (int i = 0; i < ALIASES; i++) {
-            aliases.append("  - { name: alias-%04d, target: fake/gpt-4o }\n".formatted(i));
-        }
+        String aliases = GatewayFixture.aliases(ALIASES, "fake/gpt-4o");
         gateway = GatewayFixture.withYaml("""
                 version: 1
                 server: { listen: 127.0.0.1:0, event_loops: 1 }

@@ -32,10 +32,7 @@ class H2cUpgradeIT {
     @BeforeAll
     static void start() {
         upstream = FakeUpstream.start();
-        StringBuilder aliases = new StringBuilder();
-        for (int i = 0; i < ALIASES; i++) {
-            aliases.append("  - { name: alias-%04d, target: fake/gpt-4o }\n".formatted(i));
-        }
+        String aliases = GatewayFixture.aliases(ALIASES, "fake/gpt-4o");
         String yaml = GatewayFixture.defaultYaml(upstream, "").replace("models:\n  - { name: smart", "models:\n" + aliases + "  - { name: smart");
         plain = GatewayFixture.withYaml(yaml);
         h2c = GatewayFixture.withYaml(yaml.replace("server: { listen: 127.0.0.1:0, event_loops: 1 }",

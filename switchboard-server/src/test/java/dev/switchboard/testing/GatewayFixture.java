@@ -76,6 +76,15 @@ public final class GatewayFixture implements AutoCloseable {
                 """.formatted(UPSTREAM_KEY, providerExtra, KEY).replace("${UPSTREAM}", upstream.baseUrl());
     }
 
+    /** YAML lines of {@code n} model aliases {@code alias-0000}, {@code alias-0001}, … all to {@code target}. */
+    public static String aliases(int n, String target) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            out.append("  - { name: alias-%04d, target: %s }\n".formatted(i, target));
+        }
+        return out.toString();
+    }
+
     public static GatewayFixture withYaml(String yaml) {
         return new GatewayFixture(yaml, Map.of(), false);
     }
