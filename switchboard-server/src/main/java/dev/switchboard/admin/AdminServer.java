@@ -66,7 +66,9 @@ public final class AdminServer {
         if (settings.adminKeySha256().isEmpty()) {
             LOG.warn("admin API has no admin keys configured: every request will be refused");
         }
-        HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port());
+        // HTTP/1.1 only: no h2c upgrade, which Java's HttpClient (the CLI's too) asks for and can misread (docs/data-plane.md)
+        HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
+                .setHttp2ClearTextEnabled(false);
         if (settings.tls()) {
             options.setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
                     .setCertPath(settings.tlsCertPath()).setKeyPath(settings.tlsKeyPath()));

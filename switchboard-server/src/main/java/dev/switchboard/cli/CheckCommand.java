@@ -49,7 +49,7 @@ final class CheckCommand implements Callable<Integer> {
         out.printf(FORMAT, "NAME", "TYPE", "HEALTHY", "LATENCY", "BREAKER", "LAST ERROR");
         boolean allHealthy = true;
         if (gateway != null) {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
             HttpResponse<String> r;
             try {
                 HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(gateway.replaceAll("/+$", "") + "/health/providers"))

@@ -23,7 +23,8 @@ final class TelemetryListener {
                 .setTcpNoDelay(true)
                 .setMaxInitialLineLength(4096)
                 .setMaxHeaderSize(16 * 1024)
-                .setIdleTimeout(60));
+                .setIdleTimeout(60)
+                .setHttp2ClearTextEnabled(false)); // HTTP/1.1 only, as the main listener by default (docs/data-plane.md)
         return server.requestHandler(req -> {
             if (TelemetryEndpoints.isTelemetryPath(req.path())) {
                 endpoints.serve(req, snapshots.get());

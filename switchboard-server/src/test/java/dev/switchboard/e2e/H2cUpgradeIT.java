@@ -11,10 +11,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Java's HttpClient asks to upgrade every new plain-HTTP connection to HTTP/2 ("Upgrade: h2c"); when the server agreed
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class H2cUpgradeIT {
     static final ObjectMapper MAPPER = new ObjectMapper();
-    static final int ALIASES = 3000; // a models list of about 250 KB: far more than HTTP/2's first window
+    static final int ALIASES = 3000;
+    static final String ADMIN_KEY = "sk-admin-h2c-upgrade-0123456789abcdef"; // a models list of about 250 KB: far more than HTTP/2's first window
     static FakeUpstream upstream;
     static GatewayFixture plain;
     static GatewayFixture h2c;
@@ -71,6 +74,26 @@ class H2cUpgradeIT {
             RawHttp.Response res = raw.readResponse(Duration.ofSeconds(10));
             assertThat(res.status()).isEqualTo(200);
             assertThat(res.header("upgrade")).isNull();
+        }
+    }
+
+    @Test
+    void theAdminAndTelemetryListenersNeverUpgradeEither(@TempDir Path dir) throws Exception {
+        try (GatewayFixture gw = GatewayFixture.withYaml(GatewayFixture.defaultYaml(upstream, "").replace(
+                "server: { listen: 127.0.0.1:0, event_loops: 1 }",
+                "server: { listen: 127.0.0.1:0, event_loops: 1, http2_cleartext: true }")
+                + "telemetry: { listen: 127.0.0.1:0 }\n"
+                + "store: { url: \"sqlite:" + dir.resolve("store.db") + "\" }\n"
+                + "admin: { listen: \"127.0.0.1:0\", keys: [ { name: ops, key: " + ADMIN_KEY + " } ] }\n")) {
+            for (int port : new int[] {gw.gateway().telemetryPort(), gw.gateway().adminPort()}) {
+                try (RawHttp raw = RawHttp.connect(port)) {
+                    raw.write("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ADMIN_KEY
+                            + "\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n");
+                    RawHttp.Response res = raw.readResponse(Duration.ofSeconds(10));
+                    assertThat(res.status()).as("port " + port).isNotEqualTo(101);
+                    assertThat(res.header("upgrade")).isNull();
+                }
+            }
         }
     }
 
