@@ -21,6 +21,7 @@ import java.util.function.ObjLongConsumer;
  * batch's context.
  */
 final class AdmissionBatch {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdmissionBatch.class);
     /** One admission waiting for its answer. */
     static final class Item {
         final List<CounterCheck> checks;
@@ -185,12 +186,16 @@ final class AdmissionBatch {
         }
         // before anyone hears their answer: a counter's last value in the answer is its newest, earlier ones would
         // only be overwritten
-        for (int k = 0; k < packed.keyCount(); k++) {
-            CheckOutcome last = outcomes[packed.lastItem(k)];
-            if (last != null && packed.newest(k)) {
-                int check = packed.lastCheck(k);
-                onAnswer.accept(items.get(packed.lastItem(k)).checks.get(check), last.values()[check]);
+        try {
+            for (int k = 0; k < packed.keyCount(); k++) {
+                CheckOutcome last = outcomes[packed.lastItem(k)];
+                if (last != null && packed.newest(k)) {
+                    int check = packed.lastCheck(k);
+                    onAnswer.accept(items.get(packed.lastItem(k)).checks.get(check), last.values()[check]);
+                }
             }
+        } catch (RuntimeException e) { // the fallback's memory helps an outage; it never fails an answered admission
+            LOG.warn("limit counters' last values not kept for the fallback: {}", e.toString());
         }
         for (int n = 0; n < outcomes.length; n++) {
             if (outcomes[n] != null) {
