@@ -182,4 +182,70 @@ class CacheReloadIT {
         assertThat(cache(ask(text))).as("its answer was not written into the new store").isEqualTo("miss");
         assertThat(cache(ask(text))).isEqualTo("hit");
     }
+
+    /** A fake embeddings provider: 8 numbers per text, from its hash (the same text, the same vector). */
+    static void vectors(io.vertx.core.http.HttpServerRequest req, io.vertx.core.buffer.Buffer body) {
+        int h = body.toString().hashCode();
+        StringBuilder v = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            v.append(i == 0 ? "" : ",").append(((h >>> (i * 4)) & 15) + 1);
+        }
+        req.response().putHeader("content-type", "application/json").end("{\"object\":\"list\",\"data\":[{\"object\":"
+                + "\"embedding\",\"index\":0,\"embedding\":[" + v + "]}],\"model\":\"m\",\"usage\":{\"prompt_tokens\":1,"
+                + "\"total_tokens\":1}}");
+    }
+
+    static String semanticYaml(FakeUpstream upstream, FakeUpstream embeddings, String model) {
+        return """
+                version: 1
+                server: { listen: 127.0.0.1:0, event_loops: 2 }
+                timeouts: { total: %s }
+                providers:
+                  - { name: fake, type: openai, base_url: %s, api_key: %s, models: [gpt-4o] }
+                  - { name: emb, type: openai, base_url: %s, api_key: %s, models: [vec-one, vec-two] }
+                keys:
+                  - { name: tester, key: %s }
+                stages:
+                  - { type: cache, settings: { cache_sampled: true, semantic: { threshold: 0.99, embedder: { model: %s, dimensions: 8 } } } }
+                """.formatted(TOTAL.toMillis() + "ms", upstream.baseUrl(), GatewayFixture.UPSTREAM_KEY,
+                embeddings.baseUrl(), GatewayFixture.UPSTREAM_KEY, GatewayFixture.KEY, model);
+    }
+
+    /** Models with embedding meters in the scrape. */
+    private java.util.Set<String> embeddingModels() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^switchboard_cache_semantic_embeddings_total\\{[^}]*model=\"([^\"]*)\"")
+                .matcher(gateway.get("/metrics").body());
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    @Test
+    void aReloadThatChangesTheEmbedderFreesTheOldModelsIndexAndMeters() throws Exception {
+        FakeUpstream embeddings = FakeUpstream.start();
+        try {
+            embeddings.answerWith(CacheReloadIT::vectors);
+            start(semanticYaml(upstream, embeddings, "emb/vec-one"), Duration.ofMillis(500));
+            String text = prompt();
+            assertThat(cache(ask(text))).isEqualTo("miss");
+            assertThat(embeddingModels()).containsExactly("emb/vec-one");
+
+            reload(semanticYaml(upstream, embeddings, "emb/vec-two"));
+            String other = prompt();
+            assertThat(ask(other).statusCode()).isEqualTo(200);
+            await(() -> embeddingModels().equals(java.util.Set.of("emb/vec-two")), "the old model's series are gone");
+            int calls = embeddings.requests().size();
+            assertThat(cache(ask(prompt()))).as("the new model's index serves").isEqualTo("miss");
+            assertThat(embeddings.requests().size()).isGreaterThan(calls);
+
+            reload(semanticYaml(upstream, embeddings, "emb/vec-two")); // the same embedder: kept, with its meters
+            Thread.sleep(1000);
+            assertThat(embeddingModels()).containsExactly("emb/vec-two");
+            assertThat(cache(ask(other))).isEqualTo("hit");
+        } finally {
+            embeddings.close();
+        }
+    }
 }

@@ -40,6 +40,7 @@ final class ResponseCacheStage implements Stage {
     private final CacheSettings settings;
     private final CachePolicy policy;
     private volatile LookupCounters counters;
+    private volatile Bound bound;
     /** Null when the stage has no {@code semantic:} settings. */
     private final SemanticLookup semantic;
     private final StageHolds holds = new StageHolds();
@@ -81,6 +82,9 @@ final class ResponseCacheStage implements Stage {
 
     /** What this stage holds of gateway {@code caches}: one store, one semantic cache, one feed. */
     private record Held(GatewayCaches caches, String what) {}
+
+    /** The gateway this stage serves and its store, found once (no lock on the request path after that). */
+    private record Bound(Vertx owner, GatewayCaches caches, AnswerStore store) {}
 
     @Override
     public String name() {
@@ -190,9 +194,10 @@ final class ResponseCacheStage implements Stage {
         }
         Duration ttl = (Duration) call.attributes().get(TTL);
         Context context = Vertx.currentContext();
-        AnswerStore answers = context == null ? null : store(context.owner());
+        Bound b = bound; // the store its lookup used (a closed one skips the write)
+        AnswerStore answers = context != null ? store(context.owner()) : b == null ? null : b.store();
         if (answers == null) {
-            return; // closed meanwhile: nothing to store into
+            return; // closed before it held a store: nothing to store into
         }
         answers.put(key, new CachedAnswer(body, outcome.usage(), outcome.servedBy() == null ? "" : outcome.servedBy(),
                 System.currentTimeMillis(), streamed), ttl).onSuccess(stored -> {
@@ -217,16 +222,27 @@ final class ResponseCacheStage implements Stage {
 
     /** This gateway's store for these settings, held once (a stage serves one gateway); null once closed. */
     private AnswerStore store(Vertx owner) {
-        GatewayCaches caches = GatewayCaches.of(owner);
-        if (counters == null) {
-            counters = caches.counters(name);
+        Bound b = bound;
+        if (b != null && b.owner() == owner) {
+            return b.store(); // held until the stage is closed; a closed store is a miss and skips writes
         }
-        return holds.hold(new Held(caches, "store"), () -> caches.store(owner, name, settings));
+        GatewayCaches caches = GatewayCaches.of(owner);
+        counters = caches.counters(name);
+        AnswerStore s = holds.hold(new Held(caches, "store"), () -> caches.store(owner, name, settings));
+        if (s != null) {
+            bound = new Bound(owner, caches, s);
+        }
+        return s;
+    }
+
+    private GatewayCaches caches(Vertx owner) {
+        Bound b = bound;
+        return b != null && b.owner() == owner ? b.caches() : GatewayCaches.of(owner);
     }
 
     /** The semantic cache of these settings: the gateway's bundled one, or held (its embedder's); null once closed. */
     private dev.switchboard.cache.semantic.SemanticCache semanticCache(Vertx owner) {
-        GatewayCaches caches = GatewayCaches.of(owner);
+        GatewayCaches caches = caches(owner);
         if (settings.embedder() == null) {
             return caches.semantic(); // one per gateway, whatever the config: never freed before it closes
         }
@@ -235,7 +251,7 @@ final class ResponseCacheStage implements Stage {
 
     /** With a Redis store: the feed sharing the semantic index through it, held; null once closed. */
     private dev.switchboard.cache.semantic.RedisSemanticFeed feed(Vertx owner) {
-        GatewayCaches caches = GatewayCaches.of(owner);
+        GatewayCaches caches = caches(owner);
         dev.switchboard.cache.semantic.SemanticCache index = semanticCache(owner); // held first: let go of last
         return index == null ? null
                 : holds.hold(new Held(caches, "feed"), () -> caches.feed(owner, settings, index.index()));
