@@ -103,7 +103,8 @@ final class ResponseCacheStage implements Stage {
                 call.header(ClientCacheControl.TTL_HEADER), settings.ttl());
         Context context = Vertx.currentContext();
         AnswerStore answers = store(context.owner());
-        if (answers == null) { // closed: its config was replaced, and this request outlived it
+        if (answers == null) { // closed before it held a store (its config was replaced): not looked up
+            call.setResponseHeader(HEADER, "bypass");
             return StageDecision.PROCEED_NOW;
         }
         if (control.noStore() || req.operation() == Operation.COMPLETIONS || policy.refuseRequest(req) != null) {
