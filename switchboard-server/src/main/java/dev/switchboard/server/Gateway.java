@@ -98,7 +98,12 @@ public final class Gateway implements AutoCloseable {
             String demoUrl = "http://127.0.0.1:" + demoPort + "/v1";
             TargetRegistry registry = new TargetRegistry();
             warnClientChosenRules(config);
-            SnapshotHolder snapshots = new SnapshotHolder(config, (c, creds) -> build(c, demoUrl, registry, creds));
+            dev.switchboard.cache.stage.GatewayCaches caches = dev.switchboard.cache.stage.GatewayCaches.of(vertx);
+            SnapshotHolder snapshots = new SnapshotHolder(config, (c, creds) -> { // a new version's cache stages keep
+                Snapshot built = build(c, demoUrl, registry, creds);               // the stores both versions use
+                caches.adopt(built.stages());
+                return built;
+            });
             // store credentials arrive with the store's directory, and again whenever an admin changes them
             GovernanceRuntime governance = new GovernanceRuntime(vertx, config.governance(),
                     dir -> snapshots.storeCredentials(dir.credentials()));

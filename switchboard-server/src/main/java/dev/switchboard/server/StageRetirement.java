@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  */
 final class StageRetirement {
     private static final Logger LOG = LoggerFactory.getLogger(StageRetirement.class);
-    private static final Duration MARGIN = Duration.ofSeconds(30);
+    static final Duration MARGIN = Duration.ofSeconds(30);
+    /** {@link #MARGIN}; tests shorten it to see what closing a replaced config's stages frees. */
+    private static volatile Duration margin = MARGIN;
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "switchboard-stage-retirement");
         t.setDaemon(true);
@@ -39,7 +41,12 @@ final class StageRetirement {
         if (gone.isEmpty()) {
             return;
         }
-        TIMER.schedule(() -> gone.forEach(StageRetirement::close), longestRequest.plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS);
+        TIMER.schedule(() -> gone.forEach(StageRetirement::close), longestRequest.plus(margin).toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** For tests: the margin after the longest request before a replaced config's stages close. */
+    static void margin(Duration next) {
+        margin = next;
     }
 
     private static void close(Stage s) {

@@ -3,7 +3,10 @@ package dev.switchboard.cache.stage;
 import dev.switchboard.cache.store.CacheStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 
@@ -30,27 +33,35 @@ final class CacheMeters {
                 .tag("stage", stage).tag("result", result).register(registry);
     }
 
-    void store(GatewayCaches.Opened o) {
-        counter(o, "switchboard.cache.writes", "Answers stored", s -> s.stores());
-        counter(o, "switchboard.cache.evictions", "Entries dropped to stay within the byte bound (in-process store)", s -> s.evictions());
-        counter(o, "switchboard.cache.expiries", "Entries dropped because their TTL passed (in-process store)", s -> s.expiries());
-        counter(o, "switchboard.cache.too.large", "Answers not stored: over the entry size limit", s -> s.tooLarge());
-        counter(o, "switchboard.cache.failures", "Store reads and writes that failed or timed out (each a miss or a skipped write)", s -> s.failures());
+    /** Registers a store's meters; the handles, to remove them when the store is closed. */
+    List<Meter> store(GatewayCaches.Opened o) {
+        List<Meter> m = new ArrayList<>();
+        counter(m, o, "switchboard.cache.writes", "Answers stored", s -> s.stores());
+        counter(m, o, "switchboard.cache.evictions", "Entries dropped to stay within the byte bound (in-process store)", s -> s.evictions());
+        counter(m, o, "switchboard.cache.expiries", "Entries dropped because their TTL passed (in-process store)", s -> s.expiries());
+        counter(m, o, "switchboard.cache.too.large", "Answers not stored: over the entry size limit", s -> s.tooLarge());
+        counter(m, o, "switchboard.cache.failures", "Store reads and writes that failed or timed out (each a miss or a skipped write)", s -> s.failures());
         if (o.backend().equals("memory")) {
-            gauge(o, "switchboard.cache.stored.bytes", "Bytes the in-process store holds", s -> s.bytes());
-            gauge(o, "switchboard.cache.entries", "Entries the in-process store holds", s -> s.entries());
+            gauge(m, o, "switchboard.cache.stored.bytes", "Bytes the in-process store holds", s -> s.bytes());
+            gauge(m, o, "switchboard.cache.entries", "Entries the in-process store holds", s -> s.entries());
         } else { // Redis shares its memory with other instances: what this one wrote, not what is held
-            counter(o, "switchboard.cache.written.bytes", "Bytes this instance wrote to the shared store", s -> s.bytes());
+            counter(m, o, "switchboard.cache.written.bytes", "Bytes this instance wrote to the shared store", s -> s.bytes());
         }
+        return m;
     }
 
-    private void counter(GatewayCaches.Opened o, String name, String help, ToDoubleFunction<CacheStats> f) {
-        FunctionCounter.builder(name, o, x -> f.applyAsDouble(x.store().stats())).description(help)
-                .tag("store", o.name()).tag("backend", o.backend()).register(registry);
+    /** Removes meters of a closed store (a later scrape no longer shows its series). */
+    void remove(List<Meter> meters) {
+        meters.forEach(registry::remove);
     }
 
-    private void gauge(GatewayCaches.Opened o, String name, String help, ToDoubleFunction<CacheStats> f) {
-        Gauge.builder(name, o, x -> f.applyAsDouble(x.store().stats())).description(help)
-                .tag("store", o.name()).tag("backend", o.backend()).register(registry);
+    private void counter(List<Meter> m, GatewayCaches.Opened o, String name, String help, ToDoubleFunction<CacheStats> f) {
+        m.add(FunctionCounter.builder(name, o, x -> f.applyAsDouble(x.store().stats())).description(help)
+                .tag("store", o.name()).tag("backend", o.backend()).register(registry));
+    }
+
+    private void gauge(List<Meter> m, GatewayCaches.Opened o, String name, String help, ToDoubleFunction<CacheStats> f) {
+        m.add(Gauge.builder(name, o, x -> f.applyAsDouble(x.store().stats())).description(help)
+                .tag("store", o.name()).tag("backend", o.backend()).register(registry));
     }
 }

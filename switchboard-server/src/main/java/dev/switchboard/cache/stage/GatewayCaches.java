@@ -6,6 +6,10 @@ import dev.switchboard.cache.store.CacheStats;
 import dev.switchboard.cache.store.MemoryAnswerStore;
 import dev.switchboard.cache.store.RedisAnswerStore;
 import dev.switchboard.cache.store.RedisCacheSettings;
+import dev.switchboard.cache.semantic.RedisSemanticFeed;
+import dev.switchboard.stage.Stage;
+import dev.switchboard.stage.StagePlan;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,27 +20,69 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The response caches of one gateway (one Vert.x instance): its stores, by what defines them, and each cache stage's
- * lookup counts, by the stage's configured name. A config reload makes new cache stages, which find the same store
- * and counters, so cached answers and counts outlive reloads; two gateways in one process never share an in-process
- * store (only Redis is shared). The gateway binds its metrics registry here ({@link #bindMetrics}) and the admin API
+ * The response caches of one gateway (one Vert.x instance): its stores, provider semantic caches and semantic feeds,
+ * by what defines them, each held by the cache stages that use it ({@link Shared}), and each cache stage's lookup
+ * counts, by the stage's configured name. A config reload makes new cache stages; {@link #adopt} has them hold what
+ * is open for their settings before the old stages are closed, so a reload that keeps the settings keeps the store
+ * and its answers, and one that changes them frees the old store (its entries, its client, its meters) once the old
+ * config's stages are closed. Two gateways in one process never share an in-process store (only Redis is shared). The gateway binds its metrics registry here ({@link #bindMetrics}) and the admin API
  * reads stats and purges through it. Every map is keyed by configuration (stage names, store settings), never by a
  * client value.
  */
 public final class GatewayCaches {
     private static final Map<Vertx, GatewayCaches> BY_GATEWAY = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayCaches.class);
+    /** Closes what no stage holds any more: a semantic index commits and may wait for its folder (never an event loop). */
+    static final ExecutorService CLOSER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-cache-closer");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** A store and how metrics and stats name it: its backend and the first stage that opened it (never its URL). */
-    record Opened(AnswerStore store, String backend, String name) {}
+    static final class Opened {
+        private final AnswerStore store;
+        private final String backend;
+        private final String name;
+        /** Its meters once registered, and whether it was closed (its meters removed); guarded by the meter lock. */
+        List<Meter> meters = List.of();
+        boolean closed;
 
-    private final Map<String, Opened> stores = new ConcurrentHashMap<>();
+        Opened(AnswerStore store, String backend, String name) {
+            this.store = store;
+            this.backend = backend;
+            this.name = name;
+        }
+
+        AnswerStore store() {
+            return store;
+        }
+
+        String backend() {
+            return backend;
+        }
+
+        String name() {
+            return name;
+        }
+    }
+
+    /** A semantic feed and its own Redis client. */
+    private record Feed(RedisSemanticFeed feed, io.vertx.redis.client.Redis client) {}
+
+    private final Shared<Opened> stores = new Shared<>(this::forgetStore, GatewayCaches::closeStore);
     private final Map<String, LookupCounters> stages = new ConcurrentHashMap<>();
+    /** Guards {@link #meters} and each store's meters; taken under {@link #stores}' lock, never the reverse. */
+    private final Object meterLock = new Object();
     private CacheMeters meters;
-    /** Semantic index feeds shared through Redis, by URL and prefix (each with its own client). */
-    private final Map<String, dev.switchboard.cache.semantic.RedisSemanticFeed> feeds = new ConcurrentHashMap<>();
-    private final List<io.vertx.redis.client.Redis> feedClients = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Semantic index feeds shared through Redis, by URL, prefix and embedding model (each with its own client). */
+    private final Shared<Feed> feeds = new Shared<>(f -> { }, GatewayCaches::closeFeed);
     /** The semantic cache (the bundled embedding model and the in-process index), made when a stage first asks. */
     private volatile dev.switchboard.cache.semantic.SemanticCache semantic;
     /** Where the semantic index is kept across restarts (null: in memory); see {@link #keepSemanticIndexIn}. */
@@ -51,40 +97,99 @@ public final class GatewayCaches {
         return BY_GATEWAY.computeIfAbsent(vertx, v -> new GatewayCaches());
     }
 
-    /** The store for {@code s}, made on first use by stage {@code stage}. */
-    AnswerStore store(Vertx vertx, String stage, CacheSettings s) {
-        String id = s.redisUrl() == null
+    /**
+     * The cache stages of a new config version hold what this gateway has open for their settings, before the
+     * replaced version's stages are closed: what both use stays, with its answers. Opens nothing (a stage opens its
+     * store on its first request). Returns {@code plan}.
+     */
+    public StagePlan adopt(StagePlan plan) {
+        for (Stage s : plan.all()) {
+            if (s instanceof ResponseCacheStage c) {
+                c.adopt(this);
+            }
+        }
+        return plan;
+    }
+
+    /** What defines the store of {@code s}: stages with the same share one store. */
+    static String storeId(CacheSettings s) {
+        return s.redisUrl() == null
                 ? "memory|" + s.maxBytes() + "|" + s.maxEntryBytes()
                 : "redis|" + s.redisUrl() + "|" + s.prefix() + "|" + s.maxEntryBytes() + "|" + s.timeout().toMillis();
-        Opened o = stores.get(id);
-        if (o != null) {
-            return o.store();
+    }
+
+    /** A hold on the store for {@code s}, made on first use by stage {@code stage}. */
+    Shared.Lease<AnswerStore> store(Vertx vertx, String stage, CacheSettings s) {
+        return storeLease(stores.hold(storeId(s), () -> open(vertx, stage, s)));
+    }
+
+    /** A hold on the store for {@code s} when one is open, else null. */
+    Shared.Lease<AnswerStore> storeIfOpen(CacheSettings s) {
+        return storeLease(stores.holdIfOpen(storeId(s)));
+    }
+
+    private Shared.Lease<AnswerStore> storeLease(Shared.Lease<Opened> l) {
+        if (l == null) {
+            return null;
         }
-        synchronized (this) {
-            o = stores.get(id);
-            if (o != null) {
-                return o.store();
+        register(l.thing());
+        return l.map(Opened::store);
+    }
+
+    private void register(Opened o) {
+        synchronized (meterLock) {
+            if (meters != null && !o.closed && o.meters.isEmpty()) {
+                o.meters = meters.store(o);
             }
-            String backend = s.redisUrl() == null ? "memory" : "redis";
-            String name = stage;
-            for (int n = 2; named(name, backend); n++) { // a reload that changed the settings opened another store
-                name = stage + "#" + n;
-            }
-            o = new Opened(s.redisUrl() == null
-                    ? new MemoryAnswerStore(s.maxBytes(), s.maxEntryBytes())
-                    : RedisAnswerStore.create(vertx, s.redisUrl(), new RedisCacheSettings(s.prefix(), s.timeout(),
-                            s.maxEntryBytes(), RedisCacheSettings.defaults(s.prefix()).poolSize())),
-                    backend, name);
-            stores.put(id, o);
-            if (meters != null) {
-                meters.store(o);
-            }
-            return o.store();
         }
+    }
+
+    /** Called by {@link #stores} under its lock. */
+    private Opened open(Vertx vertx, String stage, CacheSettings s) {
+        String backend = s.redisUrl() == null ? "memory" : "redis";
+        String name = stage;
+        for (int n = 2; named(name, backend); n++) { // a reload that changed the settings opened another store
+            name = stage + "#" + n;
+        }
+        Opened o = new Opened(s.redisUrl() == null
+                ? new MemoryAnswerStore(s.maxBytes(), s.maxEntryBytes())
+                : RedisAnswerStore.create(vertx, s.redisUrl(), new RedisCacheSettings(s.prefix(), s.timeout(),
+                        s.maxEntryBytes(), RedisCacheSettings.defaults(s.prefix()).poolSize())),
+                backend, name);
+        return o; // its meters are registered once held (outside the stores' lock)
     }
 
     private boolean named(String name, String backend) {
         return stores.values().stream().anyMatch(o -> o.name().equals(name) && o.backend().equals(backend));
+    }
+
+    /** No stage holds the store any more: its meters go before its name may be taken again. */
+    private void forgetStore(Opened o) {
+        synchronized (meterLock) {
+            o.closed = true;
+            if (meters != null) {
+                meters.remove(o.meters);
+            }
+            o.meters = List.of();
+        }
+    }
+
+    /** It lets go of its entries or its client (off the caller's thread: dropping many entries takes a while). */
+    private static void closeStore(Opened o) {
+        CLOSER.execute(() -> quietly("store " + o.name(), () -> o.store().close()));
+    }
+
+    private static void closeFeed(Feed f) {
+        quietly("semantic feed", f.feed()::close);
+        f.client().close();
+    }
+
+    static void quietly(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) { // one thing that fails to close must not keep the others open
+            LOG.warn("closing the cache's {} failed: {}", what, e.toString());
+        }
     }
 
     /** The gateway is closing: its stores release what they hold (Redis clients) and are forgotten. */
@@ -94,9 +199,8 @@ public final class GatewayCaches {
             return Future.succeededFuture();
         }
         List<Future<Void>> closing = new ArrayList<>();
-        caches.stores.values().forEach(o -> closing.add(o.store().close()));
-        caches.feeds.values().forEach(dev.switchboard.cache.semantic.RedisSemanticFeed::close);
-        caches.feedClients.forEach(io.vertx.redis.client.Redis::close);
+        caches.stores.clear().forEach(o -> closing.add(o.store().close()));
+        caches.feeds.clear().forEach(GatewayCaches::closeFeed);
         if (caches.semantic != null) {
             caches.semantic.close();
         }
@@ -124,9 +228,14 @@ public final class GatewayCaches {
         return s;
     }
 
-    /** The semantic cache of stage settings {@code s}: the bundled model's, or that of its {@code embedder}. */
-    dev.switchboard.cache.semantic.SemanticCache semantic(CacheSettings s) {
-        return s.embedder() == null ? semantic() : providerSemantics.of(s.embedder());
+    /** A hold on the semantic cache of {@code embedder}'s model (made on first use, tuned to {@code embedder}). */
+    Shared.Lease<dev.switchboard.cache.semantic.SemanticCache> providerSemantic(EmbedderSettings embedder) {
+        return providerSemantics.hold(embedder);
+    }
+
+    /** A hold on it when it is open, else null. */
+    Shared.Lease<dev.switchboard.cache.semantic.SemanticCache> providerSemanticIfOpen(EmbedderSettings embedder) {
+        return providerSemantics.holdIfOpen(embedder);
     }
 
     /** The server's own embeddings path, which provider embedders call (set once the data plane runs). */
@@ -148,24 +257,36 @@ public final class GatewayCaches {
         return semantic;
     }
 
+    private static String feedId(CacheSettings s) {
+        return s.redisUrl() + "|" + s.prefix() + "|" + (s.embedder() == null ? "" : s.embedder().indexId());
+    }
+
     /**
-     * The feed that shares this gateway's semantic index entries with the other instances on the stage's Redis (and
-     * adds theirs): started on first use, polled every 100 ms, so another instance's entry is found within about that.
+     * A hold on the feed that shares this gateway's semantic index entries with the other instances on the stage's
+     * Redis (and adds theirs) into {@code index}: started on first use, polled every 100 ms, so another instance's
+     * entry is found within about that. The caller holds {@code index} at least as long.
      */
-    dev.switchboard.cache.semantic.RedisSemanticFeed feed(Vertx vertx, CacheSettings s) {
+    Shared.Lease<RedisSemanticFeed> feed(Vertx vertx, CacheSettings s, dev.switchboard.cache.semantic.SemanticIndex index) {
         String embedder = s.embedder() == null ? "" : s.embedder().indexId(); // one stream per model's vectors
-        return feeds.computeIfAbsent(s.redisUrl() + "|" + s.prefix() + "|" + embedder, k -> {
+        return feedLease(feeds.hold(feedId(s), () -> {
             io.vertx.redis.client.Redis client = io.vertx.redis.client.Redis.createClient(vertx,
                     new io.vertx.redis.client.RedisOptions().setConnectionString(s.redisUrl()).setMaxPoolSize(4)
                             .setMaxPoolWaiting(256));
-            feedClients.add(client);
-            dev.switchboard.cache.semantic.RedisSemanticFeed feed = new dev.switchboard.cache.semantic.RedisSemanticFeed(
-                    vertx, client, s.embedder() == null ? s.prefix() : s.prefix() + "emb:" + embedder + ":",
-                    semantic(s).index(), 10_000, java.time.Duration.ofMillis(100),
-                    java.time.Clock.systemUTC());
+            RedisSemanticFeed feed = new RedisSemanticFeed(vertx, client,
+                    s.embedder() == null ? s.prefix() : s.prefix() + "emb:" + embedder + ":", index, 10_000,
+                    java.time.Duration.ofMillis(100), java.time.Clock.systemUTC());
             feed.start();
-            return feed;
-        });
+            return new Feed(feed, client);
+        }));
+    }
+
+    /** A hold on the feed of {@code s} when one runs, else null. */
+    Shared.Lease<RedisSemanticFeed> feedIfOpen(CacheSettings s) {
+        return feedLease(feeds.holdIfOpen(feedId(s)));
+    }
+
+    private static Shared.Lease<RedisSemanticFeed> feedLease(Shared.Lease<Feed> l) {
+        return l == null ? null : l.map(Feed::feed);
     }
 
     /** Stage {@code stage}'s lookup counts (the same object for every stage of that name). */
@@ -179,8 +300,12 @@ public final class GatewayCaches {
             if (c == null) {
                 c = new LookupCounters();
                 stages.put(stage, c);
-                if (meters != null) {
-                    meters.stage(stage, c);
+                CacheMeters m;
+                synchronized (meterLock) {
+                    m = meters;
+                }
+                if (m != null) {
+                    m.stage(stage, c);
                 }
             }
             return c;
@@ -188,18 +313,22 @@ public final class GatewayCaches {
     }
 
     /** Exposes the caches' meters in {@code registry}: those there now and those made later. Once per gateway. */
-    public synchronized void bindMetrics(MeterRegistry registry) {
-        if (meters != null) {
-            return;
+    public void bindMetrics(MeterRegistry registry) {
+        synchronized (this) {
+            synchronized (meterLock) {
+                if (meters != null) {
+                    return;
+                }
+                meters = new CacheMeters(registry);
+            }
+            stages.forEach(meters::stage);
+            SemanticMeters.bind(registry, this);
         }
-        meters = new CacheMeters(registry);
-        stages.forEach(meters::stage);
-        stores.values().forEach(meters::store);
-        SemanticMeters.bind(registry, this);
+        stores.values().forEach(this::register);
         providerSemantics.bindMetrics(registry);
     }
 
-    /** Each stage's lookups and each store's counts, by name (sorted). */
+    /** Each stage's lookups and each open store's counts, by name (sorted). */
     public CacheReport report() {
         Map<String, CacheReport.StageCounts> s = new TreeMap<>();
         stages.forEach((name, c) -> s.put(name, new CacheReport.StageCounts(c.hits.sum(), c.misses.sum(), c.bypasses.sum())));
@@ -227,7 +356,7 @@ public final class GatewayCaches {
             total = total.compose(n -> o.store().purge(scope).map(m -> n + m));
         }
         // after the stores: purging a Redis store of everything also removes the feed's stream under its prefix
-        return total.eventually(() -> Future.join(feeds.values().stream().map(f -> f.publishPurge(scope)).toList()));
+        return total.eventually(() -> Future.join(feeds.values().stream().map(f -> f.feed().publishPurge(scope)).toList()));
     }
 
     /** What {@link #report()} tells. */

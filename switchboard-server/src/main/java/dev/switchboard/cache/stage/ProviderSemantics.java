@@ -7,23 +7,41 @@ import dev.switchboard.cache.semantic.ProviderEmbedder;
 import dev.switchboard.cache.semantic.SemanticCache;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One gateway's semantic caches whose embeddings come from a provider's model ({@code semantic.embedder}): one
- * embedder and one index per model and vector length, kept across reloads (a reload's new timeout or bounds tune the
- * embedder; its index stays). Each one's calls are counted in {@code switchboard.cache.semantic.embeddings}, by
- * model (a configured name) and result.
+ * embedder and one index per model and vector length, held by the stages that use it. A reload that keeps the model
+ * and vector length keeps the index (its new timeout or bounds tune the embedder); once no stage holds one (a reload
+ * changed or removed its embedder and the old stages are closed), its index is closed (committed when kept in a
+ * folder, else its memory freed, off the event loop) and its meters removed. Each one's calls are counted in
+ * {@code switchboard.cache.semantic.embeddings}, by model (a configured name) and result.
  */
 final class ProviderSemantics {
-    private final Map<String, SemanticCache> caches = new ConcurrentHashMap<>();
-    private final Map<String, ProviderEmbedder> embedders = new ConcurrentHashMap<>();
+    /** One model's cache, its embedder and its meters (guarded by the owner's lock). */
+    private static final class Made {
+        final String model;
+        final ProviderEmbedder embedder;
+        final SemanticCache cache;
+        List<Meter> meters = List.of();
+        boolean closed;
+
+        Made(String model, ProviderEmbedder embedder, SemanticCache cache) {
+            this.model = model;
+            this.embedder = embedder;
+            this.cache = cache;
+        }
+    }
+
+    private final Shared<Made> caches = new Shared<>(this::forget, ProviderSemantics::closeLater);
     private volatile EmbeddingCalls calls;
     /** Where indexes are kept across restarts (null: in memory), one folder per model, vector length and form. */
     private volatile java.nio.file.Path root;
+    /** Guarded by this; taken under {@link #caches}' lock, never the reverse. */
     private MeterRegistry registry;
 
     /** The server's embeddings path, once it runs (until then a provider embedder's lookups are misses). */
@@ -37,59 +55,91 @@ final class ProviderSemantics {
 
     /** Removes the entries in {@code scope} from every index (on the caller's thread: off the event loop). */
     void purge(dev.switchboard.cache.store.CachePurge scope) {
-        caches.values().forEach(c -> c.purge(scope));
+        caches.values().forEach(c -> c.cache.purge(scope));
     }
 
-    /** The semantic cache of {@code s}'s model, made on first use, tuned to {@code s}. */
-    SemanticCache of(EmbedderSettings s) {
-        SemanticCache c = caches.get(s.indexId());
-        if (c == null) {
-            synchronized (this) {
-                c = caches.get(s.indexId());
-                if (c == null) {
-                    ProviderEmbedder e = new ProviderEmbedder(s.model(), s.dimensions(), s.sendDimensions(), s.tuning(),
-                            () -> calls);
-                    java.nio.file.Path r = root;
-                    c = new SemanticCache(e, r == null ? new LuceneSemanticIndex(e.dimensions(), 100_000, 256L << 20)
-                            : PersistedSemanticIndex.open(r, s.indexId(), e.dimensions(), 100_000, 256L << 20));
-                    embedders.put(s.indexId(), e);
-                    caches.put(s.indexId(), c);
-                    if (registry != null) {
-                        meters(registry, s.model(), e);
-                    }
-                    return c;
-                }
-            }
+    /** A hold on the semantic cache of {@code s}'s model, made on first use, tuned to {@code s}. */
+    Shared.Lease<SemanticCache> hold(EmbedderSettings s) {
+        return tuned(caches.hold(s.indexId(), () -> make(s)), s);
+    }
+
+    /** A hold on it when it is open (tuned to {@code s}), else null. */
+    Shared.Lease<SemanticCache> holdIfOpen(EmbedderSettings s) {
+        return tuned(caches.holdIfOpen(s.indexId()), s);
+    }
+
+    private Shared.Lease<SemanticCache> tuned(Shared.Lease<Made> l, EmbedderSettings s) {
+        if (l == null) {
+            return null;
         }
-        embedders.get(s.indexId()).tune(s.tuning());
-        return c;
+        l.thing().embedder.tune(s.tuning());
+        register(l.thing());
+        return l.map(m -> m.cache);
     }
 
-    synchronized void bindMetrics(MeterRegistry registry) {
-        this.registry = registry;
-        embedders.forEach((id, e) -> meters(registry, id.substring(0, id.indexOf('|')), e));
+    private Made make(EmbedderSettings s) {
+        ProviderEmbedder e = new ProviderEmbedder(s.model(), s.dimensions(), s.sendDimensions(), s.tuning(), () -> calls);
+        java.nio.file.Path r = root;
+        return new Made(s.model(), e, new SemanticCache(e, r == null
+                ? new LuceneSemanticIndex(e.dimensions(), 100_000, 256L << 20)
+                : PersistedSemanticIndex.open(r, s.indexId(), e.dimensions(), 100_000, 256L << 20)));
     }
 
-    private static void meters(MeterRegistry registry, String model, ProviderEmbedder e) {
+    void bindMetrics(MeterRegistry registry) {
+        synchronized (this) {
+            this.registry = registry;
+        }
+        caches.values().forEach(this::register);
+    }
+
+    private synchronized void register(Made m) {
+        if (registry != null && !m.closed && m.meters.isEmpty()) {
+            m.meters = meters(registry, m.model, m.embedder);
+        }
+    }
+
+    /** Nobody holds it: its meters go; another open index of the same model name takes them over. */
+    private void forget(Made gone) {
+        List<Made> same = caches.values().stream().filter(m -> m.model.equals(gone.model)).toList();
+        synchronized (this) {
+            gone.closed = true;
+            if (registry != null) {
+                gone.meters.forEach(registry::remove);
+                same.forEach(m -> m.meters = List.of()); // it shared the removed meters (same name and tags)
+            }
+            gone.meters = List.of();
+        }
+        same.forEach(this::register);
+    }
+
+    /** Closing an index commits it or waits for its folder: never on the caller's thread (maybe an event loop). */
+    private static void closeLater(Made m) {
+        GatewayCaches.CLOSER.execute(() -> GatewayCaches.quietly("semantic index of " + m.model, m.cache::close));
+    }
+
+    private static List<Meter> meters(MeterRegistry registry, String model, ProviderEmbedder e) {
         ProviderEmbedder.Counts c = e.counts();
-        count(registry, model, "embedded", c.embedded);
-        count(registry, model, "busy", c.busy);
-        count(registry, model, "timeout", c.timeouts);
-        count(registry, model, "error", c.errors);
-        count(registry, model, "malformed", c.malformed);
-        Gauge.builder("switchboard.cache.semantic.embeddings.peak.in.flight", e, ProviderEmbedder::peakInFlight)
+        List<Meter> out = new ArrayList<>();
+        out.add(count(registry, model, "embedded", c.embedded));
+        out.add(count(registry, model, "busy", c.busy));
+        out.add(count(registry, model, "timeout", c.timeouts));
+        out.add(count(registry, model, "error", c.errors));
+        out.add(count(registry, model, "malformed", c.malformed));
+        out.add(Gauge.builder("switchboard.cache.semantic.embeddings.peak.in.flight", e, ProviderEmbedder::peakInFlight)
                 .description("The most embedding calls the semantic cache had in flight at once").tag("model", model)
-                .register(registry);
+                .register(registry));
+        return out;
     }
 
-    private static void count(MeterRegistry registry, String model, String result, LongAdder n) {
-        FunctionCounter.builder("switchboard.cache.semantic.embeddings", n, LongAdder::sum)
+    private static Meter count(MeterRegistry registry, String model, String result, LongAdder n) {
+        return FunctionCounter.builder("switchboard.cache.semantic.embeddings", n, LongAdder::sum)
                 .description("The semantic cache's calls to a provider's embedding model: embedded, or a miss because "
                         + "busy (bound reached), timeout, error (an error answer) or malformed (not a usable vector)")
                 .tag("model", model).tag("result", result).register(registry);
     }
 
+    /** The gateway is closing (on its closing thread, not an event loop). */
     void close() {
-        caches.values().forEach(SemanticCache::close);
+        caches.clear().forEach(m -> GatewayCaches.quietly("semantic index of " + m.model, m.cache::close));
     }
 }

@@ -24,7 +24,8 @@ import java.util.concurrent.CompletionStage;
  * namespace; a stored answer is the call's answer ({@code x-switchboard-cache: hit}, its age), whole or streamed in
  * the caller's dialect. After a miss: the answer the client got, whole or assembled from its stream, is stored if
  * the call succeeded and the answer may be cached (never an error, a refusal, a content-filter ending). A store
- * that is away or slow is a miss, never an error.
+ * that is away or slow is a miss, never an error. The stage holds its gateway's store (and semantic cache and feed)
+ * until it is closed ({@link StageHolds}); a request that outlives that gets a miss and stores nothing.
  */
 final class ResponseCacheStage implements Stage {
     static final String HEADER = "x-switchboard-cache";
@@ -38,18 +39,52 @@ final class ResponseCacheStage implements Stage {
     private final String name;
     private final CacheSettings settings;
     private final CachePolicy policy;
-    private volatile AnswerStore store;
     private volatile LookupCounters counters;
-    private volatile Vertx storeOwner;
+    private volatile Bound bound;
     /** Null when the stage has no {@code semantic:} settings. */
     private final SemanticLookup semantic;
+    private final StageHolds holds = new StageHolds();
 
     ResponseCacheStage(String name, CacheSettings settings) {
         this.name = name;
         this.settings = settings;
         this.policy = new CachePolicy(settings.toolCalls(), settings.sampled());
-        this.semantic = settings.semantic() ? new SemanticLookup(settings) : null;
+        this.semantic = settings.semantic() ? new SemanticLookup(settings, new SemanticLookup.Source() {
+            @Override
+            public dev.switchboard.cache.semantic.SemanticCache cache(Vertx owner) {
+                return semanticCache(owner);
+            }
+
+            @Override
+            public dev.switchboard.cache.semantic.RedisSemanticFeed feed(Vertx owner) {
+                return ResponseCacheStage.this.feed(owner);
+            }
+        }) : null;
     }
+
+    /** A config version with this stage replaced the one before: hold what the gateway has open for these settings. */
+    void adopt(GatewayCaches caches) {
+        holds.hold(new Held(caches, "store"), () -> caches.storeIfOpen(settings));
+        if (semantic != null && settings.embedder() != null) {
+            holds.hold(new Held(caches, "semantic"), () -> caches.providerSemanticIfOpen(settings.embedder()));
+        }
+        boolean index = settings.embedder() == null || holds.holds(new Held(caches, "semantic"));
+        if (semantic != null && settings.redisUrl() != null && index) { // a feed is let go of before its index
+            holds.hold(new Held(caches, "feed"), () -> caches.feedIfOpen(settings));
+        }
+    }
+
+    /** The config that made this stage was replaced and its requests are over: let go of what it holds. */
+    @Override
+    public void close() {
+        holds.close();
+    }
+
+    /** What this stage holds of gateway {@code caches}: one store, one semantic cache, one feed. */
+    private record Held(GatewayCaches caches, String what) {}
+
+    /** The gateway this stage serves and its store, found once (no lock on the request path after that). */
+    private record Bound(Vertx owner, GatewayCaches caches, AnswerStore store) {}
 
     @Override
     public String name() {
@@ -68,6 +103,10 @@ final class ResponseCacheStage implements Stage {
                 call.header(ClientCacheControl.TTL_HEADER), settings.ttl());
         Context context = Vertx.currentContext();
         AnswerStore answers = store(context.owner());
+        if (answers == null) { // closed before it held a store (its config was replaced): not looked up
+            call.setResponseHeader(HEADER, "bypass");
+            return StageDecision.PROCEED_NOW;
+        }
         if (control.noStore() || req.operation() == Operation.COMPLETIONS || policy.refuseRequest(req) != null) {
             return bypass(call);
         }
@@ -155,7 +194,13 @@ final class ResponseCacheStage implements Stage {
             return;
         }
         Duration ttl = (Duration) call.attributes().get(TTL);
-        store.put(key, new CachedAnswer(body, outcome.usage(), outcome.servedBy() == null ? "" : outcome.servedBy(),
+        Context context = Vertx.currentContext();
+        Bound b = bound; // the store its lookup used (a closed one skips the write)
+        AnswerStore answers = context != null ? store(context.owner()) : b == null ? null : b.store();
+        if (answers == null) {
+            return; // closed before it held a store: nothing to store into
+        }
+        answers.put(key, new CachedAnswer(body, outcome.usage(), outcome.servedBy() == null ? "" : outcome.servedBy(),
                 System.currentTimeMillis(), streamed), ttl).onSuccess(stored -> {
                     if (stored && semantic != null) {
                         semantic.remember(call, key, ttl);
@@ -176,16 +221,40 @@ final class ResponseCacheStage implements Stage {
         };
     }
 
-    /** This gateway's store for these settings, found once (a stage serves one gateway). */
+    /** This gateway's store for these settings, held once (a stage serves one gateway); null once closed. */
     private AnswerStore store(Vertx owner) {
-        AnswerStore s = store;
-        if (s == null || storeOwner != owner) {
-            GatewayCaches caches = GatewayCaches.of(owner);
-            s = caches.store(owner, name, settings);
-            counters = caches.counters(name);
-            store = s;
-            storeOwner = owner;
+        Bound b = bound;
+        if (b != null && b.owner() == owner) {
+            return b.store(); // held until the stage is closed; a closed store is a miss and skips writes
+        }
+        GatewayCaches caches = GatewayCaches.of(owner);
+        counters = caches.counters(name);
+        AnswerStore s = holds.hold(new Held(caches, "store"), () -> caches.store(owner, name, settings));
+        if (s != null) {
+            bound = new Bound(owner, caches, s);
         }
         return s;
+    }
+
+    private GatewayCaches caches(Vertx owner) {
+        Bound b = bound;
+        return b != null && b.owner() == owner ? b.caches() : GatewayCaches.of(owner);
+    }
+
+    /** The semantic cache of these settings: the gateway's bundled one, or held (its embedder's); null once closed. */
+    private dev.switchboard.cache.semantic.SemanticCache semanticCache(Vertx owner) {
+        GatewayCaches caches = caches(owner);
+        if (settings.embedder() == null) {
+            return caches.semantic(); // one per gateway, whatever the config: never freed before it closes
+        }
+        return holds.hold(new Held(caches, "semantic"), () -> caches.providerSemantic(settings.embedder()));
+    }
+
+    /** With a Redis store: the feed sharing the semantic index through it, held; null once closed. */
+    private dev.switchboard.cache.semantic.RedisSemanticFeed feed(Vertx owner) {
+        GatewayCaches caches = caches(owner);
+        dev.switchboard.cache.semantic.SemanticCache index = semanticCache(owner); // held first: let go of last
+        return index == null ? null
+                : holds.hold(new Held(caches, "feed"), () -> caches.feed(owner, settings, index.index()));
     }
 }

@@ -27,10 +27,19 @@ final class SemanticLookup {
     private final double threshold;
     /** The stage's settings: with a Redis store, indexed texts are shared with the other instances. */
     private final CacheSettings settings;
+    private final Source source;
 
-    SemanticLookup(CacheSettings settings) {
+    /** Where the stage's semantic cache and feed come from (held by the stage); null once the stage is closed. */
+    interface Source {
+        SemanticCache cache(Vertx owner);
+
+        dev.switchboard.cache.semantic.RedisSemanticFeed feed(Vertx owner);
+    }
+
+    SemanticLookup(CacheSettings settings, Source source) {
         this.threshold = settings.semanticThreshold();
         this.settings = settings;
+        this.source = source;
     }
 
     /** A stored answer of the same meaning, or null; completes on the call's event loop. */
@@ -40,8 +49,11 @@ final class SemanticLookup {
         if (parts == null || context == null) {
             return CompletableFuture.completedFuture(null); // not a plain-text question: nothing to compare
         }
+        SemanticCache semantic = source.cache(context.owner());
+        if (semantic == null) {
+            return CompletableFuture.completedFuture(null); // the stage was closed: a miss
+        }
         join(context);
-        SemanticCache semantic = GatewayCaches.of(context.owner()).semantic(settings);
         CompletableFuture<CachedAnswer> found = new CompletableFuture<>();
         semantic.lookup(parts, threshold).whenComplete((probe, err) -> context.runOnContext(v -> {
             if (err != null || probe == null) {
@@ -70,12 +82,15 @@ final class SemanticLookup {
         if (!(call.attributes().get(PROBE) instanceof SemanticCache.Probe probe) || probe.hit() != null || context == null) {
             return;
         }
-        GatewayCaches caches = GatewayCaches.of(context.owner());
-        SemanticCache semantic = caches.semantic(settings);
+        SemanticCache semantic = source.cache(context.owner());
+        if (semantic == null) {
+            return; // the stage was closed: its index may be too
+        }
         boolean shared = settings.redisUrl() != null; // outlives this process: a kept index may keep its entry
         context.executeBlocking(() -> semantic.remember(probe, key, ttl, shared), false).onSuccess(added -> {
-            if (added && shared) { // the other instances find it within their poll
-                caches.feed(context.owner(), settings).publish(probe.partition(), probe.vector(), probe.text(), key, ttl);
+            dev.switchboard.cache.semantic.RedisSemanticFeed feed = added && shared ? source.feed(context.owner()) : null;
+            if (feed != null) { // the other instances find it within their poll
+                feed.publish(probe.partition(), probe.vector(), probe.text(), key, ttl);
             }
         });
     }
@@ -83,7 +98,7 @@ final class SemanticLookup {
     /** With a Redis store: start taking the other instances' entries into this gateway's index. */
     void join(Context context) {
         if (settings.redisUrl() != null && context != null) {
-            GatewayCaches.of(context.owner()).feed(context.owner(), settings);
+            source.feed(context.owner());
         }
     }
 }

@@ -25,6 +25,8 @@ public final class MemoryAnswerStore implements AnswerStore {
     private final Cache<String, Entry> cache;
     private final int maxEntryBytes;
     private final StoreCounters counters = new StoreCounters();
+    /** Closed: it holds nothing and stores nothing (a late request's write is skipped). */
+    private volatile boolean closed;
 
     /**
      * @param maxBytes      the bound on the answers held (their stored size and overhead)
@@ -85,10 +87,14 @@ public final class MemoryAnswerStore implements AnswerStore {
             counters.tooLarge.increment();
             return Future.succeededFuture(false);
         }
-        if (ttl.toMillis() < 1) {
+        if (ttl.toMillis() < 1 || closed) {
             return Future.succeededFuture(false);
         }
         cache.put(key.hash(), new Entry(answer, key.namespace(), key.model(), ttl.toNanos(), size + ENTRY_OVERHEAD));
+        if (closed) { // closed meanwhile: what it stored must not stay
+            cache.invalidate(key.hash());
+            return Future.succeededFuture(false);
+        }
         counters.stores.increment();
         counters.bytesWritten.add(size);
         return Future.succeededFuture(true);
@@ -114,6 +120,7 @@ public final class MemoryAnswerStore implements AnswerStore {
 
     @Override
     public Future<Void> close() {
+        closed = true;
         cache.invalidateAll();
         cache.cleanUp();
         return Future.succeededFuture();

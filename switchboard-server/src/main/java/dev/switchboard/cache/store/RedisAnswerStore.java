@@ -67,6 +67,8 @@ public final class RedisAnswerStore implements AnswerStore {
     private final RedisCacheSettings settings;
     private final Clock clock;
     private final StoreCounters counters = new StoreCounters();
+    /** Closed (its client too): a late request's read is a miss, its write skipped, without touching the client. */
+    private volatile boolean closed;
 
     /** A store over a client the caller owns (and closes). */
     public RedisAnswerStore(Redis redis, RedisCacheSettings settings, Clock clock) {
@@ -102,6 +104,10 @@ public final class RedisAnswerStore implements AnswerStore {
 
     @Override
     public Future<CachedAnswer> get(CacheKey key) {
+        if (closed) {
+            counters.misses.increment();
+            return Future.succeededFuture();
+        }
         return bounded(api.get(entryKey(key))).transform(ar -> {
             if (ar.failed()) {
                 counters.failures.increment();
@@ -131,7 +137,7 @@ public final class RedisAnswerStore implements AnswerStore {
             return Future.succeededFuture(false);
         }
         long ttlMillis = ttl.toMillis();
-        if (ttlMillis < 1) {
+        if (ttlMillis < 1 || closed) {
             return Future.succeededFuture(false);
         }
         byte[] value = answer.serialize();
@@ -217,6 +223,7 @@ public final class RedisAnswerStore implements AnswerStore {
 
     @Override
     public Future<Void> close() {
+        closed = true;
         return ownsClient ? redis.close() : Future.succeededFuture();
     }
 }
