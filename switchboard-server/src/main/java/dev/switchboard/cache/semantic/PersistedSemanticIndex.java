@@ -31,6 +31,12 @@ public final class PersistedSemanticIndex implements SemanticIndex {
 
     PersistedSemanticIndex(Path folder, int dimensions, long maxEntries, long maxBytes, LongSupplier clock,
             Duration commitEvery) {
+        this(folder, dimensions, maxEntries, maxBytes, clock, commitEvery, CompletableFuture.completedFuture(null));
+    }
+
+    /** As above, opening the folder only once {@code after} is done (the folder's previous index let go of it). */
+    PersistedSemanticIndex(Path folder, int dimensions, long maxEntries, long maxBytes, LongSupplier clock,
+            Duration commitEvery, CompletableFuture<?> after) {
         thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "semantic-index-commit");
             t.setDaemon(true);
@@ -38,6 +44,11 @@ public final class PersistedSemanticIndex implements SemanticIndex {
         });
         thread.execute(() -> {
             try {
+                try {
+                    after.get(OPEN_WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    // the previous index's close failed or hangs: try the folder anyway (a held lock says so)
+                }
                 opened.complete(SemanticIndexFolder.open(folder, dimensions, maxEntries, maxBytes, clock));
             } catch (Throwable e) {
                 opened.completeExceptionally(e);
@@ -53,6 +64,13 @@ public final class PersistedSemanticIndex implements SemanticIndex {
     public static PersistedSemanticIndex open(Path root, String model, int dimensions, long maxEntries, long maxBytes) {
         return new PersistedSemanticIndex(SemanticIndexFolder.of(root, model, dimensions), dimensions, maxEntries,
                 maxBytes, System::currentTimeMillis, COMMIT_EVERY);
+    }
+
+    /** As {@link #open(Path, String, int, long, long)}, once {@code after} is done (the folder's previous index closed). */
+    public static PersistedSemanticIndex open(Path root, String model, int dimensions, long maxEntries, long maxBytes,
+            CompletableFuture<?> after) {
+        return new PersistedSemanticIndex(SemanticIndexFolder.of(root, model, dimensions), dimensions, maxEntries,
+                maxBytes, System::currentTimeMillis, COMMIT_EVERY, after);
     }
 
     /** Waits until the folder is open (for tests and callers that read {@link #onDisk} at once). */

@@ -132,7 +132,12 @@ public final class GatewayCaches {
         if (l == null) {
             return null;
         }
-        register(l.thing());
+        try {
+            register(l.thing());
+        } catch (RuntimeException e) { // the hold is given back, never kept by a stage that did not get it
+            l.release();
+            throw e;
+        }
         return l.map(Opened::store);
     }
 
@@ -176,19 +181,19 @@ public final class GatewayCaches {
 
     /** It lets go of its entries or its client (off the caller's thread: dropping many entries takes a while). */
     private static void closeStore(Opened o) {
-        CLOSER.execute(() -> quietly("store " + o.name(), () -> o.store().close()));
+        CLOSER.execute(() -> quietly("closing store " + o.name(), () -> o.store().close()));
     }
 
     private static void closeFeed(Feed f) {
-        quietly("semantic feed", f.feed()::close);
-        f.client().close();
+        quietly("closing a semantic feed", f.feed()::close);
+        quietly("closing a semantic feed's Redis client", () -> f.client().close());
     }
 
     static void quietly(String what, Runnable r) {
         try {
             r.run();
         } catch (RuntimeException e) { // one thing that fails to close must not keep the others open
-            LOG.warn("closing the cache's {} failed: {}", what, e.toString());
+            LOG.warn("response cache: {} failed: {}", what, e.toString());
         }
     }
 
@@ -352,8 +357,8 @@ public final class GatewayCaches {
         }
         providerSemantics.purge(scope);
         Future<Long> total = Future.succeededFuture(0L);
-        for (Opened o : stores.values()) {
-            total = total.compose(n -> o.store().purge(scope).map(m -> n + m));
+        for (Opened o : stores.values()) { // a store closed meanwhile (a reload retired it) counts 0, the rest go on
+            total = total.compose(n -> o.store().purge(scope).map(m -> n + m).otherwise(n));
         }
         // after the stores: purging a Redis store of everything also removes the feed's stream under its prefix
         return total.eventually(() -> Future.join(feeds.values().stream().map(f -> f.feed().publishPurge(scope)).toList()));

@@ -24,20 +24,28 @@ import java.util.concurrent.atomic.LongAdder;
 final class ProviderSemantics {
     /** One model's cache, its embedder and its meters (guarded by the owner's lock). */
     private static final class Made {
+        final String indexId;
         final String model;
         final ProviderEmbedder embedder;
         final SemanticCache cache;
         List<Meter> meters = List.of();
         boolean closed;
 
-        Made(String model, ProviderEmbedder embedder, SemanticCache cache) {
+        Made(String indexId, String model, ProviderEmbedder embedder, SemanticCache cache) {
+            this.indexId = indexId;
             this.model = model;
             this.embedder = embedder;
             this.cache = cache;
         }
     }
 
-    private final Shared<Made> caches = new Shared<>(this::forget, ProviderSemantics::closeLater);
+    private final Shared<Made> caches = new Shared<>(this::forget, this::closeLater);
+    /**
+     * Indexes being closed, by id: one opened again meanwhile (a reload brought its model back) opens its folder only
+     * once the old one has let go of it (Lucene's write lock), in the background.
+     */
+    private final java.util.Map<String, java.util.concurrent.CompletableFuture<Void>> closing =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile EmbeddingCalls calls;
     /** Where indexes are kept across restarts (null: in memory), one folder per model, vector length and form. */
     private volatile java.nio.file.Path root;
@@ -55,7 +63,8 @@ final class ProviderSemantics {
 
     /** Removes the entries in {@code scope} from every index (on the caller's thread: off the event loop). */
     void purge(dev.switchboard.cache.store.CachePurge scope) {
-        caches.values().forEach(c -> c.cache.purge(scope));
+        // one index closing meanwhile (a reload retired it) does not keep the others from being purged
+        caches.values().forEach(c -> GatewayCaches.quietly("purging the semantic index of " + c.model, () -> c.cache.purge(scope)));
     }
 
     /** A hold on the semantic cache of {@code s}'s model, made on first use, tuned to {@code s}. */
@@ -72,17 +81,24 @@ final class ProviderSemantics {
         if (l == null) {
             return null;
         }
-        l.thing().embedder.tune(s.tuning());
-        register(l.thing());
+        try {
+            l.thing().embedder.tune(s.tuning());
+            register(l.thing());
+        } catch (RuntimeException e) { // the hold is given back, never kept by a stage that did not get it
+            l.release();
+            throw e;
+        }
         return l.map(m -> m.cache);
     }
 
     private Made make(EmbedderSettings s) {
         ProviderEmbedder e = new ProviderEmbedder(s.model(), s.dimensions(), s.sendDimensions(), s.tuning(), () -> calls);
         java.nio.file.Path r = root;
-        return new Made(s.model(), e, new SemanticCache(e, r == null
+        java.util.concurrent.CompletableFuture<Void> previous = closing.get(s.indexId());
+        return new Made(s.indexId(), s.model(), e, new SemanticCache(e, r == null
                 ? new LuceneSemanticIndex(e.dimensions(), 100_000, 256L << 20)
-                : PersistedSemanticIndex.open(r, s.indexId(), e.dimensions(), 100_000, 256L << 20)));
+                : PersistedSemanticIndex.open(r, s.indexId(), e.dimensions(), 100_000, 256L << 20,
+                        previous == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : previous)));
     }
 
     void bindMetrics(MeterRegistry registry) {
@@ -113,8 +129,17 @@ final class ProviderSemantics {
     }
 
     /** Closing an index commits it or waits for its folder: never on the caller's thread (maybe an event loop). */
-    private static void closeLater(Made m) {
-        GatewayCaches.CLOSER.execute(() -> GatewayCaches.quietly("semantic index of " + m.model, m.cache::close));
+    private void closeLater(Made m) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        closing.put(m.indexId, done);
+        GatewayCaches.CLOSER.execute(() -> {
+            try {
+                GatewayCaches.quietly("closing the semantic index of " + m.model, m.cache::close);
+            } finally {
+                closing.remove(m.indexId, done);
+                done.complete(null);
+            }
+        });
     }
 
     private static List<Meter> meters(MeterRegistry registry, String model, ProviderEmbedder e) {
@@ -140,6 +165,6 @@ final class ProviderSemantics {
 
     /** The gateway is closing (on its closing thread, not an event loop). */
     void close() {
-        caches.clear().forEach(m -> GatewayCaches.quietly("semantic index of " + m.model, m.cache::close));
+        caches.clear().forEach(m -> GatewayCaches.quietly("closing the semantic index of " + m.model, m.cache::close));
     }
 }

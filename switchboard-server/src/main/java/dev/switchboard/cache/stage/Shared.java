@@ -89,7 +89,7 @@ final class Shared<T> {
                 return; // still held, or already closed with the gateway
             }
             open.remove(id);
-            forget.accept(e.thing);
+            GatewayCaches.quietly("removing the meters of a released item", () -> forget.accept(e.thing));
         }
         closer.accept(e.thing);
     }

@@ -54,6 +54,8 @@ final class StageHolds {
             held.clear();
         }
         Collections.reverse(leases);
-        leases.forEach(Shared.Lease::release);
+        for (Shared.Lease<?> l : leases) { // one that fails to close never keeps the others held
+            GatewayCaches.quietly("releasing a stage's hold", l::release);
+        }
     }
 }

@@ -158,6 +158,9 @@ public final class RedisAnswerStore implements AnswerStore {
 
     @Override
     public Future<Long> purge(CachePurge scope) {
+        if (closed) { // a reload retired this store: its client is gone (its entries expire with their TTL)
+            return Future.succeededFuture(0L);
+        }
         if (scope.namespace() != null) {
             return purgeIndex(namespaceIndex(scope.namespace()), 0);
         }

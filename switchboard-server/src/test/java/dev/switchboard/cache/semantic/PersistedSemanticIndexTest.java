@@ -175,6 +175,23 @@ class PersistedSemanticIndexTest {
     }
 
     @Test
+    void anIndexOpenedWhileTheFoldersLastOneClosesWaitsForItAndKeepsItsEntries() throws Exception {
+        var first = open(100, 1 << 20);
+        first.add("p", unit(1, 0, 0), "first", key("t", "m", 1), Duration.ofMinutes(1), true);
+        // a reload brought the model back while the retired index is still closing: the new one waits for the folder
+        java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+        try (var second = new PersistedSemanticIndex(dir.resolve("idx"), 3, 100, 1 << 20, now::get,
+                Duration.ofMillis(100), closed)) {
+            Thread.sleep(200);
+            first.close();
+            closed.complete(null);
+            second.awaitOpen();
+            assertThat(second.onDisk()).as("the folder, not memory").isTrue();
+            assertThat(second.nearest("p", unit(1, 0, 0)).text()).isEqualTo("first");
+        }
+    }
+
+    @Test
     void aFolderHeldByAnotherIndexLeavesThisOneInMemory() throws IOException {
         try (var first = open(100, 1 << 20)) {
             first.add("p", unit(1, 0, 0), "first", key("t", "m", 1), Duration.ofMinutes(1), true);

@@ -34,6 +34,18 @@ class MemoryAnswerStoreTest {
     }
 
     @Test
+    void aClosedStoreMissesAndSkipsWritesInsteadOfFailing() {
+        MemoryAnswerStore store = new MemoryAnswerStore(1 << 20, 64 * 1024, ticker);
+        CacheKey k = key("team:a", "fast", "2+2");
+        assertThat(await(store.put(k, answer("4"), Duration.ofMinutes(1)))).isTrue();
+        await(store.close()); // a reload retired it while a request still held it
+        assertThat(await(store.get(k))).isNull();
+        assertThat(await(store.put(key("team:a", "fast", "3+3"), answer("6"), Duration.ofMinutes(1)))).isFalse();
+        assertThat(store.stats().entries()).isZero();
+        assertThat(store.stats().bytes()).isZero();
+    }
+
+    @Test
     void eachEntryExpiresAfterItsOwnTtl() {
         MemoryAnswerStore store = new MemoryAnswerStore(1 << 20, 64 * 1024, ticker);
         CacheKey shortLived = key("shared", "fast", "a");

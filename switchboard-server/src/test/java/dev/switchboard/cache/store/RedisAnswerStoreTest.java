@@ -75,6 +75,17 @@ class RedisAnswerStoreTest {
 
     /** A burst of lookups from an event loop, many more than the pool's connections: all hit, none fails. */
     @Test
+    void aClosedStoreMissesSkipsWritesAndPurgesNothingInsteadOfFailing() {
+        RedisAnswerStore store = RedisAnswerStore.create(vertx, redis.url(), settings(prefix()));
+        CacheKey k = key("team:a", "fast", "2+2");
+        assertThat(await(store.put(k, answer("4"), Duration.ofMinutes(1)))).isTrue();
+        await(store.close()); // a reload retired it while a request still held it
+        assertThat(await(store.get(k))).isNull();
+        assertThat(await(store.put(key("team:a", "fast", "3+3"), answer("6"), Duration.ofMinutes(1)))).isFalse();
+        assertThat(await(store.purge(CachePurge.all()))).isZero();
+    }
+
+    @Test
     void aBurstOfLookupsAllHit() {
         RedisAnswerStore store = RedisAnswerStore.create(vertx, redis.url(), settings(prefix()));
         CacheKey k = key("shared", "fast", "burst");
