@@ -45,6 +45,9 @@ public final class GatewayCaches {
         return t;
     });
 
+    /** How long a shutdown waits for queued closes: longer than an index waits for its folder. */
+    static final long CLOSER_WAIT_SECONDS = 35;
+
     /** A store and how metrics and stats name it: its backend and the first stage that opened it (never its URL). */
     static final class Opened {
         private final AnswerStore store;
@@ -203,6 +206,7 @@ public final class GatewayCaches {
         if (caches == null) {
             return Future.succeededFuture();
         }
+        drainCloser();
         List<Future<Void>> closing = new ArrayList<>();
         caches.stores.clear().forEach(o -> closing.add(o.store().close()));
         caches.feeds.clear().forEach(GatewayCaches::closeFeed);
@@ -211,6 +215,20 @@ public final class GatewayCaches {
         }
         caches.providerSemantics.close();
         return Future.join(closing).mapEmpty();
+    }
+
+    /**
+     * Waits, bounded, for the closes retired stages queued (the closer runs them in order): a retired index's last
+     * commit is not lost when the process exits right after. Called on the gateway's closing thread.
+     */
+    static void drainCloser() {
+        try {
+            CLOSER.submit(() -> { }).get(CLOSER_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("response cache: closes of retired stores and indexes still running at shutdown ({})", e.toString());
+        }
     }
 
     /** This gateway's semantic cache: one embedding model and one index, whatever the stages (loaded on first use). */
