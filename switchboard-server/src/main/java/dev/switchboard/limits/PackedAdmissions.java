@@ -83,12 +83,12 @@ final class PackedAdmissions {
         boolean[] newest = new boolean[keys.size()];
         java.util.Arrays.fill(newest, true);
         if (index.size() < keys.size()) { // a key with two limits: only its entry seen last holds its newest value
+            Map<String, Integer> latest = new HashMap<>(); // one pass each way: never entries x entries on the loop
             for (int k = 0; k < keys.size(); k++) {
-                for (int other = 0; other < keys.size(); other++) {
-                    if (other != k && lastSeq[other] > lastSeq[k] && keys.get(other).equals(keys.get(k))) {
-                        newest[k] = false;
-                    }
-                }
+                latest.merge(keys.get(k), lastSeq[k], Math::max);
+            }
+            for (int k = 0; k < keys.size(); k++) {
+                newest[k] = latest.get(keys.get(k)) == lastSeq[k];
             }
         }
         return new PackedAdmissions(keys, b, lastItem, lastCheck, newest);
